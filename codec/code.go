@@ -61,6 +61,7 @@ const (
 	CodePageTypeUnknown     Code = 551 // RFC 959 §4.2.2, requested action aborted: page type unknown
 	CodeExceededStorage     Code = 552 // RFC 959 §4.2.2, requested file action aborted: exceeded storage allocation
 	CodeBadFileName         Code = 553 // RFC 959 §4.2.2, requested action not taken: file name not allowed
+	CodeBadRestOffset       Code = 554 // RFC 3659 §5.4, requested action not taken: invalid REST parameter
 )
 
 // codeDigits holds "100101102…999" so that String can return a substring for

@@ -1,0 +1,82 @@
+package xfer
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/netip"
+	"testing"
+	"time"
+)
+
+func TestCheckActive(t *testing.T) {
+	tests := []struct {
+		name   string
+		peer   string
+		target string
+		want   error
+	}{
+		{"same ipv4", "192.0.2.1", "192.0.2.1:5000", nil},
+		{"lowest allowed port", "192.0.2.1", "192.0.2.1:1024", nil},
+		{"mapped peer", "::ffff:192.0.2.1", "192.0.2.1:5000", nil},
+		{"mapped target", "192.0.2.1", "[::ffff:192.0.2.1]:5000", nil},
+		{"ipv6", "2001:db8::1", "[2001:db8::1]:5000", nil},
+		{"zoned peer", "fe80::1%eth0", "[fe80::1]:5000", nil},
+		{"bounce to other host", "192.0.2.1", "192.0.2.2:5000", ErrBounce},
+		{"bounce across families", "2001:db8::1", "192.0.2.1:5000", ErrBounce},
+		{"privileged port", "192.0.2.1", "192.0.2.1:1023", ErrLowPort},
+		{"port zero", "192.0.2.1", "192.0.2.1:0", ErrLowPort},
+		{"ftp port of another host", "192.0.2.1", "198.51.100.1:21", ErrBounce},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckActive(netip.MustParseAddr(tt.peer), netip.MustParseAddrPort(tt.target))
+			if !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
+				t.Errorf("err = %v, want %v", err, tt.want)
+			}
+		})
+	}
+	if err := CheckActive(loopback, netip.AddrPort{}); !errors.Is(err, ErrBounce) {
+		t.Errorf("zero target: err = %v, want ErrBounce", err)
+	}
+}
+
+func TestDial(t *testing.T) {
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	target := ln.Addr().(*net.TCPAddr).AddrPort()
+
+	c, err := Dial(context.Background(), netip.MustParseAddr("::ffff:127.0.0.1"), target, 2*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sc, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sc.Close()
+	if sc.RemoteAddr().String() != c.LocalAddr().String() {
+		t.Errorf("server sees %v, client is %v", sc.RemoteAddr(), c.LocalAddr())
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Dial(ctx, loopback, target, 2*time.Second); !errors.Is(err, context.Canceled) {
+		t.Errorf("Dial with a cancelled context: err = %v, want context.Canceled", err)
+	}
+
+	ln2, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln2.Addr().(*net.TCPAddr).AddrPort()
+	ln2.Close()
+	if c, err := Dial(context.Background(), netip.Addr{}, closed, 2*time.Second); err == nil {
+		c.Close()
+		t.Error("Dial to a closed port succeeded")
+	}
+}

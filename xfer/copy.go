@@ -1,0 +1,246 @@
+package xfer
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"sync"
+	"sync/atomic"
+	"syscall"
+)
+
+const (
+	// zeroCopyChunk is how much one sendfile/splice round moves before the
+	// progress counter is updated: big enough that the per-round cost vanishes,
+	// small enough that STAT shows movement on a slow link.
+	zeroCopyChunk = 4 << 20
+	// bufSize is the pooled buffer for copies that go through user space (TLS,
+	// TYPE A): four full TLS records per write.
+	bufSize = 64 << 10
+)
+
+var bufPool = sync.Pool{New: func() any {
+	b := make([]byte, bufSize)
+	return &b
+}}
+
+// getBuf returns a bufSize buffer; give it back with putBuf and do not touch
+// it afterwards.
+func getBuf() *[]byte  { return bufPool.Get().(*[]byte) }
+func putBuf(b *[]byte) { bufPool.Put(b) }
+
+func count(n *atomic.Int64, d int64) {
+	if n != nil && d != 0 {
+		n.Add(d)
+	}
+}
+
+// Send copies src, from its current offset (the caller has applied REST), to
+// the data connection until the end of the file, and returns the bytes
+// written to dst. n, when not nil, grows as bytes go out (STAT reads it). A
+// clear *net.TCPConn gets the file through sendfile; any other conn (a
+// *tls.Conn for PROT P) through a pooled buffer. ascii converts LF to CRLF
+// and always goes through the buffer. Errors of the connection match
+// ErrDataConn (426); others are the file's (451).
+func Send(dst net.Conn, src *os.File, ascii bool, n *atomic.Int64) (int64, error) {
+	var w int64
+	var err error
+	switch tc, ok := dst.(*net.TCPConn); {
+	case ascii:
+		w, err = sendASCII(dst, src, n)
+	case ok:
+		w, err = zeroCopy(tc, src, n)
+	default:
+		w, err = copyBuffered(dst, src, n, false)
+	}
+	return w, wrapCopy("send", err)
+}
+
+// Receive copies the data connection into dst until the peer ends the stream
+// cleanly, and returns the bytes read from src. A clear *net.TCPConn is
+// spliced into the file; any other conn goes through a pooled buffer. ascii
+// converts CRLF to LF. Any read error is returned, including the
+// io.ErrUnexpectedEOF of a TLS stream cut without close_notify (detected at a
+// record boundary only when the raw connection was wrapped with TrackEOF):
+// the upload is then incomplete and must be aborted (426). Errors of the connection match
+// ErrDataConn; others are the file's (451, 452 for a full disk).
+func Receive(dst *os.File, src net.Conn, ascii bool, n *atomic.Int64) (int64, error) {
+	var r int64
+	var err error
+	switch tc, ok := src.(*net.TCPConn); {
+	case ascii:
+		r, err = receiveASCII(dst, src, n)
+	case ok:
+		r, err = zeroCopy(dst, tc, n)
+	default:
+		r, err = copyBuffered(dst, src, n, true)
+	}
+	return r, wrapCopy("receive", err)
+}
+
+// SendBytes writes b, a listing already formatted, to the data connection;
+// its errors match ErrDataConn.
+func SendBytes(dst net.Conn, b []byte, n *atomic.Int64) (int64, error) {
+	w, err := dst.Write(b)
+	count(n, int64(w))
+	if err != nil {
+		return int64(w), wrapCopy("send", connErr(err))
+	}
+	return int64(w), nil
+}
+
+// zeroCopy moves data in zeroCopyChunk rounds of io.CopyN. The
+// *io.LimitedReader that CopyN wraps around src is what the standard library
+// looks for: *net.TCPConn.ReadFrom turns a limited *os.File into sendfile, and
+// *os.File.ReadFrom turns a limited *net.TCPConn into splice.
+// sendfile and splice report both sides' errors alike, so the side is told
+// by the errno: the ones only a file produces are the file's, the rest the
+// connection's.
+func zeroCopy(dst io.Writer, src io.Reader, n *atomic.Int64) (int64, error) {
+	var total int64
+	for {
+		w, err := io.CopyN(dst, src, zeroCopyChunk)
+		total += w
+		count(n, w)
+		switch {
+		case err == io.EOF:
+			return total, nil
+		case err != nil && isFileErr(err):
+			return total, err
+		case err != nil:
+			return total, connErr(err)
+		}
+	}
+}
+
+// isFileErr reports errors that come from the file system, not a socket.
+func isFileErr(err error) bool {
+	for _, e := range [...]error{syscall.ENOSPC, syscall.EDQUOT, syscall.EFBIG, syscall.EIO, syscall.EROFS} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// copyBuffered is io.Copy with a pooled buffer and progress counting; a clean
+// io.EOF from src ends it with a nil error. fromConn says which side is the
+// data connection, for the error classes.
+func copyBuffered(dst io.Writer, src io.Reader, n *atomic.Int64, fromConn bool) (int64, error) {
+	bp := getBuf()
+	defer putBuf(bp)
+	buf := *bp
+	var total int64
+	for {
+		nr, rerr := src.Read(buf)
+		if nr > 0 {
+			nw, werr := dst.Write(buf[:nr])
+			total += int64(nw)
+			count(n, int64(nw))
+			if werr == nil && nw != nr {
+				werr = io.ErrShortWrite
+			}
+			if werr != nil {
+				if !fromConn {
+					werr = connErr(werr)
+				}
+				return total, werr
+			}
+		}
+		switch {
+		case rerr == io.EOF && fromConn && truncated(src):
+			return total, connErr(io.ErrUnexpectedEOF)
+		case rerr == io.EOF:
+			return total, nil
+		case rerr != nil && fromConn:
+			return total, connErr(rerr)
+		case rerr != nil:
+			return total, rerr
+		}
+	}
+}
+
+// sendASCII reads half a buffer at a time so the CRLF form, at most twice as
+// long, always fits the second buffer.
+func sendASCII(dst io.Writer, src io.Reader, n *atomic.Int64) (int64, error) {
+	in, out := getBuf(), getBuf()
+	defer putBuf(in)
+	defer putBuf(out)
+	var enc CRLFEncoder
+	var total int64
+	for {
+		nr, rerr := src.Read((*in)[:bufSize/2])
+		if nr > 0 {
+			b := enc.Append((*out)[:0], (*in)[:nr])
+			nw, werr := dst.Write(b)
+			total += int64(nw)
+			count(n, int64(nw))
+			if werr != nil {
+				return total, connErr(werr)
+			}
+		}
+		switch {
+		case rerr == io.EOF:
+			return total, nil
+		case rerr != nil:
+			return total, rerr
+		}
+	}
+}
+
+// receiveASCII leaves a byte of room so a held-back CR plus a full read still
+// fits the output buffer.
+func receiveASCII(dst io.Writer, src io.Reader, n *atomic.Int64) (int64, error) {
+	in, out := getBuf(), getBuf()
+	defer putBuf(in)
+	defer putBuf(out)
+	var dec CRLFDecoder
+	var total int64
+	for {
+		nr, rerr := src.Read((*in)[:bufSize-1])
+		total += int64(nr)
+		count(n, int64(nr))
+		if rerr == io.EOF && truncated(src) {
+			rerr = io.ErrUnexpectedEOF
+		}
+		b := dec.Append((*out)[:0], (*in)[:nr])
+		if rerr == io.EOF {
+			b = dec.Flush(b)
+		}
+		if len(b) > 0 {
+			if _, werr := dst.Write(b); werr != nil {
+				return total, werr
+			}
+		}
+		switch {
+		case rerr == io.EOF:
+			return total, nil
+		case rerr != nil:
+			return total, connErr(rerr)
+		}
+	}
+}
+
+// ErrDataConn matches every error of the data connection itself (reply 426),
+// as opposed to an error of the file, which the caller answers with 451, or
+// 452 when errors.Is(err, syscall.ENOSPC) or syscall.EDQUOT.
+var ErrDataConn = errors.New("xfer: data connection failed")
+
+// dataConnError tags an error as the data connection's and keeps the cause
+// (net.ErrClosed after ABOR, io.ErrUnexpectedEOF for a cut TLS stream, …)
+// reachable with errors.Is.
+type dataConnError struct{ err error }
+
+func (e *dataConnError) Error() string   { return "data connection: " + e.err.Error() }
+func (e *dataConnError) Unwrap() []error { return []error{ErrDataConn, e.err} }
+
+func connErr(err error) error { return &dataConnError{err} }
+
+func wrapCopy(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("xfer: %s: %w", op, err)
+}
