@@ -1,0 +1,98 @@
+// Package auth decides who may log in. Its checks run on worker
+// goroutines, never on the event loop: a bcrypt comparison costs
+// milliseconds.
+package auth
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	htpasswd "github.com/tg123/go-htpasswd"
+)
+
+// ErrDenied is returned for a wrong password or an unknown user. Callers
+// must not tell the two apart in what they send to a client.
+var ErrDenied = errors.New("auth: login denied")
+
+// Identity is a logged-in user.
+type Identity struct {
+	// User is the account name (for anonymous logins, "anonymous").
+	User string
+	// Anonymous is true for USER anonymous / ftp.
+	Anonymous bool
+	// ReadOnly forbids every command that changes the file system.
+	ReadOnly bool
+	// Password is what an anonymous user gave (their e-mail, by custom).
+	Password string
+}
+
+// Authenticator checks a user name and password. Implementations must be
+// safe for concurrent use; Authenticate may block.
+type Authenticator interface {
+	// IsAnonymous reports whether user is an anonymous account name. It is
+	// called on the event loop and must not block.
+	IsAnonymous(user string) bool
+	Authenticate(user, password string) (Identity, error)
+}
+
+// Users is the standard Authenticator: an optional htpasswd file for named
+// users (read-write) and optional anonymous access (read-only).
+type Users struct {
+	file      *htpasswd.File
+	anonymous bool
+}
+
+// hashes are the htpasswd formats accepted: APR1-MD5, SHA1, bcrypt, salted
+// SHA1 and SHA-crypt. The library's plain-text parser is left out on purpose:
+// it matches any line, so a typo in a hash would become a password.
+var hashes = []htpasswd.PasswdParser{
+	htpasswd.AcceptMd5, htpasswd.AcceptSha, htpasswd.AcceptBcrypt,
+	htpasswd.AcceptSsha, htpasswd.AcceptCryptSha,
+}
+
+// NewUsers loads an htpasswd file (bcrypt, SHA1, APR1-MD5, crypt) when path
+// is not empty and allows anonymous logins when anonymous is true. A
+// malformed line is an error naming the file and line.
+func NewUsers(path string, anonymous bool) (*Users, error) {
+	u := &Users{anonymous: anonymous}
+	if path == "" {
+		return u, nil
+	}
+	var lineErr error
+	f, err := htpasswd.New(path, hashes, func(err error) {
+		if lineErr == nil {
+			lineErr = err
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("auth: %w", err)
+	}
+	if lineErr != nil {
+		return nil, fmt.Errorf("auth: %s: %w", path, lineErr)
+	}
+	u.file = f
+	return u, nil
+}
+
+// IsAnonymous reports whether user names the anonymous account and
+// anonymous access is on.
+func (u *Users) IsAnonymous(user string) bool {
+	return u.anonymous && isAnonymousName(user)
+}
+
+func isAnonymousName(user string) bool {
+	return strings.EqualFold(user, "anonymous") || strings.EqualFold(user, "ftp")
+}
+
+// Authenticate checks the password of a named user, or admits an anonymous
+// one with any password.
+func (u *Users) Authenticate(user, password string) (Identity, error) {
+	if u.IsAnonymous(user) {
+		return Identity{User: "anonymous", Anonymous: true, ReadOnly: true, Password: password}, nil
+	}
+	if u.file == nil || !u.file.Match(user, password) {
+		return Identity{}, ErrDenied
+	}
+	return Identity{User: user}, nil
+}

@@ -1,0 +1,81 @@
+package loop
+
+import (
+	"github.com/ftpsd/ftpsd/codec"
+)
+
+// USER starts a login. The reply is the same for every name, so USER does
+// not reveal which accounts exist.
+func cmdUSER(s *Session, arg []byte) Reply {
+	if s.login == loginDone {
+		return Reply{codec.CodeNotLoggedIn, "Can't change to another user."}
+	}
+	if err := s.setLogin(loginUser); err != nil {
+		return Reply{codec.CodeBadSequence, "Login with USER first."}
+	}
+	s.user = string(arg)
+	if s.srv.cfg.Auth != nil && s.srv.cfg.Auth.IsAnonymous(s.user) {
+		return Reply{codec.CodeNeedPassword, "Anonymous login ok, send your e-mail address as password."}
+	}
+	return Reply{codec.CodeNeedPassword, "Please specify the password."}
+}
+
+// PASS checks the password on a worker; a failure is answered after a
+// pause that holds no worker.
+func cmdPASS(s *Session, arg []byte) Reply {
+	if s.login == loginDone {
+		return Reply{codec.CodeSuperfluous, "Already logged in."}
+	}
+	if err := s.setLogin(loginChecking); err != nil {
+		return Reply{codec.CodeBadSequence, "Login with USER first."}
+	}
+	authn, user, pass := s.srv.cfg.Auth, s.user, string(arg)
+	delay := s.srv.cfg.failDelay()
+	anon, users := s.srv.fsAnon, s.srv.fsUser
+	return s.start(false, func(*job) delayed {
+		if authn == nil {
+			return delayed{result: failedLogin(), after: delay}
+		}
+		id, err := authn.Authenticate(user, pass)
+		if err != nil {
+			return delayed{result: failedLogin(), after: delay}
+		}
+		fsys := users
+		if id.ReadOnly {
+			fsys = anon
+		}
+		return doneApply(codec.CodeLoggedIn, "Login successful.", func(s *Session) {
+			if s.setLogin(loginDone) == nil {
+				s.ident, s.fs, s.cwd = id, fsys, "/"
+			}
+		})
+	})
+}
+
+func failedLogin() result {
+	return result{code: codec.CodeNotLoggedIn, msg: "Login incorrect.", apply: func(s *Session) {
+		s.resetLogin()
+	}}
+}
+
+// ACCT is superfluous here: no account is ever needed.
+func cmdACCT(*Session, []byte) Reply {
+	return Reply{codec.CodeSuperfluous, "ACCT not needed."}
+}
+
+// REIN logs out and resets the session, keeping the connection (RFC 959).
+func cmdREIN(s *Session, _ []byte) Reply {
+	s.resetLogin()
+	return Reply{codec.CodeServiceReady, s.srv.cfg.banner()}
+}
+
+// QUIT closes the session; during a transfer it waits for the transfer's
+// final reply (RFC 959 §4.1.1).
+func cmdQUIT(s *Session, _ []byte) Reply {
+	if s.job != nil {
+		s.quitPending = true
+		return noReply
+	}
+	s.closing = true
+	return Reply{codec.CodeClosing, "Goodbye."}
+}

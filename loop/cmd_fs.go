@@ -1,0 +1,209 @@
+package loop
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"strconv"
+	"strings"
+
+	"github.com/ftpsd/ftpsd/codec"
+	"github.com/ftpsd/ftpsd/xfer/fsys"
+)
+
+// fsJob runs fn on a worker with a path resolved against the working
+// directory; fn must not touch the session.
+func (s *Session) fsJob(arg []byte, fn func(fsys fsView, path string) delayed) Reply {
+	path, fsys := codec.Join(s.cwd, string(arg)), s.fs
+	return s.start(false, func(*job) delayed { return fn(fsys, path) })
+}
+
+// CWD changes the working directory once a worker has checked it exists.
+func cmdCWD(s *Session, arg []byte) Reply {
+	return s.fsJob(arg, func(f fsView, path string) delayed {
+		fi, err := f.Stat(path)
+		if err != nil {
+			return fromReply(fsReply(err))
+		}
+		if !fi.IsDir() {
+			return done(codec.CodeFileUnavailable, "Not a directory.")
+		}
+		return doneApply(codec.CodeFileActionOK, "Directory successfully changed.", func(s *Session) { s.cwd = path })
+	})
+}
+
+// CDUP is CWD "..".
+func cmdCDUP(s *Session, _ []byte) Reply { return cmdCWD(s, []byte("..")) }
+
+// PWD answers from the session: no disk access.
+func cmdPWD(s *Session, _ []byte) Reply {
+	return Reply{codec.CodePathCreated, quotedPath(s.cwd, " is the current directory.")}
+}
+
+// quotedPath formats a 257 text: the path in quotes with embedded quotes
+// doubled (RFC 959 appendix II).
+func quotedPath(path, tail string) string {
+	b := codec.AppendQuoted(make([]byte, 0, len(path)+len(tail)+4), path)
+	return string(append(b, tail...))
+}
+
+func cmdMKD(s *Session, arg []byte) Reply {
+	return s.fsJob(arg, func(f fsView, path string) delayed {
+		if err := f.Mkdir(path); err != nil {
+			return fromReply(fsReply(err))
+		}
+		return done(codec.CodePathCreated, quotedPath(path, " directory created."))
+	})
+}
+
+func cmdRMD(s *Session, arg []byte) Reply {
+	return s.fsJob(arg, func(f fsView, path string) delayed {
+		if path == "/" {
+			return done(codec.CodeFileUnavailable, "Permission denied.")
+		}
+		if err := f.RemoveDir(path); err != nil {
+			if errors.Is(err, fsys.ErrExist) {
+				return done(codec.CodeFileUnavailable, "Directory not empty.")
+			}
+			return fromReply(fsReply(err))
+		}
+		return done(codec.CodeFileActionOK, "Remove directory operation successful.")
+	})
+}
+
+func cmdDELE(s *Session, arg []byte) Reply {
+	return s.fsJob(arg, func(f fsView, path string) delayed {
+		if err := f.Remove(path); err != nil {
+			return fromReply(fsReply(err))
+		}
+		return done(codec.CodeFileActionOK, "Delete operation successful.")
+	})
+}
+
+// RNFR remembers an existing path for the RNTO that must follow.
+func cmdRNFR(s *Session, arg []byte) Reply {
+	return s.fsJob(arg, func(f fsView, path string) delayed {
+		if _, err := f.Lstat(path); err != nil {
+			return fromReply(fsReply(err))
+		}
+		return doneApply(codec.CodePending, "Ready for RNTO.", func(s *Session) { s.renameFrom = path })
+	})
+}
+
+func cmdRNTO(s *Session, arg []byte) Reply {
+	from := s.renameFrom
+	s.renameFrom = ""
+	if from == "" {
+		return Reply{codec.CodeBadSequence, "RNFR required first."}
+	}
+	return s.fsJob(arg, func(f fsView, path string) delayed {
+		if err := f.Rename(from, path); err != nil {
+			return fromReply(fsReply(err))
+		}
+		return done(codec.CodeFileActionOK, "Rename successful.")
+	})
+}
+
+// SIZE answers a regular file's size in bytes (RFC 3659 §4).
+func cmdSIZE(s *Session, arg []byte) Reply {
+	return s.fsJob(arg, func(f fsView, path string) delayed {
+		fi, err := f.Stat(path)
+		if err != nil {
+			return fromReply(fsReply(err))
+		}
+		if !fi.Mode().IsRegular() {
+			return done(codec.CodeFileUnavailable, "Could not get file size.")
+		}
+		return done(codec.CodeFileStatus, strconv.FormatInt(fi.Size(), 10))
+	})
+}
+
+// MDTM answers a file's modification time in UTC (RFC 3659 §3).
+func cmdMDTM(s *Session, arg []byte) Reply {
+	return s.fsJob(arg, func(f fsView, path string) delayed {
+		fi, err := f.Stat(path)
+		if err != nil {
+			return fromReply(fsReply(err))
+		}
+		return done(codec.CodeFileStatus, string(codec.AppendTime(nil, fi.ModTime())))
+	})
+}
+
+// MFMT sets a file's modification time (draft-somers-ftp-mfxx).
+func cmdMFMT(s *Session, arg []byte) Reply {
+	sp := bytes.IndexByte(arg, ' ')
+	if sp <= 0 || sp == len(arg)-1 {
+		return Reply{codec.CodeArgSyntax, "Syntax: MFMT YYYYMMDDHHMMSS path."}
+	}
+	t, err := codec.ParseTime(arg[:sp])
+	if err != nil {
+		return Reply{codec.CodeArgSyntax, "Bad time value."}
+	}
+	stamp := string(arg[:sp])
+	return s.fsJob(arg[sp+1:], func(f fsView, path string) delayed {
+		if err := f.Chtimes(path, t); err != nil {
+			return fromReply(fsReply(err))
+		}
+		return done(codec.CodeFileStatus, "Modify="+stamp+"; "+path)
+	})
+}
+
+// SITE CHMOD and SITE HELP.
+func cmdSITE(s *Session, arg []byte) Reply {
+	sub, rest, _ := bytes.Cut(arg, []byte(" "))
+	switch string(upper(sub)) {
+	case "HELP":
+		return Reply{codec.CodeHelp, "CHMOD HELP"}
+	case "CHMOD":
+		if s.ident.ReadOnly {
+			return Reply{codec.CodeFileUnavailable, "Permission denied."}
+		}
+		modeArg, path, ok := bytes.Cut(rest, []byte(" "))
+		mode, err := strconv.ParseUint(string(modeArg), 8, 32)
+		if !ok || len(path) == 0 || err != nil || mode > 0o7777 {
+			return Reply{codec.CodeArgSyntax, "Syntax: SITE CHMOD mode path."}
+		}
+		return s.fsJob(path, func(f fsView, path string) delayed {
+			if err := f.Chmod(path, fs.FileMode(mode)); err != nil {
+				return fromReply(fsReply(err))
+			}
+			return done(codec.CodeOK, "SITE CHMOD command ok.")
+		})
+	}
+	return Reply{codec.CodeParamNotImplemented, "Unknown SITE command."}
+}
+
+// MLST answers one entry's facts on the control channel (RFC 3659 §7).
+func cmdMLST(s *Session, arg []byte) Reply {
+	facts, perm := s.facts, s.permFunc()
+	return s.fsJob(arg, func(f fsView, path string) delayed {
+		fi, err := f.Stat(path)
+		if err != nil {
+			return fromReply(fsReply(err))
+		}
+		line := append([]byte(" "), codec.AppendMLSx(nil, fi, path, facts, perm(fi))...)
+		msg := "Listing " + path + "\n" + strings.TrimRight(string(line), "\r\n") + "\nEnd."
+		return done(codec.CodeFileActionOK, msg)
+	})
+}
+
+// permFunc returns the MLSx perm fact for the session's rights (RFC 3659 §7.5.5).
+func (s *Session) permFunc() func(fs.FileInfo) string {
+	if s.ident.ReadOnly {
+		return func(fi fs.FileInfo) string {
+			if fi.IsDir() {
+				return "el"
+			}
+			return "r"
+		}
+	}
+	return func(fi fs.FileInfo) string {
+		if fi.IsDir() {
+			return "cdeflmp"
+		}
+		return "adfrw"
+	}
+}
+
+// fsView is the rooted file system a job works on.
+type fsView = *fsys.FS

@@ -1,0 +1,113 @@
+package loop
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ftpsd/ftpsd/codec"
+	"github.com/ftpsd/ftpsd/xfer"
+)
+
+func cmdNOOP(*Session, []byte) Reply { return Reply{codec.CodeOK, "NOOP ok."} }
+
+func cmdSYST(*Session, []byte) Reply { return Reply{codec.CodeSystemType, "UNIX Type: L8"} }
+
+// FEAT lists the extensions in the command table (RFC 2389).
+func cmdFEAT(s *Session, _ []byte) Reply {
+	var b strings.Builder
+	b.WriteString("Features:")
+	for _, c := range commandList {
+		switch {
+		case c.feat == "MLST":
+			b.WriteString("\n MLST ")
+			b.Write(codec.AppendFeatMLST(nil, s.facts))
+		case c.feat != "":
+			b.WriteString("\n ")
+			b.WriteString(c.feat)
+		}
+	}
+	b.WriteString("\n TVFS\nEnd")
+	return Reply{codec.CodeSystemStatus, b.String()}
+}
+
+// OPTS UTF8 (RFC 2640: paths are always UTF-8 here) and OPTS MLST (RFC 3659 §7.9).
+func cmdOPTS(s *Session, arg []byte) Reply {
+	name, val, _ := bytes.Cut(arg, []byte(" "))
+	switch string(upper(name)) {
+	case "UTF8", "UTF-8":
+		if v := string(upper(val)); v == "" || v == "ON" {
+			return Reply{codec.CodeOK, "Always in UTF8 mode."}
+		}
+		return Reply{codec.CodeParamNotImplemented, "UTF8 cannot be turned off."}
+	case "MLST":
+		s.facts = codec.ParseOptsMLST(val)
+		return Reply{codec.CodeOK, "MLST OPTS " + strings.TrimSuffix(featFacts(s.facts), ";") + ";"}
+	}
+	return Reply{codec.CodeArgSyntax, "Option not understood."}
+}
+
+// featFacts is the list of selected facts, as OPTS MLST confirms them.
+func featFacts(f codec.Facts) string {
+	var parts []string
+	for _, fact := range strings.Split(string(codec.AppendFeatMLST(nil, f)), ";") {
+		if n := strings.TrimSuffix(fact, "*"); n != fact {
+			parts = append(parts, n)
+		}
+	}
+	return strings.Join(parts, ";")
+}
+
+// HELP lists the commands, or one command's syntax.
+func cmdHELP(_ *Session, arg []byte) Reply {
+	if len(arg) == 0 {
+		return Reply{codec.CodeHelp, helpText()}
+	}
+	if c := commands[string(upper(arg))]; c != nil {
+		return Reply{codec.CodeHelp, "Syntax: " + c.syntax}
+	}
+	return Reply{codec.CodeArgSyntax, "Unknown command."}
+}
+
+// STAT without an argument (or during a transfer) reports the session;
+// with a path it lists it on the control channel (RFC 959 §4.1.3).
+func cmdSTAT(s *Session, arg []byte) Reply {
+	if s.job != nil || len(arg) == 0 {
+		return Reply{codec.CodeSystemStatus, s.status()}
+	}
+	if s.login != loginDone {
+		return Reply{codec.CodeNotLoggedIn, "Please login with USER and PASS."}
+	}
+	arg, flags := splitListFlags(arg)
+	opts := xfer.ListOptions{Format: xfer.FormatList, Perm: s.permFunc(), ShowHidden: strings.ContainsRune(flags, 'a'), Now: time.Now()}
+	return s.fsJob(arg, func(f fsView, path string) delayed {
+		var buf bytes.Buffer
+		if err := xfer.WriteListing(&buf, f, path, opts); err != nil {
+			return fromReply(fsReply(err))
+		}
+		text := strings.TrimRight(strings.ReplaceAll(buf.String(), "\r\n", "\n"), "\n")
+		return done(codec.CodeFileStatus, "Status of "+path+":\n"+text+"\nEnd of status.")
+	})
+}
+
+func (s *Session) status() string {
+	var b strings.Builder
+	b.WriteString("FTP server status:\n Connected to ")
+	b.WriteString(s.peer.Addr().String())
+	if s.login == loginDone {
+		b.WriteString("\n Logged in as ")
+		b.WriteString(s.ident.User)
+	} else {
+		b.WriteString("\n Not logged in")
+	}
+	b.WriteString("\n TYPE: ")
+	b.WriteString(modeName(s.ascii))
+	if s.job != nil && s.job.transfer {
+		b.WriteString("\n Transfer in progress: ")
+		b.WriteString(strconv.FormatInt(s.job.bytes.Load(), 10))
+		b.WriteString(" bytes moved")
+	}
+	b.WriteString("\nEnd of status")
+	return b.String()
+}

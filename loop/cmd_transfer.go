@@ -1,0 +1,262 @@
+package loop
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ftpsd/ftpsd/codec"
+	"github.com/ftpsd/ftpsd/xfer"
+	"github.com/ftpsd/ftpsd/xfer/fsys"
+)
+
+// dataSource is how a transfer gets its data connection: a passive
+// listener taken from the session, or an active target to dial.
+type dataSource struct {
+	pasv    *xfer.Passive
+	active  netip.AddrPort
+	local   netip.Addr
+	timeout time.Duration
+}
+
+// takeData hands the session's PASV/PORT setting to one transfer: each
+// setting serves one transfer only (RFC 959).
+func (s *Session) takeData() (dataSource, Reply) {
+	d := dataSource{pasv: s.pasv, active: s.active, local: s.local.Addr(), timeout: s.srv.cfg.dataTimeout()}
+	if d.pasv == nil && !d.active.IsValid() {
+		return d, Reply{codec.CodeCantOpenData, "Use PORT or PASV first."}
+	}
+	s.pasv, s.active = nil, netip.AddrPort{}
+	return d, Reply{}
+}
+
+// open waits for or dials the data connection; cancelling ctx (ABOR, the
+// session closing) stops the wait.
+func (d dataSource) open(ctx context.Context) (net.Conn, error) {
+	if d.pasv != nil {
+		stop := context.AfterFunc(ctx, func() { _ = d.pasv.Close() })
+		defer stop()
+		return d.pasv.Accept(time.Now().Add(d.timeout))
+	}
+	return xfer.Dial(ctx, d.local, d.active, d.timeout)
+}
+
+func (d dataSource) close() {
+	if d.pasv != nil {
+		_ = d.pasv.Close()
+	}
+}
+
+// transferParams is what a transfer job copies from the session before it
+// leaves the loop: the worker must not read session fields.
+type transferParams struct {
+	path  string
+	fs    *fsys.FS
+	ascii bool
+	rest  int64
+	data  dataSource
+}
+
+func (s *Session) params(arg []byte) (transferParams, Reply) {
+	d, r := s.takeData()
+	p := transferParams{path: codec.Join(s.cwd, string(arg)), fs: s.fs, ascii: s.ascii, rest: s.rest, data: d}
+	s.rest = 0
+	return p, r
+}
+
+func modeName(ascii bool) string {
+	if ascii {
+		return "ASCII"
+	}
+	return "BINARY"
+}
+
+var (
+	replyAborted  = done(codec.CodeTransferAborted, "Connection closed; transfer aborted.")
+	replyNoData   = done(codec.CodeCantOpenData, "Can't open data connection.")
+	replyComplete = done(codec.CodeTransferComplete, "Transfer complete.")
+)
+
+// runData opens the data connection, announces it with 150, runs copy and
+// closes the connection before the final reply, so 226 always follows the
+// end of the data (RFC 959).
+func runData(j *job, d dataSource, opening string, copy func(net.Conn) error) (aborted bool, err error, opened bool) {
+	conn, err := d.open(j.ctx)
+	if err != nil {
+		return j.ctx.Err() != nil, err, false
+	}
+	j.prelim(codec.CodeFileStatusOK, opening)
+	stop := context.AfterFunc(j.ctx, func() { _ = conn.Close() })
+	err = copy(conn)
+	stop()
+	if cerr := conn.Close(); err == nil && cerr != nil && !errors.Is(cerr, net.ErrClosed) {
+		err = cerr
+	}
+	return j.ctx.Err() != nil, err, true
+}
+
+// transferResult picks the final reply of a transfer.
+func transferResult(aborted bool, err error, opened bool) delayed {
+	switch {
+	case aborted:
+		return replyAborted
+	case !opened:
+		return replyNoData
+	case err != nil:
+		// A data-connection error is 426; a disk error 451 or 452.
+		return fromReply(fsReply(err))
+	}
+	return replyComplete
+}
+
+// RETR sends a file, from the REST offset if one was set.
+func cmdRETR(s *Session, arg []byte) Reply {
+	p, r := s.params(arg)
+	if r.Code != 0 {
+		return r
+	}
+	return s.start(true, func(j *job) delayed {
+		f, err := p.fs.Open(p.path)
+		if err != nil {
+			p.data.close()
+			return fromReply(fsReply(err))
+		}
+		defer f.Close()
+		size := int64(-1)
+		if fi, err := f.Stat(); err == nil {
+			size = fi.Size()
+		}
+		if p.rest > 0 {
+			if _, err := f.Seek(p.rest, 0); err != nil {
+				p.data.close()
+				return fromReply(fsReply(err))
+			}
+		}
+		opening := "Opening " + modeName(p.ascii) + " mode data connection for " + p.path
+		if size >= 0 {
+			opening += " (" + strconv.FormatInt(size, 10) + " bytes)"
+		}
+		return transferResult(runData(j, p.data, opening+".", func(c net.Conn) error {
+			_, err := xfer.Send(c, f, p.ascii, &j.bytes)
+			return err
+		}))
+	})
+}
+
+// STOR stores a file; with a REST offset it resumes an existing one.
+func cmdSTOR(s *Session, arg []byte) Reply {
+	mode := fsys.UploadReplace
+	if s.rest > 0 {
+		mode = fsys.UploadResume
+	}
+	return s.store(arg, mode)
+}
+
+// APPE appends to a file, creating it if needed.
+func cmdAPPE(s *Session, arg []byte) Reply { return s.store(arg, fsys.UploadAppend) }
+
+// STOU stores under a name the server makes unique (RFC 959, RFC 1123 §4.1.2.9).
+func cmdSTOU(s *Session, arg []byte) Reply {
+	if len(arg) == 0 {
+		arg = []byte("ftpsd")
+	}
+	return s.store(arg, fsys.UploadUnique)
+}
+
+func (s *Session) store(arg []byte, mode fsys.UploadMode) Reply {
+	p, r := s.params(arg)
+	if r.Code != 0 {
+		return r
+	}
+	return s.start(true, func(j *job) delayed {
+		up, err := p.fs.CreateUpload(p.path, mode, p.rest)
+		if err != nil {
+			p.data.close()
+			return fromReply(fsReply(err))
+		}
+		opening := "Ok to send data."
+		if mode == fsys.UploadUnique {
+			opening = "FILE: " + up.Name
+		}
+		aborted, err, opened := runData(j, p.data, opening, func(c net.Conn) error {
+			_, err := xfer.Receive(up.File, c, p.ascii, &j.bytes)
+			return err
+		})
+		if aborted || err != nil || !opened {
+			_ = up.Abort()
+			return transferResult(aborted, err, opened)
+		}
+		if err := up.Commit(); err != nil {
+			return fromReply(fsReply(err))
+		}
+		if mode == fsys.UploadUnique {
+			return done(codec.CodeTransferComplete, "Transfer complete, stored as "+up.Name+".")
+		}
+		return replyComplete
+	})
+}
+
+// LIST sends an `ls -l` style listing. Options such as -a and -l, which
+// clients send out of habit, are accepted; -a shows dot files.
+func cmdLIST(s *Session, arg []byte) Reply {
+	return s.listing(arg, xfer.FormatList)
+}
+
+// NLST sends names only.
+func cmdNLST(s *Session, arg []byte) Reply {
+	return s.listing(arg, xfer.FormatNLST)
+}
+
+// MLSD sends RFC 3659 machine-readable facts for each entry.
+func cmdMLSD(s *Session, arg []byte) Reply {
+	return s.listing(arg, xfer.FormatMLSD)
+}
+
+func (s *Session) listing(arg []byte, format xfer.ListFormat) Reply {
+	showHidden := format == xfer.FormatMLSD
+	if format != xfer.FormatMLSD {
+		var flags string
+		arg, flags = splitListFlags(arg)
+		showHidden = strings.ContainsRune(flags, 'a')
+	}
+	p, r := s.params(arg)
+	if r.Code != 0 {
+		return r
+	}
+	opts := xfer.ListOptions{Format: format, Facts: s.facts, Perm: s.permFunc(), ShowHidden: showHidden}
+	return s.start(true, func(j *job) delayed {
+		fi, err := p.fs.Stat(p.path)
+		if err != nil {
+			p.data.close()
+			return fromReply(fsReply(err))
+		}
+		if format == xfer.FormatMLSD && !fi.IsDir() {
+			p.data.close()
+			return done(codec.CodeFileUnavailable, "Not a directory.")
+		}
+		opts.Now = time.Now()
+		return transferResult(runData(j, p.data, "Here comes the directory listing.", func(c net.Conn) error {
+			return xfer.WriteListing(c, p.fs, p.path, opts)
+		}))
+	})
+}
+
+// splitListFlags separates leading "-la"-style options from a LIST path.
+func splitListFlags(arg []byte) (path []byte, flags string) {
+	for len(arg) > 0 && arg[0] == '-' {
+		end := 0
+		for end < len(arg) && arg[end] != ' ' {
+			end++
+		}
+		flags += string(arg[1:end])
+		for end < len(arg) && arg[end] == ' ' {
+			end++
+		}
+		arg = arg[end:]
+	}
+	return arg, flags
+}

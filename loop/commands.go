@@ -1,0 +1,118 @@
+package loop
+
+import (
+	"sort"
+	"strings"
+)
+
+// cmdFlags say what a command may do; the dispatcher enforces them.
+type cmdFlags uint16
+
+const (
+	needLogin      cmdFlags = 1 << iota // 530 before login
+	needArg                             // 501 without an argument
+	writes                              // changes the file system: 550 for read-only users
+	duringTransfer                      // may run while a transfer job is pending
+)
+
+// command is one row of the command table.
+type command struct {
+	verb  string
+	fn    func(s *Session, arg []byte) Reply
+	flags cmdFlags
+	// syntax is the HELP text for the verb.
+	syntax string
+	// feat is the FEAT line this command adds (RFC 2389), if any.
+	feat string
+}
+
+// commands is the command table: the single place that says what each
+// verb does and may do. HELP and FEAT are generated from it.
+var commands map[string]*command
+
+// commandList is the table in a stable order, for HELP and FEAT.
+var commandList []*command
+
+func init() {
+	table := []*command{
+		// Access control, RFC 959 §4.1.1.
+		{verb: "USER", fn: cmdUSER, flags: needArg, syntax: "USER <sp> username"},
+		{verb: "PASS", fn: cmdPASS, syntax: "PASS <sp> password"},
+		{verb: "ACCT", fn: cmdACCT, flags: needLogin, syntax: "ACCT <sp> account"},
+		{verb: "CWD", fn: cmdCWD, flags: needLogin, syntax: "CWD <sp> pathname"},
+		{verb: "XCWD", fn: cmdCWD, flags: needLogin, syntax: "XCWD <sp> pathname"},
+		{verb: "CDUP", fn: cmdCDUP, flags: needLogin, syntax: "CDUP"},
+		{verb: "XCUP", fn: cmdCDUP, flags: needLogin, syntax: "XCUP"},
+		{verb: "REIN", fn: cmdREIN, syntax: "REIN"},
+		{verb: "QUIT", fn: cmdQUIT, flags: duringTransfer, syntax: "QUIT"},
+
+		// Transfer parameters, RFC 959 §4.1.2 and RFC 2428.
+		{verb: "PORT", fn: cmdPORT, flags: needLogin | needArg, syntax: "PORT <sp> h1,h2,h3,h4,p1,p2"},
+		{verb: "PASV", fn: cmdPASV, flags: needLogin, syntax: "PASV"},
+		{verb: "EPRT", fn: cmdEPRT, flags: needLogin | needArg, syntax: "EPRT <sp> |af|addr|port|", feat: "EPRT"},
+		{verb: "EPSV", fn: cmdEPSV, flags: needLogin, syntax: "EPSV [<sp> 1|2|ALL]", feat: "EPSV"},
+		{verb: "TYPE", fn: cmdTYPE, flags: needLogin | needArg, syntax: "TYPE <sp> A|I|L 8"},
+		{verb: "STRU", fn: cmdSTRU, flags: needLogin | needArg, syntax: "STRU <sp> F"},
+		{verb: "MODE", fn: cmdMODE, flags: needLogin | needArg, syntax: "MODE <sp> S"},
+
+		// Service commands, RFC 959 §4.1.3.
+		{verb: "RETR", fn: cmdRETR, flags: needLogin | needArg, syntax: "RETR <sp> pathname"},
+		{verb: "STOR", fn: cmdSTOR, flags: needLogin | needArg | writes, syntax: "STOR <sp> pathname"},
+		{verb: "STOU", fn: cmdSTOU, flags: needLogin | writes, syntax: "STOU [<sp> pathname]"},
+		{verb: "APPE", fn: cmdAPPE, flags: needLogin | needArg | writes, syntax: "APPE <sp> pathname"},
+		{verb: "ALLO", fn: cmdALLO, flags: needLogin, syntax: "ALLO <sp> size"},
+		{verb: "REST", fn: cmdREST, flags: needLogin | needArg, syntax: "REST <sp> offset", feat: "REST STREAM"},
+		{verb: "RNFR", fn: cmdRNFR, flags: needLogin | needArg | writes, syntax: "RNFR <sp> pathname"},
+		{verb: "RNTO", fn: cmdRNTO, flags: needLogin | needArg | writes, syntax: "RNTO <sp> pathname"},
+		{verb: "ABOR", fn: cmdABOR, flags: duringTransfer, syntax: "ABOR"},
+		{verb: "DELE", fn: cmdDELE, flags: needLogin | needArg | writes, syntax: "DELE <sp> pathname"},
+		{verb: "RMD", fn: cmdRMD, flags: needLogin | needArg | writes, syntax: "RMD <sp> pathname"},
+		{verb: "XRMD", fn: cmdRMD, flags: needLogin | needArg | writes, syntax: "XRMD <sp> pathname"},
+		{verb: "MKD", fn: cmdMKD, flags: needLogin | needArg | writes, syntax: "MKD <sp> pathname"},
+		{verb: "XMKD", fn: cmdMKD, flags: needLogin | needArg | writes, syntax: "XMKD <sp> pathname"},
+		{verb: "PWD", fn: cmdPWD, flags: needLogin, syntax: "PWD"},
+		{verb: "XPWD", fn: cmdPWD, flags: needLogin, syntax: "XPWD"},
+		{verb: "LIST", fn: cmdLIST, flags: needLogin, syntax: "LIST [<sp> pathname]"},
+		{verb: "NLST", fn: cmdNLST, flags: needLogin, syntax: "NLST [<sp> pathname]"},
+		{verb: "SITE", fn: cmdSITE, flags: needLogin | needArg, syntax: "SITE <sp> CHMOD|HELP"},
+		{verb: "SYST", fn: cmdSYST, syntax: "SYST"},
+		{verb: "STAT", fn: cmdSTAT, flags: duringTransfer, syntax: "STAT [<sp> pathname]"},
+		{verb: "HELP", fn: cmdHELP, syntax: "HELP [<sp> command]"},
+		{verb: "NOOP", fn: cmdNOOP, flags: duringTransfer, syntax: "NOOP"},
+
+		// Extensions: RFC 2389, RFC 3659, RFC 2640.
+		{verb: "FEAT", fn: cmdFEAT, syntax: "FEAT"},
+		{verb: "OPTS", fn: cmdOPTS, flags: needArg, syntax: "OPTS <sp> UTF8 ON|MLST facts", feat: "UTF8"},
+		{verb: "SIZE", fn: cmdSIZE, flags: needLogin | needArg, syntax: "SIZE <sp> pathname", feat: "SIZE"},
+		{verb: "MDTM", fn: cmdMDTM, flags: needLogin | needArg, syntax: "MDTM <sp> pathname", feat: "MDTM"},
+		{verb: "MFMT", fn: cmdMFMT, flags: needLogin | needArg | writes, syntax: "MFMT <sp> YYYYMMDDHHMMSS <sp> pathname", feat: "MFMT"},
+		{verb: "MLST", fn: cmdMLST, flags: needLogin, syntax: "MLST [<sp> pathname]", feat: "MLST"},
+		{verb: "MLSD", fn: cmdMLSD, flags: needLogin, syntax: "MLSD [<sp> pathname]"},
+	}
+	commands = make(map[string]*command, len(table))
+	for _, c := range table {
+		commands[c.verb] = c
+	}
+	commandList = table
+}
+
+// helpText is the 214 reply to a bare HELP: every verb, eight a line.
+func helpText() string {
+	verbs := make([]string, 0, len(commandList))
+	for _, c := range commandList {
+		verbs = append(verbs, c.verb)
+	}
+	sort.Strings(verbs)
+	var b strings.Builder
+	b.WriteString("The following commands are recognized.")
+	for i, v := range verbs {
+		if i%8 == 0 {
+			b.WriteString("\n ")
+		} else {
+			b.WriteByte(' ')
+		}
+		b.WriteString(v)
+	}
+	b.WriteString("\nHelp OK.")
+	return b.String()
+}

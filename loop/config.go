@@ -1,0 +1,148 @@
+package loop
+
+import (
+	"crypto/tls"
+	"io/fs"
+	"log/slog"
+	"net/netip"
+	"time"
+
+	"github.com/ftpsd/ftpsd/loop/auth"
+	"github.com/ftpsd/ftpsd/xfer/fsys"
+)
+
+// Listener is one control-connection listener.
+type Listener struct {
+	// Addr is host:port; port 0 picks a free port (see Server.Addrs).
+	Addr string
+	// Implicit makes TLS start with the first byte (port 990 style).
+	Implicit bool
+}
+
+// Config is the server's configuration. The zero value works: every field
+// has a default, returned by the accessor of the same name, and the server
+// never modifies the caller's struct.
+type Config struct {
+	// Listeners default to one explicit listener on 127.0.0.1:2121.
+	Listeners []Listener
+
+	// Root is the document root. Default: the current directory.
+	Root string
+	// FileUmask and DirUmask apply to new files and directories when
+	// SetUmask is true; otherwise both are 022.
+	FileUmask, DirUmask fs.FileMode
+	SetUmask            bool
+
+	// Auth checks logins. Nil means nobody can log in.
+	Auth auth.Authenticator
+
+	// PasvMin..PasvMax is the passive port range. Zero means any free port.
+	PasvMin, PasvMax uint16
+	// PasvAddr, when valid, is the address announced in 227 replies instead
+	// of the control connection's local address (masquerading behind NAT).
+	PasvAddr netip.Addr
+
+	// MaxLine caps a command line (excluding CRLF). Default codec.DefaultMaxLine.
+	MaxLine int
+	// MaxPendingInput caps unread command bytes held while a command is
+	// pending. Default 64 KiB; a client that sends more is disconnected.
+	MaxPendingInput int
+	// Workers caps concurrent file-system jobs and transfers. Default xfer.DefaultPoolSize.
+	Workers int
+	// EventLoops is the number of gnet event loops. Default: one per CPU.
+	EventLoops int
+
+	// DataTimeout bounds waiting for a data connection. Default 30s.
+	DataTimeout time.Duration
+	// FailDelay is the pause before answering a failed login. Default 1s;
+	// negative means no pause.
+	FailDelay time.Duration
+	// ShutdownGrace is how long Shutdown lets running transfers finish. Default 10s.
+	ShutdownGrace time.Duration
+
+	// Banner is the text of the 220 greeting. Default "ftpsd ready.".
+	Banner string
+
+	// TLS, when set, enables AUTH TLS and is required by implicit listeners.
+	TLS *tls.Config
+
+	// Logger receives the error log. Default slog.Default().
+	Logger *slog.Logger
+}
+
+const (
+	defaultListen       = "127.0.0.1:2121"
+	defaultPendingInput = 64 << 10
+	defaultDataTimeout  = 30 * time.Second
+	defaultFailDelay    = time.Second
+	defaultGrace        = 10 * time.Second
+	defaultBanner       = "ftpsd ready."
+)
+
+func (c *Config) listeners() []Listener {
+	if len(c.Listeners) == 0 {
+		return []Listener{{Addr: defaultListen}}
+	}
+	return c.Listeners
+}
+
+func (c *Config) root() string {
+	if c.Root == "" {
+		return "."
+	}
+	return c.Root
+}
+
+func (c *Config) fsOptions(readOnly bool) fsys.Options {
+	return fsys.Options{
+		FileUmask: c.FileUmask,
+		DirUmask:  c.DirUmask,
+		SetUmask:  c.SetUmask,
+		ReadOnly:  readOnly,
+	}
+}
+
+func (c *Config) maxPendingInput() int {
+	if c.MaxPendingInput <= 0 {
+		return defaultPendingInput
+	}
+	return c.MaxPendingInput
+}
+
+func (c *Config) dataTimeout() time.Duration {
+	if c.DataTimeout <= 0 {
+		return defaultDataTimeout
+	}
+	return c.DataTimeout
+}
+
+func (c *Config) failDelay() time.Duration {
+	if c.FailDelay < 0 {
+		return 0
+	}
+	if c.FailDelay == 0 {
+		return defaultFailDelay
+	}
+	return c.FailDelay
+}
+
+func (c *Config) shutdownGrace() time.Duration {
+	if c.ShutdownGrace <= 0 {
+		return defaultGrace
+	}
+	return c.ShutdownGrace
+}
+
+func (c *Config) banner() string {
+	if c.Banner == "" {
+		return defaultBanner
+	}
+	return c.Banner
+}
+
+func (c *Config) logger() *slog.Logger {
+	if c.Logger == nil {
+		return slog.Default()
+	}
+	return c.Logger
+}

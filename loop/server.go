@@ -1,0 +1,261 @@
+package loop
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/panjf2000/gnet/v2"
+	"golang.org/x/sys/unix"
+
+	"github.com/ftpsd/ftpsd/codec"
+	"github.com/ftpsd/ftpsd/xfer"
+	"github.com/ftpsd/ftpsd/xfer/fsys"
+)
+
+// Server is an FTP server on a gnet engine. Create it with New, run it with
+// Serve, stop it with Shutdown.
+type Server struct {
+	gnet.BuiltinEventEngine
+
+	cfg    Config
+	pool   *xfer.Pool
+	fsAnon *fsys.FS // read-only view for anonymous users
+	fsUser *fsys.FS // read-write view for named users
+
+	engine   gnet.Engine
+	booted   chan struct{}
+	bootErr  error
+	bound    []BoundListener
+	implicit map[uint16]bool // local port -> implicit TLS
+
+	nextID    atomic.Uint64
+	draining  atomic.Bool
+	transfers atomic.Int64 // running transfer jobs, for a graceful stop
+	sessions  sync.Map     // *Session -> struct{}: the idle sweep and Shutdown walk it
+
+	banner []byte // the 220 greeting, built once
+}
+
+// BoundListener is a listener with the address it actually bound.
+type BoundListener struct {
+	Addr     netip.AddrPort
+	Implicit bool
+}
+
+// New checks cfg, opens the document root and starts the worker pool. It
+// does not listen yet.
+func New(cfg Config) (*Server, error) {
+	s := &Server{cfg: cfg, booted: make(chan struct{}), implicit: make(map[uint16]bool)}
+	seen := make(map[string]bool)
+	for _, l := range s.cfg.listeners() {
+		if seen[l.Addr] {
+			return nil, fmt.Errorf("loop: listen address %s given twice", l.Addr)
+		}
+		seen[l.Addr] = true
+		if l.Implicit && cfg.TLS == nil {
+			return nil, fmt.Errorf("loop: implicit TLS listener %s needs a certificate", l.Addr)
+		}
+	}
+	var err error
+	if s.fsUser, err = fsys.Open(cfg.root(), cfg.fsOptions(false)); err != nil {
+		return nil, fmt.Errorf("loop: document root: %w", err)
+	}
+	if s.fsAnon, err = fsys.Open(cfg.root(), cfg.fsOptions(true)); err != nil {
+		s.fsUser.Close()
+		return nil, fmt.Errorf("loop: document root: %w", err)
+	}
+	if s.pool, err = xfer.NewPool(cfg.Workers); err != nil {
+		s.fsUser.Close()
+		s.fsAnon.Close()
+		return nil, fmt.Errorf("loop: %w", err)
+	}
+	s.banner = codec.AppendReply(nil, codec.CodeServiceReady, s.cfg.banner())
+	return s, nil
+}
+
+// Serve listens and runs the event loops until Shutdown. It returns nil
+// after a clean shutdown.
+func (s *Server) Serve() error {
+	ls := s.cfg.listeners()
+	addrs := make([]string, len(ls))
+	for i, l := range ls {
+		addrs[i] = "tcp://" + l.Addr
+	}
+	opts := []gnet.Option{
+		gnet.WithTicker(true),
+		gnet.WithReuseAddr(true),
+		gnet.WithTCPNoDelay(gnet.TCPNoDelay),
+		gnet.WithLogger(gnetLogger{s.cfg.logger()}),
+	}
+	if n := s.cfg.EventLoops; n > 0 {
+		opts = append(opts, gnet.WithNumEventLoop(n))
+	} else {
+		opts = append(opts, gnet.WithMulticore(true))
+	}
+	err := gnet.Rotate(s, addrs, opts...)
+	select {
+	case <-s.booted:
+	default:
+		// The engine failed before OnBoot: unblock Addrs waiters.
+		s.bootErr = err
+		close(s.booted)
+	}
+	s.pool.Close()
+	s.fsUser.Close()
+	s.fsAnon.Close()
+	if err != nil {
+		return fmt.Errorf("loop: %w", err)
+	}
+	return nil
+}
+
+// Addrs waits until the listeners are bound and returns their addresses.
+func (s *Server) Addrs(ctx context.Context) ([]BoundListener, error) {
+	select {
+	case <-s.booted:
+		return s.bound, s.bootErr
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// Shutdown stops accepting sessions, lets running transfers finish for up
+// to the configured grace period (or until ctx ends), then closes every
+// connection and stops the engine.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.draining.Store(true)
+	select {
+	case <-s.booted:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if s.bootErr != nil {
+		return nil
+	}
+	grace := time.NewTimer(s.cfg.shutdownGrace())
+	defer grace.Stop()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+wait:
+	for s.transfers.Load() > 0 {
+		select {
+		case <-tick.C:
+		case <-grace.C:
+			break wait
+		case <-ctx.Done():
+			break wait
+		}
+	}
+	return s.engine.Stop(context.WithoutCancel(ctx))
+}
+
+// OnBoot records the bound addresses: with port 0 only the socket knows
+// which port it got.
+func (s *Server) OnBoot(eng gnet.Engine) gnet.Action {
+	s.engine = eng
+	for _, l := range s.cfg.listeners() {
+		ap, err := boundAddr(eng, l.Addr)
+		if err != nil {
+			s.bootErr = err
+			close(s.booted)
+			return gnet.Shutdown
+		}
+		s.bound = append(s.bound, BoundListener{Addr: ap, Implicit: l.Implicit})
+		s.implicit[ap.Port()] = l.Implicit
+	}
+	close(s.booted)
+	return gnet.None
+}
+
+func boundAddr(eng gnet.Engine, addr string) (netip.AddrPort, error) {
+	fd, err := eng.DupListener("tcp", addr)
+	if err != nil {
+		return netip.AddrPort{}, fmt.Errorf("loop: listener %s: %w", addr, err)
+	}
+	defer unix.Close(fd)
+	sa, err := unix.Getsockname(fd)
+	if err != nil {
+		return netip.AddrPort{}, fmt.Errorf("loop: listener %s: %w", addr, err)
+	}
+	return sockaddrToAddrPort(sa), nil
+}
+
+func sockaddrToAddrPort(sa unix.Sockaddr) netip.AddrPort {
+	switch a := sa.(type) {
+	case *unix.SockaddrInet4:
+		return netip.AddrPortFrom(netip.AddrFrom4(a.Addr), uint16(a.Port))
+	case *unix.SockaddrInet6:
+		return netip.AddrPortFrom(netip.AddrFrom16(a.Addr).Unmap(), uint16(a.Port))
+	}
+	return netip.AddrPort{}
+}
+
+func addrPortOf(a net.Addr) netip.AddrPort {
+	if t, ok := a.(*net.TCPAddr); ok {
+		ap := t.AddrPort()
+		return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
+	}
+	return netip.AddrPort{}
+}
+
+// OnOpen greets a new control connection.
+func (s *Server) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
+	if s.draining.Load() {
+		return codec.AppendReply(nil, codec.CodeServiceUnavailable, "Server shutting down."), gnet.Close
+	}
+	local := addrPortOf(c.LocalAddr())
+	// gnet reports the listener's address, which is 0.0.0.0 for a wildcard
+	// listener; PASV needs the address the client actually reached.
+	if sa, err := unix.Getsockname(c.Fd()); err == nil {
+		local = sockaddrToAddrPort(sa)
+	}
+	sess := newSession(s, c, s.nextID.Add(1), addrPortOf(c.RemoteAddr()), local)
+	c.SetContext(sess)
+	s.sessions.Store(sess, struct{}{})
+	return sess.open()
+}
+
+// OnTraffic runs when bytes arrive or a worker woke the connection.
+func (s *Server) OnTraffic(c gnet.Conn) gnet.Action {
+	sess, ok := c.Context().(*Session)
+	if !ok {
+		return gnet.Close
+	}
+	return sess.traffic()
+}
+
+// OnClose releases the session: it cancels its job and closes listeners.
+func (s *Server) OnClose(c gnet.Conn, _ error) gnet.Action {
+	if sess, ok := c.Context().(*Session); ok {
+		sess.release()
+		s.sessions.Delete(sess)
+	}
+	return gnet.None
+}
+
+// OnTick is a placeholder for timed sweeps; it runs off the loop.
+func (s *Server) OnTick() (time.Duration, gnet.Action) {
+	return time.Second, gnet.None
+}
+
+// gnetLogger sends gnet's own messages to the error log.
+type gnetLogger struct {
+	l interface{ Info(string, ...any) }
+}
+
+func (g gnetLogger) Debugf(string, ...any) {}
+func (g gnetLogger) Infof(f string, a ...any) {
+	g.l.Info("gnet: " + strings.TrimSpace(fmt.Sprintf(f, a...)))
+}
+func (g gnetLogger) Warnf(f string, a ...any)  { g.Infof(f, a...) }
+func (g gnetLogger) Errorf(f string, a ...any) { g.Infof(f, a...) }
+func (g gnetLogger) Fatalf(f string, a ...any) { g.Infof(f, a...) }
+
+var errClosing = errors.New("loop: connection closing")

@@ -1,0 +1,324 @@
+package loop
+
+import (
+	"context"
+	"net"
+	"net/textproto"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ftpsd/ftpsd/loop/auth"
+)
+
+// testUsers admits anonymous (read-only) and "alice" with password "secret".
+type testUsers struct{}
+
+func (testUsers) IsAnonymous(u string) bool { return u == "anonymous" || u == "ftp" }
+func (testUsers) Authenticate(u, p string) (auth.Identity, error) {
+	switch {
+	case u == "anonymous" || u == "ftp":
+		return auth.Identity{User: "anonymous", Anonymous: true, ReadOnly: true}, nil
+	case u == "alice" && p == "secret":
+		return auth.Identity{User: "alice"}, nil
+	}
+	return auth.Identity{}, auth.ErrDenied
+}
+
+// startServer runs a server on 127.0.0.1:0 over a fresh root and stops it
+// when the test ends.
+func startServer(t *testing.T, cfg Config) (addr string, root string) {
+	t.Helper()
+	if cfg.Root == "" {
+		cfg.Root = t.TempDir()
+	}
+	cfg.Listeners = []Listener{{Addr: "127.0.0.1:0"}}
+	if cfg.Auth == nil {
+		cfg.Auth = testUsers{}
+	}
+	if cfg.FailDelay == 0 {
+		cfg.FailDelay = -1
+	}
+	cfg.EventLoops = 2
+	srv, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve() }()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	bound, err := srv.Addrs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		case <-ctx.Done():
+			t.Error("server did not stop")
+		}
+	})
+	return bound[0].Addr.String(), cfg.Root
+}
+
+// client is a raw control connection with exact reply checks.
+type client struct {
+	t  *testing.T
+	c  net.Conn
+	tp *textproto.Conn
+}
+
+func dial(t *testing.T, addr string) *client {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	cl := &client{t: t, c: c, tp: textproto.NewConn(c)}
+	cl.expect(220)
+	return cl
+}
+
+// expect reads one reply and checks its code.
+func (cl *client) expect(code int) string {
+	cl.t.Helper()
+	_ = cl.c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	got, msg, err := cl.tp.ReadResponse(0)
+	if err != nil && got == 0 {
+		cl.t.Fatalf("reading reply: %v", err)
+	}
+	if got != code {
+		cl.t.Fatalf("got %d %q, want %d", got, msg, code)
+	}
+	return msg
+}
+
+// cmd sends a command and checks its reply code.
+func (cl *client) cmd(code int, format string, args ...any) string {
+	cl.t.Helper()
+	if err := cl.tp.PrintfLine(format, args...); err != nil {
+		cl.t.Fatal(err)
+	}
+	return cl.expect(code)
+}
+
+func (cl *client) login(user, pass string) {
+	cl.t.Helper()
+	cl.cmd(331, "USER %s", user)
+	cl.cmd(230, "PASS %s", pass)
+}
+
+func writeFile(t *testing.T, root, name, content string) {
+	t.Helper()
+	p := filepath.Join(root, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCommandTable sends each command in a given login state and checks
+// the reply code the table and handler produce.
+func TestCommandTable(t *testing.T) {
+	addr, root := startServer(t, Config{})
+	writeFile(t, root, "file.txt", "hello\n")
+	writeFile(t, root, "dir/inner.txt", "x")
+
+	tests := []struct {
+		name  string
+		user  string // "" = not logged in
+		line  string
+		code  int
+		check func(t *testing.T, msg string)
+	}{
+		{name: "NOOP before login", line: "NOOP", code: 200},
+		{name: "SYST", line: "SYST", code: 215},
+		{name: "FEAT", line: "FEAT", code: 211, check: contains("EPSV", "MLST type*", "REST STREAM", "UTF8", "SIZE", "MDTM")},
+		{name: "HELP", line: "HELP", code: 214, check: contains("RETR", "MLSD")},
+		{name: "HELP verb", line: "HELP retr", code: 214, check: contains("RETR <sp> pathname")},
+		{name: "unknown verb", line: "FOOBAR", code: 500},
+		{name: "malformed verb", line: "12AB x", code: 500},
+		{name: "PWD before login", line: "PWD", code: 530},
+		{name: "RETR before login", line: "RETR file.txt", code: 530},
+		{name: "PASS before USER", line: "PASS x", code: 503},
+		{name: "USER without arg", line: "USER", code: 501},
+		{name: "STAT before login", line: "STAT", code: 211, check: contains("Not logged in")},
+		{name: "PWD", user: "alice", line: "PWD", code: 257, check: contains(`"/" is the current directory`)},
+		{name: "CWD dir", user: "alice", line: "CWD dir", code: 250},
+		{name: "CWD missing", user: "alice", line: "CWD nope", code: 550},
+		{name: "CWD file", user: "alice", line: "CWD file.txt", code: 550},
+		{name: "XCWD", user: "alice", line: "XCWD dir", code: 250},
+		{name: "CDUP", user: "alice", line: "CDUP", code: 250},
+		{name: "SIZE", user: "alice", line: "SIZE file.txt", code: 213, check: contains("6")},
+		{name: "SIZE dir", user: "alice", line: "SIZE dir", code: 550},
+		{name: "MDTM", user: "alice", line: "MDTM file.txt", code: 213},
+		{name: "MLST", user: "alice", line: "MLST file.txt", code: 250, check: contains("type=file;size=6;", "perm=adfrw", " /file.txt")},
+		{name: "MLST anonymous perm", user: "anonymous", line: "MLST file.txt", code: 250, check: contains("perm=r;")},
+		{name: "TYPE A", user: "alice", line: "TYPE A", code: 200},
+		{name: "TYPE L 8", user: "alice", line: "TYPE L 8", code: 200},
+		{name: "TYPE E", user: "alice", line: "TYPE E", code: 504},
+		{name: "TYPE junk", user: "alice", line: "TYPE Q", code: 501},
+		{name: "STRU F", user: "alice", line: "STRU F", code: 200},
+		{name: "STRU R", user: "alice", line: "STRU R", code: 504},
+		{name: "MODE S", user: "alice", line: "MODE S", code: 200},
+		{name: "MODE B", user: "alice", line: "MODE B", code: 504},
+		{name: "REST", user: "alice", line: "REST 10", code: 350},
+		{name: "REST negative", user: "alice", line: "REST -1", code: 501},
+		{name: "ALLO", user: "alice", line: "ALLO 100", code: 202},
+		{name: "ACCT", user: "alice", line: "ACCT x", code: 202},
+		{name: "ABOR idle", user: "alice", line: "ABOR", code: 225},
+		{name: "RETR without PASV", user: "alice", line: "RETR file.txt", code: 425},
+		{name: "RNTO without RNFR", user: "alice", line: "RNTO x", code: 503},
+		{name: "PORT foreign", user: "alice", line: "PORT 10,0,0,1,200,10", code: 550},
+		{name: "PORT low port", user: "alice", line: "PORT 127,0,0,1,0,21", code: 550},
+		{name: "PORT malformed", user: "alice", line: "PORT 1,2,3", code: 501},
+		{name: "EPRT foreign", user: "alice", line: "EPRT |1|10.0.0.1|5000|", code: 550},
+		{name: "EPRT bad family", user: "alice", line: "EPRT |3|x|5000|", code: 522},
+		{name: "EPRT ok", user: "alice", line: "EPRT |1|127.0.0.1|5000|", code: 200},
+		{name: "PASV", user: "alice", line: "PASV", code: 227, check: contains("127,0,0,1,")},
+		{name: "EPSV", user: "alice", line: "EPSV", code: 229, check: contains("(|||")},
+		{name: "EPSV 2 on IPv4", user: "alice", line: "EPSV 2", code: 522},
+		{name: "OPTS UTF8", user: "alice", line: "OPTS UTF8 ON", code: 200},
+		{name: "OPTS MLST", user: "alice", line: "OPTS MLST type;size;", code: 200, check: contains("type;size;")},
+		{name: "OPTS junk", user: "alice", line: "OPTS FOO", code: 501},
+		{name: "SITE HELP", user: "alice", line: "SITE HELP", code: 214},
+		{name: "SITE junk", user: "alice", line: "SITE FOO", code: 504},
+		{name: "SITE CHMOD bad", user: "alice", line: "SITE CHMOD 99x file.txt", code: 501},
+		{name: "SITE CHMOD", user: "alice", line: "SITE CHMOD 600 file.txt", code: 200},
+		{name: "STAT path", user: "alice", line: "STAT /", code: 213, check: contains("file.txt", "dir")},
+		{name: "MKD", user: "alice", line: `MKD new"dir`, code: 257, check: contains(`"/new""dir" directory created`)},
+		{name: "MKD exists", user: "alice", line: "MKD dir", code: 550},
+		{name: "RMD missing", user: "alice", line: "RMD nope", code: 550},
+		{name: "RMD root", user: "alice", line: "RMD /", code: 550},
+		{name: "DELE missing", user: "alice", line: "DELE nope", code: 550},
+		{name: "MFMT", user: "alice", line: "MFMT 20200102030405 file.txt", code: 213, check: contains("Modify=20200102030405; /file.txt")},
+		{name: "MFMT bad", user: "alice", line: "MFMT 2020 file.txt", code: 501},
+		{name: "anonymous STOR", user: "anonymous", line: "STOR x", code: 550},
+		{name: "anonymous DELE", user: "anonymous", line: "DELE file.txt", code: 550},
+		{name: "anonymous MKD", user: "anonymous", line: "MKD d", code: 550},
+		{name: "anonymous RNFR", user: "anonymous", line: "RNFR file.txt", code: 550},
+		{name: "anonymous SITE CHMOD", user: "anonymous", line: "SITE CHMOD 777 file.txt", code: 550},
+		{name: "anonymous MFMT", user: "anonymous", line: "MFMT 20200102030405 file.txt", code: 550},
+		{name: "USER after login", user: "alice", line: "USER bob", code: 530},
+		{name: "traversal", user: "alice", line: "SIZE ../../../../etc/passwd", code: 550},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cl := dial(t, addr)
+			if tc.user != "" {
+				pass := "x"
+				if tc.user == "alice" {
+					pass = "secret"
+				}
+				cl.login(tc.user, pass)
+			}
+			msg := cl.cmd(tc.code, "%s", tc.line)
+			if tc.check != nil {
+				tc.check(t, msg)
+			}
+		})
+	}
+}
+
+func contains(parts ...string) func(*testing.T, string) {
+	return func(t *testing.T, msg string) {
+		t.Helper()
+		for _, p := range parts {
+			if !strings.Contains(msg, p) {
+				t.Errorf("reply %q lacks %q", msg, p)
+			}
+		}
+	}
+}
+
+func TestLoginFailureResets(t *testing.T) {
+	addr, _ := startServer(t, Config{FailDelay: 50 * time.Millisecond})
+	cl := dial(t, addr)
+	cl.cmd(331, "USER alice")
+	start := time.Now()
+	cl.cmd(530, "PASS wrong")
+	if d := time.Since(start); d < 50*time.Millisecond {
+		t.Errorf("failed login answered after %v, want >= 50ms", d)
+	}
+	cl.cmd(530, "PWD")
+	cl.cmd(503, "PASS secret")
+	cl.login("alice", "secret")
+	cl.cmd(257, "PWD")
+}
+
+func TestUserReplyDoesNotRevealAccounts(t *testing.T) {
+	addr, _ := startServer(t, Config{})
+	a := dial(t, addr).cmd(331, "USER alice")
+	b := dial(t, addr).cmd(331, "USER nobody-here")
+	if a != b {
+		t.Errorf("USER replies differ: %q vs %q", a, b)
+	}
+}
+
+func TestREINLogsOut(t *testing.T) {
+	addr, _ := startServer(t, Config{})
+	cl := dial(t, addr)
+	cl.login("alice", "secret")
+	cl.cmd(250, "CWD /")
+	cl.cmd(220, "REIN")
+	cl.cmd(530, "PWD")
+	cl.login("anonymous", "a@b")
+	cl.cmd(550, "MKD x")
+}
+
+func TestPipelinedCommandsAnswerInOrder(t *testing.T) {
+	addr, root := startServer(t, Config{})
+	writeFile(t, root, "a", "12345")
+	cl := dial(t, addr)
+	// One write, several commands, some of which run on workers.
+	if _, err := cl.c.Write([]byte("USER alice\r\nPASS secret\r\nSIZE a\r\nNOOP\r\nSIZE missing\r\nPWD\r\nCWD /\r\nSYST\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range []int{331, 230, 213, 200, 550, 257, 250, 215} {
+		cl.expect(code)
+	}
+}
+
+func TestLongLineThenCommand(t *testing.T) {
+	addr, _ := startServer(t, Config{MaxLine: 100})
+	cl := dial(t, addr)
+	if _, err := cl.c.Write([]byte("NOOP " + strings.Repeat("x", 5000) + "\r\nNOOP\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	cl.expect(500)
+	cl.expect(200)
+}
+
+func TestQUIT(t *testing.T) {
+	addr, _ := startServer(t, Config{})
+	cl := dial(t, addr)
+	cl.cmd(221, "QUIT")
+	_ = cl.c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := cl.c.Read(make([]byte, 1)); err == nil {
+		t.Error("connection still open after QUIT")
+	}
+}
+
+func TestTelnetIPBeforeABOR(t *testing.T) {
+	addr, _ := startServer(t, Config{})
+	cl := dial(t, addr)
+	cl.login("alice", "secret")
+	if _, err := cl.c.Write([]byte("\xff\xf4\xff\xf2ABOR\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	cl.expect(225)
+}
