@@ -52,6 +52,11 @@ type Config struct {
 	// EventLoops is the number of gnet event loops. Default: one per CPU.
 	EventLoops int
 
+	// IdleTimeout closes a logged-in session that sent nothing for this
+	// long while no transfer ran (421). Default 5m.
+	IdleTimeout time.Duration
+	// LoginTimeout closes a session not logged in after this long. Default 60s.
+	LoginTimeout time.Duration
 	// DataTimeout bounds waiting for a data connection. Default 30s.
 	DataTimeout time.Duration
 	// FailDelay is the pause before answering a failed login. Default 1s;
@@ -74,6 +79,8 @@ const (
 	defaultListen       = "127.0.0.1:2121"
 	defaultPendingInput = 64 << 10
 	defaultDataTimeout  = 30 * time.Second
+	defaultIdleTimeout  = 5 * time.Minute
+	defaultLoginTimeout = time.Minute
 	defaultFailDelay    = time.Second
 	defaultGrace        = 10 * time.Second
 	defaultBanner       = "ftpsd ready."
@@ -145,4 +152,18 @@ func (c *Config) logger() *slog.Logger {
 		return slog.Default()
 	}
 	return c.Logger
+}
+
+func (c *Config) idleTimeout() time.Duration {
+	if c.IdleTimeout <= 0 {
+		return defaultIdleTimeout
+	}
+	return c.IdleTimeout
+}
+
+func (c *Config) loginTimeout() time.Duration {
+	if c.LoginTimeout <= 0 {
+		return defaultLoginTimeout
+	}
+	return c.LoginTimeout
 }

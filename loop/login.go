@@ -51,5 +51,6 @@ func (s *Session) setLogin(to loginState) error {
 		return fmt.Errorf("%w: %s -> %s", errLoginSequence, s.login, to)
 	}
 	s.login = to
+	s.loggedIn.Store(to == loginDone)
 	return nil
 }

@@ -36,6 +36,7 @@ type Server struct {
 	implicit map[uint16]bool // local port -> implicit TLS
 
 	nextID    atomic.Uint64
+	clock     atomic.Int64 // UnixNano, advanced by OnTick: sessions stamp activity without a clock read
 	draining  atomic.Bool
 	transfers atomic.Int64 // running transfer jobs, for a graceful stop
 	sessions  sync.Map     // *Session -> struct{}: the idle sweep and Shutdown walk it
@@ -77,6 +78,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("loop: %w", err)
 	}
 	s.banner = codec.AppendReply(nil, codec.CodeServiceReady, s.cfg.banner())
+	s.clock.Store(time.Now().UnixNano())
 	return s, nil
 }
 
@@ -240,9 +242,36 @@ func (s *Server) OnClose(c gnet.Conn, _ error) gnet.Action {
 	return gnet.None
 }
 
-// OnTick is a placeholder for timed sweeps; it runs off the loop.
+// OnTick advances the coarse clock and sweeps idle sessions. It runs on
+// gnet's ticker goroutine, not a loop, so it reads only atomics and acts
+// through Wake: the session itself answers 421 and closes on its loop.
 func (s *Server) OnTick() (time.Duration, gnet.Action) {
-	return time.Second, gnet.None
+	now := time.Now().UnixNano()
+	s.clock.Store(now)
+	idle, login := int64(s.cfg.idleTimeout()), int64(s.cfg.loginTimeout())
+	s.sessions.Range(func(k, _ any) bool {
+		sess := k.(*Session)
+		if sess.busy.Load() || sess.expired.Load() {
+			return true
+		}
+		limit := login
+		if sess.loggedIn.Load() {
+			limit = idle
+		}
+		if now-sess.lastActive.Load() > limit {
+			sess.expired.Store(true)
+			_ = sess.conn.Wake(nil)
+		}
+		return true
+	})
+	return s.tickEvery(), gnet.None
+}
+
+// tickEvery sweeps often enough that a timeout fires within a tenth of
+// its length, and at least once a second.
+func (s *Server) tickEvery() time.Duration {
+	d := min(s.cfg.idleTimeout(), s.cfg.loginTimeout()) / 10
+	return max(min(d, time.Second), 10*time.Millisecond)
 }
 
 // gnetLogger sends gnet's own messages to the error log.

@@ -2,6 +2,7 @@ package loop
 
 import (
 	"net/netip"
+	"sync/atomic"
 
 	"github.com/panjf2000/gnet/v2"
 	"github.com/valyala/bytebufferpool"
@@ -42,10 +43,16 @@ type Session struct {
 	abortPending bool // ABOR arrived during a transfer: answer after its final reply
 	quitPending  bool // QUIT arrived during a transfer: answer and close after it
 	closing      bool
+
+	// Read by the idle sweep on the ticker goroutine.
+	lastActive atomic.Int64 // Server.clock at the last input
+	busy       atomic.Bool  // a job is running: never idle
+	loggedIn   atomic.Bool  // selects the idle or the login timeout
+	expired    atomic.Bool  // set by the sweep: answer 421 and close
 }
 
 func newSession(srv *Server, c gnet.Conn, id uint64, peer, local netip.AddrPort) *Session {
-	return &Session{
+	s := &Session{
 		srv:    srv,
 		conn:   c,
 		id:     id,
@@ -55,6 +62,8 @@ func newSession(srv *Server, c gnet.Conn, id uint64, peer, local netip.AddrPort)
 		cwd:    "/",
 		facts:  codec.DefaultFacts,
 	}
+	s.lastActive.Store(srv.clock.Load())
+	return s
 }
 
 // open returns the greeting.
@@ -66,7 +75,14 @@ func (s *Session) open() ([]byte, gnet.Action) {
 // commands that came earlier), then new input.
 func (s *Session) traffic() gnet.Action {
 	s.drainMailbox()
+	if s.expired.Load() && s.job == nil {
+		s.reply(codec.CodeServiceUnavailable, "Timeout, closing control connection.")
+		s.closing = true
+	}
 	if !s.closing {
+		if s.conn.InboundBuffered() > 0 {
+			s.lastActive.Store(s.srv.clock.Load())
+		}
 		s.readInput()
 	}
 	return s.flush()
@@ -228,6 +244,8 @@ func (s *Session) drainMailbox() {
 // for it is answered now.
 func (s *Session) finishJob() {
 	s.job = nil
+	s.busy.Store(false)
+	s.lastActive.Store(s.srv.clock.Load())
 	if s.abortPending {
 		s.abortPending = false
 		s.reply(codec.CodeTransferComplete, "ABOR command successful.")
@@ -262,6 +280,7 @@ func (s *Session) closePassive() {
 // failed login).
 func (s *Session) resetLogin() {
 	s.login = loginNone
+	s.loggedIn.Store(false)
 	s.user = ""
 	s.ident = auth.Identity{}
 	s.fs = nil
