@@ -32,7 +32,6 @@ func (cl *client) epsv() net.Conn {
 	return d
 }
 
-
 func randomFile(t *testing.T, root, name string, size int) []byte {
 	t.Helper()
 	data := make([]byte, size)
