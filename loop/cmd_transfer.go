@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ftpsd/ftpsd/codec"
@@ -20,13 +22,15 @@ type dataSource struct {
 	pasv    *xfer.Passive
 	active  netip.AddrPort
 	local   netip.Addr
-	timeout time.Duration
+	timeout time.Duration // to establish the connection
+	idle    time.Duration // without progress, once established
 }
 
 // takeData hands the session's PASV/PORT setting to one transfer: each
 // setting serves one transfer only (RFC 959).
 func (s *Session) takeData() (dataSource, Reply) {
-	d := dataSource{pasv: s.pasv, active: s.active, local: s.local.Addr(), timeout: s.srv.cfg.dataTimeout()}
+	cfg := &s.srv.cfg
+	d := dataSource{pasv: s.pasv, active: s.active, local: s.local.Addr(), timeout: cfg.dataTimeout(), idle: cfg.dataIdleTimeout()}
 	if d.pasv == nil && !d.active.IsValid() {
 		return d, Reply{codec.CodeCantOpenData, "Use PORT or PASV first."}
 	}
@@ -91,7 +95,9 @@ func runData(j *job, d dataSource, opening string, copy func(net.Conn) error) (a
 	}
 	j.prelim(codec.CodeFileStatusOK, opening)
 	stop := context.AfterFunc(j.ctx, func() { _ = conn.Close() })
+	stall := watchStall(conn, &j.bytes, d.idle)
 	err = copy(conn)
+	stall.stop()
 	stop()
 	if cerr := conn.Close(); err == nil && cerr != nil && !errors.Is(cerr, net.ErrClosed) {
 		err = cerr
@@ -259,4 +265,42 @@ func splitListFlags(arg []byte) (path []byte, flags string) {
 		arg = arg[end:]
 	}
 	return arg, flags
+}
+
+// stallWatch closes a data connection whose byte count stopped moving: a
+// client that stops reading (or sending) would otherwise hold a worker for
+// ever, since the idle sweep leaves busy sessions alone. It is a timer
+// that re-arms itself, so a transfer costs no extra goroutine.
+type stallWatch struct {
+	mu      sync.Mutex
+	t       *time.Timer
+	last    int64
+	stopped bool
+}
+
+func watchStall(c net.Conn, n *atomic.Int64, every time.Duration) *stallWatch {
+	w := &stallWatch{last: -1}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.t = time.AfterFunc(every, func() {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if w.stopped {
+			return
+		}
+		if cur := n.Load(); cur != w.last {
+			w.last = cur
+			w.t.Reset(every)
+			return
+		}
+		_ = c.Close()
+	})
+	return w
+}
+
+func (w *stallWatch) stop() {
+	w.mu.Lock()
+	w.stopped = true
+	w.t.Stop()
+	w.mu.Unlock()
 }

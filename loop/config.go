@@ -59,6 +59,9 @@ type Config struct {
 	LoginTimeout time.Duration
 	// DataTimeout bounds waiting for a data connection. Default 30s.
 	DataTimeout time.Duration
+	// DataIdleTimeout aborts a transfer whose data connection moved no
+	// byte for this long (426). Default 5m.
+	DataIdleTimeout time.Duration
 	// FailDelay is the pause before answering a failed login. Default 1s;
 	// negative means no pause.
 	FailDelay time.Duration
@@ -80,6 +83,7 @@ const (
 	defaultPendingInput = 64 << 10
 	defaultDataTimeout  = 30 * time.Second
 	defaultIdleTimeout  = 5 * time.Minute
+	defaultDataIdle     = 5 * time.Minute
 	defaultLoginTimeout = time.Minute
 	defaultFailDelay    = time.Second
 	defaultGrace        = 10 * time.Second
@@ -166,4 +170,11 @@ func (c *Config) loginTimeout() time.Duration {
 		return defaultLoginTimeout
 	}
 	return c.LoginTimeout
+}
+
+func (c *Config) dataIdleTimeout() time.Duration {
+	if c.DataIdleTimeout <= 0 {
+		return defaultDataIdle
+	}
+	return c.DataIdleTimeout
 }

@@ -181,3 +181,20 @@ func TestFailedUploadKeepsOldFile(t *testing.T) {
 		t.Errorf("root holds %d entries after an aborted STOR, want 1", len(entries))
 	}
 }
+
+// TestStalledTransferIsAborted: a client that opens the data connection
+// and never reads gets 426 once nothing moved for DataIdleTimeout, and the
+// session goes on.
+func TestStalledTransferIsAborted(t *testing.T) {
+	addr, root := startServer(t, Config{DataIdleTimeout: 300 * time.Millisecond})
+	randomFile(t, root, "big", 64<<20)
+	cl := dial(t, addr)
+	cl.login("alice", "secret")
+	d := cl.epsv()
+	if tc, ok := d.(*net.TCPConn); ok {
+		_ = tc.SetReadBuffer(4096)
+	}
+	cl.cmd(150, "RETR big")
+	cl.expect(426)
+	cl.cmd(200, "NOOP")
+}

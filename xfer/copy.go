@@ -15,7 +15,7 @@ const (
 	// zeroCopyChunk is how much one sendfile/splice round moves before the
 	// progress counter is updated: big enough that the per-round cost vanishes,
 	// small enough that STAT shows movement on a slow link.
-	zeroCopyChunk = 4 << 20
+	zeroCopyChunk = 1 << 20
 	// bufSize is the pooled buffer for copies that go through user space (TLS,
 	// TYPE A): four full TLS records per write.
 	bufSize = 64 << 10
