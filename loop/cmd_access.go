@@ -2,6 +2,7 @@ package loop
 
 import (
 	"github.com/ftpsd/ftpsd/codec"
+	"github.com/ftpsd/ftpsd/loop/auth"
 )
 
 // USER starts a login. The reply is the same for every name, so USER does
@@ -14,6 +15,12 @@ func cmdUSER(s *Session, arg []byte) Reply {
 		return Reply{codec.CodeBadSequence, "Login with USER first."}
 	}
 	s.user = string(arg)
+	if id, ok := s.certIdentity(s.user); ok {
+		if err := s.setLogin(loginDone); err == nil {
+			s.ident, s.fs, s.cwd = id, s.srv.fsUser, "/"
+			return Reply{codec.CodeLoggedInSecure, "User logged in, authorized by TLS client certificate."}
+		}
+	}
 	if s.srv.cfg.Auth != nil && s.srv.cfg.Auth.IsAnonymous(s.user) {
 		return Reply{codec.CodeNeedPassword, "Anonymous login ok, send your e-mail address as password."}
 	}
@@ -78,4 +85,18 @@ func cmdQUIT(s *Session, _ []byte) Reply {
 	}
 	s.closing = true
 	return Reply{codec.CodeClosing, "Goodbye."}
+}
+
+// certIdentity returns the account a verified client certificate vouches
+// for: its subject CN must equal the USER name, and the name must be a
+// known account. Other users still need their password.
+func (s *Session) certIdentity(user string) (auth.Identity, bool) {
+	if !s.secure() || s.srv.cfg.Auth == nil {
+		return auth.Identity{}, false
+	}
+	cs := s.tls.ConnectionState()
+	if len(cs.VerifiedChains) == 0 || len(cs.PeerCertificates) == 0 || cs.PeerCertificates[0].Subject.CommonName != user {
+		return auth.Identity{}, false
+	}
+	return s.srv.cfg.Auth.Lookup(user)
 }

@@ -18,7 +18,11 @@ func cmdSYST(*Session, []byte) Reply { return Reply{codec.CodeSystemType, "UNIX 
 func cmdFEAT(s *Session, _ []byte) Reply {
 	var b strings.Builder
 	b.WriteString("Features:")
+	cfg := &s.srv.cfg
 	for _, c := range commandList {
+		if c.flags&needTLSConfig != 0 && (cfg.TLS == nil || c.verb == "CCC" && cfg.RequireTLS) {
+			continue
+		}
 		switch {
 		case c.feat == "MLST":
 			b.WriteString("\n MLST ")
@@ -82,6 +86,11 @@ func cmdSTAT(s *Session, arg []byte) Reply {
 	arg, flags := splitListFlags(arg)
 	opts := xfer.ListOptions{Format: xfer.FormatList, Perm: s.permFunc(), ShowHidden: strings.ContainsRune(flags, 'a'), Now: time.Now()}
 	return s.fsJob(arg, func(f fsView, path string) delayed {
+		// Stat follows links, so one that leaves the root is refused
+		// here as for LIST and CWD.
+		if _, err := f.Stat(path); err != nil {
+			return fromReply(fsReply(err))
+		}
 		var buf bytes.Buffer
 		if err := xfer.WriteListing(&buf, f, path, opts); err != nil {
 			return fromReply(fsReply(err))

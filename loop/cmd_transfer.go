@@ -2,6 +2,7 @@ package loop
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"net"
 	"net/netip"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ftpsd/ftpsd/codec"
+	"github.com/ftpsd/ftpsd/tlsstate"
 	"github.com/ftpsd/ftpsd/xfer"
 	"github.com/ftpsd/ftpsd/xfer/fsys"
 )
@@ -24,13 +26,25 @@ type dataSource struct {
 	local   netip.Addr
 	timeout time.Duration // to establish the connection
 	idle    time.Duration // without progress, once established
+	tls     *tls.Config   // PROT P: the session's data config; nil for clear data
+	reuse   bool          // PROT P: refuse a data connection that did not resume the session
 }
+
+// errNoReuse: a PROT P data connection did a full handshake instead of
+// resuming its control connection's session, so nothing ties it to the
+// client that owns the session (522, as vsftpd and ProFTPD answer).
+var errNoReuse = errors.New("loop: data connection did not resume the TLS session")
+
+// tlsCloseWait bounds waiting for the client's close_notify on a PROT P
+// data connection.
+const tlsCloseWait = 5 * time.Second
 
 // takeData hands the session's PASV/PORT setting to one transfer: each
 // setting serves one transfer only (RFC 959).
 func (s *Session) takeData() (dataSource, Reply) {
 	cfg := &s.srv.cfg
-	d := dataSource{pasv: s.pasv, active: s.active, local: s.local.Addr(), timeout: cfg.dataTimeout(), idle: cfg.dataIdleTimeout()}
+	d := dataSource{pasv: s.pasv, active: s.active, local: s.local.Addr(), timeout: cfg.dataTimeout(), idle: cfg.dataIdleTimeout(),
+		tls: s.dataConfig(), reuse: !cfg.AllowDataWithoutReuse}
 	if d.pasv == nil && !d.active.IsValid() {
 		return d, Reply{codec.CodeCantOpenData, "Use PORT or PASV first."}
 	}
@@ -85,21 +99,42 @@ var (
 	replyComplete = done(codec.CodeTransferComplete, "Transfer complete.")
 )
 
-// runData opens the data connection, announces it with 150, runs copy and
-// closes the connection before the final reply, so 226 always follows the
-// end of the data (RFC 959).
+// runData opens the data connection, announces it with 150, secures it
+// for PROT P, runs copy and closes the connection before the final reply,
+// so 226 always follows the end of the data (RFC 959). The TLS handshake
+// comes after the 150 because clients start it only once they see the 150.
 func runData(j *job, d dataSource, opening string, copy func(net.Conn) error) (aborted bool, err error, opened bool) {
-	conn, err := d.open(j.ctx)
+	raw, err := d.open(j.ctx)
 	if err != nil {
 		return j.ctx.Err() != nil, err, false
 	}
 	j.prelim(codec.CodeFileStatusOK, opening)
-	stop := context.AfterFunc(j.ctx, func() { _ = conn.Close() })
-	stall := watchStall(conn, &j.bytes, d.idle)
+	// Cancelling closes the socket itself: closing a tls.Conn would try to
+	// send an alert to a peer that may not be reading.
+	stop := context.AfterFunc(j.ctx, func() { _ = raw.Close() })
+	defer stop()
+	conn := raw
+	var tc *tls.Conn
+	if d.tls != nil {
+		if tc, err = xfer.ServeTLS(j.ctx, raw, d.tls, d.timeout); err != nil {
+			return j.ctx.Err() != nil, err, true
+		}
+		if d.reuse && !tlsstate.Resumed(tc.ConnectionState()) {
+			_ = raw.Close()
+			return false, errNoReuse, true
+		}
+		conn = tc
+	}
+	stall := watchStall(raw, &j.bytes, d.idle)
 	err = copy(conn)
 	stall.stop()
-	stop()
-	if cerr := conn.Close(); err == nil && cerr != nil && !errors.Is(cerr, net.ErrClosed) {
+	var cerr error
+	if tc != nil {
+		cerr = xfer.CloseTLS(tc, tlsCloseWait)
+	} else {
+		cerr = raw.Close()
+	}
+	if err == nil && cerr != nil && !errors.Is(cerr, net.ErrClosed) {
 		err = cerr
 	}
 	return j.ctx.Err() != nil, err, true
@@ -112,6 +147,10 @@ func transferResult(aborted bool, err error, opened bool) delayed {
 		return replyAborted
 	case !opened:
 		return replyNoData
+	case errors.Is(err, errNoReuse):
+		return done(codec.CodeNetProtoUnsupported, "TLS session of data connection not resumed: session reuse required.")
+	case errors.Is(err, xfer.ErrTLSData):
+		return done(codec.CodeCantOpenData, "TLS handshake on the data connection failed.")
 	case err != nil:
 		// A data-connection error is 426; a disk error 451 or 452.
 		return fromReply(fsReply(err))

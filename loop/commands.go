@@ -13,6 +13,8 @@ const (
 	needArg                             // 501 without an argument
 	writes                              // changes the file system: 550 for read-only users
 	duringTransfer                      // may run while a transfer job is pending
+	needTLSConfig                       // exists only when TLS is configured (else 502)
+	opensData                           // uses a data connection: 521 if it must be protected and is not
 )
 
 // command is one row of the command table.
@@ -46,6 +48,12 @@ func init() {
 		{verb: "REIN", fn: cmdREIN, syntax: "REIN"},
 		{verb: "QUIT", fn: cmdQUIT, flags: duringTransfer, syntax: "QUIT"},
 
+		// Security extensions, RFC 2228 and RFC 4217.
+		{verb: "AUTH", fn: cmdAUTH, flags: needArg | needTLSConfig, syntax: "AUTH <sp> TLS", feat: "AUTH TLS"},
+		{verb: "PBSZ", fn: cmdPBSZ, flags: needArg | needTLSConfig, syntax: "PBSZ <sp> 0", feat: "PBSZ"},
+		{verb: "PROT", fn: cmdPROT, flags: needArg | needTLSConfig, syntax: "PROT <sp> C|P", feat: "PROT"},
+		{verb: "CCC", fn: cmdCCC, flags: needTLSConfig, syntax: "CCC", feat: "CCC"},
+
 		// Transfer parameters, RFC 959 §4.1.2 and RFC 2428.
 		{verb: "PORT", fn: cmdPORT, flags: needLogin | needArg, syntax: "PORT <sp> h1,h2,h3,h4,p1,p2"},
 		{verb: "PASV", fn: cmdPASV, flags: needLogin, syntax: "PASV"},
@@ -56,10 +64,10 @@ func init() {
 		{verb: "MODE", fn: cmdMODE, flags: needLogin | needArg, syntax: "MODE <sp> S"},
 
 		// Service commands, RFC 959 §4.1.3.
-		{verb: "RETR", fn: cmdRETR, flags: needLogin | needArg, syntax: "RETR <sp> pathname"},
-		{verb: "STOR", fn: cmdSTOR, flags: needLogin | needArg | writes, syntax: "STOR <sp> pathname"},
-		{verb: "STOU", fn: cmdSTOU, flags: needLogin | writes, syntax: "STOU [<sp> pathname]"},
-		{verb: "APPE", fn: cmdAPPE, flags: needLogin | needArg | writes, syntax: "APPE <sp> pathname"},
+		{verb: "RETR", fn: cmdRETR, flags: needLogin | needArg | opensData, syntax: "RETR <sp> pathname"},
+		{verb: "STOR", fn: cmdSTOR, flags: needLogin | needArg | writes | opensData, syntax: "STOR <sp> pathname"},
+		{verb: "STOU", fn: cmdSTOU, flags: needLogin | writes | opensData, syntax: "STOU [<sp> pathname]"},
+		{verb: "APPE", fn: cmdAPPE, flags: needLogin | needArg | writes | opensData, syntax: "APPE <sp> pathname"},
 		{verb: "ALLO", fn: cmdALLO, flags: needLogin, syntax: "ALLO <sp> size"},
 		{verb: "REST", fn: cmdREST, flags: needLogin | needArg, syntax: "REST <sp> offset", feat: "REST STREAM"},
 		{verb: "RNFR", fn: cmdRNFR, flags: needLogin | needArg | writes, syntax: "RNFR <sp> pathname"},
@@ -72,8 +80,8 @@ func init() {
 		{verb: "XMKD", fn: cmdMKD, flags: needLogin | needArg | writes, syntax: "XMKD <sp> pathname"},
 		{verb: "PWD", fn: cmdPWD, flags: needLogin, syntax: "PWD"},
 		{verb: "XPWD", fn: cmdPWD, flags: needLogin, syntax: "XPWD"},
-		{verb: "LIST", fn: cmdLIST, flags: needLogin, syntax: "LIST [<sp> pathname]"},
-		{verb: "NLST", fn: cmdNLST, flags: needLogin, syntax: "NLST [<sp> pathname]"},
+		{verb: "LIST", fn: cmdLIST, flags: needLogin | opensData, syntax: "LIST [<sp> pathname]"},
+		{verb: "NLST", fn: cmdNLST, flags: needLogin | opensData, syntax: "NLST [<sp> pathname]"},
 		{verb: "SITE", fn: cmdSITE, flags: needLogin | needArg, syntax: "SITE <sp> CHMOD|HELP"},
 		{verb: "SYST", fn: cmdSYST, syntax: "SYST"},
 		{verb: "STAT", fn: cmdSTAT, flags: duringTransfer, syntax: "STAT [<sp> pathname]"},
@@ -87,7 +95,7 @@ func init() {
 		{verb: "MDTM", fn: cmdMDTM, flags: needLogin | needArg, syntax: "MDTM <sp> pathname", feat: "MDTM"},
 		{verb: "MFMT", fn: cmdMFMT, flags: needLogin | needArg | writes, syntax: "MFMT <sp> YYYYMMDDHHMMSS <sp> pathname", feat: "MFMT"},
 		{verb: "MLST", fn: cmdMLST, flags: needLogin, syntax: "MLST [<sp> pathname]", feat: "MLST"},
-		{verb: "MLSD", fn: cmdMLSD, flags: needLogin, syntax: "MLSD [<sp> pathname]"},
+		{verb: "MLSD", fn: cmdMLSD, flags: needLogin | opensData, syntax: "MLSD [<sp> pathname]"},
 	}
 	commands = make(map[string]*command, len(table))
 	for _, c := range table {

@@ -71,8 +71,27 @@ type Config struct {
 	// Banner is the text of the 220 greeting. Default "ftpsd ready.".
 	Banner string
 
-	// TLS, when set, enables AUTH TLS and is required by implicit listeners.
+	// TLS, when set, enables AUTH TLS and is required by implicit
+	// listeners. Build it with tlsstate.BaseConfig: every control and data
+	// config is cloned from it and shares its session-ticket key. Set
+	// ClientCAs and ClientAuth on it to ask for client certificates.
 	TLS *tls.Config
+	// RequireTLS refuses USER, PASS and every command that needs a login
+	// until TLS is up (530), refuses PROT C (534), refuses CCC (534) and
+	// refuses transfers on a clear data connection (521): mod_ftp's
+	// RequireSSL.
+	RequireTLS bool
+	// AllowDataWithoutReuse accepts PROT P data connections that did not
+	// resume their control connection's TLS session. By default they are
+	// refused with 522, as vsftpd and ProFTPD do: resumption proves the data
+	// connection comes from the client that owns the session.
+	AllowDataWithoutReuse bool
+	// HandshakeTimeout bounds a control connection's TLS handshake.
+	// Default 10s.
+	HandshakeTimeout time.Duration
+	// MaxHandshakes caps concurrent control-connection TLS handshakes;
+	// more wait (within their timeout). Default 256.
+	MaxHandshakes int
 
 	// Logger receives the error log. Default slog.Default().
 	Logger *slog.Logger

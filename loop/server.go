@@ -2,8 +2,8 @@ package loop
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/netip"
 	"strings"
@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/ftpsd/ftpsd/codec"
+	"github.com/ftpsd/ftpsd/tlsstate"
 	"github.com/ftpsd/ftpsd/xfer"
 	"github.com/ftpsd/ftpsd/xfer/fsys"
 )
@@ -35,6 +36,8 @@ type Server struct {
 	bound    []BoundListener
 	implicit map[uint16]bool // local port -> implicit TLS
 
+	handshakes *tlsstate.Semaphore // caps concurrent control-connection handshakes
+
 	nextID    atomic.Uint64
 	clock     atomic.Int64 // UnixNano, advanced by OnTick: sessions stamp activity without a clock read
 	draining  atomic.Bool
@@ -53,7 +56,8 @@ type BoundListener struct {
 // New checks cfg, opens the document root and starts the worker pool. It
 // does not listen yet.
 func New(cfg Config) (*Server, error) {
-	s := &Server{cfg: cfg, booted: make(chan struct{}), implicit: make(map[uint16]bool)}
+	s := &Server{cfg: cfg, booted: make(chan struct{}), implicit: make(map[uint16]bool),
+		handshakes: tlsstate.NewSemaphore(cfg.MaxHandshakes)}
 	seen := make(map[string]bool)
 	for _, l := range s.cfg.listeners() {
 		if seen[l.Addr] {
@@ -218,10 +222,14 @@ func (s *Server) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 	if sa, err := unix.Getsockname(c.Fd()); err == nil {
 		local = sockaddrToAddrPort(sa)
 	}
+	// Clients mark ABOR (or the Telnet DM before it) as TCP urgent data,
+	// as RFC 959 suggests; without SO_OOBINLINE Linux takes that byte out
+	// of the stream and the line never ends. Inline, the framer sees it.
+	_ = unix.SetsockoptInt(c.Fd(), unix.SOL_SOCKET, unix.SO_OOBINLINE, 1)
 	sess := newSession(s, c, s.nextID.Add(1), addrPortOf(c.RemoteAddr()), local)
 	c.SetContext(sess)
 	s.sessions.Store(sess, struct{}{})
-	return sess.open()
+	return sess.open(s.implicit[local.Port()])
 }
 
 // OnTraffic runs when bytes arrive or a worker woke the connection.
@@ -274,17 +282,18 @@ func (s *Server) tickEvery() time.Duration {
 	return max(min(d, time.Second), 10*time.Millisecond)
 }
 
-// gnetLogger sends gnet's own messages to the error log.
-type gnetLogger struct {
-	l interface{ Info(string, ...any) }
-}
+// gnetLogger sends gnet's own messages to the error log; its start-up
+// chatter goes to debug.
+type gnetLogger struct{ l *slog.Logger }
 
-func (g gnetLogger) Debugf(string, ...any) {}
-func (g gnetLogger) Infof(f string, a ...any) {
-	g.l.Info("gnet: " + strings.TrimSpace(fmt.Sprintf(f, a...)))
-}
-func (g gnetLogger) Warnf(f string, a ...any)  { g.Infof(f, a...) }
-func (g gnetLogger) Errorf(f string, a ...any) { g.Infof(f, a...) }
-func (g gnetLogger) Fatalf(f string, a ...any) { g.Infof(f, a...) }
+func (g gnetLogger) Debugf(f string, a ...any) { g.log(slog.LevelDebug, f, a) }
+func (g gnetLogger) Infof(f string, a ...any)  { g.log(slog.LevelDebug, f, a) }
+func (g gnetLogger) Warnf(f string, a ...any)  { g.log(slog.LevelWarn, f, a) }
+func (g gnetLogger) Errorf(f string, a ...any) { g.log(slog.LevelError, f, a) }
+func (g gnetLogger) Fatalf(f string, a ...any) { g.log(slog.LevelError, f, a) }
 
-var errClosing = errors.New("loop: connection closing")
+func (g gnetLogger) log(level slog.Level, f string, a []any) {
+	if g.l.Enabled(context.Background(), level) {
+		g.l.Log(context.Background(), level, "gnet: "+strings.TrimSpace(fmt.Sprintf(f, a...)))
+	}
+}

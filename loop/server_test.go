@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/ftpsd/ftpsd/loop/auth"
 )
 
@@ -25,6 +27,12 @@ func (testUsers) Authenticate(u, p string) (auth.Identity, error) {
 		return auth.Identity{User: "alice"}, nil
 	}
 	return auth.Identity{}, auth.ErrDenied
+}
+func (testUsers) Lookup(u string) (auth.Identity, bool) {
+	if u == "alice" {
+		return auth.Identity{User: "alice"}, true
+	}
+	return auth.Identity{}, false
 }
 
 // startServer runs a server on 127.0.0.1:0 over a fresh root and stops it
@@ -321,4 +329,25 @@ func TestTelnetIPBeforeABOR(t *testing.T) {
 		t.Fatal(err)
 	}
 	cl.expect(225)
+}
+
+// TestABORAsUrgentData: Python's ftplib sends "ABOR\r\n" with MSG_OOB,
+// which makes its last byte urgent; the server must still see the line.
+func TestABORAsUrgentData(t *testing.T) {
+	addr, _ := startServer(t, Config{})
+	cl := dial(t, addr)
+	cl.login("alice", "secret")
+	raw, err := cl.c.(*net.TCPConn).SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var serr error
+	if err := raw.Write(func(fd uintptr) bool {
+		serr = unix.Send(int(fd), []byte("ABOR\r\n"), unix.MSG_OOB)
+		return true
+	}); err != nil || serr != nil {
+		t.Fatal(err, serr)
+	}
+	cl.expect(225)
+	cl.cmd(200, "NOOP")
 }

@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"crypto/tls"
 	"net/netip"
 	"sync/atomic"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/ftpsd/ftpsd/codec"
 	"github.com/ftpsd/ftpsd/loop/auth"
+	"github.com/ftpsd/ftpsd/tlsstate"
 	"github.com/ftpsd/ftpsd/xfer"
 	"github.com/ftpsd/ftpsd/xfer/fsys"
 )
@@ -38,6 +40,16 @@ type Session struct {
 	epsvAll    bool
 	facts      codec.Facts
 
+	tls        *tlsstate.Conn             // nil until AUTH TLS or an implicit listener
+	plain      *bytebufferpool.ByteBuffer // decrypted command bytes not yet dispatched
+	implicit   bool                       // TLS from the first byte (port 990 style)
+	pbsz       bool                       // PBSZ given (RFC 4217 §8)
+	protect    bool                       // PROT P: data connections use TLS
+	dataTLS    *tls.Config                // this session's data-connection config, made on first use
+	tlsPending bool                       // 234 queued: start the handshake once it is on the wire
+	cccPending bool                       // 200 to CCC queued: it is the last protected reply
+	peerClosed bool                       // the peer sent close_notify: close after its last lines
+
 	job          *job // the running job; nil when idle
 	mbox         mailbox
 	abortPending bool // ABOR arrived during a transfer: answer after its final reply
@@ -66,37 +78,82 @@ func newSession(srv *Server, c gnet.Conn, id uint64, peer, local netip.AddrPort)
 	return s
 }
 
-// open returns the greeting.
-func (s *Session) open() ([]byte, gnet.Action) {
+// open returns the greeting; an implicit-TLS session greets once its
+// handshake is done.
+func (s *Session) open(implicit bool) ([]byte, gnet.Action) {
+	if implicit {
+		s.implicit = true
+		if !s.startTLS() {
+			return nil, gnet.Close
+		}
+		return nil, gnet.None
+	}
 	return s.srv.banner, gnet.None
 }
 
-// traffic handles one wake-up: results from workers first (they answer
-// commands that came earlier), then new input.
+// traffic handles one wake-up: TLS records first, then results from
+// workers (they answer commands that came earlier), then new commands.
 func (s *Session) traffic() gnet.Action {
-	s.drainMailbox()
-	if s.expired.Load() && s.job == nil {
-		s.reply(codec.CodeServiceUnavailable, "Timeout, closing control connection.")
-		s.closing = true
-	}
-	if !s.closing {
-		if s.conn.InboundBuffered() > 0 {
-			s.lastActive.Store(s.srv.clock.Load())
+	for {
+		st := s.tlsState()
+		if s.tls != nil && !s.pumpTLS() {
+			return s.abort()
 		}
-		s.readInput()
+		s.drainMailbox()
+		if s.expired.Load() && s.job == nil {
+			s.reply(codec.CodeServiceUnavailable, "Timeout, closing control connection.")
+			s.closing = true
+		}
+		if !s.closing {
+			s.readInput()
+		}
+		if s.peerClosed && s.tlsState() == st {
+			// close_notify without CCC: the client is gone.
+			s.closing = true
+		}
+		// CCC can make more bytes readable in the clear: go round again.
+		if s.closing || s.tls == nil || s.tlsState() == st {
+			break
+		}
 	}
 	return s.flush()
+}
+
+// input is the unconsumed command stream: gnet's buffer for a clear
+// connection, the decrypted bytes for a TLS one.
+func (s *Session) input() []byte {
+	if s.tls != nil {
+		if s.plain == nil {
+			return nil
+		}
+		return s.plain.B
+	}
+	buf, _ := s.conn.Peek(-1)
+	return buf
+}
+
+// consume drops n bytes from the front of input.
+func (s *Session) consume(n int) {
+	if s.tls != nil {
+		s.plain.B = s.plain.B[:copy(s.plain.B, s.plain.B[n:])]
+		return
+	}
+	_, _ = s.conn.Discard(n)
 }
 
 // readInput dispatches complete command lines in order. While a job runs,
 // the head line waits in the input buffer unless it may run during a
 // transfer (ABOR, STAT, NOOP, QUIT), so replies stay in command order.
 func (s *Session) readInput() {
-	for !s.closing {
-		buf, _ := s.conn.Peek(-1)
+	if s.tls != nil && s.tls.State() == tlsstate.Handshaking {
+		return
+	}
+	for !s.closing && !s.tlsPending && !s.cccPending {
+		buf := s.input()
 		if len(buf) == 0 {
 			return
 		}
+		s.lastActive.Store(s.srv.clock.Load())
 		if s.job != nil {
 			if !s.headMayRunNow(buf) {
 				if len(buf) > s.srv.cfg.maxPendingInput() {
@@ -112,16 +169,22 @@ func (s *Session) readInput() {
 			if n == 0 {
 				return
 			}
-			_, _ = s.conn.Discard(n)
+			s.consume(n)
 		case codec.TooLong:
-			_, _ = s.conn.Discard(n)
+			s.consume(n)
 			s.reply(codec.CodeSyntax, "Command line too long.")
 		case codec.Line:
 			// dispatch finishes with line (which aliases the input
-			// buffer) before the bytes are discarded.
+			// buffer) before the bytes are consumed.
 			s.dispatch(line)
-			_, _ = s.conn.Discard(n)
+			s.consume(n)
 		}
+	}
+	if s.tlsPending {
+		// Bytes sent behind AUTH were sent in the clear before TLS: a
+		// client that waits for 234 sends none, and honouring them would
+		// allow STARTTLS command injection.
+		_, _ = s.conn.Discard(s.conn.InboundBuffered())
 	}
 }
 
@@ -187,13 +250,20 @@ func (s *Session) dispatch(line []byte) {
 
 // check applies the command table's flags before a handler runs.
 func (s *Session) check(c *command, arg []byte) Reply {
+	cfg := &s.srv.cfg
 	switch {
+	case c.flags&needTLSConfig != 0 && cfg.TLS == nil:
+		return Reply{codec.CodeNotImplemented, "TLS is not configured on this server."}
+	case cfg.RequireTLS && !s.secure() && (c.flags&needLogin != 0 || c.verb == "USER" || c.verb == "PASS"):
+		return Reply{codec.CodeNotLoggedIn, "TLS required: send AUTH TLS before logging in."}
 	case c.flags&needLogin != 0 && s.login != loginDone:
 		return Reply{codec.CodeNotLoggedIn, "Please login with USER and PASS."}
 	case c.flags&needArg != 0 && len(arg) == 0:
 		return Reply{codec.CodeArgSyntax, "Missing argument."}
 	case c.flags&writes != 0 && s.ident.ReadOnly:
 		return Reply{codec.CodeFileUnavailable, "Permission denied."}
+	case c.flags&opensData != 0 && cfg.RequireTLS && !s.protect:
+		return Reply{codec.CodeDataProtDenied, "Data connections must be protected: send PBSZ 0 and PROT P."}
 	}
 	return Reply{}
 }
@@ -206,16 +276,44 @@ func (s *Session) reply(code codec.Code, msg string) {
 	s.out.B = codec.AppendReply(s.out.B, code, msg)
 }
 
-// flush writes the pending output and returns the buffer to its pool.
+// flush writes the pending output (through TLS when it is up) and returns
+// the buffers to their pools.
 func (s *Session) flush() gnet.Action {
 	// Take the buffer first: a failed Write makes gnet close the
 	// connection at once, and OnClose must not see (and free) it too.
 	if out := s.out; out != nil {
 		s.out = nil
 		if len(out.B) > 0 {
-			_, _ = s.conn.Write(out.B)
+			if s.tls != nil {
+				if err := s.tls.WritePlain(out.B); err != nil {
+					s.closing = true
+				}
+			} else {
+				_, _ = s.conn.Write(out.B)
+			}
 		}
 		bytebufferpool.Put(out)
+	}
+	if s.cccPending {
+		s.cccPending = false
+		if err := s.tls.Clear(); err != nil {
+			s.closing = true
+		}
+	}
+	if s.tls != nil {
+		if o := s.tls.TakeOutput(); len(o) > 0 {
+			_, _ = s.conn.Write(o)
+		}
+		if s.plain != nil && len(s.plain.B) == 0 {
+			bytebufferpool.Put(s.plain)
+			s.plain = nil
+		}
+	}
+	if s.tlsPending {
+		s.tlsPending = false
+		if !s.startTLS() {
+			s.closing = true
+		}
 	}
 	if s.closing {
 		return gnet.Close
@@ -261,6 +359,13 @@ func (s *Session) finishJob() {
 func (s *Session) release() {
 	if s.job != nil {
 		s.job.cancel()
+	}
+	if s.tls != nil {
+		s.tls.Close()
+	}
+	if s.plain != nil {
+		bytebufferpool.Put(s.plain)
+		s.plain = nil
 	}
 	s.closePassive()
 	if s.out != nil {

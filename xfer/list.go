@@ -234,7 +234,13 @@ func (l *lister) entry(fi fs.FileInfo, name string) {
 	default:
 		var target string
 		if isLink {
-			target, _ = l.root.Readlink(path.Join(l.dir, name))
+			// Show where a link points only when it stays inside the root:
+			// the target of one that leaves it is a host path, and none of
+			// the client's business.
+			p := path.Join(l.dir, name)
+			if _, err := l.root.Stat(p); err == nil {
+				target, _ = l.root.Readlink(p)
+			}
 			if strings.ContainsAny(target, "\r\n") {
 				target = ""
 			}

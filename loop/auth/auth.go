@@ -34,6 +34,11 @@ type Authenticator interface {
 	// called on the event loop and must not block.
 	IsAnonymous(user string) bool
 	Authenticate(user, password string) (Identity, error)
+	// Lookup returns the identity of a named account without checking a
+	// password, for a login vouched for by a verified TLS client
+	// certificate (RFC 4217 §11). It is called on the event loop and must
+	// not block.
+	Lookup(user string) (Identity, bool)
 }
 
 // Users is the standard Authenticator: an optional htpasswd file for named
@@ -95,4 +100,14 @@ func (u *Users) Authenticate(user, password string) (Identity, error) {
 		return Identity{}, ErrDenied
 	}
 	return Identity{User: user}, nil
+}
+
+// Lookup reports whether user is a named account in the htpasswd file.
+// Anonymous accounts are never looked up: a certificate is not needed to
+// be anonymous.
+func (u *Users) Lookup(user string) (Identity, bool) {
+	if u.file == nil || isAnonymousName(user) || !u.file.Exists(user) {
+		return Identity{}, false
+	}
+	return Identity{User: user}, true
 }

@@ -1,0 +1,105 @@
+package loop
+
+import (
+	"errors"
+
+	"github.com/panjf2000/gnet/v2"
+	"github.com/valyala/bytebufferpool"
+
+	"github.com/ftpsd/ftpsd/codec"
+	"github.com/ftpsd/ftpsd/tlsstate"
+)
+
+// tlsState is the control connection's TLS state; Plain without TLS.
+func (s *Session) tlsState() tlsstate.State {
+	if s.tls == nil {
+		return tlsstate.Plain
+	}
+	return s.tls.State()
+}
+
+// secure reports whether TLS was negotiated on the control connection (it
+// stays true after CCC: the data protection level is unchanged).
+func (s *Session) secure() bool {
+	switch s.tlsState() {
+	case tlsstate.Secure, tlsstate.Clearing, tlsstate.Cleared:
+		return true
+	}
+	return false
+}
+
+// startTLS begins the handshake: after the 234 reached the wire for AUTH
+// TLS, at once for an implicit listener. The handshake runs on its own
+// short-lived goroutine inside tlsstate, never on the loop.
+func (s *Session) startTLS() bool {
+	cfg := &s.srv.cfg
+	s.tls = tlsstate.New(s.conn, tlsstate.ControlConfig(cfg.TLS, s.id), tlsstate.Limits{
+		HandshakeTimeout: cfg.HandshakeTimeout,
+		Handshakes:       s.srv.handshakes,
+	})
+	if err := s.tls.Start(); err != nil {
+		cfg.logger().Debug("TLS start failed", "peer", s.peer, "err", err)
+		return false
+	}
+	return true
+}
+
+// pumpTLS moves received records through the TLS machine: handshake
+// progress, then decrypted command bytes into s.plain. It returns false
+// when the connection must close.
+func (s *Session) pumpTLS() bool {
+	if buf, _ := s.conn.Next(-1); len(buf) > 0 {
+		if err := s.tls.Feed(buf); err != nil {
+			return false
+		}
+	}
+	if s.tls.State() == tlsstate.Handshaking {
+		changed, err := s.tls.Poll()
+		if err != nil {
+			s.srv.cfg.logger().Debug("TLS handshake failed", "peer", s.peer, "err", err)
+			return false
+		}
+		if !changed {
+			return true
+		}
+		s.onSecure()
+	}
+	if s.plain == nil {
+		s.plain = bytebufferpool.Get()
+	}
+	var err error
+	s.plain.B, err = s.tls.ReadPlain(s.plain.B)
+	switch {
+	case errors.Is(err, tlsstate.ErrClosed):
+		// Dispatch what came before the close_notify; a CCC among it
+		// turns the connection clear instead of ending it.
+		s.peerClosed = true
+	case err != nil:
+		return false
+	}
+	return true
+}
+
+// onSecure runs once the handshake is done.
+func (s *Session) onSecure() {
+	cs := s.tls.ConnectionState()
+	s.srv.cfg.logger().Debug("TLS established", "peer", s.peer, "version", cs.Version, "sni", cs.ServerName, "resumed", cs.DidResume)
+	if s.implicit {
+		s.reply(codec.CodeServiceReady, s.srv.cfg.banner())
+	}
+}
+
+// abort closes the connection after a fatal TLS error, sending any alert
+// crypto/tls queued.
+func (s *Session) abort() gnet.Action {
+	if s.out != nil {
+		bytebufferpool.Put(s.out)
+		s.out = nil
+	}
+	if s.tls != nil {
+		if o := s.tls.TakeOutput(); len(o) > 0 {
+			_, _ = s.conn.Write(o)
+		}
+	}
+	return gnet.Close
+}
