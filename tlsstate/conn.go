@@ -124,6 +124,9 @@ func (c *Conn) Poll() (changed bool, err error) {
 // never blocks. In Handshaking it returns dst unchanged; in Cleared it appends the fed bytes as they
 // are.
 //
+// In Clearing, input that cannot begin a TLS record means the peer skipped its close_notify and went
+// on in the clear (curl does): the move to Cleared completes and that input is returned unchanged.
+//
 // When the peer's close_notify is read: in Secure it returns the plaintext before it with ErrClosed
 // (which matches io.EOF); in Clearing it completes CCC, moves to Cleared, appends whatever followed
 // the alert unchanged, and returns a nil error. Any other error is fatal: the state becomes Failed
@@ -140,6 +143,14 @@ func (c *Conn) ReadPlain(dst []byte) ([]byte, error) {
 	case Handshaking:
 		return dst, nil
 	case Secure, Clearing:
+		if c.state == Clearing && c.p.clearTextNext() {
+			// The peer went on in the clear without its close_notify: curl
+			// reads ours and then just speaks plain text. RFC 4217 §12 asks for
+			// the alert, but our own close_notify has already ended the
+			// protected stream, so nothing is lost by accepting the clear text.
+			c.toCleared()
+			return c.p.takeRaw(dst), nil
+		}
 		dst, err := c.readTLS(dst)
 		switch {
 		case err == nil:

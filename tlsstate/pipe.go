@@ -233,6 +233,21 @@ func (p *pipe) feed(b []byte) error {
 	return nil
 }
 
+// clearTextNext reports whether the next unread byte, at a record boundary, cannot begin a TLS
+// record (content types are 20 to 24; FTP commands are ASCII letters).
+func (p *pipe) clearTextNext() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.in == nil || p.recLeft != 0 || p.r >= len(*p.in) {
+		return false
+	}
+	b := (*p.in)[p.r]
+	return b < recordTypeMin || b > recordTypeMax
+}
+
+// TLS record content types: change_cipher_spec (20) to heartbeat (24).
+const recordTypeMin, recordTypeMax = 20, 24
+
 // takeRaw appends all unread input to dst unchanged. Used once the TLS session is over (Cleared),
 // when what follows the peer's close_notify is clear text.
 func (p *pipe) takeRaw(dst []byte) []byte {
