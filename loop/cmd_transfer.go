@@ -117,9 +117,11 @@ func runData(j *job, d dataSource, opening string, copy func(net.Conn) error) (a
 	var tc *tls.Conn
 	if d.tls != nil {
 		if tc, err = xfer.ServeTLS(j.ctx, raw, d.tls, d.timeout); err != nil {
+			j.log.Debug("data TLS handshake failed", "peer", raw.RemoteAddr(), "err", err)
 			return j.ctx.Err() != nil, err, true
 		}
 		if d.reuse && !tlsstate.Resumed(tc.ConnectionState()) {
+			j.log.Debug("data TLS session not resumed", "peer", raw.RemoteAddr(), "version", tls.VersionName(tc.ConnectionState().Version))
 			_ = raw.Close()
 			return false, errNoReuse, true
 		}

@@ -3,6 +3,7 @@ package loop
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -64,6 +65,7 @@ type job struct {
 	started  time.Time
 	mb       *mailbox
 	conn     gnet.Conn
+	log      *slog.Logger
 }
 
 // prelim posts a preliminary reply (such as 150) and wakes the loop.
@@ -92,7 +94,8 @@ type jobFunc func(j *job) delayed
 // commands marked duringTransfer (and only for transfers).
 func (s *Session) start(transfer bool, fn jobFunc) Reply {
 	ctx, cancel := context.WithCancel(context.Background())
-	j := &job{transfer: transfer, ctx: ctx, cancel: cancel, started: time.Now(), mb: &s.mbox, conn: s.conn}
+	j := &job{transfer: transfer, ctx: ctx, cancel: cancel, started: time.Now(), mb: &s.mbox, conn: s.conn,
+		log: s.srv.cfg.logger()}
 	srv := s.srv
 	if transfer {
 		srv.transfers.Add(1)

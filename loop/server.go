@@ -30,11 +30,12 @@ type Server struct {
 	fsAnon *fsys.FS // read-only view for anonymous users
 	fsUser *fsys.FS // read-write view for named users
 
-	engine   gnet.Engine
-	booted   chan struct{}
-	bootErr  error
-	bound    []BoundListener
-	implicit map[uint16]bool // local port -> implicit TLS
+	engine    gnet.Engine
+	booted    chan struct{}
+	bootErr   error
+	bound     []BoundListener
+	implicit  map[uint16]bool // local port -> implicit TLS
+	gnetAddrs []string        // listener addresses as given to gnet, one per Config listener
 
 	handshakes *tlsstate.Semaphore // caps concurrent control-connection handshakes
 
@@ -58,17 +59,15 @@ type BoundListener struct {
 func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, booted: make(chan struct{}), implicit: make(map[uint16]bool),
 		handshakes: tlsstate.NewSemaphore(cfg.MaxHandshakes)}
-	seen := make(map[string]bool)
+	var err error
+	if s.gnetAddrs, err = gnetAddrs(s.cfg.listeners()); err != nil {
+		return nil, err
+	}
 	for _, l := range s.cfg.listeners() {
-		if seen[l.Addr] {
-			return nil, fmt.Errorf("loop: listen address %s given twice", l.Addr)
-		}
-		seen[l.Addr] = true
 		if l.Implicit && cfg.TLS == nil {
 			return nil, fmt.Errorf("loop: implicit TLS listener %s needs a certificate", l.Addr)
 		}
 	}
-	var err error
 	if s.fsUser, err = fsys.Open(cfg.root(), cfg.fsOptions(false)); err != nil {
 		return nil, fmt.Errorf("loop: document root: %w", err)
 	}
@@ -89,10 +88,9 @@ func New(cfg Config) (*Server, error) {
 // Serve listens and runs the event loops until Shutdown. It returns nil
 // after a clean shutdown.
 func (s *Server) Serve() error {
-	ls := s.cfg.listeners()
-	addrs := make([]string, len(ls))
-	for i, l := range ls {
-		addrs[i] = "tcp://" + l.Addr
+	addrs := make([]string, len(s.gnetAddrs))
+	for i, a := range s.gnetAddrs {
+		addrs[i] = "tcp://" + a
 	}
 	opts := []gnet.Option{
 		gnet.WithTicker(true),
@@ -166,8 +164,8 @@ wait:
 // which port it got.
 func (s *Server) OnBoot(eng gnet.Engine) gnet.Action {
 	s.engine = eng
-	for _, l := range s.cfg.listeners() {
-		ap, err := boundAddr(eng, l.Addr)
+	for i, l := range s.cfg.listeners() {
+		ap, err := boundAddr(eng, s.gnetAddrs[i])
 		if err != nil {
 			s.bootErr = err
 			close(s.booted)
@@ -178,6 +176,35 @@ func (s *Server) OnBoot(eng gnet.Engine) gnet.Action {
 	}
 	close(s.booted)
 	return gnet.None
+}
+
+// gnetAddrs spells the listener addresses for gnet. gnet finds a listener
+// again (DupListener, the only way to learn which port ":0" got) by its
+// address string, so two listeners on "127.0.0.1:0" (one explicit, one
+// implicit, as tests use) would be the same to it. Each repeated port-0
+// address is therefore written with one more zero ("…:00"): the same port
+// 0 to the kernel, a different string to gnet. Any other repeated address
+// is an error, as binding it twice would be.
+func gnetAddrs(ls []Listener) ([]string, error) {
+	out := make([]string, len(ls))
+	seen := make(map[string]bool)
+	for i, l := range ls {
+		host, port, err := net.SplitHostPort(l.Addr)
+		if err != nil {
+			return nil, fmt.Errorf("loop: listen address %q: %w", l.Addr, err)
+		}
+		addr := l.Addr
+		for seen[addr] && strings.Trim(port, "0") == "" {
+			port += "0"
+			addr = net.JoinHostPort(host, port)
+		}
+		if seen[addr] {
+			return nil, fmt.Errorf("loop: listen address %s given twice", l.Addr)
+		}
+		seen[addr] = true
+		out[i] = addr
+	}
+	return out, nil
 }
 
 func boundAddr(eng gnet.Engine, addr string) (netip.AddrPort, error) {

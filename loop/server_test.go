@@ -2,6 +2,7 @@ package loop
 
 import (
 	"context"
+	"crypto/tls"
 	"net"
 	"net/textproto"
 	"os"
@@ -350,4 +351,57 @@ func TestABORAsUrgentData(t *testing.T) {
 	}
 	cl.expect(225)
 	cl.cmd(200, "NOOP")
+}
+
+func TestGnetAddrs(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []Listener
+		want []string
+		err  bool
+	}{
+		{name: "distinct", in: []Listener{{Addr: "127.0.0.1:21"}, {Addr: "127.0.0.1:990", Implicit: true}}, want: []string{"127.0.0.1:21", "127.0.0.1:990"}},
+		{name: "port 0 twice", in: []Listener{{Addr: "127.0.0.1:0"}, {Addr: "127.0.0.1:0", Implicit: true}, {Addr: "127.0.0.1:0"}}, want: []string{"127.0.0.1:0", "127.0.0.1:00", "127.0.0.1:000"}},
+		{name: "fixed port twice", in: []Listener{{Addr: "127.0.0.1:21"}, {Addr: "127.0.0.1:21"}}, err: true},
+		{name: "no port", in: []Listener{{Addr: "127.0.0.1"}}, err: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := gnetAddrs(tc.in)
+			if (err != nil) != tc.err {
+				t.Fatalf("err %v, want error %v", err, tc.err)
+			}
+			if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestTwoListenersOnPortZero: an explicit and an implicit listener both on
+// 127.0.0.1:0 get different ports and the right kinds.
+func TestTwoListenersOnPortZero(t *testing.T) {
+	cfg := Config{Root: t.TempDir(), TLS: tlsConfig(t), Auth: testUsers{}, EventLoops: 1,
+		Listeners: []Listener{{Addr: "127.0.0.1:0"}, {Addr: "127.0.0.1:0", Implicit: true}}}
+	srv, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.Serve() }()
+	t.Cleanup(func() { _ = srv.Shutdown(t.Context()) })
+	bound, err := srv.Addrs(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bound) != 2 || bound[0].Addr.Port() == bound[1].Addr.Port() || bound[0].Implicit || !bound[1].Implicit {
+		t.Fatalf("bound %+v", bound)
+	}
+	dial(t, bound[0].Addr.String()) // a plain 220
+	tc, err := tls.Dial("tcp", bound[1].Addr.String(), clientTLS(tls.VersionTLS13))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tc.Close()
+	c := &client{t: t, c: tc, tp: textproto.NewConn(tc)}
+	c.expect(220)
 }

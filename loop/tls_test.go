@@ -15,6 +15,7 @@ import (
 	"net/textproto"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -262,6 +263,7 @@ func TestDataWithoutResumption(t *testing.T) {
 				t.Fatal(herr)
 			}
 			got, _ := io.ReadAll(tc)
+			closeData(tc)
 			c.expect(226)
 			if string(got) != "data" {
 				t.Fatalf("got %q", got)
@@ -324,6 +326,7 @@ func TestImplicitTLS(t *testing.T) {
 	c.cmd(150, "RETR f")
 	tc := secureData(t, d, ccfg)
 	got, _ := io.ReadAll(tc)
+	closeData(tc)
 	c.expect(226)
 	if string(got) != "implicit data" {
 		t.Fatalf("got %q", got)
@@ -354,6 +357,7 @@ func TestRequireTLS(t *testing.T) {
 	c.cmd(150, "RETR f")
 	tc := secureData(t, d, c.cfg)
 	_, _ = io.ReadAll(tc)
+	closeData(tc)
 	c.expect(226)
 }
 
@@ -387,10 +391,31 @@ func TestCCC(t *testing.T) {
 	c.cmd(150, "RETR f")
 	dtc := secureData(t, d, cfg)
 	got, _ := io.ReadAll(dtc)
+	closeData(dtc)
 	c.expect(226)
 	if string(got) != "after ccc" {
 		t.Fatalf("got %q", got)
 	}
+}
+
+// TestCCCWithoutClientCloseNotify: curl reads the server's close_notify
+// after CCC and then speaks in the clear without sending its own.
+func TestCCCWithoutClientCloseNotify(t *testing.T) {
+	addr, _ := startServer(t, Config{TLS: tlsConfig(t)})
+	c := dialTLS(t, addr, clientTLS(tls.VersionTLS13))
+	c.auth()
+	c.login("alice", "secret")
+	c.cmd(200, "CCC")
+	tc := c.c.(*tls.Conn)
+	_ = tc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := tc.Read(make([]byte, 1)); err != io.EOF {
+		t.Fatalf("waiting for the server's close_notify: %v", err)
+	}
+	plain := tc.NetConn()
+	_ = plain.SetDeadline(time.Time{})
+	c.c, c.tp = plain, textproto.NewConn(plain)
+	c.cmd(257, "PWD")
+	c.cmd(200, "NOOP")
 }
 
 // TestTruncatedTLSUpload: an upload whose TLS stream ends without
@@ -595,3 +620,39 @@ func oneTLSSession(addr string) error {
 type unexpectedReply struct{ line string }
 
 func (e *unexpectedReply) Error() string { return "unexpected reply " + strconv.Quote(e.line) }
+
+// TestIdleTLSSessionsHoldNoGoroutine: once handshakes are done, an idle
+// TLS session costs the server no goroutine.
+func TestIdleTLSSessionsHoldNoGoroutine(t *testing.T) {
+	addr, _ := startServer(t, Config{TLS: tlsConfig(t)})
+	settle := func() int {
+		n := runtime.NumGoroutine()
+		for range 50 {
+			time.Sleep(20 * time.Millisecond)
+			m := runtime.NumGoroutine()
+			if m == n {
+				return m
+			}
+			n = m
+		}
+		return n
+	}
+	// Warm up the worker pool and gnet so their goroutines are counted.
+	warm := dialTLS(t, addr, clientTLS(tls.VersionTLS13))
+	warm.auth()
+	warm.login("alice", "secret")
+	before := settle()
+
+	const sessions = 200
+	for range sessions {
+		c := dialTLS(t, addr, clientTLS(tls.VersionTLS13))
+		c.auth()
+		c.cmd(200, "NOOP")
+	}
+	after := settle()
+	// Client connections in this process run no goroutines of their own;
+	// allow a few for the runtime and the ants pool's janitor.
+	if after-before > 10 {
+		t.Errorf("%d idle TLS sessions added %d goroutines, want none", sessions, after-before)
+	}
+}
