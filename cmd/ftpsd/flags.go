@@ -1,10 +1,13 @@
 package main
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/netip"
 	"os"
 	"strconv"
@@ -13,6 +16,7 @@ import (
 
 	"github.com/ftpsd/ftpsd/loop"
 	"github.com/ftpsd/ftpsd/loop/auth"
+	"github.com/ftpsd/ftpsd/tlsstate"
 )
 
 // options are the parsed command-line flags.
@@ -34,6 +38,16 @@ type options struct {
 	banner      string
 	profile     string
 	logLevel    slog.Level
+
+	implicit         []string
+	certFile         string
+	keyFile          string
+	requireTLS       bool
+	tlsReuse         string
+	clientCA         string
+	clientCert       string
+	handshakeTimeout time.Duration
+	maxHandshakes    int
 }
 
 // listFlag collects a repeatable flag.
@@ -63,6 +77,16 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	fs.StringVar(&o.banner, "banner", "", "text of the 220 greeting")
 	fs.StringVar(&o.profile, "profile", "", "profile the server: cpu|mem|allocs|block|mutex|trace (written to ./ftpsd-profile)")
 	fs.StringVar(&level, "log-level", "info", "error log level: debug|info|warn|error")
+	var implicit listFlag
+	fs.Var(&implicit, "implicit", "`ADDR` to serve implicit FTPS on (TLS from the first byte, port 990 style); repeatable")
+	fs.StringVar(&o.certFile, "cert", "", "TLS certificate `FILE` (PEM, chain included); default: a generated self-signed ECDSA certificate")
+	fs.StringVar(&o.keyFile, "key", "", "TLS private key `FILE` (PEM)")
+	fs.BoolVar(&o.requireTLS, "require-tls", false, "refuse logins and clear data connections until AUTH TLS (mod_ftp's RequireSSL)")
+	fs.StringVar(&o.tlsReuse, "tls-reuse", "required", "PROT P data connections must resume the control session: required|optional")
+	fs.StringVar(&o.clientCA, "client-ca", "", "PEM `FILE` of CAs for client certificates; asks clients for one")
+	fs.StringVar(&o.clientCert, "client-cert", "optional", "with -client-ca: optional|require")
+	fs.DurationVar(&o.handshakeTimeout, "handshake-timeout", 10*time.Second, "TLS handshake deadline on the control connection")
+	fs.IntVar(&o.maxHandshakes, "max-handshakes", 256, "concurrent control-connection TLS handshakes")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -70,6 +94,20 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	o.listen = listen
+	o.implicit = implicit
+	if (o.certFile == "") != (o.keyFile == "") {
+		return nil, fmt.Errorf("-cert and -key go together")
+	}
+	switch o.tlsReuse {
+	case "required", "optional":
+	default:
+		return nil, fmt.Errorf("-tls-reuse: %q is not required or optional", o.tlsReuse)
+	}
+	switch o.clientCert {
+	case "optional", "require":
+	default:
+		return nil, fmt.Errorf("-client-cert: %q is not optional or require", o.clientCert)
+	}
 	if len(o.listen) == 0 {
 		o.listen = []string{"127.0.0.1:2121"}
 	}
@@ -114,7 +152,7 @@ func parseRange(s string) (lo, hi uint16, err error) {
 }
 
 // config turns the flags into the server's configuration.
-func (o *options) config(log *slog.Logger) (loop.Config, error) {
+func (o *options) config(log *slog.Logger, certs *tlsstate.CertStore) (loop.Config, error) {
 	if fi, err := os.Stat(o.root); err != nil || !fi.IsDir() {
 		return loop.Config{}, fmt.Errorf("-root: %s is not a directory", o.root)
 	}
@@ -145,7 +183,55 @@ func (o *options) config(log *slog.Logger) (loop.Config, error) {
 	for _, l := range o.listen {
 		cfg.Listeners = append(cfg.Listeners, loop.Listener{Addr: l})
 	}
+	for _, l := range o.implicit {
+		cfg.Listeners = append(cfg.Listeners, loop.Listener{Addr: l, Implicit: true})
+	}
+	cfg.TLS = tlsstate.BaseConfig(certs)
+	cfg.RequireTLS = o.requireTLS
+	cfg.AllowDataWithoutReuse = o.tlsReuse == "optional"
+	cfg.HandshakeTimeout = o.handshakeTimeout
+	cfg.MaxHandshakes = o.maxHandshakes
+	if o.clientCA != "" {
+		pem, err := os.ReadFile(o.clientCA)
+		if err != nil {
+			return loop.Config{}, fmt.Errorf("-client-ca: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return loop.Config{}, fmt.Errorf("-client-ca: %s holds no PEM certificate", o.clientCA)
+		}
+		cfg.TLS.ClientCAs = pool
+		cfg.TLS.ClientAuth = tls.VerifyClientCertIfGiven
+		if o.clientCert == "require" {
+			cfg.TLS.ClientAuth = tls.RequireAndVerifyClientCert
+		}
+	}
 	return cfg, nil
+}
+
+// loadCerts fills the certificate store from -cert/-key, or with a
+// generated self-signed certificate whose fingerprint is logged so that
+// clients can pin it.
+func (o *options) loadCerts(certs *tlsstate.CertStore, log *slog.Logger) error {
+	if o.certFile != "" {
+		if err := certs.Load(o.certFile, o.keyFile); err != nil {
+			return fmt.Errorf("-cert/-key: %w", err)
+		}
+		return nil
+	}
+	hosts := []string{"localhost", "127.0.0.1", "::1"}
+	for _, l := range append(append([]string{}, o.listen...), o.implicit...) {
+		if h, _, err := net.SplitHostPort(l); err == nil && h != "" {
+			hosts = append(hosts, h)
+		}
+	}
+	cert, fp, err := tlsstate.SelfSigned(hosts)
+	if err != nil {
+		return fmt.Errorf("generating a certificate: %w", err)
+	}
+	certs.Set(&cert)
+	log.Info("using a generated self-signed certificate", "sha256", fp)
+	return nil
 }
 
 func fsMode(m uint64) os.FileMode { return os.FileMode(m) }

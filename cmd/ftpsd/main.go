@@ -17,6 +17,7 @@ import (
 	"syscall"
 
 	"github.com/ftpsd/ftpsd/loop"
+	"github.com/ftpsd/ftpsd/tlsstate"
 )
 
 func main() {
@@ -38,7 +39,12 @@ func run(args []string, stderr io.Writer) int {
 	stopProfile := startProfile(opts.profile)
 	defer stopProfile()
 
-	cfg, err := opts.config(log)
+	certs := &tlsstate.CertStore{}
+	if err := opts.loadCerts(certs, log); err != nil {
+		fmt.Fprintf(stderr, "ftpsd: %v\n", err)
+		return 1
+	}
+	cfg, err := opts.config(log, certs)
 	if err != nil {
 		fmt.Fprintf(stderr, "ftpsd: %v\n", err)
 		return 1
@@ -74,15 +80,31 @@ func run(args []string, stderr io.Writer) int {
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sig)
-	select {
-	case err := <-serveErr:
-		if err != nil {
-			fmt.Fprintf(stderr, "ftpsd: %v\n", err)
-			return 1
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+wait:
+	for {
+		select {
+		case err := <-serveErr:
+			if err != nil {
+				fmt.Fprintf(stderr, "ftpsd: %v\n", err)
+				return 1
+			}
+			return 0
+		case <-hup:
+			// New handshakes use the new certificate; sessions carry on.
+			if opts.certFile == "" {
+				log.Info("SIGHUP: no -cert to reload")
+			} else if err := certs.Load(opts.certFile, opts.keyFile); err != nil {
+				log.Error("SIGHUP: certificate not reloaded", "err", err)
+			} else {
+				log.Info("SIGHUP: certificate reloaded", "cert", opts.certFile)
+			}
+		case s := <-sig:
+			log.Info("shutting down", "signal", s.String())
+			break wait
 		}
-		return 0
-	case s := <-sig:
-		log.Info("shutting down", "signal", s.String())
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
