@@ -6,6 +6,7 @@ package auth
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	htpasswd "github.com/tg123/go-htpasswd"
@@ -64,20 +65,39 @@ func NewUsers(path string, anonymous bool) (*Users, error) {
 	if path == "" {
 		return u, nil
 	}
-	var lineErr error
-	f, err := htpasswd.New(path, hashes, func(err error) {
-		if lineErr == nil {
-			lineErr = err
-		}
-	})
+	if err := checkLines(path); err != nil {
+		return nil, err
+	}
+	f, err := htpasswd.New(path, hashes, nil)
 	if err != nil {
 		return nil, fmt.Errorf("auth: %w", err)
 	}
-	if lineErr != nil {
-		return nil, fmt.Errorf("auth: %s: %w", path, lineErr)
-	}
 	u.file = f
 	return u, nil
+}
+
+// checkLines parses the file one line at a time, so that an error can name
+// its line. The library's own message is not used: it quotes the hash.
+func checkLines(path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("auth: %w", err)
+	}
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		user, _, ok := strings.Cut(line, ":")
+		if !ok || user == "" {
+			return fmt.Errorf("auth: %s:%d: not a user:hash line", path, i+1)
+		}
+		bad := false
+		if _, err := htpasswd.NewFromReader(strings.NewReader(line), hashes, func(error) { bad = true }); err != nil || bad {
+			return fmt.Errorf("auth: %s:%d: user %q: unrecognised password hash (bcrypt, APR1-MD5, {SHA}, {SSHA} or SHA-crypt expected)", path, i+1, user)
+		}
+	}
+	return nil
 }
 
 // IsAnonymous reports whether user names the anonymous account and
