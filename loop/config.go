@@ -132,35 +132,32 @@ func (c *Config) fsOptions(readOnly bool) fsys.Options {
 	}
 }
 
-func (c *Config) maxPendingInput() int {
-	if c.MaxPendingInput <= 0 {
-		return defaultPendingInput
+// positiveOr returns v, or def when v is zero or negative: the rule every
+// numeric field of Config follows unless its comment says otherwise.
+func positiveOr[T int | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
 	}
-	return c.MaxPendingInput
+	return v
 }
 
-func (c *Config) dataTimeout() time.Duration {
-	if c.DataTimeout <= 0 {
-		return defaultDataTimeout
-	}
-	return c.DataTimeout
+func (c *Config) maxPendingInput() int       { return positiveOr(c.MaxPendingInput, defaultPendingInput) }
+func (c *Config) dataTimeout() time.Duration { return positiveOr(c.DataTimeout, defaultDataTimeout) }
+func (c *Config) dataIdleTimeout() time.Duration {
+	return positiveOr(c.DataIdleTimeout, defaultDataIdle)
+}
+func (c *Config) idleTimeout() time.Duration  { return positiveOr(c.IdleTimeout, defaultIdleTimeout) }
+func (c *Config) loginTimeout() time.Duration { return positiveOr(c.LoginTimeout, defaultLoginTimeout) }
+func (c *Config) shutdownGrace() time.Duration {
+	return positiveOr(c.ShutdownGrace, defaultGrace)
 }
 
+// failDelay: zero means the default, negative means no pause.
 func (c *Config) failDelay() time.Duration {
 	if c.FailDelay < 0 {
 		return 0
 	}
-	if c.FailDelay == 0 {
-		return defaultFailDelay
-	}
-	return c.FailDelay
-}
-
-func (c *Config) shutdownGrace() time.Duration {
-	if c.ShutdownGrace <= 0 {
-		return defaultGrace
-	}
-	return c.ShutdownGrace
+	return positiveOr(c.FailDelay, defaultFailDelay)
 }
 
 func (c *Config) banner() string {
@@ -175,25 +172,4 @@ func (c *Config) logger() *slog.Logger {
 		return slog.Default()
 	}
 	return c.Logger
-}
-
-func (c *Config) idleTimeout() time.Duration {
-	if c.IdleTimeout <= 0 {
-		return defaultIdleTimeout
-	}
-	return c.IdleTimeout
-}
-
-func (c *Config) loginTimeout() time.Duration {
-	if c.LoginTimeout <= 0 {
-		return defaultLoginTimeout
-	}
-	return c.LoginTimeout
-}
-
-func (c *Config) dataIdleTimeout() time.Duration {
-	if c.DataIdleTimeout <= 0 {
-		return defaultDataIdle
-	}
-	return c.DataIdleTimeout
 }

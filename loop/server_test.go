@@ -40,10 +40,17 @@ func (testUsers) Lookup(u string) (auth.Identity, bool) {
 // when the test ends.
 func startServer(t *testing.T, cfg Config) (addr string, root string) {
 	t.Helper()
+	cfg.Listeners = []Listener{{Addr: "127.0.0.1:0"}}
+	bound, root := startListeners(t, cfg)
+	return bound[0].Addr.String(), root
+}
+
+// startListeners is startServer with the listeners cfg names.
+func startListeners(t *testing.T, cfg Config) ([]BoundListener, string) {
+	t.Helper()
 	if cfg.Root == "" {
 		cfg.Root = t.TempDir()
 	}
-	cfg.Listeners = []Listener{{Addr: "127.0.0.1:0"}}
 	if cfg.Auth == nil {
 		cfg.Auth = testUsers{}
 	}
@@ -78,7 +85,7 @@ func startServer(t *testing.T, cfg Config) (addr string, root string) {
 			t.Error("server did not stop")
 		}
 	})
-	return bound[0].Addr.String(), cfg.Root
+	return bound, cfg.Root
 }
 
 // client is a raw control connection with exact reply checks.
@@ -381,18 +388,8 @@ func TestGnetAddrs(t *testing.T) {
 // TestTwoListenersOnPortZero: an explicit and an implicit listener both on
 // 127.0.0.1:0 get different ports and the right kinds.
 func TestTwoListenersOnPortZero(t *testing.T) {
-	cfg := Config{Root: t.TempDir(), TLS: tlsConfig(t), Auth: testUsers{}, EventLoops: 1,
-		Listeners: []Listener{{Addr: "127.0.0.1:0"}, {Addr: "127.0.0.1:0", Implicit: true}}}
-	srv, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.Serve() }()
-	t.Cleanup(func() { _ = srv.Shutdown(t.Context()) })
-	bound, err := srv.Addrs(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	bound, _ := startListeners(t, Config{TLS: tlsConfig(t),
+		Listeners: []Listener{{Addr: "127.0.0.1:0"}, {Addr: "127.0.0.1:0", Implicit: true}}})
 	if len(bound) != 2 || bound[0].Addr.Port() == bound[1].Addr.Port() || bound[0].Implicit || !bound[1].Implicit {
 		t.Fatalf("bound %+v", bound)
 	}

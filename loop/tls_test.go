@@ -298,20 +298,8 @@ func TestDataWithAnotherSessionsTicket(t *testing.T) {
 }
 
 func TestImplicitTLS(t *testing.T) {
-	root := t.TempDir()
+	bound, root := startListeners(t, Config{TLS: tlsConfig(t), Listeners: []Listener{{Addr: "127.0.0.1:0", Implicit: true}}})
 	writeFile(t, root, "f", "implicit data")
-	cfg := Config{Root: root, TLS: tlsConfig(t), Auth: testUsers{}, FailDelay: -1, EventLoops: 2,
-		Listeners: []Listener{{Addr: "127.0.0.1:0", Implicit: true}}}
-	srv, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.Serve() }()
-	t.Cleanup(func() { _ = srv.Shutdown(t.Context()) })
-	bound, err := srv.Addrs(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
 	ccfg := clientTLS(tls.VersionTLS13)
 	raw, err := tls.Dial("tcp", bound[0].Addr.String(), ccfg)
 	if err != nil {
