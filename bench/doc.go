@@ -1,4 +1,5 @@
 // Package bench will hold the load generator and the side-by-side runs
-// against vsftpd, ProFTPD, Pure-FTPd and pyftpdlib (see BENCHMARKS.md).
-// Until then the micro-benchmarks live beside the code they measure.
+// against vsftpd, ProFTPD, Pure-FTPd and pyftpdlib. Until it lands, the
+// micro-benchmarks live beside the code they measure (make bench) and
+// BENCHMARKS.md records them.
 package bench
