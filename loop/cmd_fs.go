@@ -6,8 +6,10 @@ import (
 	"io/fs"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ftpsd/ftpsd/codec"
+	"github.com/ftpsd/ftpsd/loop/ftplog"
 	"github.com/ftpsd/ftpsd/xfer/fsys"
 )
 
@@ -71,10 +73,24 @@ func cmdRMD(s *Session, arg []byte) Reply {
 	})
 }
 
+// DELE removes a file; the transfer log records it with direction d.
 func cmdDELE(s *Session, arg []byte) Reply {
+	log := s.srv.cfg.Log
+	var rec ftplog.Transfer
+	if log.Wants(ftplog.Transfers) {
+		rec = s.transferRecord(codec.Join(s.cwd, string(arg)))
+	}
 	return s.fsJob(arg, func(f fsView, path string) delayed {
+		fi, _ := f.Lstat(path)
 		if err := f.Remove(path); err != nil {
 			return fromReply(fsReply(err))
+		}
+		if log.Wants(ftplog.Transfers) {
+			rec.Start, rec.Direction, rec.Complete, rec.Status = time.Now(), ftplog.DirDeleted, true, int(codec.CodeFileActionOK)
+			if fi != nil {
+				rec.Bytes = fi.Size()
+			}
+			log.Transfer(&rec)
 		}
 		return done(codec.CodeFileActionOK, "Delete operation successful.")
 	})

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ftpsd/ftpsd/codec"
+	"github.com/ftpsd/ftpsd/loop/ftplog"
 	"github.com/ftpsd/ftpsd/tlsstate"
 	"github.com/ftpsd/ftpsd/xfer"
 	"github.com/ftpsd/ftpsd/xfer/fsys"
@@ -77,13 +78,42 @@ type transferParams struct {
 	ascii bool
 	rest  int64
 	data  dataSource
+	log   *ftplog.Logger
+	rec   ftplog.Transfer // the transfer-log record, filled as far as the loop knows
 }
 
 func (s *Session) params(arg []byte) (transferParams, Reply) {
 	d, r := s.takeData()
-	p := transferParams{path: codec.Join(s.cwd, string(arg)), fs: s.fs, ascii: s.ascii, rest: s.rest, data: d}
+	p := transferParams{path: codec.Join(s.cwd, string(arg)), fs: s.fs, ascii: s.ascii, rest: s.rest, data: d,
+		log: s.srv.cfg.Log}
+	if p.log.Wants(ftplog.Transfers) {
+		p.rec = s.transferRecord(p.path)
+		p.rec.ASCII, p.rec.Secure = p.ascii, d.tls != nil
+	}
 	s.rest = 0
 	return p, r
+}
+
+// transferRecord starts a transfer-log record with what the session knows.
+func (s *Session) transferRecord(path string) ftplog.Transfer {
+	user := s.ident.User
+	if s.ident.Anonymous && s.ident.Password != "" {
+		user = s.ident.Password // xferlog: the e-mail an anonymous user gave
+	}
+	return ftplog.Transfer{Peer: s.peer, Local: s.local, Path: path, Anonymous: s.ident.Anonymous,
+		User: user, ServerName: s.srv.cfg.ServerName}
+}
+
+// logTransfer writes the transfer-log line of a transfer whose data
+// connection was opened; it runs on the worker (Logger never blocks).
+func (p *transferParams) logTransfer(j *job, dir byte, d delayed) {
+	if !j.opened || !p.log.Wants(ftplog.Transfers) {
+		return
+	}
+	r := &p.rec
+	r.Start, r.Duration, r.Bytes, r.Direction = j.started, time.Since(j.started), j.bytes.Load(), dir
+	r.Status, r.Complete = int(d.code), d.code == codec.CodeTransferComplete
+	p.log.Transfer(r)
 }
 
 func modeName(ascii bool) string {
@@ -109,6 +139,7 @@ func runData(j *job, d dataSource, opening string, copy func(net.Conn) error) (a
 		return j.ctx.Err() != nil, err, false
 	}
 	j.prelim(codec.CodeFileStatusOK, opening)
+	j.opened = true
 	// Cancelling closes the socket itself: closing a tls.Conn would try to
 	// send an alert to a peer that may not be reading.
 	stop := context.AfterFunc(j.ctx, func() { _ = raw.Close() })
@@ -187,10 +218,12 @@ func cmdRETR(s *Session, arg []byte) Reply {
 		if size >= 0 {
 			opening += " (" + strconv.FormatInt(size, 10) + " bytes)"
 		}
-		return transferResult(runData(j, p.data, opening+".", func(c net.Conn) error {
+		d := transferResult(runData(j, p.data, opening+".", func(c net.Conn) error {
 			_, err := xfer.Send(c, f, p.ascii, &j.bytes)
 			return err
 		}))
+		p.logTransfer(j, ftplog.DirOutgoing, d)
+		return d
 	})
 }
 
@@ -233,18 +266,27 @@ func (s *Session) store(arg []byte, mode fsys.UploadMode) Reply {
 			_, err := xfer.Receive(up.File, c, p.ascii, &j.bytes)
 			return err
 		})
-		if aborted || err != nil || !opened {
-			_ = up.Abort()
-			return transferResult(aborted, err, opened)
-		}
-		if err := up.Commit(); err != nil {
-			return fromReply(fsReply(err))
-		}
-		if mode == fsys.UploadUnique {
-			return done(codec.CodeTransferComplete, "Transfer complete, stored as "+up.Name+".")
-		}
-		return replyComplete
+		p.rec.Path = up.Name
+		d := storeResult(up, mode, aborted, err, opened)
+		p.logTransfer(j, ftplog.DirIncoming, d)
+		return d
 	})
+}
+
+// storeResult commits a complete upload, or removes what a failed one
+// left, and picks the final reply.
+func storeResult(up *fsys.Upload, mode fsys.UploadMode, aborted bool, err error, opened bool) delayed {
+	if aborted || err != nil || !opened {
+		_ = up.Abort()
+		return transferResult(aborted, err, opened)
+	}
+	if err := up.Commit(); err != nil {
+		return fromReply(fsReply(err))
+	}
+	if mode == fsys.UploadUnique {
+		return done(codec.CodeTransferComplete, "Transfer complete, stored as "+up.Name+".")
+	}
+	return replyComplete
 }
 
 // LIST sends an `ls -l` style listing. Options such as -a and -l, which

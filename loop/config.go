@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ftpsd/ftpsd/loop/auth"
+	"github.com/ftpsd/ftpsd/loop/ftplog"
 	"github.com/ftpsd/ftpsd/xfer/fsys"
 )
 
@@ -92,6 +93,12 @@ type Config struct {
 	// MaxHandshakes caps concurrent control-connection TLS handshakes;
 	// more wait (within their timeout). Default 256.
 	MaxHandshakes int
+
+	// Log receives the command and transfer logs (CustomLog). Nil logs
+	// nothing. Its methods never block, so the loop calls them directly.
+	Log *ftplog.Logger
+	// ServerName names the server in the logs (%v). Default: none.
+	ServerName string
 
 	// Logger receives the error log. Default slog.Default().
 	Logger *slog.Logger

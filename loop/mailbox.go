@@ -59,6 +59,7 @@ func (m *mailbox) recycle(items []result) {
 // any number of preliminary replies (150) and exactly one final result.
 type job struct {
 	transfer bool
+	opened   bool // the data connection was opened (150 sent); worker-only
 	ctx      context.Context
 	cancel   context.CancelFunc
 	bytes    atomic.Int64 // moved so far, for STAT

@@ -23,7 +23,7 @@ func (testUsers) IsAnonymous(u string) bool { return u == "anonymous" || u == "f
 func (testUsers) Authenticate(u, p string) (auth.Identity, error) {
 	switch {
 	case u == "anonymous" || u == "ftp":
-		return auth.Identity{User: "anonymous", Anonymous: true, ReadOnly: true}, nil
+		return auth.Identity{User: "anonymous", Anonymous: true, ReadOnly: true, Password: p}, nil
 	case u == "alice" && p == "secret":
 		return auth.Identity{User: "alice"}, nil
 	}

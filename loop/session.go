@@ -4,12 +4,14 @@ import (
 	"crypto/tls"
 	"net/netip"
 	"sync/atomic"
+	"time"
 
 	"github.com/panjf2000/gnet/v2"
 	"github.com/valyala/bytebufferpool"
 
 	"github.com/ftpsd/ftpsd/codec"
 	"github.com/ftpsd/ftpsd/loop/auth"
+	"github.com/ftpsd/ftpsd/loop/ftplog"
 	"github.com/ftpsd/ftpsd/tlsstate"
 	"github.com/ftpsd/ftpsd/xfer"
 	"github.com/ftpsd/ftpsd/xfer/fsys"
@@ -50,7 +52,8 @@ type Session struct {
 	cccPending bool                       // 200 to CCC queued: it is the last protected reply
 	peerClosed bool                       // the peer sent close_notify: close after its last lines
 
-	job          *job // the running job; nil when idle
+	job          *job       // the running job; nil when idle
+	jobCmd       pendingCmd // the command the job answers, for the command log
 	mbox         mailbox
 	abortPending bool // ABOR arrived during a transfer: answer after its final reply
 	quitPending  bool // QUIT arrived during a transfer: answer and close after it
@@ -239,6 +242,11 @@ func (s *Session) dispatch(line []byte) {
 	if c.verb != "RNTO" {
 		s.renameFrom = ""
 	}
+	logging := s.srv.cfg.Log.Wants(ftplog.Commands)
+	var start time.Time
+	if logging {
+		start = time.Now()
+	}
 	r := s.check(c, arg)
 	if r.Code == 0 {
 		r = c.fn(s, arg)
@@ -246,6 +254,39 @@ func (s *Session) dispatch(line []byte) {
 	if r.Code != 0 {
 		s.reply(r.Code, r.Msg)
 	}
+	if logging {
+		p := pendingCmd{verb: c.verb, start: start}
+		if c.verb != "PASS" {
+			p.arg = string(arg)
+		}
+		switch {
+		case r.Code != 0:
+			s.logCommand(p, r.Code)
+		case s.job != nil && s.job.transfer && (c.verb == "ABOR" || c.verb == "QUIT"):
+			// Answered when the transfer ends: see finishJob.
+		default:
+			s.jobCmd = p
+		}
+	}
+}
+
+// pendingCmd is a command waiting for its final reply, for the command log.
+type pendingCmd struct {
+	verb, arg string
+	start     time.Time
+}
+
+// logCommand writes one command-log line.
+func (s *Session) logCommand(p pendingCmd, code codec.Code) {
+	now := time.Now()
+	user := s.ident.User
+	if user == "" {
+		user = s.user
+	}
+	s.srv.cfg.Log.Command(&ftplog.Command{
+		Time: now, Peer: s.peer, Local: s.local, User: user, Verb: p.verb, Arg: p.arg,
+		Status: int(code), ServerName: s.srv.cfg.ServerName, Secure: s.secure(), Duration: now.Sub(p.start),
+	})
 }
 
 // check applies the command table's flags before a handler runs.
@@ -332,6 +373,10 @@ func (s *Session) drainMailbox() {
 			s.reply(r.code, r.msg)
 		}
 		if r.final {
+			if s.jobCmd.verb != "" {
+				s.logCommand(s.jobCmd, r.code)
+				s.jobCmd = pendingCmd{}
+			}
 			s.finishJob()
 		}
 	}
@@ -344,14 +389,21 @@ func (s *Session) finishJob() {
 	s.job = nil
 	s.busy.Store(false)
 	s.lastActive.Store(s.srv.clock.Load())
+	logging := s.srv.cfg.Log.Wants(ftplog.Commands)
 	if s.abortPending {
 		s.abortPending = false
 		s.reply(codec.CodeTransferComplete, "ABOR command successful.")
+		if logging {
+			s.logCommand(pendingCmd{verb: "ABOR", start: time.Now()}, codec.CodeTransferComplete)
+		}
 	}
 	if s.quitPending {
 		s.quitPending = false
 		s.reply(codec.CodeClosing, "Goodbye.")
 		s.closing = true
+		if logging {
+			s.logCommand(pendingCmd{verb: "QUIT", start: time.Now()}, codec.CodeClosing)
+		}
 	}
 }
 
