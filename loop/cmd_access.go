@@ -84,7 +84,7 @@ func cmdQUIT(s *Session, _ []byte) Reply {
 		return noReply
 	}
 	s.closing = true
-	return Reply{codec.CodeClosing, "Goodbye."}
+	return Reply{codec.CodeClosing, s.srv.cfg.exitMessage()}
 }
 
 // certIdentity returns the account a verified client certificate vouches

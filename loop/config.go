@@ -71,6 +71,8 @@ type Config struct {
 
 	// Banner is the text of the 220 greeting. Default "ftpsd ready.".
 	Banner string
+	// ExitMessage is the text of the 221 reply to QUIT. Default "Goodbye.".
+	ExitMessage string
 
 	// TLS, when set, enables AUTH TLS and is required by implicit
 	// listeners. Build it with tlsstate.BaseConfig: every control and data
@@ -114,6 +116,7 @@ const (
 	defaultFailDelay    = time.Second
 	defaultGrace        = 10 * time.Second
 	defaultBanner       = "ftpsd ready."
+	defaultExitMessage  = "Goodbye."
 )
 
 func (c *Config) listeners() []Listener {
@@ -172,6 +175,13 @@ func (c *Config) banner() string {
 		return defaultBanner
 	}
 	return c.Banner
+}
+
+func (c *Config) exitMessage() string {
+	if c.ExitMessage == "" {
+		return defaultExitMessage
+	}
+	return c.ExitMessage
 }
 
 func (c *Config) logger() *slog.Logger {

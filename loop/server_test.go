@@ -163,6 +163,7 @@ func TestCommandTable(t *testing.T) {
 	}{
 		{name: "NOOP before login", line: "NOOP", code: 200},
 		{name: "SYST", line: "SYST", code: 215},
+		{name: "QUIT", line: "QUIT", code: 221, check: contains("Goodbye.")},
 		{name: "FEAT", line: "FEAT", code: 211, check: contains("EPSV", "MLST type*", "REST STREAM", "UTF8", "SIZE", "MDTM")},
 		{name: "HELP", line: "HELP", code: 214, check: contains("RETR", "MLSD")},
 		{name: "HELP verb", line: "HELP retr", code: 214, check: contains("RETR <sp> pathname")},

@@ -399,7 +399,7 @@ func (s *Session) finishJob() {
 	}
 	if s.quitPending {
 		s.quitPending = false
-		s.reply(codec.CodeClosing, "Goodbye.")
+		s.reply(codec.CodeClosing, s.srv.cfg.exitMessage())
 		s.closing = true
 		if logging {
 			s.logCommand(pendingCmd{verb: "QUIT", start: time.Now()}, codec.CodeClosing)
