@@ -10,25 +10,30 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/ftpsd/ftpsd/cmd/ftpsd/config"
 	"github.com/ftpsd/ftpsd/loop"
 	"github.com/ftpsd/ftpsd/loop/auth"
 	"github.com/ftpsd/ftpsd/tlsstate"
 )
 
-// options are the parsed command-line flags.
+// options are the parsed command-line flags, with what a configuration file
+// (-config) says filled in where the user set no flag (see applyFile).
 type options struct {
-	listen      []string
+	// listeners are -listen (explicit) then -implicit, or the file's Listen lines.
+	listeners   []loop.Listener
 	root        string
 	users       string
 	anonymous   bool
 	pasvMin     uint16
 	pasvMax     uint16
 	pasvAddr    netip.Addr
-	umask       uint64
+	umask       uint64 // for files
+	dirUmask    uint64 // for directories: -umask sets both, FTPDirUmask this one
 	setUmask    bool
 	workers     int
 	loops       int
@@ -39,15 +44,27 @@ type options struct {
 	profile     string
 	logLevel    slog.Level
 
-	implicit         []string
-	certFile         string
-	keyFile          string
+	// cert is where the server certificate comes from: -cert/-key, or the
+	// file's SSLCertificateFile. Nil: a generated self-signed certificate,
+	// or no TLS at all when noTLS.
+	cert             *certFiles
+	noTLS            bool
 	requireTLS       bool
 	tlsReuse         string
 	clientCA         string
-	clientCert       string
+	clientCert       string // optional|require; "none" (from a file only): CAs loaded, no certificate asked for
 	handshakeTimeout time.Duration
 	maxHandshakes    int
+
+	configFile string // -config
+	check      bool   // -t: check the configuration and exit
+
+	// set holds the flags the user gave (flag.FlagSet.Visit): only they
+	// override the configuration file.
+	set map[string]bool
+	// origins names, per flag, the directive a setting came from instead
+	// ("file:line: DocumentRoot"), for error messages; see origin.
+	origins map[string]string
 }
 
 // listFlag collects a repeatable flag.
@@ -79,24 +96,33 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	fs.StringVar(&level, "log-level", "info", "error log level: debug|info|warn|error")
 	var implicit listFlag
 	fs.Var(&implicit, "implicit", "`ADDR` to serve implicit FTPS on (TLS from the first byte, port 990 style); repeatable")
-	fs.StringVar(&o.certFile, "cert", "", "TLS certificate `FILE` (PEM, chain included); default: a generated self-signed ECDSA certificate")
-	fs.StringVar(&o.keyFile, "key", "", "TLS private key `FILE` (PEM)")
 	fs.BoolVar(&o.requireTLS, "require-tls", false, "refuse logins and clear data connections until AUTH TLS (mod_ftp's RequireSSL)")
 	fs.StringVar(&o.tlsReuse, "tls-reuse", "required", "PROT P data connections must resume the control session: required|optional")
 	fs.StringVar(&o.clientCA, "client-ca", "", "PEM `FILE` of CAs for client certificates; asks clients for one")
 	fs.StringVar(&o.clientCert, "client-cert", "optional", "with -client-ca: optional|require")
 	fs.DurationVar(&o.handshakeTimeout, "handshake-timeout", 10*time.Second, "TLS handshake deadline on the control connection")
 	fs.IntVar(&o.maxHandshakes, "max-handshakes", 256, "concurrent control-connection TLS handshakes")
+	fs.StringVar(&o.configFile, "config", "", "Apache-style configuration `FILE` (mod_ftp, mod_ssl directives); flags given override it")
+	fs.BoolVar(&o.check, "t", false, "with -config: check the configuration, print Syntax OK or its errors, and exit")
+	var certFile, keyFile string
+	fs.StringVar(&certFile, "cert", "", "TLS certificate `FILE` (PEM, chain included); default: a generated self-signed ECDSA certificate")
+	fs.StringVar(&keyFile, "key", "", "TLS private key `FILE` (PEM)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	o.listen = listen
-	o.implicit = implicit
-	if (o.certFile == "") != (o.keyFile == "") {
+	o.set = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
+	if o.check && o.configFile == "" {
+		return nil, fmt.Errorf("-t checks a configuration file: give -config FILE")
+	}
+	if (certFile == "") != (keyFile == "") {
 		return nil, fmt.Errorf("-cert and -key go together")
+	}
+	if certFile != "" {
+		o.cert = &certFiles{cert: certFile, key: keyFile}
 	}
 	switch o.tlsReuse {
 	case "required", "optional":
@@ -108,8 +134,14 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	default:
 		return nil, fmt.Errorf("-client-cert: %q is not optional or require", o.clientCert)
 	}
-	if len(o.listen) == 0 {
-		o.listen = []string{"127.0.0.1:2121"}
+	if len(listen) == 0 {
+		listen = []string{"127.0.0.1:2121"}
+	}
+	for _, l := range listen {
+		o.listeners = append(o.listeners, loop.Listener{Addr: l})
+	}
+	for _, l := range implicit {
+		o.listeners = append(o.listeners, loop.Listener{Addr: l, Implicit: true})
 	}
 	var err error
 	if pasvPorts != "" {
@@ -125,6 +157,7 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	if o.umask, err = strconv.ParseUint(umask, 8, 32); err != nil || o.umask > 0o777 {
 		return nil, fmt.Errorf("-umask: %q is not an octal mode", umask)
 	}
+	o.dirUmask = o.umask
 	o.setUmask = true
 	if err := o.logLevel.UnmarshalText([]byte(level)); err != nil {
 		return nil, fmt.Errorf("-log-level: %w", err)
@@ -151,16 +184,35 @@ func parseRange(s string) (lo, hi uint16, err error) {
 	return uint16(l), uint16(h), nil
 }
 
-// config turns the flags into the server's configuration.
+// origin names where a setting came from in an error message: the flag
+// ("-root"), or the directive that set it ("ftpsd.conf:12: DocumentRoot").
+func (o *options) origin(flag string) string {
+	if at, ok := o.origins[flag]; ok {
+		return at
+	}
+	return "-" + flag
+}
+
+// from records that the setting of flag came from directive at pos.
+func (o *options) from(flag, directive string, at config.Pos) {
+	if o.origins == nil {
+		o.origins = map[string]string{}
+	}
+	o.origins[flag] = at.String() + ": " + directive
+}
+
+// config turns the options into the server's configuration. certs nil
+// means no TLS.
 func (o *options) config(log *slog.Logger, certs *tlsstate.CertStore) (loop.Config, error) {
 	if fi, err := os.Stat(o.root); err != nil || !fi.IsDir() {
-		return loop.Config{}, fmt.Errorf("-root: %s is not a directory", o.root)
+		return loop.Config{}, fmt.Errorf("%s: %s is not a directory", o.origin("root"), o.root)
 	}
 	users, err := auth.NewUsers(o.users, o.anonymous)
 	if err != nil {
-		return loop.Config{}, fmt.Errorf("-users: %w", err)
+		return loop.Config{}, fmt.Errorf("%s: %w", o.origin("users"), err)
 	}
 	cfg := loop.Config{
+		Listeners:     slices.Clone(o.listeners),
 		Root:          o.root,
 		Auth:          users,
 		PasvMin:       o.pasvMin,
@@ -174,64 +226,79 @@ func (o *options) config(log *slog.Logger, certs *tlsstate.CertStore) (loop.Conf
 		Banner:        o.banner,
 		Logger:        log,
 		SetUmask:      o.setUmask,
+		FileUmask:     fsMode(o.umask),
+		DirUmask:      fsMode(o.dirUmask),
 	}
-	cfg.FileUmask = fsMode(o.umask)
-	cfg.DirUmask = fsMode(o.umask)
 	if o.failDelay == 0 {
 		cfg.FailDelay = -1
 	}
-	for _, l := range o.listen {
-		cfg.Listeners = append(cfg.Listeners, loop.Listener{Addr: l})
-	}
-	for _, l := range o.implicit {
-		cfg.Listeners = append(cfg.Listeners, loop.Listener{Addr: l, Implicit: true})
+	cfg.RequireTLS = o.requireTLS
+	if certs == nil {
+		return cfg, nil
 	}
 	cfg.TLS = tlsstate.BaseConfig(certs)
-	cfg.RequireTLS = o.requireTLS
 	cfg.AllowDataWithoutReuse = o.tlsReuse == "optional"
 	cfg.HandshakeTimeout = o.handshakeTimeout
 	cfg.MaxHandshakes = o.maxHandshakes
 	if o.clientCA != "" {
-		pem, err := os.ReadFile(o.clientCA)
+		pool, err := loadCAs(o.clientCA)
 		if err != nil {
-			return loop.Config{}, fmt.Errorf("-client-ca: %w", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return loop.Config{}, fmt.Errorf("-client-ca: %s holds no PEM certificate", o.clientCA)
+			return loop.Config{}, fmt.Errorf("%s: %w", o.origin("client-ca"), err)
 		}
 		cfg.TLS.ClientCAs = pool
-		cfg.TLS.ClientAuth = tls.VerifyClientCertIfGiven
-		if o.clientCert == "require" {
+		switch o.clientCert {
+		case "optional":
+			cfg.TLS.ClientAuth = tls.VerifyClientCertIfGiven
+		case "require":
 			cfg.TLS.ClientAuth = tls.RequireAndVerifyClientCert
 		}
 	}
 	return cfg, nil
 }
 
-// loadCerts fills the certificate store from -cert/-key, or with a
-// generated self-signed certificate whose fingerprint is logged so that
-// clients can pin it.
-func (o *options) loadCerts(certs *tlsstate.CertStore, log *slog.Logger) error {
-	if o.certFile != "" {
-		if err := certs.Load(o.certFile, o.keyFile); err != nil {
-			return fmt.Errorf("-cert/-key: %w", err)
+// loadCAs reads a PEM file of CA certificates.
+func loadCAs(path string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("%s holds no PEM certificate", path)
+	}
+	return pool, nil
+}
+
+// loadCerts fills a certificate store from -cert/-key or SSLCertificateFile,
+// or with a generated self-signed certificate whose fingerprint is logged so
+// that clients can pin it. It returns nil when the server runs without TLS
+// (a configuration file without SSLEngine on, and no -cert).
+func (o *options) loadCerts(log *slog.Logger) (*tlsstate.CertStore, error) {
+	certs := &tlsstate.CertStore{}
+	if o.cert != nil {
+		cert, err := o.cert.load()
+		if err != nil {
+			return nil, err
 		}
-		return nil
+		certs.Set(cert)
+		return certs, nil
+	}
+	if o.noTLS {
+		return nil, nil
 	}
 	hosts := []string{"localhost", "127.0.0.1", "::1"}
-	for _, l := range append(append([]string{}, o.listen...), o.implicit...) {
-		if h, _, err := net.SplitHostPort(l); err == nil && h != "" {
+	for _, l := range o.listeners {
+		if h, _, err := net.SplitHostPort(l.Addr); err == nil && h != "" {
 			hosts = append(hosts, h)
 		}
 	}
 	cert, fp, err := tlsstate.SelfSigned(hosts)
 	if err != nil {
-		return fmt.Errorf("generating a certificate: %w", err)
+		return nil, fmt.Errorf("generating a certificate: %w", err)
 	}
 	certs.Set(&cert)
 	log.Info("using a generated self-signed certificate", "sha256", fp)
-	return nil
+	return certs, nil
 }
 
 func fsMode(m uint64) os.FileMode { return os.FileMode(m) }

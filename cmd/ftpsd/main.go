@@ -1,8 +1,10 @@
 // Command ftpsd is a high-throughput FTP server with FTP over TLS.
 //
 //	ftpsd -listen 127.0.0.1:2121 -root /srv/ftp -anonymous
+//	ftpsd -config /etc/ftpsd/ftpsd.conf
+//	ftpsd -t -config /etc/ftpsd/ftpsd.conf
 //
-// See README.md for every flag.
+// See README.md for every flag and the configuration file.
 package main
 
 import (
@@ -16,6 +18,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/ftpsd/ftpsd/cmd/ftpsd/config"
 	"github.com/ftpsd/ftpsd/loop"
 	"github.com/ftpsd/ftpsd/tlsstate"
 )
@@ -34,21 +37,44 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ftpsd: %v\n", err)
 		return 2
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: opts.logLevel}))
+	var file *fileSettings
+	if opts.configFile != "" {
+		var errs []error
+		file, errs = loadFile(opts)
+		for _, err := range errs {
+			printError(stderr, err)
+		}
+		if len(errs) > 0 {
+			return 1
+		}
+		if opts.check {
+			fmt.Fprintln(stderr, "Syntax OK")
+			return 0
+		}
+	}
+	logs, err := openLogs(opts, file, stderr)
+	if err != nil {
+		printError(stderr, err)
+		return 1
+	}
+	defer func() {
+		// After the server stopped: flushes the command and transfer logs.
+		if err := logs.Close(); err != nil {
+			fmt.Fprintf(stderr, "ftpsd: closing the logs: %v\n", err)
+		}
+	}()
+	log := logs.log
+	file.logNotes(log)
 
 	stopProfile := startProfile(opts.profile)
 	defer stopProfile()
 
-	certs := &tlsstate.CertStore{}
-	if err := opts.loadCerts(certs, log); err != nil {
-		fmt.Fprintf(stderr, "ftpsd: %v\n", err)
-		return 1
-	}
-	cfg, err := opts.config(log, certs)
+	certs, cfg, err := opts.build(file, log)
 	if err != nil {
-		fmt.Fprintf(stderr, "ftpsd: %v\n", err)
+		printError(stderr, err)
 		return 1
 	}
+	cfg.Log = logs.access
 	// The configured umask is the only one that applies to uploads.
 	syscall.Umask(0)
 
@@ -71,10 +97,14 @@ func run(args []string, stderr io.Writer) int {
 		if b.Implicit {
 			kind = "ftps-implicit"
 		}
-		log.Info("listening", "addr", b.Addr.String(), "kind", kind)
+		logs.announce("listening", "addr", b.Addr.String(), "kind", kind)
 	}
 	if !opts.anonymous && opts.users == "" {
-		log.Warn("neither -anonymous nor -users given: nobody can log in")
+		if file != nil {
+			log.Warn("no AuthUserFile or Anonymous for the document root, nor -users or -anonymous: nobody can log in")
+		} else {
+			log.Warn("neither -anonymous nor -users given: nobody can log in")
+		}
 	}
 
 	sig := make(chan os.Signal, 2)
@@ -93,13 +123,28 @@ wait:
 			}
 			return 0
 		case <-hup:
+			// Rotation first, so that what follows lands in the new files.
+			// Reopen waits for the disk: it runs here, never on the loop.
+			if logs.reopening() {
+				if err := logs.Reopen(); err != nil {
+					log.Error("SIGHUP: logs not reopened", "err", err)
+				} else {
+					log.Info("SIGHUP: logs reopened")
+				}
+			}
 			// New handshakes use the new certificate; sessions carry on.
-			if opts.certFile == "" {
+			switch {
+			case opts.cert != nil:
+				if cert, err := opts.cert.load(); err != nil {
+					log.Error("SIGHUP: certificate not reloaded", "err", err)
+				} else {
+					certs.Set(cert)
+					log.Info("SIGHUP: certificate reloaded", "cert", opts.cert.cert)
+				}
+			case file != nil:
+				log.Info("SIGHUP: no certificate file to reload")
+			default:
 				log.Info("SIGHUP: no -cert to reload")
-			} else if err := certs.Load(opts.certFile, opts.keyFile); err != nil {
-				log.Error("SIGHUP: certificate not reloaded", "err", err)
-			} else {
-				log.Info("SIGHUP: certificate reloaded", "cert", opts.certFile)
 			}
 		case s := <-sig:
 			log.Info("shutting down", "signal", s.String())
@@ -120,6 +165,36 @@ wait:
 		fmt.Fprintf(stderr, "ftpsd: %v\n", err)
 		return 1
 	}
-	log.Info("stopped")
+	logs.announce("stopped")
 	return 0
+}
+
+// build makes the certificate store (nil without TLS) and the server's
+// configuration from the options and, with -config, the file's other
+// settings.
+func (o *options) build(file *fileSettings, log *slog.Logger) (*tlsstate.CertStore, loop.Config, error) {
+	certs, err := o.loadCerts(log)
+	if err != nil {
+		return nil, loop.Config{}, err
+	}
+	cfg, err := o.config(log, certs)
+	if err != nil {
+		return nil, loop.Config{}, err
+	}
+	if file != nil {
+		file.apply(&cfg)
+	}
+	return certs, cfg, nil
+}
+
+// printError prints a configuration error as "file:line: message", as -t
+// does, and anything else as "ftpsd: message".
+func printError(w io.Writer, err error) {
+	var fe *fileError
+	var ce *config.Error
+	if errors.As(err, &fe) || errors.As(err, &ce) {
+		fmt.Fprintln(w, err)
+		return
+	}
+	fmt.Fprintf(w, "ftpsd: %v\n", err)
 }

@@ -1,0 +1,457 @@
+package main
+
+// The configuration file (-config): what of a loaded config.Config the
+// server acts on today, and how it meets the command line.
+//
+// The event loop serves one set of settings, so a process serves one FTP
+// server: the one effective server with FTP On. Its settings fill the
+// options the user did not give as flags (a flag given always wins, see
+// options.set), and the settings loop.Config has but no flag sets
+// (ServerName, the FTPTimeout* directives, FTPExitMessage, the mod_ssl
+// details, the logs) go into fileSettings.
+//
+// Three rules decide what happens to a directive ftpsd cannot honour yet:
+//
+//   - if ignoring it would grant more than the file says (per-directory
+//     authorization, AllowProxy*, FTPJailUser, a stricter per-directory
+//     umask, client certificates without SSLUserName), the server refuses to
+//     start, naming the directive's file:line;
+//   - if it would only serve less, or differently, it is logged once at warn
+//     ("not acted on yet");
+//   - Load's notes (LoadModule, AcceptFilter, FTPLimitDBFile, FTPLowPortSock:
+//     directives that mean nothing to an event-loop server) are logged at
+//     info.
+//
+// Files: this one selects the server and maps the FTP* and log directives;
+// fromconfig_auth.go the per-directory settings (authentication, Require,
+// umasks), fromconfig_tls.go the mod_ssl ones; certfiles.go reads the
+// certificate and logfiles.go opens the logs.
+//
+// `ftpsd -t` runs all of this, including opening the certificate, key,
+// chain, CA, htpasswd and message files and checking that the log
+// directories exist, and stops before creating any file or binding any
+// port. The document root is checked at start-up only, as Apache's -t only
+// warns about it: an example configuration can be checked on a machine that
+// does not serve it.
+
+import (
+	"cmp"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ftpsd/ftpsd/cmd/ftpsd/config"
+	"github.com/ftpsd/ftpsd/loop"
+	"github.com/ftpsd/ftpsd/loop/ftplog"
+)
+
+// refuseAuthz ends the message of every authorization setting ftpsd cannot
+// enforce yet.
+const refuseAuthz = "per-directory authorization is not enforced yet; refusing to start rather than grant more than configured"
+
+// fileError is a problem found in a configuration after it loaded: a file a
+// directive names that cannot be used, or a directive ftpsd refuses. It
+// prints as config.Error does: "file:line: message".
+type fileError struct {
+	At  config.Pos
+	Msg string
+	Err error
+}
+
+func (e *fileError) Error() string { return e.At.String() + ": " + e.Msg }
+func (e *fileError) Unwrap() error { return e.Err }
+
+// fileSettings are the settings of the served server that no flag carries.
+type fileSettings struct {
+	file string
+	srv  *config.Server
+
+	notes    []config.Note // Load's, logged once each at info
+	warnings []config.Note // settings not acted on yet, logged at warn
+
+	serverName                        string
+	loginTimeout, idleTimeout, dataIO time.Duration // zero: loop's default
+	exitMessage                       string
+	versions                          config.Versions
+	cipherSuites                      []uint16 // nil: tlsstate's policy
+	verifyDepth                       int      // SSLVerifyDepth, for client certificates
+
+	errorLog string      // "" : standard error
+	logs     []logTarget // CustomLog
+}
+
+// logTarget is one checked CustomLog.
+type logTarget struct {
+	at     config.Pos
+	path   string
+	format *ftplog.Format
+	kind   ftplog.Kind
+}
+
+// loadFile loads o.configFile and applies it to o. The errors are the
+// ErrorList of config.Load or, once it loaded, those of applyFile; each
+// prints as "file:line: message".
+func loadFile(o *options) (*fileSettings, []error) {
+	c, notes, err := config.Load(o.configFile)
+	if err != nil {
+		var list config.ErrorList
+		if !errors.As(err, &list) {
+			return nil, []error{err}
+		}
+		errs := make([]error, len(list))
+		for i, e := range list {
+			errs[i] = e
+		}
+		return nil, errs
+	}
+	return applyFile(c, notes, o)
+}
+
+// problems collects what applyFile finds, so that every error is reported
+// at once.
+type problems struct {
+	errs     []error
+	warnings []config.Note
+}
+
+func (p *problems) errorf(at config.Pos, format string, args ...any) {
+	p.errs = append(p.errs, &fileError{At: at, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (p *problems) wrap(at config.Pos, err error, format string, args ...any) {
+	p.errs = append(p.errs, &fileError{At: at, Msg: fmt.Sprintf(format, args...) + ": " + err.Error(), Err: err})
+}
+
+func (p *problems) warnf(at config.Pos, format string, args ...any) {
+	p.warnings = append(p.warnings, config.Note{Pos: at, Msg: fmt.Sprintf(format, args...)})
+}
+
+// notYet warns that a directive set at at is accepted but not acted on yet.
+func (p *problems) notYet(at config.Pos, directive string) {
+	p.warnf(at, "%s: not acted on yet", directive)
+}
+
+// applyFile fills the options the user did not set from the served server of
+// c and returns the rest of its settings, or every reason it cannot be
+// served, sorted by file and line.
+func applyFile(c *config.Config, notes []config.Note, o *options) (*fileSettings, []error) {
+	p := &problems{}
+	f := &fileSettings{file: c.File, notes: notes}
+	srv := p.servedServer(c)
+	if srv == nil {
+		return f, p.errs
+	}
+	f.srv = srv
+	f.serverName = srv.ServerName.Or("")
+
+	if !o.set["listen"] && !o.set["implicit"] && len(c.Listen) > 0 {
+		o.listeners = nil
+		for _, l := range c.Listen {
+			if !reaches(c, l, srv) {
+				p.errorf(l.At, "Listen %s: the connections it accepts go to %s, which has FTP Off, and ftpsd serves its one FTP server on every listener; remove the Listen or let %s match it",
+					l.Addr(), describe(c.Match(netip.AddrPortFrom(listenIP(l), l.Port))[0]), describe(srv))
+				continue
+			}
+			// Every listener serves srv, so srv decides whether TLS starts
+			// with the first byte. (Load computes Listen.Implicit from the
+			// servers the port reaches, which for a port-0 Listen are not
+			// those of the port it stands for.)
+			o.listeners = append(o.listeners, loop.Listener{Addr: l.Addr(), Implicit: srv.ImplicitSSL()})
+		}
+	}
+	if !o.set["root"] && srv.DocumentRoot.Set {
+		o.root = srv.DocumentRoot.Value
+		o.from("root", "DocumentRoot", srv.DocumentRoot.At)
+	}
+	root, err := filepath.Abs(o.root)
+	if err != nil {
+		root = o.root
+	}
+	scope := srv.Access(root, "/")
+
+	p.authentication(srv, root, scope, o)
+	p.tlsSettings(srv, o, f)
+	p.ftpOptions(srv, o)
+	p.ftpSettings(srv, root, scope, o, f)
+	p.logSettings(srv, o, f)
+
+	slices.SortStableFunc(p.errs, func(a, b error) int {
+		var x, y *fileError
+		if !errors.As(a, &x) || !errors.As(b, &y) {
+			return 0
+		}
+		return cmp.Or(cmp.Compare(x.At.File, y.At.File), cmp.Compare(x.At.Line, y.At.Line))
+	})
+	f.warnings = p.warnings
+	return f, p.errs
+}
+
+// servedServer returns the one effective server with FTP On that a
+// connection can reach: the main server counts only when some Listen
+// reaches it (or the file has none), as Load itself decides.
+func (p *problems) servedServer(c *config.Config) *config.Server {
+	all := c.Servers()
+	mainReached := len(c.Listen) == 0
+	for _, l := range c.Listen {
+		mainReached = mainReached || reaches(c, l, all[0])
+	}
+	var ftp []*config.Server
+	for i, s := range all {
+		if s.FTPEnabled() && (i > 0 || mainReached) {
+			ftp = append(ftp, s)
+		}
+	}
+	if len(ftp) == 0 {
+		p.errorf(config.Pos{File: c.File}, "no server has FTP On")
+		return nil
+	}
+	for _, s := range ftp[1:] {
+		p.errorf(s.At, "ftpsd serves one FTP virtual host per process for now (%s has FTP On too)", describe(ftp[0]))
+	}
+	if len(ftp) > 1 {
+		return nil
+	}
+	return ftp[0]
+}
+
+// reaches reports whether connections accepted by l may be served by srv,
+// as Config.Match routes them. A Listen on port 0 (a free port, for tests)
+// stands for whichever port the configuration names, so it reaches every
+// virtual host its address allows.
+func reaches(c *config.Config, l config.Listen, srv *config.Server) bool {
+	ports := []uint16{l.Port}
+	if l.Port == 0 {
+		for _, v := range c.VirtualHosts {
+			for _, a := range v.Addrs {
+				ports = append(ports, a.Port)
+			}
+		}
+	}
+	ips := []netip.Addr{listenIP(l)}
+	if !ips[0].IsValid() {
+		// Every address: the ones virtual hosts name, and any other.
+		for _, v := range c.VirtualHosts {
+			for _, a := range v.Addrs {
+				if a.Kind == config.AddrIP {
+					ips = append(ips, a.IP)
+				}
+			}
+		}
+	}
+	for _, ip := range ips {
+		for _, port := range ports {
+			if slices.Contains(c.Match(netip.AddrPortFrom(ip, port)), srv) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// listenIP is l's address, or the zero Addr for every address (or a host
+// name, which ftpsd does not resolve while reading its configuration).
+func listenIP(l config.Listen) netip.Addr {
+	ip, err := netip.ParseAddr(l.Host)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return ip
+}
+
+// describe names a server in messages.
+func describe(s *config.Server) string {
+	if s.Addrs == nil {
+		return "the main server"
+	}
+	addrs := make([]string, len(s.Addrs))
+	for i, a := range s.Addrs {
+		addrs[i] = a.String()
+	}
+	return "<VirtualHost " + strings.Join(addrs, " ") + "> at " + s.At.String()
+}
+
+// ftpOptions maps FTPOptions.
+func (p *problems) ftpOptions(srv *config.Server, o *options) {
+	opts := srv.FTPOptions
+	if opts.Has(config.RequireSSL) && !o.set["require-tls"] {
+		o.requireTLS = true
+	}
+	for _, x := range []config.FTPOption{config.AllowProxyPASV, config.AllowProxyPORT} {
+		if opts.Has(x) {
+			p.errorf(opts.At, "FTPOptions %s: not supported, ftpsd never lets a data connection use an address other than the client's; refusing to start rather than differ silently", x)
+		}
+	}
+	for _, x := range []config.FTPOption{config.NLSTShowDirs, config.NLSTIsLIST, config.LISTIsNLST,
+		config.NoUTF8Feature, config.RemoveUserGroup, config.StripHostname, config.VirtualHostLogin,
+		config.CheckMaxClients} {
+		if opts.Has(x) {
+			p.notYet(opts.At, "FTPOptions "+x.String())
+		}
+	}
+}
+
+// ftpSettings maps the other mod_ftp directives.
+func (p *problems) ftpSettings(srv *config.Server, root string, scope *config.Scope, o *options, f *fileSettings) {
+	if r := srv.FTPPASVRange; r.Set && !o.set["pasv-ports"] {
+		o.pasvMin, o.pasvMax = r.Value.Lo, r.Value.Hi
+	}
+	if a := srv.FTPPASVAddr; a.Set && !o.set["pasv-addr"] {
+		o.pasvAddr = a.Value
+	}
+	if !o.set["umask"] {
+		o.umask, o.dirUmask = uint64(scope.Umask()), uint64(scope.DirUmask())
+	}
+	for _, sc := range scopes(srv) {
+		if sc.Kind == config.ScopeServer || appliesAtRoot(sc, root) {
+			continue
+		}
+		p.dirUmask(sc, "FTPUmask", sc.FTPUmask, o.umask)
+		p.dirUmask(sc, "FTPDirUmask", sc.FTPDirUmask, o.dirUmask)
+	}
+	for _, sc := range scopes(srv) {
+		if sc.FTPReadmeMessage.Set {
+			p.notYet(sc.FTPReadmeMessage.At, "FTPReadmeMessage")
+		}
+	}
+	if t := srv.FTPTimeoutLogin; t.Set {
+		f.loginTimeout = t.Value
+	}
+	if t := srv.FTPTimeoutIdle; t.Set {
+		f.idleTimeout = t.Value
+	}
+	if t := srv.FTPTimeoutData; t.Set {
+		f.dataIO = t.Value
+	}
+	if m := srv.FTPBannerMessage; m.Set && !o.set["banner"] {
+		o.banner = p.message(m, "FTPBannerMessage")
+	}
+	if m := srv.FTPExitMessage; m.Set {
+		f.exitMessage = p.message(m, "FTPExitMessage")
+	}
+	if j := srv.FTPJailUser; j.Set && j.Value {
+		p.errorf(j.At, "FTPJailUser On: user homes are not supported yet, every user sees the whole DocumentRoot; refusing to start rather than grant more than configured")
+	}
+	for _, x := range []struct {
+		name string
+		set  bool
+		at   config.Pos
+	}{
+		{"FTPPASVbindaddr", srv.FTPPASVBindAddr.Set, srv.FTPPASVBindAddr.At},
+		{"FTPEPSVIgnoreFamily", srv.FTPEPSVIgnoreFamily.Set, srv.FTPEPSVIgnoreFamily.At},
+		{"FTPActiveRange", srv.FTPActiveRange.Set, srv.FTPActiveRange.At},
+		{"FTPMaxLoginAttempts", srv.FTPMaxLoginAttempts.Set, srv.FTPMaxLoginAttempts.At},
+		{"FTPHomeDir", srv.FTPHomeDir.Set, srv.FTPHomeDir.At},
+		{"FTPDocRootEnv", srv.FTPDocRootEnv.Set, srv.FTPDocRootEnv.At},
+		{"FTPLimitLoginIP", srv.FTPLimitLoginIP.Set, srv.FTPLimitLoginIP.At},
+		{"FTPLimitLoginUser", srv.FTPLimitLoginUser.Set, srv.FTPLimitLoginUser.At},
+		{"FTPLimitLoginServer", srv.FTPLimitLoginServer.Set, srv.FTPLimitLoginServer.At},
+		{"FTPDataBlockSize", srv.FTPDataBlockSize.Set, srv.FTPDataBlockSize.At},
+	} {
+		if x.set {
+			p.notYet(x.at, x.name)
+		}
+	}
+}
+
+// message returns an FTPBannerMessage or FTPExitMessage: its text, or the
+// contents of its file, read once at start-up.
+func (p *problems) message(m config.Opt[config.Message], name string) string {
+	if m.Value.File == "" {
+		return m.Value.Text
+	}
+	b, err := os.ReadFile(m.Value.File)
+	if err != nil {
+		p.wrap(m.At, err, "%s", name)
+		return ""
+	}
+	return string(b)
+}
+
+// logSettings maps ErrorLog, LogLevel and CustomLog. The files are opened
+// at start-up (openLogs); here the formats compile and the directories
+// must exist.
+func (p *problems) logSettings(srv *config.Server, o *options, f *fileSettings) {
+	if l := srv.LogLevel; l.Set && !o.set["log-level"] {
+		o.logLevel = l.Value
+	}
+	if e := srv.ErrorLog; e.Set {
+		f.errorLog = e.Value
+		p.logDir(e.At, "ErrorLog", e.Value)
+	}
+	for _, cl := range srv.CustomLogs {
+		t := logTarget{at: cl.At, path: cl.Path, kind: ftplog.Commands}
+		switch {
+		case cl.Env == "":
+		case cl.Env == "do_transfer_log" && !cl.EnvNot:
+			t.kind = ftplog.Transfers
+		default:
+			not := ""
+			if cl.EnvNot {
+				not = "!"
+			}
+			p.errorf(cl.At, "CustomLog env=%s%s: not supported; ftpsd sets only do_transfer_log (env=do_transfer_log logs transfers, no env= logs every command)", not, cl.Env)
+			continue
+		}
+		fm, err := ftplog.Compile(cl.Format)
+		if err != nil {
+			p.wrap(cl.At, err, "CustomLog %s", cl.Path)
+			continue
+		}
+		t.format = fm
+		p.logDir(cl.At, "CustomLog", cl.Path)
+		f.logs = append(f.logs, t)
+	}
+}
+
+func (p *problems) logDir(at config.Pos, name, file string) {
+	dir := filepath.Dir(file)
+	fi, err := os.Stat(dir)
+	if err != nil {
+		p.wrap(at, err, "%s %s", name, file)
+		return
+	}
+	if !fi.IsDir() {
+		p.errorf(at, "%s %s: %s is not a directory", name, file, dir)
+	}
+}
+
+// apply sets what fileSettings carries on a loop.Config built from the
+// options.
+func (f *fileSettings) apply(cfg *loop.Config) {
+	cfg.ServerName = f.serverName
+	cfg.LoginTimeout = f.loginTimeout
+	cfg.IdleTimeout = f.idleTimeout
+	cfg.DataIdleTimeout = f.dataIO
+	cfg.ExitMessage = f.exitMessage
+	if cfg.TLS == nil {
+		return
+	}
+	cfg.TLS.MinVersion, cfg.TLS.MaxVersion = f.versions.Min, f.versions.Max
+	if f.cipherSuites != nil {
+		cfg.TLS.CipherSuites = slices.Clone(f.cipherSuites)
+	}
+	if cfg.TLS.ClientAuth != tls.NoClientCert {
+		cfg.TLS.VerifyPeerCertificate = verifyDepth(f.verifyDepth)
+	}
+}
+
+// logNotes logs Load's notes at info and the settings not acted on at warn,
+// once each, with their file:line.
+func (f *fileSettings) logNotes(log *slog.Logger) {
+	if f == nil {
+		return
+	}
+	for _, n := range f.notes {
+		log.Info(n.Msg, "at", n.Pos.String())
+	}
+	for _, n := range f.warnings {
+		log.Warn(n.Msg, "at", n.Pos.String())
+	}
+}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"crypto/x509"
+	"errors"
+	"strconv"
+
+	"github.com/ftpsd/ftpsd/cmd/ftpsd/config"
+)
+
+// tlsSettings maps the mod_ssl directives. With SSLEngine off (the
+// default) and no -cert the server runs without TLS, as mod_ftp does:
+// no AUTH TLS, no implicit listener.
+func (p *problems) tlsSettings(srv *config.Server, o *options, f *fileSettings) {
+	t := &srv.SSL
+	f.versions = t.Versions()
+	if t.CipherSuite.Set {
+		f.cipherSuites = t.CipherSuite.Value
+	}
+	f.verifyDepth = t.VerifyDepth.Or(config.DefaultVerifyDepth)
+	if u := t.UserName; u.Set && u.Value != "SSL_CLIENT_S_DN_CN" {
+		p.errorf(u.At, "SSLUserName %s: not supported; ftpsd takes the user name of a certificate login from its subject CN only (SSL_CLIENT_S_DN_CN)", u.Value)
+	}
+
+	switch {
+	case o.set["cert"]:
+		// -cert/-key replace the file's certificate.
+	case !srv.TLSEnabled():
+		o.noTLS = true
+		at := t.Engine.At
+		if at.File == "" {
+			at = config.Pos{File: f.file}
+		}
+		for _, flag := range []string{"require-tls", "client-ca"} {
+			if o.set[flag] {
+				p.errorf(at, "-%s needs TLS: set SSLEngine on, or give -cert and -key", flag)
+			}
+		}
+		return
+	case len(t.CertificateFile) == 0:
+		p.errorf(t.Engine.At, "SSLEngine on needs SSLCertificateFile")
+	default:
+		if len(t.CertificateFile) > 1 {
+			p.warnf(t.CertificateFile[1].At, "SSLCertificateFile: ftpsd serves one certificate, the first; this one is not used")
+		}
+		cf := &certFiles{cert: t.CertificateFile[0].Value, certAt: t.CertificateFile[0].At}
+		if len(t.CertificateKeyFile) > 0 {
+			cf.key, cf.keyAt = t.CertificateKeyFile[0].Value, t.CertificateKeyFile[0].At
+		}
+		if ch := t.CertificateChainFile; ch.Set {
+			cf.chain, cf.chainAt = ch.Value, ch.At
+		}
+		if _, err := cf.load(); err != nil {
+			p.errs = append(p.errs, err)
+		}
+		o.cert = cf
+	}
+
+	if ca := t.CACertificateFile; ca.Set && !o.set["client-ca"] {
+		o.clientCA = ca.Value
+		o.from("client-ca", "SSLCACertificateFile", ca.At)
+		if _, err := loadCAs(ca.Value); err != nil {
+			p.wrap(ca.At, err, "SSLCACertificateFile")
+		}
+	}
+	vc := t.VerifyClient
+	switch {
+	case o.set["client-cert"]:
+	case vc.Set && vc.Value != config.VerifyNone:
+		o.clientCert = "optional"
+		if vc.Value == config.VerifyRequire {
+			o.clientCert = "require"
+		}
+		if vc.Value == config.VerifyOptionalNoCA {
+			p.warnf(vc.At, "SSLVerifyClient optional_no_ca: ftpsd verifies a client certificate against SSLCACertificateFile, as optional does")
+		}
+		if o.clientCA == "" {
+			p.errorf(vc.At, "SSLVerifyClient %s needs SSLCACertificateFile: ftpsd verifies client certificates against it, never against the system's roots", vc.Value)
+		}
+		if !t.UserName.Set {
+			p.errorf(vc.At, "SSLVerifyClient %s without SSLUserName SSL_CLIENT_S_DN_CN: ftpsd logs in, without a password, a client whose verified certificate's CN is its USER name; add SSLUserName SSL_CLIENT_S_DN_CN to allow that (refusing to start rather than grant more than configured)", vc.Value)
+		}
+	case o.set["client-ca"]:
+		// -client-ca alone asks for an optional certificate, as without a file.
+	case o.clientCA != "":
+		o.clientCert = "none"
+	}
+}
+
+// verifyDepth enforces SSLVerifyDepth: at most depth CA certificates
+// between a client certificate and the trusted CA it chains to (0: the
+// client certificate itself is in SSLCACertificateFile).
+func verifyDepth(depth int) func([][]byte, [][]*x509.Certificate) error {
+	return func(_ [][]byte, chains [][]*x509.Certificate) error {
+		if len(chains) == 0 {
+			return nil // no certificate given (optional), or not verified
+		}
+		for _, ch := range chains {
+			if len(ch)-1 <= depth {
+				return nil
+			}
+		}
+		return errors.New("ftpsd: client certificate chain longer than SSLVerifyDepth " + strconv.Itoa(depth))
+	}
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestAnnounce: the listening and stopped lines reach standard error
+// exactly once whatever the error log's file and level, and go to the
+// error log too; without -config nothing changes.
+func TestAnnounce(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	tests := []struct {
+		name     string
+		file     *fileSettings
+		level    slog.Level
+		stderr   int // msg=listening lines on standard error
+		errorLog int // and in the ErrorLog file
+	}{
+		{"no -config", nil, slog.LevelInfo, 1, 0},
+		{"no -config, level warn", nil, slog.LevelWarn, 0, 0},
+		{"-config", &fileSettings{}, slog.LevelInfo, 1, 0},
+		{"-config, LogLevel warn", &fileSettings{}, slog.LevelWarn, 1, 0},
+		{"ErrorLog", &fileSettings{errorLog: filepath.Join(dir, "a")}, slog.LevelInfo, 1, 1},
+		{"ErrorLog, LogLevel error", &fileSettings{errorLog: filepath.Join(dir, "b")}, slog.LevelError, 1, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			logs, err := openLogs(&options{logLevel: tt.level}, tt.file, &stderr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			logs.announce("listening", "addr", "127.0.0.1:21")
+			logs.log.Debug("debug line")
+			if err := logs.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if n := strings.Count(stderr.String(), "msg=listening addr=127.0.0.1:21"); n != tt.stderr {
+				t.Errorf("%d listening lines on stderr, want %d:\n%s", n, tt.stderr, stderr.String())
+			}
+			if strings.Contains(stderr.String(), "debug line") {
+				t.Errorf("a debug line passed level %v", tt.level)
+			}
+			if tt.file != nil && tt.file.errorLog != "" {
+				if n := strings.Count(readFile(t, tt.file.errorLog), "msg=listening"); n != tt.errorLog {
+					t.Errorf("%d listening lines in ErrorLog, want %d", n, tt.errorLog)
+				}
+			}
+		})
+	}
+}
+
+// TestReopenFile: after the file is renamed (rotated), Reopen makes writes
+// land in a new file at the path.
+func TestReopenFile(t *testing.T) {
+	t.Parallel()
+	p := filepath.Join(t.TempDir(), "error_log")
+	f, err := openReopenFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	io.WriteString(f, "one\n")
+	if err := os.Rename(p, p+".1"); err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(f, "two\n")
+	if err := f.Reopen(); err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(f, "three\n")
+	if got := readFile(t, p+".1"); got != "one\ntwo\n" {
+		t.Errorf("rotated file %q, want one and two", got)
+	}
+	if got := readFile(t, p); got != "three\n" {
+		t.Errorf("new file %q, want three", got)
+	}
+	if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != 0o640&^fcUmask() {
+		t.Errorf("new file mode %v, %v; want 0640 less the umask", fi.Mode(), err)
+	}
+}
+
+// fcUmask returns the process umask without changing it for long.
+func fcUmask() os.FileMode {
+	dir, err := os.MkdirTemp("", "umask")
+	if err != nil {
+		return 0
+	}
+	defer os.RemoveAll(dir)
+	f, err := os.OpenFile(filepath.Join(dir, "f"), os.O_CREATE|os.O_WRONLY, 0o777)
+	if err != nil {
+		return 0
+	}
+	fi, _ := f.Stat()
+	f.Close()
+	return 0o777 &^ fi.Mode().Perm()
+}
