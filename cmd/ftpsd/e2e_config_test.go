@@ -42,35 +42,7 @@ func startConfServer(t *testing.T, dir, root, text string, args ...string) *serv
 		t.Fatal(err)
 	}
 	args = append([]string{"-config", conf, "-fail-delay", "0", "-grace", "2s"}, args...)
-	s := &server{t: t, root: root, log: newLogWriter(), exited: make(chan struct{})}
-	s.cmd = exec.Command(ftpsdBin, args...)
-	s.cmd.Dir = t.TempDir()
-	s.cmd.Stdout = s.log
-	s.cmd.Stderr = s.log
-	s.cmd.WaitDelay = stopTimeout
-	if err := s.cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", ftpsdBin, err)
-	}
-	go func() {
-		s.exitErr = s.cmd.Wait()
-		close(s.exited)
-	}()
-	t.Cleanup(s.stop)
-	select {
-	case s.addr = <-s.log.listening:
-	case <-s.exited:
-		s.stopped = true
-		t.Fatalf("ftpsd %s exited before listening: %v\nstderr:\n%s", strings.Join(args, " "), s.exitErr, s.log)
-	case <-time.After(startTimeout):
-		t.Fatalf("ftpsd did not log msg=listening on stderr within %v\nstderr:\n%s", startTimeout, s.log)
-	}
-	host, port, err := net.SplitHostPort(s.addr)
-	if err != nil {
-		t.Fatalf("listening addr %q: %v", s.addr, err)
-	}
-	s.host = host
-	s.port, _ = strconv.Atoi(port)
-	return s
+	return launch(t, root, args)
 }
 
 // confWaitFile waits until the file at path contains substr.

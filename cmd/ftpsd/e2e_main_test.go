@@ -215,6 +215,13 @@ func startServer(t *testing.T, cfg serverConfig) *server {
 	args = append(args, "-fail-delay", fd)
 	args = append(args, cfg.args...)
 
+	return launch(t, root, args)
+}
+
+// launch starts the binary with args, waits for its msg=listening line on
+// standard error, and stops it (checking a clean exit) when the test ends.
+func launch(t *testing.T, root string, args []string) *server {
+	t.Helper()
 	s := &server{t: t, root: root, log: newLogWriter(), exited: make(chan struct{})}
 	s.cmd = exec.Command(ftpsdBin, args...)
 	s.cmd.Dir = t.TempDir() // -profile would write here
