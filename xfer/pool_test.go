@@ -33,7 +33,9 @@ func TestPoolBusyNeverBlocks(t *testing.T) {
 	if !errors.Is(err, ErrBusy) {
 		t.Fatalf("Go on a full pool: err = %v, want ErrBusy", err)
 	}
-	if d := time.Since(begin); d > 100*time.Millisecond {
+	// Blocking would last until the jobs are released below; a second is
+	// a wide bound for a call that returns at once.
+	if d := time.Since(begin); d > time.Second {
 		t.Errorf("Go on a full pool took %v", d)
 	}
 	if got := p.Running(); got != 2 {
