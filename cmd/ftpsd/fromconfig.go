@@ -40,7 +40,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -154,16 +153,13 @@ func applyFile(c *config.Config, notes []config.Note, o *options) (*fileSettings
 	if !o.set["listen"] && !o.set["implicit"] && len(c.Listen) > 0 {
 		o.listeners = nil
 		for _, l := range c.Listen {
-			if !reaches(c, l, srv) {
+			reached := c.Reachable(l)
+			if !slices.Contains(reached, srv) {
 				p.errorf(l.At, "Listen %s: the connections it accepts go to %s, which has FTP Off, and ftpsd serves its one FTP server on every listener; remove the Listen or let %s match it",
-					l.Addr(), describe(c.Match(netip.AddrPortFrom(listenIP(l), l.Port))[0]), describe(srv))
+					l.Addr(), describe(reached[0]), describe(srv))
 				continue
 			}
-			// Every listener serves srv, so srv decides whether TLS starts
-			// with the first byte. (Load computes Listen.Implicit from the
-			// servers the port reaches, which for a port-0 Listen are not
-			// those of the port it stands for.)
-			o.listeners = append(o.listeners, loop.Listener{Addr: l.Addr(), Implicit: srv.ImplicitSSL()})
+			o.listeners = append(o.listeners, loop.Listener{Addr: l.Addr(), Implicit: l.Implicit})
 		}
 	}
 	if !o.set["root"] && srv.DocumentRoot.Set {
@@ -200,7 +196,7 @@ func (p *problems) servedServer(c *config.Config) *config.Server {
 	all := c.Servers()
 	mainReached := len(c.Listen) == 0
 	for _, l := range c.Listen {
-		mainReached = mainReached || reaches(c, l, all[0])
+		mainReached = mainReached || slices.Contains(c.Reachable(l), all[0])
 	}
 	var ftp []*config.Server
 	for i, s := range all {
@@ -219,50 +215,6 @@ func (p *problems) servedServer(c *config.Config) *config.Server {
 		return nil
 	}
 	return ftp[0]
-}
-
-// reaches reports whether connections accepted by l may be served by srv,
-// as Config.Match routes them. A Listen on port 0 (a free port, for tests)
-// stands for whichever port the configuration names, so it reaches every
-// virtual host its address allows.
-func reaches(c *config.Config, l config.Listen, srv *config.Server) bool {
-	ports := []uint16{l.Port}
-	if l.Port == 0 {
-		for _, v := range c.VirtualHosts {
-			for _, a := range v.Addrs {
-				ports = append(ports, a.Port)
-			}
-		}
-	}
-	ips := []netip.Addr{listenIP(l)}
-	if !ips[0].IsValid() {
-		// Every address: the ones virtual hosts name, and any other.
-		for _, v := range c.VirtualHosts {
-			for _, a := range v.Addrs {
-				if a.Kind == config.AddrIP {
-					ips = append(ips, a.IP)
-				}
-			}
-		}
-	}
-	for _, ip := range ips {
-		for _, port := range ports {
-			if slices.Contains(c.Match(netip.AddrPortFrom(ip, port)), srv) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// listenIP is l's address, or the zero Addr for every address (or a host
-// name, which ftpsd does not resolve while reading its configuration).
-func listenIP(l config.Listen) netip.Addr {
-	ip, err := netip.ParseAddr(l.Host)
-	if err != nil {
-		return netip.Addr{}
-	}
-	return ip
 }
 
 // describe names a server in messages.

@@ -232,7 +232,7 @@ func checkListen(cfg *Config, d *diag) {
 				d.errorf(l.At, ErrValue, nil, "Listen %s overlaps Listen %s (line %d) on every address", l.Addr(), prev.Addr(), prev.At.Line)
 			}
 		}
-		servers := cfg.reachable(*l)
+		servers := cfg.Reachable(*l)
 		l.Implicit = servers[0].ImplicitSSL()
 		for _, s := range servers[1:] {
 			if s.ImplicitSSL() != l.Implicit {
@@ -273,7 +273,7 @@ func mainReachable(cfg *Config) bool {
 		return true
 	}
 	for _, l := range cfg.Listen {
-		for _, s := range cfg.reachable(l) {
+		for _, s := range cfg.Reachable(l) {
 			if s == cfg.servers[0] {
 				return true
 			}

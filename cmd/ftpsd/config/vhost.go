@@ -35,14 +35,16 @@ func (c *Config) Match(local netip.AddrPort) []*Server {
 	return c.match(local.Addr(), local.Port())
 }
 
-// match is Match where ip may be the zero Addr: an address no virtual host names.
+// match is Match where ip may be the zero Addr (an address no virtual host names) and port may
+// be 0: a Listen on port 0 (an ftpsd extension, for tests) stands for whichever port the
+// configuration names, so it matches the virtual hosts of every port.
 func (c *Config) match(ip netip.Addr, port uint16) []*Server {
 	ip = ip.Unmap()
 	var exact, wild []*Server
 	for _, v := range c.servers[1:] {
 		isExact, isWild := false, false
 		for _, a := range v.Addrs {
-			if a.Port != 0 && a.Port != port {
+			if a.Port != 0 && port != 0 && a.Port != port {
 				continue
 			}
 			switch a.Kind {
@@ -67,9 +69,9 @@ func (c *Config) match(ip netip.Addr, port uint16) []*Server {
 	return c.servers[:1:1]
 }
 
-// reachable returns every server a connection on listener l may be given before any name is
-// known: the Match results for each local address l may accept on.
-func (c *Config) reachable(l Listen) []*Server {
+// Reachable returns every server a connection on listener l may be given before any name is
+// known: the Match results for each local address l may accept on, default first.
+func (c *Config) Reachable(l Listen) []*Server {
 	if ip, err := netip.ParseAddr(l.Host); err == nil {
 		return c.match(ip, l.Port)
 	}
@@ -85,7 +87,7 @@ func (c *Config) reachable(l Listen) []*Server {
 	add(c.match(netip.Addr{}, l.Port))
 	for _, v := range c.servers[1:] {
 		for _, a := range v.Addrs {
-			if a.Kind == AddrIP && (a.Port == 0 || a.Port == l.Port) {
+			if a.Kind == AddrIP && (a.Port == 0 || l.Port == 0 || a.Port == l.Port) {
 				add(c.match(a.IP, l.Port))
 			}
 		}
