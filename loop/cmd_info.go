@@ -66,7 +66,7 @@ func featFacts(f codec.Facts) string {
 // HELP lists the commands, or one command's syntax.
 func cmdHELP(_ *Session, arg []byte) Reply {
 	if len(arg) == 0 {
-		return Reply{codec.CodeHelp, helpText()}
+		return Reply{codec.CodeHelp, helpReply}
 	}
 	if c := commands[string(upper(arg))]; c != nil {
 		return Reply{codec.CodeHelp, "Syntax: " + c.syntax}

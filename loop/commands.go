@@ -102,7 +102,11 @@ func init() {
 		commands[c.verb] = c
 	}
 	commandList = table
+	helpReply = helpText()
 }
+
+// helpReply is the text of a bare HELP, built once from the table.
+var helpReply string
 
 // helpText is the 214 reply to a bare HELP: every verb, eight a line.
 func helpText() string {

@@ -72,7 +72,7 @@ func TestCommandAndTransferLogs(t *testing.T) {
 	_, _ = d.Write([]byte("hello"))
 	d.Close()
 	alice.expect(226)
-	d = alice.epsv()
+	alice.epsv() // opened and never read: ABOR ends the transfer
 	alice.cmd(150, "RETR big")
 	alice.cmd(426, "ABOR")
 	alice.expect(226)

@@ -31,9 +31,6 @@ func (e *CRLFEncoder) Append(dst, src []byte) []byte {
 	return dst
 }
 
-// Reset makes e ready for a new transfer.
-func (e *CRLFEncoder) Reset() { e.cr = false }
-
 // CRLFDecoder converts the network's CRLF line ends to LF for a TYPE A
 // upload. A CR not followed by LF is kept. A CR that ends a chunk is held back
 // until the next chunk shows what follows it, so call Flush at the end of the
@@ -79,6 +76,3 @@ func (d *CRLFDecoder) Flush(dst []byte) []byte {
 	}
 	return dst
 }
-
-// Reset makes d ready for a new transfer, dropping a held-back CR.
-func (d *CRLFDecoder) Reset() { d.cr = false }
