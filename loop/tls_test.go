@@ -116,6 +116,19 @@ func secureData(t *testing.T, d net.Conn, cfg *tls.Config) *tls.Conn {
 	return tc
 }
 
+// retrP downloads name over a PROT P data connection with cfg, ends it
+// properly and expects 150 then 226; it returns the bytes received.
+func (c *tlsClient) retrP(name string, cfg *tls.Config) string {
+	c.t.Helper()
+	d := c.data()
+	c.cmd(150, "RETR %s", name)
+	tc := secureData(c.t, d, cfg)
+	got, _ := io.ReadAll(tc)
+	closeData(tc)
+	c.expect(226)
+	return string(got)
+}
+
 // closeData ends a TLS data connection properly: close_notify both ways.
 func closeData(tc *tls.Conn) {
 	_ = tc.CloseWrite()
@@ -310,13 +323,7 @@ func TestImplicitTLS(t *testing.T) {
 	c.expect(220)
 	c.protP()
 	c.login("alice", "secret")
-	d := c.data()
-	c.cmd(150, "RETR f")
-	tc := secureData(t, d, ccfg)
-	got, _ := io.ReadAll(tc)
-	closeData(tc)
-	c.expect(226)
-	if string(got) != "implicit data" {
+	if got := c.retrP("f", ccfg); got != "implicit data" {
 		t.Fatalf("got %q", got)
 	}
 	c.cmd(503, "AUTH TLS")
@@ -341,12 +348,9 @@ func TestRequireTLS(t *testing.T) {
 	c.cmd(534, "PROT C")
 	c.cmd(534, "CCC")
 	c.cmd(200, "PROT P")
-	d := c.data()
-	c.cmd(150, "RETR f")
-	tc := secureData(t, d, c.cfg)
-	_, _ = io.ReadAll(tc)
-	closeData(tc)
-	c.expect(226)
+	if got := c.retrP("f", c.cfg); got != "x" {
+		t.Fatalf("got %q", got)
+	}
 }
 
 // TestCCC: after CCC the control connection is clear and the data
@@ -375,13 +379,7 @@ func TestCCC(t *testing.T) {
 	c.c, c.tp = plain, textproto.NewConn(plain)
 	c.cmd(257, "PWD")
 	c.cmd(503, "AUTH TLS")
-	d := c.data()
-	c.cmd(150, "RETR f")
-	dtc := secureData(t, d, cfg)
-	got, _ := io.ReadAll(dtc)
-	closeData(dtc)
-	c.expect(226)
-	if string(got) != "after ccc" {
+	if got := c.retrP("f", cfg); got != "after ccc" {
 		t.Fatalf("got %q", got)
 	}
 }

@@ -71,16 +71,22 @@ func lftpTree() map[string]string {
 	}
 }
 
-func TestLftpMirror(t *testing.T) {
-	t.Parallel()
+// mirrorServer starts a server whose root holds lftpTree under /tree and
+// an empty /uploads, and returns it with the tree as mirrors must copy it.
+func mirrorServer(t *testing.T, args ...string) (*server, map[string]string) {
+	t.Helper()
 	root := t.TempDir()
-	tree := lftpTree()
-	writeTree(t, filepath.Join(root, "tree"), tree)
+	writeTree(t, filepath.Join(root, "tree"), lftpTree())
 	if err := os.MkdirAll(filepath.Join(root, "uploads"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	s := startServer(t, serverConfig{root: root})
-	want := readTree(t, filepath.Join(root, "tree"))
+	s := startServer(t, serverConfig{root: root, args: args})
+	return s, readTree(t, filepath.Join(root, "tree"))
+}
+
+func TestLftpMirror(t *testing.T) {
+	t.Parallel()
+	s, want := mirrorServer(t)
 
 	for i, m := range lftpModes {
 		t.Run(m.name, func(t *testing.T) {

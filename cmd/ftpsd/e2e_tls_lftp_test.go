@@ -57,14 +57,7 @@ func protectedSession(t *testing.T, out string, explicit bool) {
 
 func TestTLSLftpMirror(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	tree := lftpTree()
-	writeTree(t, filepath.Join(root, "tree"), tree)
-	if err := os.MkdirAll(filepath.Join(root, "uploads"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	s := startServer(t, serverConfig{root: root})
-	want := readTree(t, filepath.Join(root, "tree"))
+	s, want := mirrorServer(t)
 
 	for i, m := range lftpModes {
 		t.Run(m.name, func(t *testing.T) {
@@ -106,15 +99,8 @@ func TestTLSLftpMirror(t *testing.T) {
 
 func TestTLSLftpImplicit(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	tree := lftpTree()
-	writeTree(t, filepath.Join(root, "tree"), tree)
-	if err := os.MkdirAll(filepath.Join(root, "uploads"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	s := startServer(t, serverConfig{root: root, args: []string{"-implicit", "127.0.0.1:0"}})
+	s, want := mirrorServer(t, "-implicit", "127.0.0.1:0")
 	implicit := s.implicitAddr(t)
-	want := readTree(t, filepath.Join(root, "tree"))
 
 	for i, m := range lftpModes {
 		t.Run(m.name, func(t *testing.T) {
