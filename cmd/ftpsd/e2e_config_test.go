@@ -255,14 +255,16 @@ func TestConfigSeedImplicit(t *testing.T) {
 		t.Errorf("listener not implicit:\n%s", s.log)
 	}
 	// A clear-text client gets no greeting: TLS comes first.
-	if conn, err := net.DialTimeout("tcp", s.addr, replyTimeout); err == nil {
-		_ = conn.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
-		b := make([]byte, 3)
-		if n, _ := conn.Read(b); n > 0 && string(b[:n]) == "220" {
-			t.Errorf("implicit listener greeted in clear text")
-		}
-		conn.Close()
+	conn, err := net.DialTimeout("tcp", s.addr, replyTimeout)
+	if err != nil {
+		t.Fatalf("dialling the implicit listener: %v", err)
 	}
+	_ = conn.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+	b := make([]byte, 3)
+	if n, _ := conn.Read(b); n > 0 && string(b[:n]) == "220" {
+		t.Errorf("implicit listener greeted in clear text")
+	}
+	conn.Close()
 
 	body := confCurlRoundTrip(t, s, "ftps", data, "-k")
 	if err := s.signal(syscall.SIGTERM); err != nil {
