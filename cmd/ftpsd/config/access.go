@@ -203,46 +203,23 @@ func (sc *Scope) hasAuthz() bool {
 // mergeFrom lays src's settings over sc's: every setting src sets wins; src's Require lines, if
 // it has any, replace sc's (with its Limits).
 func (sc *Scope) mergeFrom(src *Scope) {
-	over := func(dst *Opt[bool], v Opt[bool]) {
-		if v.Set {
-			*dst = v
-		}
-	}
-	if src.AuthType.Set {
-		sc.AuthType = src.AuthType
-	}
-	if src.AuthName.Set {
-		sc.AuthName = src.AuthName
-	}
-	if src.AuthBasicProvider.Set {
-		sc.AuthBasicProvider = src.AuthBasicProvider
-	}
-	if src.AuthUserFile.Set {
-		sc.AuthUserFile = src.AuthUserFile
-	}
-	if src.AuthGroupFile.Set {
-		sc.AuthGroupFile = src.AuthGroupFile
-	}
-	if src.Anonymous.Set {
-		sc.Anonymous = src.Anonymous
-	}
-	over(&sc.AnonymousMustGiveEmail, src.AnonymousMustGiveEmail)
-	over(&sc.AnonymousNoUserID, src.AnonymousNoUserID)
-	over(&sc.AnonymousLogEmail, src.AnonymousLogEmail)
-	over(&sc.AnonymousVerifyEmail, src.AnonymousVerifyEmail)
+	overlay(&sc.AuthType, src.AuthType)
+	overlay(&sc.AuthName, src.AuthName)
+	overlay(&sc.AuthBasicProvider, src.AuthBasicProvider)
+	overlay(&sc.AuthUserFile, src.AuthUserFile)
+	overlay(&sc.AuthGroupFile, src.AuthGroupFile)
+	overlay(&sc.Anonymous, src.Anonymous)
+	overlay(&sc.AnonymousMustGiveEmail, src.AnonymousMustGiveEmail)
+	overlay(&sc.AnonymousNoUserID, src.AnonymousNoUserID)
+	overlay(&sc.AnonymousLogEmail, src.AnonymousLogEmail)
+	overlay(&sc.AnonymousVerifyEmail, src.AnonymousVerifyEmail)
 	if src.hasAuthz() {
 		sc.Require = src.Require
 		sc.Limits = src.Limits
 	}
-	if src.FTPUmask.Set {
-		sc.FTPUmask = src.FTPUmask
-	}
-	if src.FTPDirUmask.Set {
-		sc.FTPDirUmask = src.FTPDirUmask
-	}
-	if src.FTPReadmeMessage.Set {
-		sc.FTPReadmeMessage = src.FTPReadmeMessage
-	}
+	overlay(&sc.FTPUmask, src.FTPUmask)
+	overlay(&sc.FTPDirUmask, src.FTPDirUmask)
+	overlay(&sc.FTPReadmeMessage, src.FTPReadmeMessage)
 }
 
 // Access returns the per-directory settings in force for a file-system path and the virtual

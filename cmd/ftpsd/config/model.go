@@ -33,6 +33,13 @@ func (o *Opt[T]) inherit(parent Opt[T]) {
 	}
 }
 
+// overlay is inherit's mirror: src, when set, wins over *dst.
+func overlay[T any](dst *Opt[T], src Opt[T]) {
+	if src.Set {
+		*dst = src
+	}
+}
+
 func setOpt[T any](v T, at Pos) Opt[T] { return Opt[T]{Value: v, Set: true, At: at} }
 
 // Defaults of the settings whose zero value is not the default. The accessor methods return
