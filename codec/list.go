@@ -32,6 +32,16 @@ const futureWindow = time.Hour
 // Unlike vsftpd, which writes the day as "%d" ("Nov 05"), the day is padded
 // with a space as ls does. AppendList does not allocate when dst has room.
 func AppendList(dst []byte, fi fs.FileInfo, name, linkTarget string, now time.Time) []byte {
+	return appendList(dst, fi, name, linkTarget, now, true)
+}
+
+// AppendListNoIDs is AppendList without the owner and group columns
+// (mod_ftp's FTPOptions RemoveUserGroup).
+func AppendListNoIDs(dst []byte, fi fs.FileInfo, name, linkTarget string, now time.Time) []byte {
+	return appendList(dst, fi, name, linkTarget, now, false)
+}
+
+func appendList(dst []byte, fi fs.FileInfo, name, linkTarget string, now time.Time, ids bool) []byte {
 	dst = AppendMode(dst, fi.Mode())
 	nlink, _, _, ok := statOf(fi)
 	if !ok {
@@ -39,7 +49,11 @@ func AppendList(dst []byte, fi fs.FileInfo, name, linkTarget string, now time.Ti
 	}
 	dst = append(dst, ' ')
 	dst = appendPadUint(dst, nlink, 4)
-	dst = append(dst, " ftp      ftp      "...)
+	if ids {
+		dst = append(dst, " ftp      ftp      "...)
+	} else {
+		dst = append(dst, ' ')
+	}
 	size := fi.Size()
 	if size < 0 {
 		size = 0

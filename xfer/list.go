@@ -44,6 +44,12 @@ type ListOptions struct {
 	// ShowHidden lists names starting with "." in LIST and NLST (LIST -a).
 	// MLSD always lists them: RFC 3659 has no -a and clients filter themselves.
 	ShowHidden bool
+	// NLSTFilesOnly leaves directories (and links to them) out of NLST, as
+	// mod_ftp does without FTPOptions NLSTShowDirs.
+	NLSTFilesOnly bool
+	// NoIDs leaves the owner and group columns out of LIST lines
+	// (FTPOptions RemoveUserGroup).
+	NoIDs bool
 	// Now dates LIST lines (recent files show a time, old ones a year); zero
 	// means time.Now().
 	Now time.Time
@@ -113,7 +119,7 @@ func WriteListing(w io.Writer, root *fsys.FS, vpath string, o ListOptions) error
 		return listErr(err)
 	}
 	defer d.Close()
-	if o.Format == FormatNLST {
+	if o.Format == FormatNLST && !o.NLSTFilesOnly {
 		err = l.names(d)
 	} else {
 		err = l.infos(d)
@@ -211,6 +217,15 @@ func (l *lister) nameLine(name string) {
 	l.maybeFlush()
 }
 
+// isDir reports whether an entry is a directory or a link to one inside the root.
+func (l *lister) isDir(fi fs.FileInfo, name string) bool {
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		t, err := l.root.Stat(path.Join(l.dir, name))
+		return err == nil && t.IsDir()
+	}
+	return fi.IsDir()
+}
+
 // entry appends the line for fi, whose lstat is given, under name.
 func (l *lister) entry(fi fs.FileInfo, name string) {
 	if strings.ContainsAny(name, "\r\n") {
@@ -219,6 +234,9 @@ func (l *lister) entry(fi fs.FileInfo, name string) {
 	isLink := fi.Mode()&fs.ModeSymlink != 0
 	switch l.o.Format {
 	case FormatNLST:
+		if l.o.NLSTFilesOnly && l.isDir(fi, name) {
+			return
+		}
 		l.nameLine(name)
 		return
 	case FormatMLSD:
@@ -245,7 +263,11 @@ func (l *lister) entry(fi fs.FileInfo, name string) {
 				target = ""
 			}
 		}
-		l.buf.B = codec.AppendList(l.buf.B, fi, name, target, l.o.Now)
+		if l.o.NoIDs {
+			l.buf.B = codec.AppendListNoIDs(l.buf.B, fi, name, target, l.o.Now)
+		} else {
+			l.buf.B = codec.AppendList(l.buf.B, fi, name, target, l.o.Now)
+		}
 	}
 	l.maybeFlush()
 }
