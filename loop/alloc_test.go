@@ -32,7 +32,7 @@ func (f *fakeConn) Write(b []byte) (int, error) {
 func TestNOOPAllocatesNothing(t *testing.T) {
 	srv := &Server{cfg: Config{}}
 	fc := &fakeConn{out: make([]byte, 0, 64)}
-	s := newSession(srv, fc, 1, addrPortOf(nil), addrPortOf(nil))
+	s := newSession(srv, fc, 1, addrPortOf(nil), addrPortOf(nil), []*vhost{{Host: &Host{}}})
 	line := []byte("NOOP\r\n")
 	buf := make([]byte, len(line))
 	allocs := testing.AllocsPerRun(1000, func() {
@@ -52,7 +52,7 @@ func TestNOOPAllocatesNothing(t *testing.T) {
 func BenchmarkNOOP(b *testing.B) {
 	srv := &Server{cfg: Config{}}
 	fc := &fakeConn{out: make([]byte, 0, 64)}
-	s := newSession(srv, fc, 1, addrPortOf(nil), addrPortOf(nil))
+	s := newSession(srv, fc, 1, addrPortOf(nil), addrPortOf(nil), []*vhost{{Host: &Host{}}})
 	line := []byte("NOOP\r\n")
 	buf := make([]byte, len(line))
 	b.ReportAllocs()

@@ -1,6 +1,9 @@
 package loop
 
 import (
+	"net/netip"
+	"strings"
+
 	"github.com/ftpsd/ftpsd/codec"
 	"github.com/ftpsd/ftpsd/loop/auth"
 )
@@ -14,14 +17,18 @@ func cmdUSER(s *Session, arg []byte) Reply {
 	if err := s.setLogin(loginUser); err != nil {
 		return Reply{codec.CodeBadSequence, "Login with USER first."}
 	}
-	s.user = string(arg)
+	s.user = s.userName(string(arg))
 	if id, ok := s.certIdentity(s.user); ok {
-		if err := s.setLogin(loginDone); err == nil {
-			s.ident, s.fs, s.cwd = id, s.srv.fsUser, "/"
-			return Reply{codec.CodeLoggedInSecure, "User logged in, authorized by TLS client certificate."}
-		}
+		host := s.host
+		return s.start(false, func(*job) delayed {
+			e, err := host.enter(id)
+			if err != nil {
+				return delayed{result: failedLogin()}
+			}
+			return doneApply(codec.CodeLoggedInSecure, "User logged in, authorized by TLS client certificate.", func(s *Session) { s.enterAs(id, e) })
+		})
 	}
-	if s.srv.cfg.Auth != nil && s.srv.cfg.Auth.IsAnonymous(s.user) {
+	if s.host.Auth != nil && s.host.Auth.IsAnonymous(s.user) {
 		return Reply{codec.CodeNeedPassword, "Anonymous login ok, send your e-mail address as password."}
 	}
 	return Reply{codec.CodeNeedPassword, "Please specify the password."}
@@ -36,9 +43,9 @@ func cmdPASS(s *Session, arg []byte) Reply {
 	if err := s.setLogin(loginChecking); err != nil {
 		return Reply{codec.CodeBadSequence, "Login with USER first."}
 	}
-	authn, user, pass := s.srv.cfg.Auth, s.user, string(arg)
+	authn, user, pass := s.host.Auth, s.user, string(arg)
 	delay := s.srv.cfg.failDelay()
-	anon, users := s.srv.fsAnon, s.srv.fsUser
+	host := s.host
 	return s.start(false, func(*job) delayed {
 		if authn == nil {
 			return delayed{result: failedLogin(), after: delay}
@@ -47,15 +54,11 @@ func cmdPASS(s *Session, arg []byte) Reply {
 		if err != nil {
 			return delayed{result: failedLogin(), after: delay}
 		}
-		fsys := users
-		if id.ReadOnly {
-			fsys = anon
+		e, err := host.enter(id)
+		if err != nil {
+			return delayed{result: failedLogin(), after: delay}
 		}
-		return doneApply(codec.CodeLoggedIn, "Login successful.", func(s *Session) {
-			if s.setLogin(loginDone) == nil {
-				s.ident, s.fs, s.cwd = id, fsys, "/"
-			}
-		})
+		return doneApply(codec.CodeLoggedIn, "Login successful.", func(s *Session) { s.enterAs(id, e) })
 	})
 }
 
@@ -73,7 +76,8 @@ func cmdACCT(*Session, []byte) Reply {
 // REIN logs out and resets the session, keeping the connection (RFC 959).
 func cmdREIN(s *Session, _ []byte) Reply {
 	s.resetLogin()
-	return Reply{codec.CodeServiceReady, s.srv.cfg.banner()}
+	s.host = s.hosts[0] // REIN forgets HOST too (RFC 7151 §3.3)
+	return Reply{codec.CodeServiceReady, s.host.banner()}
 }
 
 // QUIT closes the session; during a transfer it waits for the transfer's
@@ -84,19 +88,68 @@ func cmdQUIT(s *Session, _ []byte) Reply {
 		return noReply
 	}
 	s.closing = true
-	return Reply{codec.CodeClosing, s.srv.cfg.exitMessage()}
+	return Reply{codec.CodeClosing, s.host.exitMessage()}
 }
 
 // certIdentity returns the account a verified client certificate vouches
 // for: its subject CN must equal the USER name, and the name must be a
 // known account. Other users still need their password.
 func (s *Session) certIdentity(user string) (auth.Identity, bool) {
-	if !s.secure() || s.srv.cfg.Auth == nil {
+	if !s.secure() || s.host.Auth == nil {
 		return auth.Identity{}, false
 	}
 	cs := s.tls.ConnectionState()
 	if len(cs.VerifiedChains) == 0 || len(cs.PeerCertificates) == 0 || cs.PeerCertificates[0].Subject.CommonName != user {
 		return auth.Identity{}, false
 	}
-	return s.srv.cfg.Auth.Lookup(user)
+	return s.host.Auth.Lookup(user)
+}
+
+// HOST chooses a name-based virtual host before login (RFC 7151). A literal
+// address ("[192.0.2.1]") names the host the connection reached.
+func cmdHOST(s *Session, arg []byte) Reply {
+	if s.login != loginNone {
+		return Reply{codec.CodeBadSequence, "HOST must come before USER."}
+	}
+	name := string(arg)
+	v := s.findHost(name)
+	if v == nil {
+		if _, err := netip.ParseAddr(strings.Trim(name, "[]")); err != nil {
+			return Reply{codec.CodeParamNotImplemented, "Unknown host."}
+		}
+		v = s.hosts[0]
+	}
+	s.host = v
+	return Reply{codec.CodeServiceReady, v.banner()}
+}
+
+// findHost returns the host among those the connection reached that name
+// names, or nil.
+func (s *Session) findHost(name string) *vhost {
+	for _, v := range s.hosts {
+		if v.matches(name) {
+			return v
+		}
+	}
+	return nil
+}
+
+// userName applies StripHostname and VirtualHostLogin to a USER argument:
+// "user@host" logs in as user, the latter on the host named host.
+func (s *Session) userName(arg string) string {
+	at := strings.LastIndexByte(arg, '@')
+	if at <= 0 {
+		return arg
+	}
+	opts := s.host.Options
+	switch {
+	case opts.VirtualHostLogin:
+		if v := s.findHost(arg[at+1:]); v != nil {
+			s.host = v
+			return arg[:at]
+		}
+	case opts.StripHostname:
+		return arg[:at]
+	}
+	return arg
 }

@@ -53,7 +53,7 @@ func cmdPASV(s *Session, _ []byte) Reply {
 		return Reply{codec.CodeBadSequence, "EPSV ALL in effect."}
 	}
 	announce := s.local.Addr()
-	if a := s.srv.cfg.PasvAddr; a.IsValid() {
+	if a := s.host.PasvAddr; a.IsValid() {
 		announce = a
 	}
 	if !announce.Is4() {
@@ -109,8 +109,8 @@ func (s *Session) family() string {
 func (s *Session) listenPassive() (uint16, Reply) {
 	s.closePassive()
 	s.active = netip.AddrPort{}
-	cfg := &s.srv.cfg
-	p, err := xfer.Listen(s.local.Addr(), cfg.PasvMin, cfg.PasvMax, s.peer.Addr(), cfg.dataTimeout())
+	h := s.host
+	p, err := xfer.Listen(s.local.Addr(), h.PasvMin, h.PasvMax, s.peer.Addr(), s.srv.cfg.dataTimeout())
 	if err != nil {
 		s.srv.cfg.logger().Warn("passive listen failed", "err", err)
 		return 0, Reply{codec.CodeCantOpenData, "Can't open passive connection."}

@@ -17,7 +17,13 @@ import (
 // directory; fn must not touch the session.
 func (s *Session) fsJob(arg []byte, fn func(fsys fsView, path string) delayed) Reply {
 	path, fsys := codec.Join(s.cwd, string(arg)), s.fs
-	return s.start(false, func(*job) delayed { return fn(fsys, path) })
+	check := s.guard(path)
+	return s.start(false, func(*job) delayed {
+		if err := allowed(check); err != nil {
+			return fromReply(fsReply(err))
+		}
+		return fn(fsys, path)
+	})
 }
 
 // CWD changes the working directory once a worker has checked it exists.
@@ -75,7 +81,7 @@ func cmdRMD(s *Session, arg []byte) Reply {
 
 // DELE removes a file; the transfer log records it with direction d.
 func cmdDELE(s *Session, arg []byte) Reply {
-	log := s.srv.cfg.Log
+	log := s.host.Log
 	var rec ftplog.Transfer
 	if log.Wants(ftplog.Transfers) {
 		rec = s.transferRecord(codec.Join(s.cwd, string(arg)))

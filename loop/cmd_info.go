@@ -18,12 +18,13 @@ func cmdSYST(*Session, []byte) Reply { return Reply{codec.CodeSystemType, "UNIX 
 func cmdFEAT(s *Session, _ []byte) Reply {
 	var b strings.Builder
 	b.WriteString("Features:")
-	cfg := &s.srv.cfg
+	cfg := s.host
 	for _, c := range commandList {
 		if c.flags&needTLSConfig != 0 && (cfg.TLS == nil || c.verb == "CCC" && cfg.RequireTLS) {
 			continue
 		}
 		switch {
+		case c.feat == "UTF8" && s.host.Options.NoUTF8Feature:
 		case c.feat == "MLST":
 			b.WriteString("\n MLST ")
 			b.Write(codec.AppendFeatMLST(nil, s.facts))
@@ -84,7 +85,8 @@ func cmdSTAT(s *Session, arg []byte) Reply {
 		return Reply{codec.CodeNotLoggedIn, "Please login with USER and PASS."}
 	}
 	arg, flags := splitListFlags(arg)
-	opts := xfer.ListOptions{Format: xfer.FormatList, Perm: s.permFunc(), ShowHidden: strings.ContainsRune(flags, 'a'), Now: time.Now()}
+	opts := xfer.ListOptions{Format: xfer.FormatList, Perm: s.permFunc(), ShowHidden: strings.ContainsRune(flags, 'a'), Now: time.Now(),
+		NoIDs: s.host.Options.RemoveUserGroup}
 	return s.fsJob(arg, func(f fsView, path string) delayed {
 		// Stat follows links, so one that leaves the root is refused
 		// here as for LIST and CWD.

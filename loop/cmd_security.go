@@ -50,7 +50,7 @@ func cmdPROT(s *Session, arg []byte) Reply {
 	}
 	switch string(upper(arg)) {
 	case "C":
-		if s.srv.cfg.RequireTLS {
+		if s.host.RequireTLS {
 			return Reply{codec.CodePolicyDenied, "PROT C refused: data connections must be protected."}
 		}
 		s.protect = false
@@ -70,7 +70,7 @@ func cmdCCC(s *Session, _ []byte) Reply {
 	if s.tlsState() != tlsstate.Secure {
 		return Reply{codec.CodeBadSequence, "CCC needs a TLS-protected control connection."}
 	}
-	if s.srv.cfg.RequireTLS {
+	if s.host.RequireTLS {
 		return Reply{codec.CodePolicyDenied, "CCC refused: the control connection must stay protected."}
 	}
 	s.cccPending = true
@@ -84,7 +84,10 @@ func (s *Session) dataConfig() *tls.Config {
 		return nil
 	}
 	if s.dataTLS == nil {
-		s.dataTLS = tlsstate.DataConfig(s.srv.cfg.TLS, s.id)
+		// The control connection's config, not the host's: HOST after
+		// AUTH TLS must not change the ticket keys the data connections
+		// resume with.
+		s.dataTLS = tlsstate.DataConfig(s.tlsBase, s.id)
 	}
 	return s.dataTLS
 }

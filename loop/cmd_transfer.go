@@ -45,7 +45,7 @@ const tlsCloseWait = 5 * time.Second
 func (s *Session) takeData() (dataSource, Reply) {
 	cfg := &s.srv.cfg
 	d := dataSource{pasv: s.pasv, active: s.active, local: s.local.Addr(), timeout: cfg.dataTimeout(), idle: cfg.dataIdleTimeout(),
-		tls: s.dataConfig(), reuse: !cfg.AllowDataWithoutReuse}
+		tls: s.dataConfig(), reuse: !s.host.AllowDataWithoutReuse}
 	if d.pasv == nil && !d.active.IsValid() {
 		return d, Reply{codec.CodeCantOpenData, "Use PORT or PASV first."}
 	}
@@ -80,12 +80,24 @@ type transferParams struct {
 	data  dataSource
 	log   *ftplog.Logger
 	rec   ftplog.Transfer // the transfer-log record, filled as far as the loop knows
+	check func() error    // the authorization check (Session.guard)
+}
+
+// refused runs the authorization check on the worker; when it refuses, the
+// data connection is dropped and the error answers the command.
+func (p *transferParams) refused() error {
+	err := allowed(p.check)
+	if err != nil {
+		p.data.close()
+	}
+	return err
 }
 
 func (s *Session) params(arg []byte) (transferParams, Reply) {
 	d, r := s.takeData()
 	p := transferParams{path: codec.Join(s.cwd, string(arg)), fs: s.fs, ascii: s.ascii, rest: s.rest, data: d,
-		log: s.srv.cfg.Log}
+		log: s.host.Log}
+	p.check = s.guard(p.path)
 	if p.log.Wants(ftplog.Transfers) {
 		p.rec = s.transferRecord(p.path)
 		p.rec.ASCII, p.rec.Secure = p.ascii, d.tls != nil
@@ -101,7 +113,7 @@ func (s *Session) transferRecord(path string) ftplog.Transfer {
 		user = s.ident.Password // xferlog: the e-mail an anonymous user gave
 	}
 	return ftplog.Transfer{Peer: s.peer, Local: s.local, Path: path, Anonymous: s.ident.Anonymous,
-		User: user, ServerName: s.srv.cfg.ServerName}
+		User: user, ServerName: s.host.ServerName}
 }
 
 // logTransfer writes the transfer-log line of a transfer whose data
@@ -198,6 +210,9 @@ func cmdRETR(s *Session, arg []byte) Reply {
 		return r
 	}
 	return s.start(true, func(j *job) delayed {
+		if err := p.refused(); err != nil {
+			return fromReply(fsReply(err))
+		}
 		f, err := p.fs.Open(p.path)
 		if err != nil {
 			p.data.close()
@@ -253,6 +268,9 @@ func (s *Session) store(arg []byte, mode fsys.UploadMode) Reply {
 		return r
 	}
 	return s.start(true, func(j *job) delayed {
+		if err := p.refused(); err != nil {
+			return fromReply(fsReply(err))
+		}
 		up, err := p.fs.CreateUpload(p.path, mode, p.rest)
 		if err != nil {
 			p.data.close()
@@ -292,11 +310,17 @@ func storeResult(up *fsys.Upload, mode fsys.UploadMode, aborted bool, err error,
 // LIST sends an `ls -l` style listing. Options such as -a and -l, which
 // clients send out of habit, are accepted; -a shows dot files.
 func cmdLIST(s *Session, arg []byte) Reply {
+	if s.host.Options.LISTIsNLST {
+		return s.listing(arg, xfer.FormatNLST)
+	}
 	return s.listing(arg, xfer.FormatList)
 }
 
 // NLST sends names only.
 func cmdNLST(s *Session, arg []byte) Reply {
+	if s.host.Options.NLSTIsLIST {
+		return s.listing(arg, xfer.FormatList)
+	}
 	return s.listing(arg, xfer.FormatNLST)
 }
 
@@ -316,8 +340,12 @@ func (s *Session) listing(arg []byte, format xfer.ListFormat) Reply {
 	if r.Code != 0 {
 		return r
 	}
-	opts := xfer.ListOptions{Format: format, Facts: s.facts, Perm: s.permFunc(), ShowHidden: showHidden}
+	opts := xfer.ListOptions{Format: format, Facts: s.facts, Perm: s.permFunc(), ShowHidden: showHidden,
+		NLSTFilesOnly: s.host.Options.NLSTHideDirs, NoIDs: s.host.Options.RemoveUserGroup}
 	return s.start(true, func(j *job) delayed {
+		if err := p.refused(); err != nil {
+			return fromReply(fsReply(err))
+		}
 		fi, err := p.fs.Stat(p.path)
 		if err != nil {
 			p.data.close()

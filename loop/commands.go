@@ -46,6 +46,7 @@ func init() {
 		{verb: "CDUP", fn: cmdCDUP, flags: needLogin, syntax: "CDUP"},
 		{verb: "XCUP", fn: cmdCDUP, flags: needLogin, syntax: "XCUP"},
 		{verb: "REIN", fn: cmdREIN, syntax: "REIN"},
+		{verb: "HOST", fn: cmdHOST, flags: needArg, syntax: "HOST <sp> hostname", feat: "HOST"},
 		{verb: "QUIT", fn: cmdQUIT, flags: duringTransfer, syntax: "QUIT"},
 
 		// Security extensions, RFC 2228 and RFC 4217.

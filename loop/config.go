@@ -9,7 +9,6 @@ import (
 
 	"github.com/ftpsd/ftpsd/loop/auth"
 	"github.com/ftpsd/ftpsd/loop/ftplog"
-	"github.com/ftpsd/ftpsd/xfer/fsys"
 )
 
 // Listener is one control-connection listener.
@@ -36,6 +35,21 @@ type Config struct {
 
 	// Auth checks logins. Nil means nobody can log in.
 	Auth auth.Authenticator
+	// Authorize, HomeDir, Jail, Names and Options: see Host.
+	Authorize Authorizer
+	HomeDir   string
+	Jail      bool
+	Names     []string
+	Options   HostOptions
+
+	// VirtualHosts are more FTP servers on the same listeners. A session
+	// starts on the first host Route returns for the address it reached
+	// (Config's own fields when Route is nil or returns none), and HOST or
+	// USER user@host (with VirtualHostLogin) move it, before login, to
+	// another of the hosts Route returned, by name. Route must return only
+	// hosts listed here; it runs on the event loop and must not block.
+	VirtualHosts []*Host
+	Route        Route
 
 	// PasvMin..PasvMax is the passive port range. Zero means any free port.
 	PasvMin, PasvMax uint16
@@ -126,22 +140,6 @@ func (c *Config) listeners() []Listener {
 	return c.Listeners
 }
 
-func (c *Config) root() string {
-	if c.Root == "" {
-		return "."
-	}
-	return c.Root
-}
-
-func (c *Config) fsOptions(readOnly bool) fsys.Options {
-	return fsys.Options{
-		FileUmask: c.FileUmask,
-		DirUmask:  c.DirUmask,
-		SetUmask:  c.SetUmask,
-		ReadOnly:  readOnly,
-	}
-}
-
 // positiveOr returns v, or def when v is zero or negative: the rule every
 // numeric field of Config follows unless its comment says otherwise.
 func positiveOr[T int | time.Duration](v, def T) T {
@@ -168,20 +166,6 @@ func (c *Config) failDelay() time.Duration {
 		return 0
 	}
 	return positiveOr(c.FailDelay, defaultFailDelay)
-}
-
-func (c *Config) banner() string {
-	if c.Banner == "" {
-		return defaultBanner
-	}
-	return c.Banner
-}
-
-func (c *Config) exitMessage() string {
-	if c.ExitMessage == "" {
-		return defaultExitMessage
-	}
-	return c.ExitMessage
 }
 
 func (c *Config) logger() *slog.Logger {

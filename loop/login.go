@@ -3,6 +3,11 @@ package loop
 import (
 	"errors"
 	"fmt"
+	"path"
+	"strings"
+
+	"github.com/ftpsd/ftpsd/loop/auth"
+	"github.com/ftpsd/ftpsd/xfer/fsys"
 )
 
 // loginState is where a session is in logging in. The zero value is the
@@ -53,4 +58,67 @@ func (s *Session) setLogin(to loginState) error {
 	s.login = to
 	s.loggedIn.Store(to == loginDone)
 	return nil
+}
+
+// entry is where a login lands: the file system it sees and its first
+// directory.
+type entry struct {
+	fs     *fsys.FS
+	cwd    string
+	prefix string // fs's root as a path under the host's Root
+	own    bool   // fs was opened for this login and must be closed with it
+}
+
+// errNoHome: a jailed user whose home cannot be opened cannot log in.
+var errNoHome = errors.New("loop: home directory unavailable")
+
+// enter finds a login's file system and first directory on the host. It
+// runs on a worker: it may open the user's home. Anonymous logins see the
+// whole root, read-only; named users start in their home when HomeDir is
+// set, and with Jail see nothing else.
+func (v *vhost) enter(id auth.Identity) (entry, error) {
+	base := v.fsUser
+	if id.ReadOnly {
+		base = v.fsAnon
+	}
+	if id.Anonymous || v.HomeDir == "" {
+		return entry{fs: base, cwd: "/"}, nil
+	}
+	if u := id.User; u == "" || u == "." || u == ".." || strings.ContainsAny(u, "/\\\x00") {
+		return entry{}, errNoHome
+	}
+	home := path.Join("/", v.HomeDir, id.User)
+	if v.Jail {
+		sub, err := base.Sub(home, base.Options())
+		if err != nil {
+			return entry{}, fmt.Errorf("%w: %w", errNoHome, err)
+		}
+		return entry{fs: sub, cwd: "/", prefix: home, own: true}, nil
+	}
+	if fi, err := base.Stat(home); err == nil && fi.IsDir() {
+		return entry{fs: base, cwd: home}, nil
+	}
+	return entry{fs: base, cwd: "/"}, nil
+}
+
+// enterAs applies a login that a worker accepted: the session may have
+// moved on (REIN, a closed connection) while it ran, and then the entry
+// is dropped.
+func (s *Session) enterAs(id auth.Identity, e entry) {
+	if s.setLogin(loginDone) != nil {
+		if e.own {
+			e.fs.Close()
+		}
+		return
+	}
+	s.ident, s.fs, s.cwd, s.viewPrefix, s.ownFS = id, e.fs, e.cwd, e.prefix, e.own
+}
+
+// dropFS forgets the login's file system, closing it when it was opened
+// for the login.
+func (s *Session) dropFS() {
+	if s.ownFS && s.fs != nil {
+		s.fs.Close()
+	}
+	s.fs, s.ownFS, s.viewPrefix = nil, false, ""
 }

@@ -35,7 +35,8 @@ func parseErrorReply(err error) Reply {
 // only place that does: err.Error() never reaches a client.
 func fsReply(err error) Reply {
 	switch {
-	case errors.Is(err, fsys.ErrEscape), errors.Is(err, fsys.ErrReadOnly), errors.Is(err, fs.ErrPermission):
+	case errors.Is(err, fsys.ErrEscape), errors.Is(err, fsys.ErrReadOnly), errors.Is(err, fs.ErrPermission),
+		errors.Is(err, errDenied):
 		return Reply{codec.CodeFileUnavailable, "Permission denied."}
 	case errors.Is(err, fsys.ErrBadOffset):
 		return Reply{codec.CodeBadRestOffset, "Invalid REST offset."}

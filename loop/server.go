@@ -17,7 +17,6 @@ import (
 	"github.com/ftpsd/ftpsd/codec"
 	"github.com/ftpsd/ftpsd/tlsstate"
 	"github.com/ftpsd/ftpsd/xfer"
-	"github.com/ftpsd/ftpsd/xfer/fsys"
 )
 
 // Server is an FTP server on a gnet engine. Create it with New, run it with
@@ -25,10 +24,12 @@ import (
 type Server struct {
 	gnet.BuiltinEventEngine
 
-	cfg    Config
-	pool   *xfer.Pool
-	fsAnon *fsys.FS // read-only view for anonymous users
-	fsUser *fsys.FS // read-write view for named users
+	cfg   Config
+	pool  *xfer.Pool
+	host  *vhost           // the default host, from Config's own fields
+	hosts map[*Host]*vhost // Config.VirtualHosts
+
+	defaultRoute []*vhost // just the default host: route's answer without Config.Route
 
 	engine    gnet.Engine
 	booted    chan struct{}
@@ -44,8 +45,6 @@ type Server struct {
 	draining  atomic.Bool
 	transfers atomic.Int64 // running transfer jobs, for a graceful stop
 	sessions  sync.Map     // *Session -> struct{}: the idle sweep and Shutdown walk it
-
-	banner []byte // the 220 greeting, built once
 }
 
 // BoundListener is a listener with the address it actually bound.
@@ -68,19 +67,26 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("loop: implicit TLS listener %s needs a certificate", l.Addr)
 		}
 	}
-	if s.fsUser, err = fsys.Open(cfg.root(), cfg.fsOptions(false)); err != nil {
-		return nil, fmt.Errorf("loop: document root: %w", err)
+	if s.host, err = openHost(cfg.defaultHost()); err != nil {
+		return nil, err
 	}
-	if s.fsAnon, err = fsys.Open(cfg.root(), cfg.fsOptions(true)); err != nil {
-		s.fsUser.Close()
-		return nil, fmt.Errorf("loop: document root: %w", err)
+	s.defaultRoute = []*vhost{s.host}
+	s.hosts = make(map[*Host]*vhost, len(cfg.VirtualHosts))
+	for _, h := range cfg.VirtualHosts {
+		if s.hosts[h] != nil {
+			continue
+		}
+		v, err := openHost(h)
+		if err != nil {
+			s.closeHosts()
+			return nil, err
+		}
+		s.hosts[h] = v
 	}
 	if s.pool, err = xfer.NewPool(cfg.Workers); err != nil {
-		s.fsUser.Close()
-		s.fsAnon.Close()
+		s.closeHosts()
 		return nil, fmt.Errorf("loop: %w", err)
 	}
-	s.banner = codec.AppendReply(nil, codec.CodeServiceReady, s.cfg.banner())
 	s.clock.Store(time.Now().UnixNano())
 	return s, nil
 }
@@ -112,12 +118,38 @@ func (s *Server) Serve() error {
 		close(s.booted)
 	}
 	s.pool.Close()
-	s.fsUser.Close()
-	s.fsAnon.Close()
+	s.closeHosts()
 	if err != nil {
 		return fmt.Errorf("loop: %w", err)
 	}
 	return nil
+}
+
+func (s *Server) closeHosts() {
+	if s.host != nil {
+		s.host.close()
+	}
+	for _, v := range s.hosts {
+		v.close()
+	}
+}
+
+// route returns the hosts a connection to local reaches, the first being
+// where it starts.
+func (s *Server) route(local netip.AddrPort) []*vhost {
+	if s.cfg.Route == nil {
+		return s.defaultRoute
+	}
+	var out []*vhost
+	for _, h := range s.cfg.Route(local) {
+		if v := s.hosts[h]; v != nil {
+			out = append(out, v)
+		}
+	}
+	if len(out) == 0 {
+		return s.defaultRoute
+	}
+	return out
 }
 
 // Addrs waits until the listeners are bound and returns their addresses.
@@ -253,7 +285,7 @@ func (s *Server) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 	// as RFC 959 suggests; without SO_OOBINLINE Linux takes that byte out
 	// of the stream and the line never ends. Inline, the framer sees it.
 	_ = unix.SetsockoptInt(c.Fd(), unix.SOL_SOCKET, unix.SO_OOBINLINE, 1)
-	sess := newSession(s, c, s.nextID.Add(1), addrPortOf(c.RemoteAddr()), local)
+	sess := newSession(s, c, s.nextID.Add(1), addrPortOf(c.RemoteAddr()), local, s.route(local))
 	c.SetContext(sess)
 	s.sessions.Store(sess, struct{}{})
 	return sess.open(s.implicit[local.Port()])

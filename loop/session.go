@@ -21,6 +21,8 @@ import (
 // loop goroutine; workers reach a session only through its mailbox.
 type Session struct {
 	srv         *Server
+	host        *vhost   // the host serving the session
+	hosts       []*vhost // the hosts HOST may choose from; hosts[0] is where the session started
 	conn        gnet.Conn
 	id          uint64
 	peer, local netip.AddrPort
@@ -33,6 +35,11 @@ type Session struct {
 	ident auth.Identity
 	fs    *fsys.FS
 	cwd   string
+	// viewPrefix is where fs is rooted, as a path under the host's Root:
+	// the home of a jailed user, "" otherwise.
+	viewPrefix string
+	ownFS      bool   // fs was opened for this login (a jail): close it on logout
+	verb       string // the command being dispatched, for the Authorizer
 
 	ascii      bool
 	rest       int64
@@ -47,6 +54,7 @@ type Session struct {
 	implicit   bool                       // TLS from the first byte (port 990 style)
 	pbsz       bool                       // PBSZ given (RFC 4217 §8)
 	protect    bool                       // PROT P: data connections use TLS
+	tlsBase    *tls.Config                // the host config TLS started with
 	dataTLS    *tls.Config                // this session's data-connection config, made on first use
 	tlsPending bool                       // 234 queued: start the handshake once it is on the wire
 	cccPending bool                       // 200 to CCC queued: it is the last protected reply
@@ -66,9 +74,11 @@ type Session struct {
 	expired    atomic.Bool  // set by the sweep: answer 421 and close
 }
 
-func newSession(srv *Server, c gnet.Conn, id uint64, peer, local netip.AddrPort) *Session {
+func newSession(srv *Server, c gnet.Conn, id uint64, peer, local netip.AddrPort, hosts []*vhost) *Session {
 	s := &Session{
 		srv:    srv,
+		host:   hosts[0],
+		hosts:  hosts,
 		conn:   c,
 		id:     id,
 		peer:   peer,
@@ -91,7 +101,7 @@ func (s *Session) open(implicit bool) ([]byte, gnet.Action) {
 		}
 		return nil, gnet.None
 	}
-	return s.srv.banner, gnet.None
+	return s.host.greeting, gnet.None
 }
 
 // traffic handles one wake-up: TLS records first, then results from
@@ -242,13 +252,14 @@ func (s *Session) dispatch(line []byte) {
 	if c.verb != "RNTO" {
 		s.renameFrom = ""
 	}
-	logging := s.srv.cfg.Log.Wants(ftplog.Commands)
+	logging := s.host.Log.Wants(ftplog.Commands)
 	var start time.Time
 	if logging {
 		start = time.Now()
 	}
 	r := s.check(c, arg)
 	if r.Code == 0 {
+		s.verb = c.verb
 		r = c.fn(s, arg)
 	}
 	if r.Code != 0 {
@@ -283,15 +294,15 @@ func (s *Session) logCommand(p pendingCmd, code codec.Code) {
 	if user == "" {
 		user = s.user
 	}
-	s.srv.cfg.Log.Command(&ftplog.Command{
+	s.host.Log.Command(&ftplog.Command{
 		Time: now, Peer: s.peer, Local: s.local, User: user, Verb: p.verb, Arg: p.arg,
-		Status: int(code), ServerName: s.srv.cfg.ServerName, Secure: s.secure(), Duration: now.Sub(p.start),
+		Status: int(code), ServerName: s.host.ServerName, Secure: s.secure(), Duration: now.Sub(p.start),
 	})
 }
 
 // check applies the command table's flags before a handler runs.
 func (s *Session) check(c *command, arg []byte) Reply {
-	cfg := &s.srv.cfg
+	cfg := s.host
 	switch {
 	case c.flags&needTLSConfig != 0 && cfg.TLS == nil:
 		return Reply{codec.CodeNotImplemented, "TLS is not configured on this server."}
@@ -389,7 +400,7 @@ func (s *Session) finishJob() {
 	s.job = nil
 	s.busy.Store(false)
 	s.lastActive.Store(s.srv.clock.Load())
-	logging := s.srv.cfg.Log.Wants(ftplog.Commands)
+	logging := s.host.Log.Wants(ftplog.Commands)
 	if s.abortPending {
 		s.abortPending = false
 		s.reply(codec.CodeTransferComplete, "ABOR command successful.")
@@ -399,7 +410,7 @@ func (s *Session) finishJob() {
 	}
 	if s.quitPending {
 		s.quitPending = false
-		s.reply(codec.CodeClosing, s.srv.cfg.exitMessage())
+		s.reply(codec.CodeClosing, s.host.exitMessage())
 		s.closing = true
 		if logging {
 			s.logCommand(pendingCmd{verb: "QUIT", start: time.Now()}, codec.CodeClosing)
@@ -420,6 +431,7 @@ func (s *Session) release() {
 		s.plain = nil
 	}
 	s.closePassive()
+	s.dropFS()
 	if s.out != nil {
 		bytebufferpool.Put(s.out)
 		s.out = nil
@@ -440,7 +452,7 @@ func (s *Session) resetLogin() {
 	s.loggedIn.Store(false)
 	s.user = ""
 	s.ident = auth.Identity{}
-	s.fs = nil
+	s.dropFS()
 	s.cwd = "/"
 	s.ascii = false
 	s.rest = 0

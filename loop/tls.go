@@ -33,7 +33,8 @@ func (s *Session) secure() bool {
 // short-lived goroutine inside tlsstate, never on the loop.
 func (s *Session) startTLS() bool {
 	cfg := &s.srv.cfg
-	s.tls = tlsstate.New(s.conn, tlsstate.ControlConfig(cfg.TLS, s.id), tlsstate.Limits{
+	s.tlsBase = s.host.TLS
+	s.tls = tlsstate.New(s.conn, tlsstate.ControlConfig(s.tlsBase, s.id), tlsstate.Limits{
 		HandshakeTimeout: cfg.HandshakeTimeout,
 		Handshakes:       s.srv.handshakes,
 	})
@@ -85,7 +86,7 @@ func (s *Session) onSecure() {
 	cs := s.tls.ConnectionState()
 	s.srv.cfg.logger().Debug("TLS established", "peer", s.peer, "version", cs.Version, "sni", cs.ServerName, "resumed", cs.DidResume)
 	if s.implicit {
-		s.reply(codec.CodeServiceReady, s.srv.cfg.banner())
+		s.reply(codec.CodeServiceReady, s.host.banner())
 	}
 }
 

@@ -1,0 +1,250 @@
+package loop
+
+import (
+	"io"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestHOSTChoosesVirtualHost(t *testing.T) {
+	addr, _, _ := twoHostsRouted(t, HostOptions{})
+	cl := dial(t, addr)
+	if msg := cl.cmd(220, "HOST files.example"); !strings.Contains(msg, "files.example ready.") {
+		t.Fatalf("HOST reply %q, want the host's banner", msg)
+	}
+	cl.login("alice", "secret")
+	cl.cmd(213, "SIZE vhost.txt")
+	cl.cmd(550, "SIZE default.txt")
+	if msg := cl.cmd(221, "QUIT"); !strings.Contains(msg, "Bye from files.") {
+		t.Fatalf("QUIT reply %q, want the host's exit message", msg)
+	}
+}
+
+func TestHOSTRules(t *testing.T) {
+	addr, _, _ := twoHostsRouted(t, HostOptions{})
+	for _, tc := range []struct {
+		name  string
+		steps []step
+	}{
+		{"alias wildcard, any case", []step{{"HOST FTP.Files.Example", 220}, {"USER alice", 331}, {"PASS secret", 230}, {"SIZE vhost.txt", 213}}},
+		{"unknown name", []step{{"HOST nowhere.example", 504}, {"USER alice", 331}, {"PASS secret", 230}, {"SIZE default.txt", 213}}},
+		{"literal address keeps the default", []step{{"HOST [127.0.0.1]", 220}, {"USER alice", 331}, {"PASS secret", 230}, {"SIZE default.txt", 213}}},
+		{"after USER", []step{{"USER alice", 331}, {"HOST files.example", 503}}},
+		{"after login", []step{{"USER alice", 331}, {"PASS secret", 230}, {"HOST files.example", 503}}},
+		{"no argument", []step{{"HOST", 501}}},
+		{"REIN forgets HOST", []step{{"HOST files.example", 220}, {"REIN", 220}, {"USER alice", 331}, {"PASS secret", 230}, {"SIZE default.txt", 213}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cl := dial(t, addr)
+			for _, s := range tc.steps {
+				cl.cmd(s.code, "%s", s.line)
+			}
+		})
+	}
+}
+
+type step struct {
+	line string
+	code int
+}
+
+func TestFEATListsHOST(t *testing.T) {
+	addr, _ := startServer(t, Config{})
+	cl := dial(t, addr)
+	if msg := cl.cmd(211, "FEAT"); !strings.Contains(msg, " HOST") || !strings.Contains(msg, " UTF8") {
+		t.Fatalf("FEAT %q lacks HOST or UTF8", msg)
+	}
+	addr, _ = startServer(t, Config{Options: HostOptions{NoUTF8Feature: true}})
+	cl = dial(t, addr)
+	if msg := cl.cmd(211, "FEAT"); strings.Contains(msg, "UTF8") {
+		t.Fatalf("FEAT %q announces UTF8 under NoUTF8Feature", msg)
+	}
+}
+
+func TestUserAtHost(t *testing.T) {
+	t.Run("VirtualHostLogin selects the host", func(t *testing.T) {
+		addr, _, _ := twoHostsRouted(t, HostOptions{VirtualHostLogin: true})
+		cl := dial(t, addr)
+		cl.login("alice@files.example", "secret")
+		cl.cmd(213, "SIZE vhost.txt")
+	})
+	t.Run("StripHostname keeps the host", func(t *testing.T) {
+		addr, _, _ := twoHostsRouted(t, HostOptions{StripHostname: true})
+		cl := dial(t, addr)
+		cl.login("alice@files.example", "secret")
+		cl.cmd(213, "SIZE default.txt")
+	})
+	t.Run("neither: the name is the whole argument", func(t *testing.T) {
+		addr, _, _ := twoHostsRouted(t, HostOptions{})
+		cl := dial(t, addr)
+		cl.cmd(331, "USER alice@files.example")
+		cl.cmd(530, "PASS secret")
+	})
+}
+
+// twoHostsRouted is twoHosts with a Route that returns the default host's
+// stand-in first: Route's hosts must come from VirtualHosts, so the
+// default host here is a virtual host too.
+func twoHostsRouted(t *testing.T, opts HostOptions) (addr, defRoot, vRoot string) {
+	t.Helper()
+	defRoot, vRoot = t.TempDir(), t.TempDir()
+	writeFile(t, defRoot, "default.txt", "on the default host\n")
+	writeFile(t, vRoot, "vhost.txt", "on the virtual host\n")
+	def := &Host{Root: defRoot, Auth: testUsers{}, Options: opts}
+	vh := &Host{Names: []string{"files.example", "*.files.example"}, Root: vRoot, Auth: testUsers{},
+		Banner: "files.example ready.", ExitMessage: "Bye from files."}
+	cfg := Config{Root: t.TempDir(), VirtualHosts: []*Host{def, vh},
+		Route: func(netip.AddrPort) []*Host { return []*Host{def, vh} }}
+	addr, _ = startServer(t, cfg)
+	return addr, defRoot, vRoot
+}
+
+// denyPaths is an Authorizer that refuses write verbs below /private, or
+// every verb for user "anonymous" there, matching file-system paths under
+// root like <Directory root/private>.
+type denyPaths struct{ root string }
+
+func (d denyPaths) Allow(verb, user, fsPath, vpath string) bool {
+	private := filepath.Join(d.root, "private")
+	if fsPath != private && !strings.HasPrefix(fsPath, private+"/") {
+		return true
+	}
+	return user != "anonymous" && !slices.Contains([]string{"STOR", "DELE", "MKD", "RNTO", "RNFR", "APPE"}, verb)
+}
+
+func TestAuthorizeFollowsSymlinks(t *testing.T) {
+	root, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, root, "private/secret.txt", "secret\n")
+	writeFile(t, root, "pub/readme.txt", "hello\n")
+	if err := os.Symlink("../private", filepath.Join(root, "pub", "p")); err != nil {
+		t.Fatal(err)
+	}
+	addr, _ := startServer(t, Config{Root: root, Authorize: denyPaths{root}})
+
+	anon := dial(t, addr)
+	anon.login("anonymous", "a@example.com")
+	anon.cmd(213, "SIZE /pub/readme.txt")
+	anon.cmd(550, "SIZE /private/secret.txt")
+	anon.cmd(550, "SIZE /pub/p/secret.txt") // through the link
+	anon.cmd(550, "CWD /pub/p")
+	c := anon.epsv()
+	anon.cmd(550, "RETR /pub/p/secret.txt")
+	c.Close()
+
+	alice := dial(t, addr)
+	alice.login("alice", "secret")
+	alice.cmd(213, "SIZE /pub/p/secret.txt")
+	alice.cmd(550, "DELE /private/secret.txt")
+	alice.cmd(550, "DELE /pub/p/secret.txt")
+	alice.cmd(550, "MKD /pub/p/new")
+	alice.cmd(257, "MKD /pub/new")
+	c = alice.epsv()
+	alice.cmd(550, "STOR /pub/p/up.txt")
+	c.Close()
+	if _, err := os.Stat(filepath.Join(root, "private", "up.txt")); !os.IsNotExist(err) {
+		t.Fatalf("refused STOR created the file: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "private", "secret.txt")); err != nil {
+		t.Fatalf("refused DELE removed the file: %v", err)
+	}
+}
+
+func TestHomeDirectories(t *testing.T) {
+	newRoot := func(t *testing.T) string {
+		root := t.TempDir()
+		writeFile(t, root, "home/alice/mine.txt", "alice's\n")
+		writeFile(t, root, "top.txt", "top\n")
+		return root
+	}
+	t.Run("home is the first directory", func(t *testing.T) {
+		root := newRoot(t)
+		addr, _ := startServer(t, Config{Root: root, HomeDir: "/home"})
+		cl := dial(t, addr)
+		cl.login("alice", "secret")
+		if msg := cl.cmd(257, "PWD"); !strings.Contains(msg, `"/home/alice"`) {
+			t.Fatalf("PWD %q, want /home/alice", msg)
+		}
+		cl.cmd(213, "SIZE mine.txt")
+		cl.cmd(213, "SIZE /top.txt")
+		anon := dial(t, addr)
+		anon.login("anonymous", "a@example.com")
+		if msg := anon.cmd(257, "PWD"); !strings.Contains(msg, `"/"`) {
+			t.Fatalf("anonymous PWD %q, want /", msg)
+		}
+	})
+	t.Run("jail", func(t *testing.T) {
+		root := newRoot(t)
+		addr, _ := startServer(t, Config{Root: root, HomeDir: "/home", Jail: true})
+		cl := dial(t, addr)
+		cl.login("alice", "secret")
+		if msg := cl.cmd(257, "PWD"); !strings.Contains(msg, `"/"`) {
+			t.Fatalf("PWD %q, want /", msg)
+		}
+		cl.cmd(213, "SIZE /mine.txt")
+		cl.cmd(550, "SIZE /top.txt")
+		cl.cmd(550, "SIZE ../top.txt")
+		c := cl.epsv()
+		cl.cmd(150, "STOR /new.txt")
+		if _, err := io.WriteString(c, "uploaded\n"); err != nil {
+			t.Fatal(err)
+		}
+		c.Close()
+		cl.expect(226)
+		if b, err := os.ReadFile(filepath.Join(root, "home", "alice", "new.txt")); err != nil || string(b) != "uploaded\n" {
+			t.Fatalf("upload landed as %q, %v", b, err)
+		}
+		cl.cmd(220, "REIN")
+		cl.login("anonymous", "a@example.com")
+		cl.cmd(213, "SIZE /top.txt")
+	})
+	t.Run("jail without a home refuses the login", func(t *testing.T) {
+		root := t.TempDir()
+		addr, _ := startServer(t, Config{Root: root, HomeDir: "/home", Jail: true})
+		cl := dial(t, addr)
+		cl.cmd(331, "USER alice")
+		cl.cmd(530, "PASS secret")
+	})
+}
+
+func TestListingOptions(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, root, "dir/inner.txt", "x")
+	writeFile(t, root, "file.txt", "x")
+	list := func(t *testing.T, opts HostOptions, verb string) string {
+		addr, _ := startServer(t, Config{Root: root, Options: opts})
+		cl := dial(t, addr)
+		cl.login("alice", "secret")
+		c := cl.epsv()
+		cl.cmd(150, "%s", verb)
+		b, err := io.ReadAll(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Close()
+		cl.expect(226)
+		return string(b)
+	}
+	if got := list(t, HostOptions{}, "NLST"); got != "dir\r\nfile.txt\r\n" {
+		t.Errorf("NLST = %q", got)
+	}
+	if got := list(t, HostOptions{NLSTHideDirs: true}, "NLST"); got != "file.txt\r\n" {
+		t.Errorf("NLST hiding dirs = %q", got)
+	}
+	if got := list(t, HostOptions{NLSTIsLIST: true}, "NLST"); !strings.Contains(got, " ftp      ftp ") {
+		t.Errorf("NLST as LIST = %q", got)
+	}
+	if got := list(t, HostOptions{LISTIsNLST: true}, "LIST"); got != "dir\r\nfile.txt\r\n" {
+		t.Errorf("LIST as NLST = %q", got)
+	}
+	got := list(t, HostOptions{RemoveUserGroup: true}, "LIST")
+	if strings.Contains(got, "ftp") || !strings.Contains(got, " file.txt\r\n") {
+		t.Errorf("LIST without owner and group = %q", got)
+	}
+}
