@@ -44,10 +44,12 @@ type Config struct {
 
 	// VirtualHosts are more FTP servers on the same listeners. A session
 	// starts on the first host Route returns for the address it reached
-	// (Config's own fields when Route is nil or returns none), and HOST or
-	// USER user@host (with VirtualHostLogin) move it, before login, to
-	// another of the hosts Route returned, by name. Route must return only
-	// hosts listed here; it runs on the event loop and must not block.
+	// (Config's own fields when Route is nil; nil entries stand for them
+	// too), and HOST or USER user@host (with VirtualHostLogin) move it,
+	// before login, to another of the hosts Route returned, by name. When
+	// Route returns no host, the connection is refused with 421: no FTP
+	// server is configured for that address. Route must return only hosts
+	// listed here or nil; it runs on the event loop and must not block.
 	VirtualHosts []*Host
 	Route        Route
 

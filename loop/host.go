@@ -80,12 +80,14 @@ type Authorizer interface {
 	Allow(verb, user, fsPath, virtualPath string) bool
 }
 
-// Route picks the hosts a connection reaches by the address it arrived
-// at; see Config.Route.
-type Route func(local netip.AddrPort) []*Host
+// Route picks the hosts a connection reaches by the listener that accepted
+// it (an index into Config.Listeners) and the local address it reached;
+// see Config.Route. A nil *Host in the result stands for the default host.
+type Route func(listener int, local netip.AddrPort) []*Host
 
-// defaultHost is the host made of Config's own fields.
-func (c *Config) defaultHost() *Host {
+// DefaultHost returns the host made of Config's own fields, as a Host to
+// list in another Config's VirtualHosts.
+func (c *Config) DefaultHost() *Host {
 	return &Host{
 		Root: c.Root, FileUmask: c.FileUmask, DirUmask: c.DirUmask, SetUmask: c.SetUmask,
 		Auth: c.Auth, Authorize: c.Authorize, HomeDir: c.HomeDir, Jail: c.Jail,

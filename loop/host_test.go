@@ -1,13 +1,17 @@
 package loop
 
 import (
+	"bufio"
 	"io"
+	"net"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestHOSTChoosesVirtualHost(t *testing.T) {
@@ -98,7 +102,7 @@ func twoHostsRouted(t *testing.T, opts HostOptions) (addr, defRoot, vRoot string
 	vh := &Host{Names: []string{"files.example", "*.files.example"}, Root: vRoot, Auth: testUsers{},
 		Banner: "files.example ready.", ExitMessage: "Bye from files."}
 	cfg := Config{Root: t.TempDir(), VirtualHosts: []*Host{def, vh},
-		Route: func(netip.AddrPort) []*Host { return []*Host{def, vh} }}
+		Route: func(int, netip.AddrPort) []*Host { return []*Host{def, vh} }}
 	addr, _ = startServer(t, cfg)
 	return addr, defRoot, vRoot
 }
@@ -246,5 +250,41 @@ func TestListingOptions(t *testing.T) {
 	got := list(t, HostOptions{RemoveUserGroup: true}, "LIST")
 	if strings.Contains(got, "ftp") || !strings.Contains(got, " file.txt\r\n") {
 		t.Errorf("LIST without owner and group = %q", got)
+	}
+}
+
+func TestRoute(t *testing.T) {
+	vRoot := t.TempDir()
+	writeFile(t, vRoot, "vhost.txt", "x")
+	vh := &Host{Root: vRoot, Auth: testUsers{}, Banner: "virtual ready."}
+	var gotListener atomic.Int32
+	gotListener.Store(-1)
+	cfg := Config{Banner: "default ready.", VirtualHosts: []*Host{vh},
+		Listeners: []Listener{{Addr: "127.0.0.1:0"}, {Addr: "127.0.0.1:0"}},
+		Route: func(l int, local netip.AddrPort) []*Host {
+			gotListener.Store(int32(l))
+			switch l {
+			case 0:
+				return []*Host{nil, vh} // the default host first
+			}
+			return nil // no FTP server here
+		}}
+	bound, _ := startListeners(t, cfg)
+	cl := dial(t, bound[0].Addr.String())
+	if l := gotListener.Load(); l != 0 {
+		t.Errorf("Route got listener %d, want 0", l)
+	}
+	if msg := cl.cmd(220, "HOST [127.0.0.1]"); !strings.Contains(msg, "default ready.") {
+		t.Fatalf("HOST reply %q, want the default host", msg)
+	}
+	c, err := net.DialTimeout("tcp", bound[1].Addr.String(), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "421 ") {
+		t.Fatalf("connection to a listener without FTP hosts got %q, %v; want 421", line, err)
 	}
 }

@@ -31,12 +31,13 @@ type Server struct {
 
 	defaultRoute []*vhost // just the default host: route's answer without Config.Route
 
-	engine    gnet.Engine
-	booted    chan struct{}
-	bootErr   error
-	bound     []BoundListener
-	implicit  map[uint16]bool // local port -> implicit TLS
-	gnetAddrs []string        // listener addresses as given to gnet, one per Config listener
+	engine     gnet.Engine
+	booted     chan struct{}
+	bootErr    error
+	bound      []BoundListener
+	implicit   map[uint16]bool // local port -> implicit TLS
+	listenerOf map[uint16]int  // local port -> index in Config.Listeners, for Route
+	gnetAddrs  []string        // listener addresses as given to gnet, one per Config listener
 
 	handshakes *tlsstate.Semaphore // caps concurrent control-connection handshakes
 
@@ -56,7 +57,7 @@ type BoundListener struct {
 // New checks cfg, opens the document root and starts the worker pool. It
 // does not listen yet.
 func New(cfg Config) (*Server, error) {
-	s := &Server{cfg: cfg, booted: make(chan struct{}), implicit: make(map[uint16]bool),
+	s := &Server{cfg: cfg, booted: make(chan struct{}), implicit: make(map[uint16]bool), listenerOf: make(map[uint16]int),
 		handshakes: tlsstate.NewSemaphore(cfg.MaxHandshakes)}
 	var err error
 	if s.gnetAddrs, err = gnetAddrs(s.cfg.listeners()); err != nil {
@@ -67,7 +68,7 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("loop: implicit TLS listener %s needs a certificate", l.Addr)
 		}
 	}
-	if s.host, err = openHost(cfg.defaultHost()); err != nil {
+	if s.host, err = openHost(cfg.DefaultHost()); err != nil {
 		return nil, err
 	}
 	s.defaultRoute = []*vhost{s.host}
@@ -141,13 +142,13 @@ func (s *Server) route(local netip.AddrPort) []*vhost {
 		return s.defaultRoute
 	}
 	var out []*vhost
-	for _, h := range s.cfg.Route(local) {
-		if v := s.hosts[h]; v != nil {
+	for _, h := range s.cfg.Route(s.listenerOf[local.Port()], local) {
+		switch v := s.hosts[h]; {
+		case h == nil:
+			out = append(out, s.host)
+		case v != nil:
 			out = append(out, v)
 		}
-	}
-	if len(out) == 0 {
-		return s.defaultRoute
 	}
 	return out
 }
@@ -205,6 +206,7 @@ func (s *Server) OnBoot(eng gnet.Engine) gnet.Action {
 		}
 		s.bound = append(s.bound, BoundListener{Addr: ap, Implicit: l.Implicit})
 		s.implicit[ap.Port()] = l.Implicit
+		s.listenerOf[ap.Port()] = i
 	}
 	close(s.booted)
 	return gnet.None
@@ -285,7 +287,11 @@ func (s *Server) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 	// as RFC 959 suggests; without SO_OOBINLINE Linux takes that byte out
 	// of the stream and the line never ends. Inline, the framer sees it.
 	_ = unix.SetsockoptInt(c.Fd(), unix.SOL_SOCKET, unix.SO_OOBINLINE, 1)
-	sess := newSession(s, c, s.nextID.Add(1), addrPortOf(c.RemoteAddr()), local, s.route(local))
+	hosts := s.route(local)
+	if len(hosts) == 0 {
+		return codec.AppendReply(nil, codec.CodeServiceUnavailable, "No FTP service on this address."), gnet.Close
+	}
+	sess := newSession(s, c, s.nextID.Add(1), addrPortOf(c.RemoteAddr()), local, hosts)
 	c.SetContext(sess)
 	s.sessions.Store(sess, struct{}{})
 	return sess.open(s.implicit[local.Port()])

@@ -47,7 +47,30 @@ type Authenticator interface {
 type Users struct {
 	file      *htpasswd.File
 	anonymous bool
+	policy    AnonPolicy
 }
+
+// AnonPolicy is mod_authn_anon's say over anonymous logins. The zero value
+// accepts anonymous and ftp with any password, and logs the password given.
+type AnonPolicy struct {
+	// Names are the accepted anonymous names (Anonymous), compared without
+	// regard to case; "*" accepts any name that is not a named account.
+	// Empty means anonymous and ftp.
+	Names []string
+	// MustGiveEmail refuses an empty password (Anonymous_MustGiveEmail).
+	MustGiveEmail bool
+	// VerifyEmail refuses a password that does not look like an e-mail
+	// address: something, an @, then a dot somewhere after it
+	// (Anonymous_VerifyEmail).
+	VerifyEmail bool
+	// NoLogEmail keeps the password out of Identity, and so out of the
+	// transfer log (Anonymous_LogEmail Off).
+	NoLogEmail bool
+}
+
+// SetAnonPolicy sets how anonymous logins are checked. Call it before the
+// server uses u.
+func (u *Users) SetAnonPolicy(p AnonPolicy) { u.policy = p }
 
 // hashes are the htpasswd formats accepted: APR1-MD5, SHA1, bcrypt, salted
 // SHA1 and SHA-crypt. The library's plain-text parser is left out on purpose:
@@ -103,7 +126,18 @@ func checkLines(path string) error {
 // IsAnonymous reports whether user names the anonymous account and
 // anonymous access is on.
 func (u *Users) IsAnonymous(user string) bool {
-	return u.anonymous && isAnonymousName(user)
+	if !u.anonymous {
+		return false
+	}
+	if len(u.policy.Names) == 0 {
+		return isAnonymousName(user)
+	}
+	for _, n := range u.policy.Names {
+		if n == "*" && (u.file == nil || !u.file.Exists(user)) || strings.EqualFold(n, user) {
+			return true
+		}
+	}
+	return false
 }
 
 func isAnonymousName(user string) bool {
@@ -114,12 +148,26 @@ func isAnonymousName(user string) bool {
 // one with any password.
 func (u *Users) Authenticate(user, password string) (Identity, error) {
 	if u.IsAnonymous(user) {
+		p := u.policy
+		if p.MustGiveEmail && password == "" || p.VerifyEmail && !looksLikeEmail(password) {
+			return Identity{}, ErrDenied
+		}
+		if p.NoLogEmail {
+			password = ""
+		}
 		return Identity{User: "anonymous", Anonymous: true, ReadOnly: true, Password: password}, nil
 	}
 	if u.file == nil || !u.file.Match(user, password) {
 		return Identity{}, ErrDenied
 	}
 	return Identity{User: user}, nil
+}
+
+// looksLikeEmail is mod_authn_anon's check: an @ not first, and a dot
+// after it.
+func looksLikeEmail(s string) bool {
+	at := strings.IndexByte(s, '@')
+	return at > 0 && strings.IndexByte(s[at+1:], '.') >= 0
 }
 
 // Lookup reports whether user is a named account in the htpasswd file.

@@ -94,3 +94,38 @@ func TestMissingFile(t *testing.T) {
 		t.Fatal("a missing htpasswd file was accepted")
 	}
 }
+
+func TestAnonPolicy(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		p          AnonPolicy
+		user, pass string
+		ok         bool
+		logged     string
+	}{
+		{"default accepts any password", AnonPolicy{}, "ftp", "", true, ""},
+		{"MustGiveEmail refuses empty", AnonPolicy{MustGiveEmail: true}, "anonymous", "", false, ""},
+		{"MustGiveEmail accepts any text", AnonPolicy{MustGiveEmail: true}, "anonymous", "me", true, "me"},
+		{"VerifyEmail refuses a non-address", AnonPolicy{VerifyEmail: true}, "anonymous", "me@host", false, ""},
+		{"VerifyEmail accepts an address", AnonPolicy{VerifyEmail: true}, "anonymous", "me@host.example", true, "me@host.example"},
+		{"NoLogEmail drops the password", AnonPolicy{NoLogEmail: true}, "anonymous", "me@host.example", true, ""},
+		{"Names replace the defaults", AnonPolicy{Names: []string{"guest"}}, "Guest", "x", true, "x"},
+		{"Names replace anonymous too", AnonPolicy{Names: []string{"guest"}}, "anonymous", "x", false, ""},
+		{"* accepts any name", AnonPolicy{Names: []string{"*"}}, "whoever", "x", true, "x"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			u, err := NewUsers("", true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			u.SetAnonPolicy(tc.p)
+			id, err := u.Authenticate(tc.user, tc.pass)
+			if (err == nil) != tc.ok {
+				t.Fatalf("Authenticate(%q, %q) = %v, want ok %v", tc.user, tc.pass, err, tc.ok)
+			}
+			if tc.ok && (!id.Anonymous || !id.ReadOnly || id.Password != tc.logged) {
+				t.Fatalf("identity %+v, want anonymous read-only with password %q", id, tc.logged)
+			}
+		})
+	}
+}
