@@ -319,12 +319,12 @@ func TestConfigRefused(t *testing.T) {
 	dir := fcFixture(t)
 	conf := filepath.Join(dir, "ftpsd.conf")
 	text := strings.Replace(fcSeed(t, "explicit", ""), "FTP On",
-		"FTP On\n  <Directory root>\n    AuthUserFile conf/htpasswd\n    <Limit STOR>\n      Require user bob\n    </Limit>\n  </Directory>", 1)
+		"FTP On\n  FTPOptions AllowProxyPASV", 1)
 	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	root := filepath.Join(dir, "root")
-	refusal := conf + ":16: Require user bob: " + refuseAuthz
+	refusal := conf + ":13: FTPOptions AllowProxyPASV: not supported, ftpsd never lets a data connection use an address other than the client's; refusing to start rather than differ silently"
 	tests := []struct {
 		name string
 		args []string

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/netip"
 	"os"
@@ -302,3 +303,30 @@ func (o *options) loadCerts(log *slog.Logger) (*tlsstate.CertStore, error) {
 }
 
 func fsMode(m uint64) os.FileMode { return os.FileMode(m) }
+
+// hostFlags are the flags about one server: given on the command line they
+// set the first FTP server of a configuration file, never its virtual
+// hosts, which take these settings from their own directives.
+var hostFlags = []string{"root", "users", "anonymous", "pasv-ports", "pasv-addr", "umask", "banner",
+	"require-tls", "client-ca", "client-cert", "cert", "key"}
+
+// forVirtualHost returns the options a virtual host starts from: o's
+// process-wide settings, and the defaults for the settings of hostFlags.
+func (o *options) forVirtualHost() *options {
+	def, err := parseFlags(nil, io.Discard)
+	if err != nil {
+		panic("ftpsd: default flags do not parse: " + err.Error())
+	}
+	v := *o
+	v.root, v.users, v.anonymous = def.root, def.users, def.anonymous
+	v.pasvMin, v.pasvMax, v.pasvAddr = def.pasvMin, def.pasvMax, def.pasvAddr
+	v.umask, v.dirUmask, v.setUmask = def.umask, def.dirUmask, def.setUmask
+	v.banner, v.requireTLS = def.banner, def.requireTLS
+	v.clientCA, v.clientCert, v.cert, v.noTLS = def.clientCA, def.clientCert, nil, false
+	v.set, v.origins = maps.Clone(o.set), maps.Clone(o.origins)
+	for _, f := range hostFlags {
+		delete(v.set, f)
+		delete(v.origins, f)
+	}
+	return &v
+}

@@ -3,17 +3,21 @@ package main
 // The configuration file (-config): what of a loaded config.Config the
 // server acts on today, and how it meets the command line.
 //
-// The event loop serves one set of settings, so a process serves one FTP
-// server: the one effective server with FTP On. Its settings fill the
-// options the user did not give as flags (a flag given always wins, see
-// options.set), and the settings loop.Config has but no flag sets
+// Every effective server with FTP On that a Listen reaches is served: the
+// first (the main server, when it has FTP On) is loop.Config's default
+// host, the others its VirtualHosts, routed by config.Match on the address
+// a connection reached and chosen by name with HOST or user@host. The
+// first server's settings fill the options the user did not give as flags
+// (a flag given always wins, see options.set); a virtual host takes the
+// flags that are not about one server (timeouts, workers, limits) and its
+// own settings for the rest. What loop.Config has but no flag sets
 // (ServerName, the FTPTimeout* directives, FTPExitMessage, the mod_ssl
-// details, the logs) go into fileSettings.
+// details, the logs, authorization) goes into fileSettings.
 //
 // Three rules decide what happens to a directive ftpsd cannot honour yet:
 //
-//   - if ignoring it would grant more than the file says (per-directory
-//     authorization, AllowProxy*, FTPJailUser, a stricter per-directory
+//   - if ignoring it would grant more than the file says (AllowProxy*,
+//     authentication settings for part of the tree, a stricter per-directory
 //     umask, client certificates without SSLUserName), the server refuses to
 //     start, naming the directive's file:line;
 //   - if it would only serve less, or differently, it is logged once at warn
@@ -40,6 +44,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -48,12 +54,9 @@ import (
 
 	"github.com/ftpsd/ftpsd/cmd/ftpsd/config"
 	"github.com/ftpsd/ftpsd/loop"
+	"github.com/ftpsd/ftpsd/loop/auth"
 	"github.com/ftpsd/ftpsd/loop/ftplog"
 )
-
-// refuseAuthz ends the message of every authorization setting ftpsd cannot
-// enforce yet.
-const refuseAuthz = "per-directory authorization is not enforced yet; refusing to start rather than grant more than configured"
 
 // fileError is a problem found in a configuration after it loaded: a file a
 // directive names that cannot be used, or a directive ftpsd refuses. It
@@ -84,6 +87,25 @@ type fileSettings struct {
 
 	errorLog string      // "" : standard error
 	logs     []logTarget // CustomLog
+
+	names      []string // ServerName and ServerAlias, for HOST
+	hostOpts   loop.HostOptions
+	authorize  loop.Authorizer // nil: no Require anywhere
+	anonPolicy auth.AnonPolicy
+	homeDir    string
+	jail       bool
+
+	// vhosts are the other FTP servers, and route maps a connection to
+	// them; both are set on the first server's settings only.
+	vhosts []*vhostSettings
+	route  func(listener int, local netip.AddrPort) []*config.Server
+}
+
+// vhostSettings are one more FTP server's options and file settings.
+type vhostSettings struct {
+	srv *config.Server
+	o   *options
+	f   *fileSettings
 }
 
 // logTarget is one checked CustomLog.
@@ -143,40 +165,30 @@ func (p *problems) notYet(at config.Pos, directive string) {
 func applyFile(c *config.Config, notes []config.Note, o *options) (*fileSettings, []error) {
 	p := &problems{}
 	f := &fileSettings{file: c.File, notes: notes}
-	srv := p.servedServer(c)
-	if srv == nil {
+	servers := p.servedServers(c)
+	if len(servers) == 0 {
 		return f, p.errs
 	}
-	f.srv = srv
-	f.serverName = srv.ServerName.Or("")
-
 	if !o.set["listen"] && !o.set["implicit"] && len(c.Listen) > 0 {
 		o.listeners = nil
 		for _, l := range c.Listen {
 			reached := c.Reachable(l)
-			if !slices.Contains(reached, srv) {
-				p.errorf(l.At, "Listen %s: the connections it accepts go to %s, which has FTP Off, and ftpsd serves its one FTP server on every listener; remove the Listen or let %s match it",
-					l.Addr(), describe(reached[0]), describe(srv))
+			if !slices.ContainsFunc(reached, (*config.Server).FTPEnabled) {
+				p.errorf(l.At, "Listen %s: the connections it accepts go to %s, which has FTP Off; remove the Listen or let a server with FTP On match it",
+					l.Addr(), describe(reached[0]))
 				continue
 			}
 			o.listeners = append(o.listeners, loop.Listener{Addr: l.Addr(), Implicit: l.Implicit})
 		}
 	}
-	if !o.set["root"] && srv.DocumentRoot.Set {
-		o.root = srv.DocumentRoot.Value
-		o.from("root", "DocumentRoot", srv.DocumentRoot.At)
+	p.applyServer(servers[0], o, f)
+	for _, srv := range servers[1:] {
+		vo := o.forVirtualHost()
+		vf := &fileSettings{file: c.File}
+		p.applyServer(srv, vo, vf)
+		f.vhosts = append(f.vhosts, &vhostSettings{srv: srv, o: vo, f: vf})
 	}
-	root, err := filepath.Abs(o.root)
-	if err != nil {
-		root = o.root
-	}
-	scope := srv.Access(root, "/")
-
-	p.authentication(srv, root, scope, o)
-	p.tlsSettings(srv, o, f)
-	p.ftpOptions(srv, o)
-	p.ftpSettings(srv, root, scope, o, f)
-	p.logSettings(srv, o, f)
+	f.route = routeFor(c, o)
 
 	slices.SortStableFunc(p.errs, func(a, b error) int {
 		var x, y *fileError
@@ -189,10 +201,32 @@ func applyFile(c *config.Config, notes []config.Note, o *options) (*fileSettings
 	return f, p.errs
 }
 
-// servedServer returns the one effective server with FTP On that a
-// connection can reach: the main server counts only when some Listen
-// reaches it (or the file has none), as Load itself decides.
-func (p *problems) servedServer(c *config.Config) *config.Server {
+// applyServer fills o and f from one server.
+func (p *problems) applyServer(srv *config.Server, o *options, f *fileSettings) {
+	f.srv = srv
+	f.serverName = srv.ServerName.Or("")
+	f.names = srv.Names()
+	if !o.set["root"] && srv.DocumentRoot.Set {
+		o.root = srv.DocumentRoot.Value
+		o.from("root", "DocumentRoot", srv.DocumentRoot.At)
+	}
+	root, err := filepath.Abs(o.root)
+	if err != nil {
+		root = o.root
+	}
+	scope := srv.Access(root, "/")
+
+	p.authentication(srv, root, scope, o, f)
+	p.tlsSettings(srv, o, f)
+	p.ftpOptions(srv, o, f)
+	p.ftpSettings(srv, root, scope, o, f)
+	p.logSettings(srv, o, f)
+}
+
+// servedServers returns the effective servers with FTP On that a
+// connection can reach, in file order: the main server counts only when
+// some Listen reaches it (or the file has none), as Load itself decides.
+func (p *problems) servedServers(c *config.Config) []*config.Server {
 	all := c.Servers()
 	mainReached := len(c.Listen) == 0
 	for _, l := range c.Listen {
@@ -206,15 +240,25 @@ func (p *problems) servedServer(c *config.Config) *config.Server {
 	}
 	if len(ftp) == 0 {
 		p.errorf(config.Pos{File: c.File}, "no server has FTP On")
-		return nil
 	}
-	for _, s := range ftp[1:] {
-		p.errorf(s.At, "ftpsd serves one FTP virtual host per process for now (%s has FTP On too)", describe(ftp[0]))
+	return ftp
+}
+
+// routeFor maps a connection to the servers config.Match gives for the
+// address it reached. A listener the file gave with port 0 (tests) matches
+// as port 0 does in the file, whatever port the kernel picked.
+func routeFor(c *config.Config, o *options) func(int, netip.AddrPort) []*config.Server {
+	zero := make([]bool, len(o.listeners))
+	for i, l := range o.listeners {
+		_, port, err := net.SplitHostPort(l.Addr)
+		zero[i] = err == nil && strings.Trim(port, "0") == ""
 	}
-	if len(ftp) > 1 {
-		return nil
+	return func(listener int, local netip.AddrPort) []*config.Server {
+		if listener >= 0 && listener < len(zero) && zero[listener] {
+			local = netip.AddrPortFrom(local.Addr(), 0)
+		}
+		return c.Match(local)
 	}
-	return ftp[0]
 }
 
 // describe names a server in messages.
@@ -230,7 +274,7 @@ func describe(s *config.Server) string {
 }
 
 // ftpOptions maps FTPOptions.
-func (p *problems) ftpOptions(srv *config.Server, o *options) {
+func (p *problems) ftpOptions(srv *config.Server, o *options, f *fileSettings) {
 	opts := srv.FTPOptions
 	if opts.Has(config.RequireSSL) && !o.set["require-tls"] {
 		o.requireTLS = true
@@ -240,12 +284,17 @@ func (p *problems) ftpOptions(srv *config.Server, o *options) {
 			p.errorf(opts.At, "FTPOptions %s: not supported, ftpsd never lets a data connection use an address other than the client's; refusing to start rather than differ silently", x)
 		}
 	}
-	for _, x := range []config.FTPOption{config.NLSTShowDirs, config.NLSTIsLIST, config.LISTIsNLST,
-		config.NoUTF8Feature, config.RemoveUserGroup, config.StripHostname, config.VirtualHostLogin,
-		config.CheckMaxClients} {
-		if opts.Has(x) {
-			p.notYet(opts.At, "FTPOptions "+x.String())
-		}
+	f.hostOpts = loop.HostOptions{
+		NLSTHideDirs:     !opts.Has(config.NLSTShowDirs),
+		NLSTIsLIST:       opts.Has(config.NLSTIsLIST),
+		LISTIsNLST:       opts.Has(config.LISTIsNLST),
+		NoUTF8Feature:    opts.Has(config.NoUTF8Feature),
+		RemoveUserGroup:  opts.Has(config.RemoveUserGroup),
+		StripHostname:    opts.Has(config.StripHostname),
+		VirtualHostLogin: opts.Has(config.VirtualHostLogin),
+	}
+	if opts.Has(config.CheckMaxClients) {
+		p.notYet(opts.At, "FTPOptions CheckMaxClients")
 	}
 }
 
@@ -287,8 +336,14 @@ func (p *problems) ftpSettings(srv *config.Server, root string, scope *config.Sc
 	if m := srv.FTPExitMessage; m.Set {
 		f.exitMessage = p.message(m, "FTPExitMessage")
 	}
+	if h := srv.FTPHomeDir; h.Set {
+		f.homeDir = h.Value
+	}
 	if j := srv.FTPJailUser; j.Set && j.Value {
-		p.errorf(j.At, "FTPJailUser On: user homes are not supported yet, every user sees the whole DocumentRoot; refusing to start rather than grant more than configured")
+		if !srv.FTPHomeDir.Set {
+			p.errorf(j.At, "FTPJailUser On needs FTPHomeDir: a user is jailed in its home directory, and there is none; refusing to start rather than leave users unjailed")
+		}
+		f.jail = true
 	}
 	for _, x := range []struct {
 		name string
@@ -299,7 +354,6 @@ func (p *problems) ftpSettings(srv *config.Server, root string, scope *config.Sc
 		{"FTPEPSVIgnoreFamily", srv.FTPEPSVIgnoreFamily.Set, srv.FTPEPSVIgnoreFamily.At},
 		{"FTPActiveRange", srv.FTPActiveRange.Set, srv.FTPActiveRange.At},
 		{"FTPMaxLoginAttempts", srv.FTPMaxLoginAttempts.Set, srv.FTPMaxLoginAttempts.At},
-		{"FTPHomeDir", srv.FTPHomeDir.Set, srv.FTPHomeDir.At},
 		{"FTPDocRootEnv", srv.FTPDocRootEnv.Set, srv.FTPDocRootEnv.At},
 		{"FTPLimitLoginIP", srv.FTPLimitLoginIP.Set, srv.FTPLimitLoginIP.At},
 		{"FTPLimitLoginUser", srv.FTPLimitLoginUser.Set, srv.FTPLimitLoginUser.At},
@@ -382,6 +436,13 @@ func (f *fileSettings) apply(cfg *loop.Config) {
 	cfg.IdleTimeout = f.idleTimeout
 	cfg.DataIdleTimeout = f.dataIO
 	cfg.ExitMessage = f.exitMessage
+	cfg.Names = f.names
+	cfg.Options = f.hostOpts
+	cfg.Authorize = f.authorize
+	cfg.HomeDir, cfg.Jail = f.homeDir, f.jail
+	if u, ok := cfg.Auth.(*auth.Users); ok {
+		u.SetAnonPolicy(f.anonPolicy)
+	}
 	if cfg.TLS == nil {
 		return
 	}

@@ -11,27 +11,19 @@ import (
 	"github.com/ftpsd/ftpsd/loop/auth"
 )
 
-// Per-directory settings. The loop applies one set of them to the whole
-// document root: the scope Server.Access gives for the root itself. A
-// section below the root (or beside it) may only say what the loop would do
-// anyway; whatever would make the loop grant more is refused.
+// Per-directory settings. Logins are checked once per host, with the
+// authentication settings of the document root's scope (Server.Access for
+// the root itself); a section below the root may not change how users log
+// in. Authorization (Require, <Limit>, <LimitExcept>, AuthGroupFile) applies
+// per command and path through a loop.Authorizer (authorizer.go).
 
 // authentication takes the login settings of the document root's scope and
-// refuses every authorization rule the loop cannot enforce: it knows two
-// kinds of account (named users may write, anonymous ones may read) and one
-// set of them for the whole tree.
-func (p *problems) authentication(srv *config.Server, root string, scope *config.Scope, o *options) {
+// refuses authentication settings written for part of the tree: a login
+// happens before any path is named, so they could never apply.
+func (p *problems) authentication(srv *config.Server, root string, scope *config.Scope, o *options, f *fileSettings) {
 	for _, sc := range scopes(srv) {
-		for _, r := range sc.Require {
-			p.checkRequire(r)
-		}
-		for _, l := range sc.Limits {
-			for _, r := range l.Require {
-				p.checkRequire(r)
-			}
-		}
-		if sc.Kind != config.ScopeServer && !appliesAtRoot(sc, root) && hasAuth(sc) {
-			p.errorf(sc.At, "<%s %s> sets authentication or authorization for part of the tree: %s", sc.Kind, sc.Path, refuseAuthz)
+		if sc.Kind != config.ScopeServer && !appliesAtRoot(sc, root) && hasAuthn(sc) {
+			p.errorf(sc.At, "<%s %s> sets how users log in for part of the tree; ftpsd checks a login once, with the document root's AuthUserFile and Anonymous (Require, <Limit> and AuthGroupFile may be set per directory)", sc.Kind, sc.Path)
 		}
 	}
 
@@ -55,73 +47,18 @@ func (p *problems) authentication(srv *config.Server, root string, scope *config
 			if !o.set["anonymous"] {
 				o.anonymous = true
 			}
-			p.anonymousNames(an)
+			f.anonPolicy = auth.AnonPolicy{
+				Names:         an.Value,
+				MustGiveEmail: scope.MustGiveEmail(),
+				VerifyEmail:   scope.VerifyEmail(),
+				NoLogEmail:    !scope.LogEmail(),
+			}
 		}
 	}
-	for _, x := range []struct {
-		name string
-		set  bool
-		at   config.Pos
-	}{
-		{"AuthGroupFile", scope.AuthGroupFile.Set, scope.AuthGroupFile.At},
-		{"Anonymous_MustGiveEmail", scope.AnonymousMustGiveEmail.Set, scope.AnonymousMustGiveEmail.At},
-		{"Anonymous_NoUserID", scope.AnonymousNoUserID.Set, scope.AnonymousNoUserID.At},
-		{"Anonymous_LogEmail", scope.AnonymousLogEmail.Set, scope.AnonymousLogEmail.At},
-		{"Anonymous_VerifyEmail", scope.AnonymousVerifyEmail.Set, scope.AnonymousVerifyEmail.At},
-	} {
-		if x.set {
-			p.notYet(x.at, x.name)
-		}
+	if x := scope.AnonymousNoUserID; x.Set && x.Value {
+		p.warnf(x.At, "Anonymous_NoUserID On: FTP's USER always names a user, so an empty one cannot reach ftpsd; not acted on")
 	}
-}
-
-// checkRequire refuses a Require line that grants less than "every
-// logged-in user": the loop cannot tell users apart per command or path.
-func (p *problems) checkRequire(r config.Require) {
-	switch r.Kind {
-	case config.RequireValidUser, config.RequireAllGranted:
-		return
-	}
-	p.errorf(r.At, "%s: %s", requireText(r), refuseAuthz)
-}
-
-func requireText(r config.Require) string {
-	switch r.Kind {
-	case config.RequireValidUser:
-		return "Require valid-user"
-	case config.RequireUser:
-		return "Require user " + strings.Join(r.Names, " ")
-	case config.RequireGroup:
-		return "Require group " + strings.Join(r.Names, " ")
-	case config.RequireAllGranted:
-		return "Require all granted"
-	case config.RequireAllDenied:
-		return "Require all denied"
-	}
-	return "Require"
-}
-
-// anonymousNames warns when Anonymous names differ from the loop's
-// anonymous accounts, anonymous and ftp.
-func (p *problems) anonymousNames(an config.Opt[[]string]) {
-	var other []string
-	var isAnon, isFTP bool
-	for _, n := range an.Value {
-		switch strings.ToLower(n) {
-		case "anonymous":
-			isAnon = true
-		case "ftp":
-			isFTP = true
-		default:
-			other = append(other, n)
-		}
-	}
-	if len(other) > 0 {
-		p.warnf(an.At, "Anonymous: ftpsd's anonymous logins are anonymous and ftp; %s not accepted", strings.Join(other, ", "))
-	}
-	if !isAnon || !isFTP {
-		p.warnf(an.At, "Anonymous: ftpsd accepts both anonymous and ftp as anonymous logins")
-	}
+	p.authorization(srv, f)
 }
 
 // scopes returns every per-directory scope of srv.
@@ -160,12 +97,11 @@ func splitPath(p string) []string {
 	return strings.Split(p, "/")
 }
 
-// hasAuth reports whether a scope sets anything about logins or access.
-func hasAuth(sc *config.Scope) bool {
+// hasAuthn reports whether a scope sets anything about how users log in.
+func hasAuthn(sc *config.Scope) bool {
 	return sc.AuthType.Set || sc.AuthName.Set || sc.AuthBasicProvider.Set || sc.AuthUserFile.Set ||
-		sc.AuthGroupFile.Set || sc.Anonymous.Set || sc.AnonymousMustGiveEmail.Set ||
-		sc.AnonymousNoUserID.Set || sc.AnonymousLogEmail.Set || sc.AnonymousVerifyEmail.Set ||
-		len(sc.Require) > 0 || len(sc.Limits) > 0
+		sc.Anonymous.Set || sc.AnonymousMustGiveEmail.Set || sc.AnonymousNoUserID.Set ||
+		sc.AnonymousLogEmail.Set || sc.AnonymousVerifyEmail.Set
 }
 
 // dirUmask handles an FTPUmask or FTPDirUmask of a section below the

@@ -312,14 +312,17 @@ FTPDataBlockSize 65536
 				if !c.SetUmask || c.FileUmask != 0o027 || c.DirUmask != 0o007 {
 					t.Errorf("umasks %v %o %o, want 027 and 007", c.SetUmask, c.FileUmask, c.DirUmask)
 				}
+				if !c.Options.NLSTIsLIST || !c.Options.NLSTHideDirs || c.Options.LISTIsNLST {
+					t.Errorf("host options %+v, want NLSTIsLIST and NLST without directories", c.Options)
+				}
 				w := m.warnings()
-				for _, want := range []string{"FTPOptions NLSTIsLIST: not acted on yet", "FTPDataBlockSize: not acted on yet"} {
+				for _, want := range []string{"FTPDataBlockSize: not acted on yet"} {
 					if !slices.ContainsFunc(w, func(s string) bool { return strings.HasSuffix(s, want) }) {
 						t.Errorf("warnings %q lack %q", w, want)
 					}
 				}
-				if slices.ContainsFunc(w, func(s string) bool { return strings.Contains(s, "RequireSSL") }) {
-					t.Errorf("warnings %q name RequireSSL, which is acted on", w)
+				if slices.ContainsFunc(w, func(s string) bool { return strings.Contains(s, "FTPOptions") }) {
+					t.Errorf("warnings %q name FTPOptions, which are acted on", w)
 				}
 			}},
 		{"timeouts unset keep the loop's defaults", fcVHost(""), nil, func(t *testing.T, m fcMapped) {
@@ -357,9 +360,8 @@ FTPDataBlockSize 65536
 				if m.opts.users != "" || m.opts.anonymous {
 					t.Errorf("users %q, anonymous %v; want the flags' empty values", m.opts.users, m.opts.anonymous)
 				}
-				want := "DIR/ftpsd.conf:12: Anonymous: ftpsd's anonymous logins are anonymous and ftp; guest not accepted"
-				if w := strings.ReplaceAll(strings.Join(m.warnings(), "\n"), dir, "DIR"); !strings.Contains(w, want) {
-					t.Errorf("warnings %q lack %q", w, want)
+				if _, err := m.cfg.Auth.Authenticate("guest", "g@example.com"); err == nil {
+					t.Errorf("guest logged in although -anonymous=false")
 				}
 			}},
 		{"providers decide", fcVHost("<Directory root>\nAuthUserFile conf/htpasswd\nAnonymous anonymous ftp\n</Directory>"), nil,
@@ -399,30 +401,22 @@ func TestFromConfigRefused(t *testing.T) {
 		want  []string
 	}{
 		{"no FTP server", "Listen 127.0.0.1:0\n", nil, []string{"DIR/ftpsd.conf: no server has FTP On"}},
-		{"two FTP servers", "FTP On\nListen 127.0.0.1:0\n<VirtualHost *:21>\n</VirtualHost>\n<VirtualHost 127.0.0.2:21>\n</VirtualHost>\n", nil, []string{
-			// Port 0 stands for the virtual hosts' port 21, so both of them
-			// (inheriting FTP On) are reachable and the main server is not.
-			"DIR/ftpsd.conf:5: ftpsd serves one FTP virtual host per process for now (<VirtualHost *:21> at DIR/ftpsd.conf:3 has FTP On too)",
-		}},
 		{"Listen reaching a server without FTP", "Listen 127.0.0.1:21\nListen 127.0.0.1:22\n<VirtualHost *:21>\nFTP On\n</VirtualHost>\n", nil, []string{
-			"DIR/ftpsd.conf:2: Listen 127.0.0.1:22: the connections it accepts go to the main server, which has FTP Off, and ftpsd serves its one FTP server on every listener; remove the Listen or let <VirtualHost *:21> at DIR/ftpsd.conf:3 match it",
+			"DIR/ftpsd.conf:2: Listen 127.0.0.1:22: the connections it accepts go to the main server, which has FTP Off; remove the Listen or let a server with FTP On match it",
 		}},
-		{"Require user in Limit", fcVHost("<Directory root>\nAuthUserFile conf/htpasswd\n<Limit STOR>\nRequire user bob\n</Limit>\n</Directory>"), nil, []string{
-			"DIR/ftpsd.conf:12: Require user bob: " + refuseAuthz,
+		{"authentication below the root", fcVHost("<Directory root/sub>\nAuthUserFile conf/htpasswd\n</Directory>\n<Location /pub>\nAnonymous guest\n</Location>"), nil, []string{
+			"DIR/ftpsd.conf:9: <Directory DIR/root/sub> sets how users log in for part of the tree; ftpsd checks a login once, with the document root's AuthUserFile and Anonymous (Require, <Limit> and AuthGroupFile may be set per directory)",
+			"DIR/ftpsd.conf:12: <Location /pub> sets how users log in for part of the tree; ftpsd checks a login once, with the document root's AuthUserFile and Anonymous (Require, <Limit> and AuthGroupFile may be set per directory)",
 		}},
-		{"Require all denied at server level", fcVHost("<Limit DELE>\nRequire all denied\n</Limit>"), nil, []string{
-			"DIR/ftpsd.conf:10: Require all denied: " + refuseAuthz,
-		}},
-		{"authentication below the root", fcVHost("<Directory root/sub>\nAuthUserFile conf/htpasswd\n</Directory>\n<Location /pub>\nRequire valid-user\n</Location>"), nil, []string{
-			"DIR/ftpsd.conf:9: <Directory DIR/root/sub> sets authentication or authorization for part of the tree: " + refuseAuthz,
-			"DIR/ftpsd.conf:12: <Location /pub> sets authentication or authorization for part of the tree: " + refuseAuthz,
+		{"AuthGroupFile missing", fcVHost("<Directory root/sub>\nAuthGroupFile conf/nogroups\nRequire group staff\n</Directory>"), nil, []string{
+			"DIR/ftpsd.conf:10: AuthGroupFile: open DIR/conf/nogroups: no such file or directory",
 		}},
 		{"AllowProxyPASV", fcVHost("FTPOptions AllowProxyPASV AllowProxyPORT"), nil, []string{
 			"DIR/ftpsd.conf:9: FTPOptions AllowProxyPASV: not supported, ftpsd never lets a data connection use an address other than the client's; refusing to start rather than differ silently",
 			"DIR/ftpsd.conf:9: FTPOptions AllowProxyPORT: not supported, ftpsd never lets a data connection use an address other than the client's; refusing to start rather than differ silently",
 		}},
-		{"FTPJailUser On", fcVHost("FTPJailUser On"), nil, []string{
-			"DIR/ftpsd.conf:9: FTPJailUser On: user homes are not supported yet, every user sees the whole DocumentRoot; refusing to start rather than grant more than configured",
+		{"FTPJailUser On without FTPHomeDir", fcVHost("FTPJailUser On"), nil, []string{
+			"DIR/ftpsd.conf:9: FTPJailUser On needs FTPHomeDir: a user is jailed in its home directory, and there is none; refusing to start rather than leave users unjailed",
 		}},
 		{"a stricter umask below the root", fcVHost("<Directory root/sub>\nFTPDirUmask 077\n</Directory>"), nil, []string{
 			"DIR/ftpsd.conf:10: FTPDirUmask 077 in <Directory DIR/root/sub>: per-directory umasks are not applied yet and this one is stricter than the 022 applied everywhere; refusing to start rather than create files more open than configured",
@@ -501,9 +495,9 @@ func TestCheckGolden(t *testing.T) {
 			"DIR/syntax.conf:2: unknown directive Frobnicate\n" +
 				"DIR/syntax.conf:3: <VirtualHost> is not closed (missing </VirtualHost>)\n" +
 				"DIR/syntax.conf:4: Listen is not allowed in <VirtualHost> (allowed in server config)\n"},
-		{"refusals", []string{"-t", "-config", write("refused.conf", fcVHost("FTPOptions AllowProxyPORT\n<Limit STOR>\nRequire user bob\n</Limit>"))}, 1,
+		{"refusals", []string{"-t", "-config", write("refused.conf", fcVHost("FTPOptions AllowProxyPORT\nFTPJailUser On"))}, 1,
 			"DIR/refused.conf:9: FTPOptions AllowProxyPORT: not supported, ftpsd never lets a data connection use an address other than the client's; refusing to start rather than differ silently\n" +
-				"DIR/refused.conf:11: Require user bob: " + refuseAuthz + "\n"},
+				"DIR/refused.conf:10: FTPJailUser On needs FTPHomeDir: a user is jailed in its home directory, and there is none; refusing to start rather than leave users unjailed\n"},
 		{"-t needs -config", []string{"-t"}, 2, "ftpsd: -t checks a configuration file: give -config FILE\n"},
 		{"missing file", []string{"-t", "-config", filepath.Join(dir, "none.conf")}, 1,
 			"DIR/none.conf: open DIR/none.conf: no such file or directory\n"},

@@ -24,8 +24,12 @@ type serverLogs struct {
 	console *slog.Logger
 	// errorLog is ErrorLog's file; nil when the error log is standard error.
 	errorLog *reopenFile
-	// access holds the CustomLog targets; nil when there are none.
+	// access holds the first server's CustomLog targets, vhosts those of
+	// each virtual host (fileSettings.vhosts); nil when a server has none.
 	access *ftplog.Logger
+	vhosts []*ftplog.Logger
+	// writers are the CustomLog files by path, shared by the loggers.
+	writers map[string]*ftplog.Writer
 }
 
 // openLogs opens the error log and the CustomLog files of file (nil without
@@ -44,41 +48,49 @@ func openLogs(o *options, file *fileSettings, stderr io.Writer) (*serverLogs, er
 		}
 	}
 	l.log = slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: o.logLevel}))
-	if file == nil || len(file.logs) == 0 {
+	if file == nil {
 		return l, nil
 	}
-	writers := map[string]*ftplog.Writer{}
+	l.writers = map[string]*ftplog.Writer{}
+	var err error
+	if l.access, err = l.loggerFor(file.logs); err == nil {
+		for _, v := range file.vhosts {
+			var vl *ftplog.Logger
+			if vl, err = l.loggerFor(v.f.logs); err != nil {
+				break
+			}
+			l.vhosts = append(l.vhosts, vl)
+		}
+	}
+	if err != nil {
+		l.Close()
+		return nil, err
+	}
+	return l, nil
+}
+
+// loggerFor opens the files of one server's CustomLogs, sharing a writer
+// among servers that log to the same file; nil when there are none.
+func (l *serverLogs) loggerFor(logs []logTarget) (*ftplog.Logger, error) {
+	if len(logs) == 0 {
+		return nil, nil
+	}
 	var targets []ftplog.Target
-	for _, t := range file.logs {
-		w, ok := writers[t.path]
+	for _, t := range logs {
+		w, ok := l.writers[t.path]
 		if !ok {
 			var err error
 			w, err = ftplog.Open(t.path, ftplog.Options{OnError: func(err error) {
 				l.log.Error("CustomLog", "file", t.path, "err", err)
 			}})
 			if err != nil {
-				l.closeWriters(writers)
-				l.Close()
 				return nil, &fileError{At: t.at, Msg: "CustomLog: " + err.Error(), Err: err}
 			}
-			writers[t.path] = w
+			l.writers[t.path] = w
 		}
 		targets = append(targets, ftplog.Target{Format: t.format, W: w, Kind: t.kind})
 	}
-	access, err := ftplog.NewLogger(targets...)
-	if err != nil {
-		l.closeWriters(writers)
-		l.Close()
-		return nil, err
-	}
-	l.access = access
-	return l, nil
-}
-
-func (l *serverLogs) closeWriters(ws map[string]*ftplog.Writer) {
-	for _, w := range ws {
-		_ = w.Close()
-	}
+	return ftplog.NewLogger(targets...)
 }
 
 // announce logs a line that must reach standard error whatever the error
@@ -91,7 +103,7 @@ func (l *serverLogs) announce(msg string, args ...any) {
 }
 
 // reopening reports whether SIGHUP has log files to reopen.
-func (l *serverLogs) reopening() bool { return l.errorLog != nil || l.access != nil }
+func (l *serverLogs) reopening() bool { return l.errorLog != nil || len(l.writers) > 0 }
 
 // Reopen reopens every log file by its path (SIGHUP, for rotation).
 func (l *serverLogs) Reopen() error {
@@ -99,14 +111,19 @@ func (l *serverLogs) Reopen() error {
 	if l.errorLog != nil {
 		errs = append(errs, l.errorLog.Reopen())
 	}
-	errs = append(errs, l.access.Reopen())
+	for _, w := range l.writers {
+		errs = append(errs, w.Reopen())
+	}
 	return errors.Join(errs...)
 }
 
 // Close flushes and closes the command and transfer logs, then the error
 // log. Call it once the server has stopped, so that no line is lost.
 func (l *serverLogs) Close() error {
-	err := l.access.Close()
+	var err error
+	for _, w := range l.writers {
+		err = errors.Join(err, w.Close())
+	}
 	if l.errorLog != nil {
 		err = errors.Join(err, l.errorLog.Close())
 	}

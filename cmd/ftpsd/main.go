@@ -75,6 +75,15 @@ func run(args []string, stderr io.Writer) int {
 		return 1
 	}
 	cfg.Log = logs.access
+	reloads := []certReload{{opts.cert, certs}}
+	if file != nil {
+		more, err := file.addHosts(&cfg, logs, log)
+		if err != nil {
+			printError(stderr, err)
+			return 1
+		}
+		reloads = append(reloads, more...)
+	}
 	// The configured umask is the only one that applies to uploads.
 	syscall.Umask(0)
 
@@ -132,15 +141,13 @@ wait:
 					log.Info("SIGHUP: logs reopened")
 				}
 			}
-			// New handshakes use the new certificate; sessions carry on.
+			// New handshakes use the new certificates; sessions carry on.
+			reloaded := false
+			for _, r := range reloads {
+				reloaded = r.reload(log) || reloaded
+			}
 			switch {
-			case opts.cert != nil:
-				if cert, err := opts.cert.load(); err != nil {
-					log.Error("SIGHUP: certificate not reloaded", "err", err)
-				} else {
-					certs.Set(cert)
-					log.Info("SIGHUP: certificate reloaded", "cert", opts.cert.cert)
-				}
+			case reloaded:
 			case file != nil:
 				log.Info("SIGHUP: no certificate file to reload")
 			default:

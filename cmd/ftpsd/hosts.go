@@ -1,0 +1,62 @@
+package main
+
+import (
+	"log/slog"
+	"net/netip"
+
+	"github.com/ftpsd/ftpsd/cmd/ftpsd/config"
+	"github.com/ftpsd/ftpsd/loop"
+	"github.com/ftpsd/ftpsd/tlsstate"
+)
+
+// certReload is a certificate file and the store serving it, for SIGHUP.
+type certReload struct {
+	files *certFiles // nil: a generated certificate, nothing to reload
+	store *tlsstate.CertStore
+}
+
+// reload reads the files again into the store; it reports whether there
+// was a file to read.
+func (r certReload) reload(log *slog.Logger) bool {
+	if r.files == nil || r.store == nil {
+		return false
+	}
+	cert, err := r.files.load()
+	if err != nil {
+		log.Error("SIGHUP: certificate not reloaded", "cert", r.files.cert, "err", err)
+		return true
+	}
+	r.store.Set(cert)
+	log.Info("SIGHUP: certificate reloaded", "cert", r.files.cert)
+	return true
+}
+
+// addHosts builds the virtual hosts of the file into cfg, each from its
+// own options and settings as the first server is built, and routes
+// connections to them. It returns their certificates for SIGHUP.
+func (f *fileSettings) addHosts(cfg *loop.Config, logs *serverLogs, log *slog.Logger) ([]certReload, error) {
+	hostOf := map[*config.Server]*loop.Host{f.srv: nil}
+	var reloads []certReload
+	for i, v := range f.vhosts {
+		certs, vcfg, err := v.o.build(v.f, log)
+		if err != nil {
+			return nil, err
+		}
+		vcfg.Log = logs.vhosts[i]
+		h := vcfg.DefaultHost()
+		cfg.VirtualHosts = append(cfg.VirtualHosts, h)
+		hostOf[v.srv] = h
+		reloads = append(reloads, certReload{v.o.cert, certs})
+	}
+	route := f.route
+	cfg.Route = func(listener int, local netip.AddrPort) []*loop.Host {
+		var out []*loop.Host
+		for _, s := range route(listener, local) {
+			if h, ok := hostOf[s]; ok {
+				out = append(out, h)
+			}
+		}
+		return out
+	}
+	return reloads, nil
+}
