@@ -181,6 +181,7 @@ func applyFile(c *config.Config, notes []config.Note, o *options) (*fileSettings
 			o.listeners = append(o.listeners, loop.Listener{Addr: l.Addr(), Implicit: l.Implicit})
 		}
 	}
+	processSettings(c.Main.Process, o)
 	p.applyServer(servers[0], o, f)
 	for _, srv := range servers[1:] {
 		vo := o.forVirtualHost()
@@ -199,6 +200,26 @@ func applyFile(c *config.Config, notes []config.Note, o *options) (*fileSettings
 	})
 	f.warnings = p.warnings
 	return f, p.errs
+}
+
+// processSettings maps ftpsd's directives for the process-wide flags.
+func processSettings(ps config.ProcessSettings, o *options) {
+	setOpt(o, "workers", ps.Workers, &o.workers)
+	setOpt(o, "loops", ps.EventLoops, &o.loops)
+	setOpt(o, "grace", ps.Grace, &o.grace)
+	setOpt(o, "data-timeout", ps.DataConnectTimeout, &o.dataTimeout)
+	setOpt(o, "fail-delay", ps.FailDelay, &o.failDelay)
+	setOpt(o, "tls-reuse", ps.TLSSessionReuse, &o.tlsReuse)
+	setOpt(o, "handshake-timeout", ps.HandshakeTimeout, &o.handshakeTimeout)
+	setOpt(o, "max-handshakes", ps.MaxHandshakes, &o.maxHandshakes)
+	setOpt(o, "profile", ps.Profile, &o.profile)
+}
+
+// setOpt sets *dst from a directive unless the flag was given.
+func setOpt[T any](o *options, flag string, v config.Opt[T], dst *T) {
+	if v.Set && !o.set[flag] {
+		*dst = v.Value
+	}
 }
 
 // applyServer fills o and f from one server.

@@ -325,6 +325,40 @@ FTPDataBlockSize 65536
 					t.Errorf("warnings %q name FTPOptions, which are acted on", w)
 				}
 			}},
+		{"process directives, and flags over them", "FTPWorkers 64\nFTPEventLoops 3\nGracefulShutdownTimeout 30\nFTPDataConnectTimeout 1500ms\nFTPFailDelay 0\nFTPTLSSessionReuse optional\nFTPTLSHandshakeTimeout 5\nFTPTLSMaxHandshakes 32\n" + fcVHost(""),
+			[]string{"-workers", "7"}, func(t *testing.T, m fcMapped) {
+				c := m.cfg
+				if c.Workers != 7 || c.EventLoops != 3 || c.ShutdownGrace != 30*time.Second || c.DataTimeout != 1500*time.Millisecond {
+					t.Errorf("workers %d (flag 7), loops %d, grace %v, data %v", c.Workers, c.EventLoops, c.ShutdownGrace, c.DataTimeout)
+				}
+				if c.FailDelay >= 0 || !c.AllowDataWithoutReuse || c.HandshakeTimeout != 5*time.Second || c.MaxHandshakes != 32 {
+					t.Errorf("fail delay %v (want none), reuse optional %v, handshake %v, handshakes %d", c.FailDelay, c.AllowDataWithoutReuse, c.HandshakeTimeout, c.MaxHandshakes)
+				}
+			}},
+		{"virtual hosts", fcVHost("ServerName a.example\nFTPHomeDir /home\nFTPJailUser On\nFTPOptions VirtualHostLogin RemoveUserGroup") +
+			"<VirtualHost _default_:21>\nFTP On\nServerName b.example\nServerAlias *.b.example\nDocumentRoot " + other + "\nFTPBannerMessage \"b here\"\n</VirtualHost>\n",
+			[]string{"-banner", "flag banner"}, func(t *testing.T, m fcMapped) {
+				c := m.cfg
+				if !slices.Equal(c.Names, []string{"a.example"}) || c.HomeDir != "/home" || !c.Jail || !c.Options.VirtualHostLogin || !c.Options.RemoveUserGroup {
+					t.Errorf("first host: names %q, home %q jail %v, options %+v", c.Names, c.HomeDir, c.Jail, c.Options)
+				}
+				if c.Banner != "flag banner" {
+					t.Errorf("first host banner %q, want the flag's", c.Banner)
+				}
+				if len(m.file.vhosts) != 1 {
+					t.Fatalf("%d virtual hosts, want 1", len(m.file.vhosts))
+				}
+				v := m.file.vhosts[0]
+				if v.o.root != other || v.o.banner != "b here" || !slices.Equal(v.f.names, []string{"b.example", "*.b.example"}) {
+					t.Errorf("second host: root %q, banner %q, names %q", v.o.root, v.o.banner, v.f.names)
+				}
+				if v.f.homeDir != "" || v.f.jail || v.f.hostOpts.VirtualHostLogin {
+					t.Errorf("second host took the first's settings: home %q jail %v options %+v", v.f.homeDir, v.f.jail, v.f.hostOpts)
+				}
+				if got := m.file.route(0, netip.MustParseAddrPort("127.0.0.1:40000")); len(got) != 2 || got[0] != m.file.srv {
+					t.Errorf("route of a port-0 listener: %d servers, want both, the first host first", len(got))
+				}
+			}},
 		{"timeouts unset keep the loop's defaults", fcVHost(""), nil, func(t *testing.T, m fcMapped) {
 			c := m.cfg
 			if c.LoginTimeout != 0 || c.IdleTimeout != 0 || c.DataIdleTimeout != 0 || c.ExitMessage != "" || c.Banner != "" {

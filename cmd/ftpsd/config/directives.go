@@ -131,6 +131,17 @@ var table = []*spec{
 	{name: "FTPLimitDBFile", syntax: "FTPLimitDBFile file", min: 1, max: 1, ctx: ctxServer, set: setLimitDBFile},
 	{name: "FTPLowPortSock", syntax: "FTPLowPortSock on|off", min: 1, max: 1, ctx: ctxServers, set: setLowPortSock},
 
+	// ftpsd's own, for the process-wide command-line flags: main server only.
+	{name: "FTPWorkers", syntax: "FTPWorkers number", min: 1, max: 1, ctx: ctxServer, set: intOpt(func(s *Server) *Opt[int] { return &s.Process.Workers }, 1, 1000000, "a number of workers")},
+	{name: "FTPEventLoops", syntax: "FTPEventLoops number", min: 1, max: 1, ctx: ctxServer, set: intOpt(func(s *Server) *Opt[int] { return &s.Process.EventLoops }, 1, 1024, "a number of event loops")},
+	{name: "GracefulShutdownTimeout", syntax: "GracefulShutdownTimeout seconds|duration", min: 1, max: 1, ctx: ctxServer, set: duration(func(s *Server) *Opt[time.Duration] { return &s.Process.Grace })},
+	{name: "FTPDataConnectTimeout", syntax: "FTPDataConnectTimeout seconds|duration", min: 1, max: 1, ctx: ctxServer, set: duration(func(s *Server) *Opt[time.Duration] { return &s.Process.DataConnectTimeout })},
+	{name: "FTPFailDelay", syntax: "FTPFailDelay seconds|duration", min: 1, max: 1, ctx: ctxServer, set: duration(func(s *Server) *Opt[time.Duration] { return &s.Process.FailDelay })},
+	{name: "FTPTLSSessionReuse", syntax: "FTPTLSSessionReuse required|optional", min: 1, max: 1, ctx: ctxServer, set: keyword(func(s *Server) *Opt[string] { return &s.Process.TLSSessionReuse }, "required", "optional")},
+	{name: "FTPTLSHandshakeTimeout", syntax: "FTPTLSHandshakeTimeout seconds|duration", min: 1, max: 1, ctx: ctxServer, set: duration(func(s *Server) *Opt[time.Duration] { return &s.Process.HandshakeTimeout })},
+	{name: "FTPTLSMaxHandshakes", syntax: "FTPTLSMaxHandshakes number", min: 1, max: 1, ctx: ctxServer, set: intOpt(func(s *Server) *Opt[int] { return &s.Process.MaxHandshakes }, 1, 1000000, "a number of handshakes")},
+	{name: "FTPProfile", syntax: "FTPProfile cpu|mem|allocs|block|mutex|trace", min: 1, max: 1, ctx: ctxServer, set: keyword(func(s *Server) *Opt[string] { return &s.Process.Profile }, "cpu", "mem", "allocs", "block", "mutex", "trace")},
+
 	// mod_auth_basic, mod_authn_file, mod_authz_groupfile, mod_authn_anon, mod_authz_core.
 	{name: "AuthType", syntax: "AuthType Basic|None", min: 1, max: 1, ctx: ctxDirs, set: setAuthType},
 	{name: "AuthName", syntax: "AuthName realm", min: 1, max: 1, ctx: ctxDirs, set: setAuthName},

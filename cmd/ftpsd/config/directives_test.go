@@ -166,11 +166,37 @@ var directiveTests = []struct {
 			at(3, "AcceptFilter: ignored, ftpsd uses no accept filters (the server speaks first on FTP)")}},
 	{name: "LoadModule arity", conf: "LoadModule ftp_module\n", errs: at(1, "LoadModule takes 2 arguments, got 1 (LoadModule module file)")},
 	{name: "LoadModule in a virtual host", conf: vh("LoadModule a b"), errs: at(2, "LoadModule is not allowed in <VirtualHost> (allowed in server config)")},
-	{name: "FTPLimitDBFile", conf: "FTPLimitDBFile logs/limits\n", notes: []string{at(1, "FTPLimitDBFile: not used, ftpsd counts logins for FTPLimitLogin* in memory")},
+	{name: "FTPLimitDBFile", conf: "FTPLimitDBFile logs/limits\n", notes: []string{at(1, "FTPLimitDBFile: not used, ftpsd counts sessions for FTPLimitLogin* in its own memory: one process serves every session, so there is nothing to share through a file")},
 		check: onMain(func(t *testing.T, s *Server) { eq(t, "db", s.FTPLimitDBFile.Value, "/etc/ftpsd/logs/limits") })},
 	{name: "FTPLimitDBFile in a virtual host", conf: vh("FTPLimitDBFile x"), errs: at(2, "FTPLimitDBFile is not allowed in <VirtualHost> (allowed in server config)")},
 	{name: "FTPLowPortSock", conf: "FTPLowPortSock On\n", notes: []string{at(1, "FTPLowPortSock: ignored, ftpsd never binds port 20 for active connections")},
 		check: onMain(func(t *testing.T, s *Server) { eq(t, "low", s.FTPLowPortSock.Value, true) })},
+
+	// ftpsd's directives for its process-wide flags.
+	{name: "process settings", conf: "FTPWorkers 64\nFTPEventLoops 2\nGracefulShutdownTimeout 30\nFTPDataConnectTimeout 1500ms\nFTPFailDelay 0\nFTPTLSSessionReuse Optional\nFTPTLSHandshakeTimeout 5\nFTPTLSMaxHandshakes 32\nFTPProfile cpu\n",
+		check: onMain(func(t *testing.T, s *Server) {
+			p := s.Process
+			eq(t, "workers", p.Workers.Value, 64)
+			eq(t, "loops", p.EventLoops.Value, 2)
+			eq(t, "grace", p.Grace.Value, 30*time.Second)
+			eq(t, "data", p.DataConnectTimeout.Value, 1500*time.Millisecond)
+			eq(t, "fail delay set", p.FailDelay.Set, true)
+			eq(t, "fail delay", p.FailDelay.Value, time.Duration(0))
+			eq(t, "reuse", p.TLSSessionReuse.Value, "optional")
+			eq(t, "handshake", p.HandshakeTimeout.Value, 5*time.Second)
+			eq(t, "handshakes", p.MaxHandshakes.Value, 32)
+			eq(t, "profile", p.Profile.Value, "cpu")
+		})},
+	{name: "FTPWorkers in a virtual host", conf: "<VirtualHost *:21>\nFTPWorkers 8\n</VirtualHost>\n", errs: at(2, "FTPWorkers is not allowed in <VirtualHost> (allowed in server config)")},
+	{name: "FTPWorkers zero", conf: "FTPWorkers 0\n", errs: at(1, "FTPWorkers: 0 is not a number of workers (1 to 1000000)")},
+	{name: "FTPEventLoops", conf: "FTPEventLoops many\n", errs: at(1, "FTPEventLoops: many is not a number of event loops (1 to 1024)")},
+	{name: "GracefulShutdownTimeout", conf: "GracefulShutdownTimeout -1s\n", errs: at(1, "GracefulShutdownTimeout: -1s is not a number of seconds or a duration such as 500ms (at most 24h)")},
+	{name: "FTPDataConnectTimeout", conf: "FTPDataConnectTimeout 25h\n", errs: at(1, "FTPDataConnectTimeout: 25h is not a number of seconds or a duration such as 500ms (at most 24h)")},
+	{name: "FTPFailDelay", conf: "FTPFailDelay soon\n", errs: at(1, "FTPFailDelay: soon is not a number of seconds or a duration such as 500ms (at most 24h)")},
+	{name: "FTPTLSSessionReuse", conf: "FTPTLSSessionReuse maybe\n", errs: at(1, "FTPTLSSessionReuse: maybe is not one of required, optional")},
+	{name: "FTPTLSHandshakeTimeout", conf: "FTPTLSHandshakeTimeout x\n", errs: at(1, "FTPTLSHandshakeTimeout: x is not a number of seconds or a duration such as 500ms (at most 24h)")},
+	{name: "FTPTLSMaxHandshakes", conf: "FTPTLSMaxHandshakes 0\n", errs: at(1, "FTPTLSMaxHandshakes: 0 is not a number of handshakes (1 to 1000000)")},
+	{name: "FTPProfile", conf: "FTPProfile heap\n", errs: at(1, "FTPProfile: heap is not one of cpu, mem, allocs, block, mutex, trace")},
 
 	// mod_ssl.
 	{name: "SSLEngine", conf: "SSLEngine On\n", check: onMain(func(t *testing.T, s *Server) { eq(t, "tls", s.TLSEnabled(), true) })},

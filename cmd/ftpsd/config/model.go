@@ -309,6 +309,10 @@ type Server struct {
 	FTPLimitDBFile      Opt[string]
 	FTPLowPortSock      Opt[bool] // recorded; ftpsd never binds port 20
 
+	// Process holds ftpsd's own directives for the process-wide flags; set on the main server
+	// only, and not inherited (they are not any one server's).
+	Process ProcessSettings
+
 	ErrorLog Opt[string]     // absolute path
 	LogLevel Opt[slog.Level] // Apache's levels mapped onto slog's; default warn
 	// LogFormats are the LogFormat nicknames defined in this server; key "" is the default
@@ -325,6 +329,19 @@ type Server struct {
 	// order. On an effective virtual host the main server's come first.
 	Directories []*Scope
 	Locations   []*Scope
+}
+
+// ProcessSettings are the directives of ftpsd's process-wide flags, named after them.
+type ProcessSettings struct {
+	Workers            Opt[int]           // FTPWorkers: -workers
+	EventLoops         Opt[int]           // FTPEventLoops: -loops
+	Grace              Opt[time.Duration] // GracefulShutdownTimeout: -grace
+	DataConnectTimeout Opt[time.Duration] // FTPDataConnectTimeout: -data-timeout
+	FailDelay          Opt[time.Duration] // FTPFailDelay: -fail-delay
+	TLSSessionReuse    Opt[string]        // FTPTLSSessionReuse required|optional: -tls-reuse
+	HandshakeTimeout   Opt[time.Duration] // FTPTLSHandshakeTimeout: -handshake-timeout
+	MaxHandshakes      Opt[int]           // FTPTLSMaxHandshakes: -max-handshakes
+	Profile            Opt[string]        // FTPProfile: -profile
 }
 
 // FTPEnabled reports FTP On; default off (as mod_ftp).

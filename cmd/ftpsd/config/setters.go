@@ -185,6 +185,36 @@ func seconds(get func(*Server) *Opt[time.Duration]) func(*walker, *place, *node)
 	}
 }
 
+// duration reads whole seconds, as Apache's timeouts are written, or a Go duration ("500ms").
+func duration(get func(*Server) *Opt[time.Duration]) func(*walker, *place, *node) error {
+	return func(_ *walker, p *place, n *node) error {
+		s := n.args[0]
+		if v, err := parseUint(s, 0, 86400, "a number of seconds"); err == nil {
+			*get(p.srv) = setOpt(time.Duration(v)*time.Second, n.pos)
+			return nil
+		}
+		v, err := time.ParseDuration(s)
+		if err != nil || v < 0 || v > 24*time.Hour {
+			return errorf("%s is not a number of seconds or a duration such as 500ms (at most 24h)", quoteName(s))
+		}
+		*get(p.srv) = setOpt(v, n.pos)
+		return nil
+	}
+}
+
+// keyword reads one of a fixed set of words, without regard to case.
+func keyword(get func(*Server) *Opt[string], words ...string) func(*walker, *place, *node) error {
+	return func(_ *walker, p *place, n *node) error {
+		for _, w := range words {
+			if strings.EqualFold(n.args[0], w) {
+				*get(p.srv) = setOpt(w, n.pos)
+				return nil
+			}
+		}
+		return errorf("%s is not one of %s", quoteName(n.args[0]), strings.Join(words, ", "))
+	}
+}
+
 func portRange(get func(*Server) *Opt[PortRange]) func(*walker, *place, *node) error {
 	return func(_ *walker, p *place, n *node) error {
 		v, err := parseRange(n.args)
@@ -579,7 +609,7 @@ func setLimitDBFile(w *walker, p *place, n *node) error {
 		return err
 	}
 	p.srv.FTPLimitDBFile = setOpt(v, n.pos)
-	w.d.note(n.pos, "FTPLimitDBFile: not used, ftpsd counts logins for FTPLimitLogin* in memory")
+	w.d.note(n.pos, "FTPLimitDBFile: not used, ftpsd counts sessions for FTPLimitLogin* in its own memory: one process serves every session, so there is nothing to share through a file")
 	return nil
 }
 
