@@ -81,7 +81,7 @@ func cmdEPSV(s *Session, arg []byte) Reply {
 	case all:
 		s.epsvAll = true
 		return Reply{codec.CodeOK, "EPSV ALL ok."}
-	case proto != 0 && strconv.Itoa(proto) != s.family():
+	case proto != 0 && strconv.Itoa(proto) != s.family() && !s.host.EPSVIgnoreFamily:
 		return Reply{codec.CodeNetProtoUnsupported, "Network protocol not supported, use (" + s.family() + ")."}
 	}
 	port, r := s.listenPassive()
@@ -110,7 +110,11 @@ func (s *Session) listenPassive() (uint16, Reply) {
 	s.closePassive()
 	s.active = netip.AddrPort{}
 	h := s.host
-	p, err := xfer.Listen(s.local.Addr(), h.PasvMin, h.PasvMax, s.peer.Addr(), s.srv.cfg.dataTimeout())
+	bind := s.local.Addr()
+	if h.PasvBindAddr.IsValid() {
+		bind = h.PasvBindAddr
+	}
+	p, err := xfer.Listen(bind, h.PasvMin, h.PasvMax, s.peer.Addr(), s.srv.cfg.dataTimeout())
 	if err != nil {
 		s.srv.cfg.logger().Warn("passive listen failed", "err", err)
 		return 0, Reply{codec.CodeCantOpenData, "Can't open passive connection."}

@@ -3,7 +3,10 @@ package loop
 import (
 	"bytes"
 	"errors"
+	"io"
 	"io/fs"
+	"path"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +31,7 @@ func (s *Session) fsJob(arg []byte, fn func(fsys fsView, path string) delayed) R
 
 // CWD changes the working directory once a worker has checked it exists.
 func cmdCWD(s *Session, arg []byte) Reply {
+	readme := s.readme()
 	return s.fsJob(arg, func(f fsView, path string) delayed {
 		fi, err := f.Stat(path)
 		if err != nil {
@@ -36,8 +40,44 @@ func cmdCWD(s *Session, arg []byte) Reply {
 		if !fi.IsDir() {
 			return done(codec.CodeFileUnavailable, "Not a directory.")
 		}
-		return doneApply(codec.CodeFileActionOK, "Directory successfully changed.", func(s *Session) { s.cwd = path })
+		msg := "Directory successfully changed."
+		if readme != nil {
+			if text := readme(f, path); text != "" {
+				msg = text + "\n" + msg
+			}
+		}
+		return doneApply(codec.CodeFileActionOK, msg, func(s *Session) { s.cwd = path })
 	})
+}
+
+// maxReadme bounds a README file shown with CWD's reply.
+const maxReadme = 8 << 10
+
+// readme returns the FTPReadmeMessage lookup for the session's host, to run
+// on the worker for the directory entered; nil when there is none.
+func (s *Session) readme() func(f fsView, dir string) string {
+	find := s.host.Readme
+	if find == nil {
+		return nil
+	}
+	prefix, root := s.viewPrefix, s.host.absRoot
+	return func(f fsView, dir string) string {
+		hv := path.Join("/", prefix, dir)
+		text, file := find(filepath.Join(root, filepath.FromSlash(hv)), hv)
+		if file == "" {
+			return text
+		}
+		if !path.IsAbs(file) {
+			file = path.Join(dir, file)
+		}
+		r, err := f.Open(file)
+		if err != nil {
+			return ""
+		}
+		defer r.Close()
+		b, _ := io.ReadAll(io.LimitReader(r, maxReadme))
+		return strings.TrimRight(strings.ReplaceAll(string(b), "\r", ""), "\n")
+	}
 }
 
 // CDUP is CWD "..".

@@ -45,8 +45,20 @@ type Host struct {
 
 	PasvMin, PasvMax uint16
 	PasvAddr         netip.Addr
+	// PasvBindAddr, when valid, is the local address passive listeners
+	// bind to instead of the control connection's (FTPPASVbindaddr).
+	PasvBindAddr netip.Addr
+	// EPSVIgnoreFamily answers "EPSV 1" or "EPSV 2" naming the other
+	// address family as a plain EPSV, instead of 522
+	// (FTPEPSVIgnoreFamily, on by default in mod_ftp).
+	EPSVIgnoreFamily bool
 
 	Banner, ExitMessage string
+	// Readme, when set, gives the message shown with the 250 reply to CWD
+	// (mod_ftp's FTPReadmeMessage) for the directory entered: literal
+	// text, or the name of a file, relative names being looked up in that
+	// directory. It runs on a worker, with the paths Authorizer.Allow gets.
+	Readme func(fsPath, virtualPath string) (text, file string)
 
 	TLS                   *tls.Config
 	RequireTLS            bool
@@ -91,8 +103,8 @@ func (c *Config) DefaultHost() *Host {
 	return &Host{
 		Root: c.Root, FileUmask: c.FileUmask, DirUmask: c.DirUmask, SetUmask: c.SetUmask,
 		Auth: c.Auth, Authorize: c.Authorize, HomeDir: c.HomeDir, Jail: c.Jail,
-		PasvMin: c.PasvMin, PasvMax: c.PasvMax, PasvAddr: c.PasvAddr,
-		Banner: c.Banner, ExitMessage: c.ExitMessage,
+		PasvMin: c.PasvMin, PasvMax: c.PasvMax, PasvAddr: c.PasvAddr, PasvBindAddr: c.PasvBindAddr,
+		EPSVIgnoreFamily: c.EPSVIgnoreFamily, Banner: c.Banner, ExitMessage: c.ExitMessage, Readme: c.Readme,
 		TLS: c.TLS, RequireTLS: c.RequireTLS, AllowDataWithoutReuse: c.AllowDataWithoutReuse,
 		Log: c.Log, ServerName: c.ServerName, Names: c.Names, Options: c.Options,
 	}

@@ -8,10 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/ftpsd/ftpsd/codec"
 )
 
 func TestHOSTChoosesVirtualHost(t *testing.T) {
@@ -286,5 +289,49 @@ func TestRoute(t *testing.T) {
 	line, err := bufio.NewReader(c).ReadString('\n')
 	if err != nil || !strings.HasPrefix(line, "421 ") {
 		t.Fatalf("connection to a listener without FTP hosts got %q, %v; want 421", line, err)
+	}
+}
+
+func TestEPSVFamilyAndBindAddress(t *testing.T) {
+	addr, _ := startServer(t, Config{EPSVIgnoreFamily: true, PasvBindAddr: netip.MustParseAddr("127.0.0.1")})
+	cl := dial(t, addr)
+	cl.login("alice", "secret")
+	msg := cl.cmd(229, "EPSV 2") // IPv6 asked on an IPv4 connection: answered on IPv4
+	port, err := codec.ParseEPSV([]byte(msg))
+	if err != nil {
+		t.Fatalf("EPSV reply %q: %v", msg, err)
+	}
+	c, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(int(port))), 5*time.Second)
+	if err != nil {
+		t.Fatalf("data connection to the bind address: %v", err)
+	}
+	c.Close()
+}
+
+func TestReadmeOnCWD(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, root, "pub/README", "Mirror of everything.\r\n250 not a reply\n")
+	writeFile(t, root, "text/x", "")
+	writeFile(t, root, "plain/x", "")
+	readme := func(fsPath, vpath string) (string, string) {
+		switch vpath {
+		case "/pub":
+			return "", "README"
+		case "/text":
+			return "Literal message.", ""
+		}
+		return "", ""
+	}
+	addr, _ := startServer(t, Config{Root: root, Readme: readme})
+	cl := dial(t, addr)
+	cl.login("alice", "secret")
+	if msg := cl.cmd(250, "CWD /pub"); msg != "Mirror of everything.\n 250 not a reply\nDirectory successfully changed." {
+		t.Errorf("CWD /pub: %q", msg)
+	}
+	if msg := cl.cmd(250, "CWD /text"); msg != "Literal message.\nDirectory successfully changed." {
+		t.Errorf("CWD /text: %q", msg)
+	}
+	if msg := cl.cmd(250, "CWD /plain"); msg != "Directory successfully changed." {
+		t.Errorf("CWD /plain: %q", msg)
 	}
 }

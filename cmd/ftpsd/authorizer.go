@@ -1,6 +1,11 @@
 package main
 
 import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
 	"github.com/tg123/go-htpasswd"
 
 	"github.com/ftpsd/ftpsd/cmd/ftpsd/config"
@@ -50,5 +55,30 @@ func (p *problems) authorization(srv *config.Server, f *fileSettings) {
 	}
 	if hasRequire {
 		f.authorize = a
+	}
+}
+
+// readmeOf returns the loop's Readme lookup for FTPReadmeMessage: the
+// message of the sections that apply to the directory entered. A relative
+// file: name is the loop's to read in that directory; an absolute one is a
+// host file, read here (on the worker that asks).
+func readmeOf(srv *config.Server) func(fsPath, virtualPath string) (string, string) {
+	return func(fsPath, virtualPath string) (string, string) {
+		m := srv.Access(fsPath, virtualPath).FTPReadmeMessage
+		switch {
+		case !m.Set:
+			return "", ""
+		case m.Value.File == "":
+			return m.Value.Text, ""
+		case !filepath.IsAbs(m.Value.File):
+			return "", m.Value.File
+		}
+		f, err := os.Open(m.Value.File)
+		if err != nil {
+			return "", ""
+		}
+		defer f.Close()
+		b, _ := io.ReadAll(io.LimitReader(f, 8<<10))
+		return strings.TrimRight(string(b), "\r\n"), ""
 	}
 }

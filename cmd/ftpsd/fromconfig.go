@@ -95,6 +95,10 @@ type fileSettings struct {
 	homeDir    string
 	jail       bool
 
+	readme           func(fsPath, virtualPath string) (text, file string)
+	pasvBind         netip.Addr
+	epsvIgnoreFamily bool
+
 	// vhosts are the other FTP servers, and route maps a connection to
 	// them; both are set on the first server's settings only.
 	vhosts []*vhostSettings
@@ -339,7 +343,7 @@ func (p *problems) ftpSettings(srv *config.Server, root string, scope *config.Sc
 	}
 	for _, sc := range scopes(srv) {
 		if sc.FTPReadmeMessage.Set {
-			p.notYet(sc.FTPReadmeMessage.At, "FTPReadmeMessage")
+			f.readme = readmeOf(srv)
 		}
 	}
 	if t := srv.FTPTimeoutLogin; t.Set {
@@ -357,6 +361,8 @@ func (p *problems) ftpSettings(srv *config.Server, root string, scope *config.Sc
 	if m := srv.FTPExitMessage; m.Set {
 		f.exitMessage = p.message(m, "FTPExitMessage")
 	}
+	f.pasvBind = srv.FTPPASVBindAddr.Value
+	f.epsvIgnoreFamily = srv.EPSVIgnoreFamily()
 	if h := srv.FTPHomeDir; h.Set {
 		f.homeDir = h.Value
 	}
@@ -371,19 +377,23 @@ func (p *problems) ftpSettings(srv *config.Server, root string, scope *config.Sc
 		set  bool
 		at   config.Pos
 	}{
-		{"FTPPASVbindaddr", srv.FTPPASVBindAddr.Set, srv.FTPPASVBindAddr.At},
-		{"FTPEPSVIgnoreFamily", srv.FTPEPSVIgnoreFamily.Set, srv.FTPEPSVIgnoreFamily.At},
-		{"FTPActiveRange", srv.FTPActiveRange.Set, srv.FTPActiveRange.At},
 		{"FTPMaxLoginAttempts", srv.FTPMaxLoginAttempts.Set, srv.FTPMaxLoginAttempts.At},
-		{"FTPDocRootEnv", srv.FTPDocRootEnv.Set, srv.FTPDocRootEnv.At},
 		{"FTPLimitLoginIP", srv.FTPLimitLoginIP.Set, srv.FTPLimitLoginIP.At},
 		{"FTPLimitLoginUser", srv.FTPLimitLoginUser.Set, srv.FTPLimitLoginUser.At},
 		{"FTPLimitLoginServer", srv.FTPLimitLoginServer.Set, srv.FTPLimitLoginServer.At},
-		{"FTPDataBlockSize", srv.FTPDataBlockSize.Set, srv.FTPDataBlockSize.At},
 	} {
 		if x.set {
 			p.notYet(x.at, x.name)
 		}
+	}
+	if r := srv.FTPActiveRange; r.Set {
+		p.warnf(r.At, "FTPActiveRange: not acted on yet; active data connections leave from an ephemeral local port")
+	}
+	if e := srv.FTPDocRootEnv; e.Set {
+		p.warnf(e.At, "FTPDocRootEnv %s: no part of ftpsd sets per-user variables, so every user is served from DocumentRoot (and FTPHomeDir)", e.Value)
+	}
+	if b := srv.FTPDataBlockSize; b.Set {
+		p.warnf(b.At, "FTPDataBlockSize: not used; ftpsd moves clear data with sendfile and splice and TLS data in full 16 KiB records, sizes the kernel and crypto/tls choose")
 	}
 }
 
@@ -461,6 +471,8 @@ func (f *fileSettings) apply(cfg *loop.Config) {
 	cfg.Options = f.hostOpts
 	cfg.Authorize = f.authorize
 	cfg.HomeDir, cfg.Jail = f.homeDir, f.jail
+	cfg.PasvBindAddr, cfg.EPSVIgnoreFamily = f.pasvBind, f.epsvIgnoreFamily
+	cfg.Readme = f.readme
 	if u, ok := cfg.Auth.(*auth.Users); ok {
 		u.SetAnonPolicy(f.anonPolicy)
 	}

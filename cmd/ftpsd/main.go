@@ -92,6 +92,15 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ftpsd: %v\n", err)
 		return 1
 	}
+	// Signals are caught before the listeners open: a SIGTERM that follows
+	// the "listening" line at once must stop the server cleanly, not kill it.
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sig)
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve() }()
 
@@ -116,12 +125,6 @@ func run(args []string, stderr io.Writer) int {
 		}
 	}
 
-	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
-	defer signal.Stop(sig)
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
 wait:
 	for {
 		select {
