@@ -572,3 +572,35 @@ func TestVerifyDepth(t *testing.T) {
 		}
 	}
 }
+
+// TestDirectivesExampleIsServed: DIRECTIVES.md's complete example maps
+// without an error, its paths moved to a fixture, and serves two hosts. It
+// is only mapped, never bound, so its ports stay 21 and 990: port 0 would
+// stand for both and reach the implicit host only.
+func TestDirectivesExampleIsServed(t *testing.T) {
+	t.Parallel()
+	dir := fcFixture(t)
+	b, err := os.ReadFile(filepath.Join("config", "DIRECTIVES.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	start := strings.Index(doc, "## A complete example")
+	block := doc[start:]
+	block = block[strings.Index(block, "```apache\n")+len("```apache\n"):]
+	block = block[:strings.Index(block, "```")]
+	text := strings.NewReplacer("ServerRoot /etc/ftpsd", "ServerRoot "+dir, "/srv/ftp", filepath.Join(dir, "root"),
+		"Listen 21 ftp", "Listen 127.0.0.1:21 ftp", "Listen 990 ftps", "Listen 127.0.0.1:990 ftps").Replace(block)
+	m := fcMap(t, dir, text)
+	if len(m.errs) > 0 {
+		t.Fatalf("errors:\n%s\nin:\n%s", strings.Join(m.errs, "\n"), text)
+	}
+	if len(m.file.vhosts) != 1 || m.cfg.Authorize == nil || !m.cfg.RequireTLS {
+		t.Errorf("%d virtual hosts (want 1), authorizer %v, RequireTLS %v", len(m.file.vhosts), m.cfg.Authorize != nil, m.cfg.RequireTLS)
+	}
+	az := m.cfg.Authorize
+	file := filepath.Join(dir, "root", "f")
+	if !az.Allow("RETR", "anonymous", file, "/f") || az.Allow("STOR", "anonymous", file, "/f") || !az.Allow("STOR", "alice", file, "/f") {
+		t.Errorf("the example's <Limit> does not let anonymous read and only alice and bob write")
+	}
+}
