@@ -3,9 +3,11 @@ package xfer
 import (
 	"errors"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/netip"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -19,16 +21,28 @@ var (
 // out, so tests need no fixed port numbers.
 func freeRange(t *testing.T, n uint16) (lo, hi uint16) {
 	t.Helper()
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	// Below the kernel's ephemeral range (32768 and up by default), so that
+	// the client sockets of tests running at the same time do not take a
+	// port of the range between the probe and the test.
+	for range 100 {
+		lo = 20000 + uint16(rand.IntN(10000))
+		var probes []net.Listener
+		for p := lo; p < lo+n; p++ {
+			ln, err := net.Listen("tcp4", net.JoinHostPort("127.0.0.1", strconv.Itoa(int(p))))
+			if err != nil {
+				break
+			}
+			probes = append(probes, ln)
+		}
+		for _, ln := range probes {
+			ln.Close()
+		}
+		if len(probes) == int(n) {
+			return lo, lo + n - 1
+		}
 	}
-	port := uint16(ln.Addr().(*net.TCPAddr).Port)
-	ln.Close()
-	if port > 65535-n {
-		return port - n + 1, port
-	}
-	return port, port + n - 1
+	t.Fatalf("no %d free consecutive ports found", n)
+	return 0, 0
 }
 
 func TestListenPicksPortInRange(t *testing.T) {
