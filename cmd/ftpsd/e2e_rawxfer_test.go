@@ -7,6 +7,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"os"
 	"regexp"
@@ -570,13 +571,20 @@ func TestRawUmask(t *testing.T) {
 // waiting for it gets 425 while the port is held.
 func TestRawPasvPorts(t *testing.T) {
 	t.Parallel()
-	// Ask the kernel for a free port, then give it to the server as a range.
-	probe, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	// A free port below the ephemeral range (32768 and up), so that no
+	// client socket of a test running at the same time can take it.
+	port := 0
+	for range 100 {
+		p := 20000 + rand.IntN(10000)
+		if probe, err := net.Listen("tcp4", net.JoinHostPort("127.0.0.1", strconv.Itoa(p))); err == nil {
+			probe.Close()
+			port = p
+			break
+		}
 	}
-	port := probe.Addr().(*net.TCPAddr).Port
-	probe.Close()
+	if port == 0 {
+		t.Fatal("no free port in 20000-29999")
+	}
 	s := rawServer(t, "-pasv-ports", fmt.Sprintf("%d-%d", port, port))
 
 	c := s.login(t, &alice)
