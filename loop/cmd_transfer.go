@@ -24,6 +24,8 @@ import (
 type dataSource struct {
 	pasv    *xfer.Passive
 	active  netip.AddrPort
+	actLo   uint16 // the local port range of an active connection; 0: any
+	actHi   uint16
 	local   netip.Addr
 	timeout time.Duration // to establish the connection
 	idle    time.Duration // without progress, once established
@@ -45,7 +47,7 @@ const tlsCloseWait = 5 * time.Second
 func (s *Session) takeData() (dataSource, Reply) {
 	cfg := &s.srv.cfg
 	d := dataSource{pasv: s.pasv, active: s.active, local: s.local.Addr(), timeout: cfg.dataTimeout(), idle: cfg.dataIdleTimeout(),
-		tls: s.dataConfig(), reuse: !s.host.AllowDataWithoutReuse}
+		tls: s.dataConfig(), reuse: !s.host.AllowDataWithoutReuse, actLo: s.host.ActiveMin, actHi: s.host.ActiveMax}
 	if d.pasv == nil && !d.active.IsValid() {
 		return d, Reply{codec.CodeCantOpenData, "Use PORT or PASV first."}
 	}
@@ -61,7 +63,7 @@ func (d dataSource) open(ctx context.Context) (net.Conn, error) {
 		defer stop()
 		return d.pasv.Accept(time.Now().Add(d.timeout))
 	}
-	return xfer.Dial(ctx, d.local, d.active, d.timeout)
+	return xfer.DialFrom(ctx, d.local, d.actLo, d.actHi, d.active, d.timeout)
 }
 
 func (d dataSource) close() {

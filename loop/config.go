@@ -35,10 +35,11 @@ type Config struct {
 
 	// Auth checks logins. Nil means nobody can log in.
 	Auth auth.Authenticator
-	// Readme, PasvBindAddr and EPSVIgnoreFamily: see Host.
-	Readme           func(fsPath, virtualPath string) (text, file string)
-	PasvBindAddr     netip.Addr
-	EPSVIgnoreFamily bool
+	// Readme, PasvBindAddr, ActiveMin, ActiveMax and EPSVIgnoreFamily: see Host.
+	ActiveMin, ActiveMax uint16
+	Readme               func(fsPath, virtualPath string) (text, file string)
+	PasvBindAddr         netip.Addr
+	EPSVIgnoreFamily     bool
 
 	// Authorize, HomeDir, Jail, Names and Options: see Host.
 	Authorize Authorizer

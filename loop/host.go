@@ -48,6 +48,9 @@ type Host struct {
 	// PasvBindAddr, when valid, is the local address passive listeners
 	// bind to instead of the control connection's (FTPPASVbindaddr).
 	PasvBindAddr netip.Addr
+	// ActiveMin..ActiveMax are the local ports active (PORT/EPRT) data
+	// connections leave from (FTPActiveRange); zero lets the kernel choose.
+	ActiveMin, ActiveMax uint16
 	// EPSVIgnoreFamily answers "EPSV 1" or "EPSV 2" naming the other
 	// address family as a plain EPSV, instead of 522
 	// (FTPEPSVIgnoreFamily, on by default in mod_ftp).
@@ -104,7 +107,7 @@ func (c *Config) DefaultHost() *Host {
 		Root: c.Root, FileUmask: c.FileUmask, DirUmask: c.DirUmask, SetUmask: c.SetUmask,
 		Auth: c.Auth, Authorize: c.Authorize, HomeDir: c.HomeDir, Jail: c.Jail,
 		PasvMin: c.PasvMin, PasvMax: c.PasvMax, PasvAddr: c.PasvAddr, PasvBindAddr: c.PasvBindAddr,
-		EPSVIgnoreFamily: c.EPSVIgnoreFamily, Banner: c.Banner, ExitMessage: c.ExitMessage, Readme: c.Readme,
+		EPSVIgnoreFamily: c.EPSVIgnoreFamily, ActiveMin: c.ActiveMin, ActiveMax: c.ActiveMax, Banner: c.Banner, ExitMessage: c.ExitMessage, Readme: c.Readme,
 		TLS: c.TLS, RequireTLS: c.RequireTLS, AllowDataWithoutReuse: c.AllowDataWithoutReuse,
 		Log: c.Log, ServerName: c.ServerName, Names: c.Names, Options: c.Options,
 	}

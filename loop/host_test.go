@@ -335,3 +335,31 @@ func TestReadmeOnCWD(t *testing.T) {
 		t.Errorf("CWD /plain: %q", msg)
 	}
 }
+
+func TestActiveRange(t *testing.T) {
+	// 20000-29999 lies below the ephemeral ports, so nothing else takes it.
+	lo := uint16(20000 + time.Now().UnixNano()%9000)
+	addr, root := startServer(t, Config{ActiveMin: lo, ActiveMax: lo + 3})
+	writeFile(t, root, "f.txt", "active\n")
+	cl := dial(t, addr)
+	cl.login("alice", "secret")
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	cl.cmd(200, "EPRT |1|127.0.0.1|%d|", ln.Addr().(*net.TCPAddr).Port)
+	cl.cmd(150, "RETR f.txt")
+	_ = ln.(*net.TCPListener).SetDeadline(time.Now().Add(10 * time.Second))
+	c, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(c)
+	c.Close()
+	cl.expect(226)
+	from := c.RemoteAddr().(*net.TCPAddr).Port
+	if string(b) != "active\n" || from < int(lo) || from > int(lo)+3 {
+		t.Fatalf("got %q from port %d, want the file from %d-%d", b, from, lo, lo+3)
+	}
+}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/netip"
+	"syscall"
 	"time"
 )
 
@@ -37,14 +39,54 @@ func CheckActive(peer netip.Addr, target netip.AddrPort) error {
 // or unspecified local lets the kernel choose. The caller has checked target
 // with CheckActive.
 func Dial(ctx context.Context, local netip.Addr, target netip.AddrPort, timeout time.Duration) (net.Conn, error) {
-	d := net.Dialer{Timeout: timeout}
-	target = netip.AddrPortFrom(target.Addr().Unmap(), target.Port())
-	if local = local.Unmap(); local.IsValid() && !local.IsUnspecified() {
-		d.LocalAddr = net.TCPAddrFromAddrPort(netip.AddrPortFrom(local, 0))
+	return DialFrom(ctx, local, 0, 0, target, timeout)
+}
+
+// DialFrom is Dial from a local port in lo..hi (mod_ftp's FTPActiveRange),
+// tried from a random start; lo == 0 lets the kernel choose. A port in use
+// (EADDRINUSE, or EADDRNOTAVAIL when its connection to target still lingers)
+// moves on to the next; SO_REUSEADDR lets a port whose earlier connection
+// is in TIME_WAIT serve another target at once.
+func DialFrom(ctx context.Context, local netip.Addr, lo, hi uint16, target netip.AddrPort, timeout time.Duration) (net.Conn, error) {
+	if lo > hi || lo == 0 && hi != 0 {
+		return nil, fmt.Errorf("%w: %d-%d", ErrPortRange, lo, hi)
 	}
-	c, err := d.DialContext(ctx, "tcp", target.String())
-	if err != nil {
+	target = netip.AddrPortFrom(target.Addr().Unmap(), target.Port())
+	if local = local.Unmap(); !local.IsValid() || local.IsUnspecified() {
+		local = netip.Addr{}
+	}
+	deadline := time.Now().Add(timeout)
+	n := int(hi) - int(lo) + 1
+	start := 0
+	if lo != 0 {
+		start = rand.IntN(n)
+	}
+	for i := range n {
+		d := net.Dialer{Deadline: deadline}
+		var port uint16
+		if lo != 0 {
+			port = lo + uint16((start+i)%n)
+			d.Control = reuseAddr
+		}
+		if local.IsValid() || port != 0 {
+			d.LocalAddr = net.TCPAddrFromAddrPort(netip.AddrPortFrom(local, port))
+		}
+		c, err := d.DialContext(ctx, "tcp", target.String())
+		switch {
+		case err == nil:
+			return c, nil
+		case port != 0 && (errors.Is(err, syscall.EADDRINUSE) || errors.Is(err, syscall.EADDRNOTAVAIL)):
+			continue
+		}
 		return nil, fmt.Errorf("xfer: dial %s: %w", target, err)
 	}
-	return c, nil
+	return nil, fmt.Errorf("%w for an active connection in %d-%d", ErrNoPort, lo, hi)
+}
+
+func reuseAddr(_, _ string, c syscall.RawConn) error {
+	var serr error
+	err := c.Control(func(fd uintptr) {
+		serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_REUSEADDR, 1)
+	})
+	return errors.Join(err, serr)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -78,5 +79,49 @@ func TestDial(t *testing.T) {
 	if c, err := Dial(context.Background(), netip.Addr{}, closed, 2*time.Second); err == nil {
 		c.Close()
 		t.Error("Dial to a closed port succeeded")
+	}
+}
+
+func TestDialFromRange(t *testing.T) {
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	target := ln.Addr().(*net.TCPAddr).AddrPort()
+	lo, hi := freeRange(t, 2)
+	for range 4 {
+		c, err := DialFrom(context.Background(), loopback, lo, hi, target, 2*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := c.LocalAddr().(*net.TCPAddr).AddrPort().Port()
+		c.Close()
+		if port < lo || port > hi {
+			t.Fatalf("local port %d, want %d-%d", port, lo, hi)
+		}
+	}
+	// Both ports held by listeners: nothing left to dial from.
+	for p := lo; p <= hi; p++ {
+		hold, err := net.Listen("tcp4", net.JoinHostPort("127.0.0.1", strconv.Itoa(int(p))))
+		if err != nil {
+			t.Fatalf("holding port %d: %v", p, err)
+		}
+		defer hold.Close()
+	}
+	if _, err := DialFrom(context.Background(), loopback, lo, hi, target, 2*time.Second); !errors.Is(err, ErrNoPort) {
+		t.Errorf("dial with every port of the range held: %v, want ErrNoPort", err)
+	}
+	if _, err := DialFrom(context.Background(), loopback, 0, 5, target, time.Second); !errors.Is(err, ErrPortRange) {
+		t.Errorf("range 0-5: %v, want ErrPortRange", err)
 	}
 }

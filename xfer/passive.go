@@ -16,7 +16,7 @@ import (
 
 var (
 	// ErrNoPort means every port of the passive range is taken.
-	ErrNoPort = errors.New("xfer: no free passive port")
+	ErrNoPort = errors.New("xfer: no free port in the range")
 	// ErrPortRange is a passive range with lo > hi or lo == 0 < hi.
 	ErrPortRange = errors.New("xfer: bad passive port range")
 )

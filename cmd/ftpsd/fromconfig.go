@@ -97,6 +97,7 @@ type fileSettings struct {
 
 	readme           func(fsPath, virtualPath string) (text, file string)
 	pasvBind         netip.Addr
+	activeRange      config.PortRange
 	epsvIgnoreFamily bool
 
 	// vhosts are the other FTP servers, and route maps a connection to
@@ -362,6 +363,7 @@ func (p *problems) ftpSettings(srv *config.Server, root string, scope *config.Sc
 		f.exitMessage = p.message(m, "FTPExitMessage")
 	}
 	f.pasvBind = srv.FTPPASVBindAddr.Value
+	f.activeRange = srv.FTPActiveRange.Value
 	f.epsvIgnoreFamily = srv.EPSVIgnoreFamily()
 	if h := srv.FTPHomeDir; h.Set {
 		f.homeDir = h.Value
@@ -385,9 +387,6 @@ func (p *problems) ftpSettings(srv *config.Server, root string, scope *config.Sc
 		if x.set {
 			p.notYet(x.at, x.name)
 		}
-	}
-	if r := srv.FTPActiveRange; r.Set {
-		p.warnf(r.At, "FTPActiveRange: not acted on yet; active data connections leave from an ephemeral local port")
 	}
 	if e := srv.FTPDocRootEnv; e.Set {
 		p.warnf(e.At, "FTPDocRootEnv %s: no part of ftpsd sets per-user variables, so every user is served from DocumentRoot (and FTPHomeDir)", e.Value)
@@ -473,6 +472,7 @@ func (f *fileSettings) apply(cfg *loop.Config) {
 	cfg.HomeDir, cfg.Jail = f.homeDir, f.jail
 	cfg.PasvBindAddr, cfg.EPSVIgnoreFamily = f.pasvBind, f.epsvIgnoreFamily
 	cfg.Readme = f.readme
+	cfg.ActiveMin, cfg.ActiveMax = f.activeRange.Lo, f.activeRange.Hi
 	if u, ok := cfg.Auth.(*auth.Users); ok {
 		u.SetAnonPolicy(f.anonPolicy)
 	}
