@@ -356,6 +356,7 @@ func (s *Session) flush() gnet.Action {
 		if o := s.tls.TakeOutput(); len(o) > 0 {
 			_, _ = s.conn.Write(o)
 		}
+		s.tls.ReleaseOutput()
 		if s.plain != nil && len(s.plain.B) == 0 {
 			bytebufferpool.Put(s.plain)
 			s.plain = nil

@@ -236,6 +236,11 @@ func (c *Conn) TakeOutput() []byte {
 	return *c.lent
 }
 
+// ReleaseOutput gives back the buffer the last TakeOutput lent, once the loop has handed its bytes
+// to gnet (whose Write copies what it cannot send at once). Calling it is optional, as every loop
+// method does it first, but an idle connection then holds no buffer.
+func (c *Conn) ReleaseOutput() { c.recycle() }
+
 // recycle gives back the buffer lent by the last TakeOutput; every loop method calls it first.
 func (c *Conn) recycle() {
 	if c.lent != nil {

@@ -226,8 +226,11 @@ func TestIdleSecureHoldsNoGoroutine(t *testing.T) {
 			if s.c.p.in != nil || s.c.p.out != nil || s.c.p.blocking || s.c.p.async {
 				t.Error("idle machine kept pipe buffers or handshake mode")
 			}
-			if s.c.p.timer.Stop() {
-				t.Error("handshake timer still armed")
+			if s.c.p.timer != nil {
+				t.Error("idle machine kept its handshake timer")
+			}
+			if s.c.lent != nil {
+				t.Error("idle machine kept the output buffer it lent")
 			}
 		})
 	}

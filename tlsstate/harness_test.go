@@ -339,8 +339,9 @@ func (s *testSession) onTraffic(data []byte) {
 
 func (s *testSession) flush() {
 	if out := s.c.TakeOutput(); len(out) > 0 {
-		s.wire.write(out)
+		s.wire.write(out) // copies, as gnet's Write does
 	}
+	s.c.ReleaseOutput()
 }
 
 func (s *testSession) reply(msg string) {

@@ -116,7 +116,9 @@ func (p *pipe) finish(err error) {
 	p.hsDone, p.hsErr = true, err
 	p.blocking, p.async = false, false
 	if p.timer != nil {
+		// Dropped, not only stopped: an idle session should not keep it.
 		p.timer.Stop()
+		p.timer = nil
 	}
 	wake := p.inflight == 0 && !p.closed
 	t := p.t
