@@ -88,6 +88,10 @@ type Config struct {
 	// FailDelay is the pause before answering a failed login. Default 1s;
 	// negative means no pause.
 	FailDelay time.Duration
+	// MemoryTrimQuiet is how long no session must open before the server
+	// returns its freed heap to the kernel (see loop/trim.go). Default 1s;
+	// negative never trims.
+	MemoryTrimQuiet time.Duration
 	// ShutdownGrace is how long Shutdown lets running transfers finish. Default 10s.
 	ShutdownGrace time.Duration
 
@@ -166,6 +170,14 @@ func (c *Config) idleTimeout() time.Duration  { return positiveOr(c.IdleTimeout,
 func (c *Config) loginTimeout() time.Duration { return positiveOr(c.LoginTimeout, defaultLoginTimeout) }
 func (c *Config) shutdownGrace() time.Duration {
 	return positiveOr(c.ShutdownGrace, defaultGrace)
+}
+
+// trimQuiet: zero means the default, negative means never.
+func (c *Config) trimQuiet() time.Duration {
+	if c.MemoryTrimQuiet < 0 {
+		return 0
+	}
+	return positiveOr(c.MemoryTrimQuiet, defaultTrimQuiet)
 }
 
 // failDelay: zero means the default, negative means no pause.

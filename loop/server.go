@@ -46,6 +46,10 @@ type Server struct {
 	draining  atomic.Bool
 	transfers atomic.Int64 // running transfer jobs, for a graceful stop
 	sessions  sync.Map     // *Session -> struct{}: the idle sweep and Shutdown walk it
+
+	lastOpen atomic.Int64 // UnixNano when the last session opened, for the memory trim
+	lastTrim atomic.Int64 // Server.clock at the last memory trim
+	trimming atomic.Bool  // a trim is running
 }
 
 // BoundListener is a listener with the address it actually bound.
@@ -291,6 +295,9 @@ func (s *Server) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 	if len(hosts) == 0 {
 		return codec.AppendReply(nil, codec.CodeServiceUnavailable, "No FTP service on this address."), gnet.Close
 	}
+	// The coarse clock would make a session opened just after a tick look
+	// a whole tick old; the trim must not run in the middle of a burst.
+	s.lastOpen.Store(time.Now().UnixNano())
 	sess := newSession(s, c, s.nextID.Add(1), addrPortOf(c.RemoteAddr()), local, hosts)
 	c.SetContext(sess)
 	s.sessions.Store(sess, struct{}{})
@@ -337,6 +344,7 @@ func (s *Server) OnTick() (time.Duration, gnet.Action) {
 		}
 		return true
 	})
+	s.maybeTrim(now)
 	return s.tickEvery(), gnet.None
 }
 
