@@ -23,7 +23,7 @@ const smallSize = 4096
 // back to back on each for cfg.Duration: files per second and the latency
 // of one whole transfer (EPSV, data connection and its resumed handshake,
 // the bytes, the final reply). Uploads go to UploadDir as small-C-K.bin,
-// four names per client reused in turn.
+// a new name each time (the caller removes them).
 func Small(ctx context.Context, t *Target, cfg SmallConfig, p *Progress) *Result {
 	op := "RETR"
 	login := t.Read
@@ -50,7 +50,7 @@ func Small(ctx context.Context, t *Target, cfg SmallConfig, p *Progress) *Result
 			var n int64
 			var err error
 			if cfg.Store {
-				n, err = c.Stor(t.upload(fmt.Sprintf("small-%d-%d.bin", i, k%4)), smallSize)
+				n, err = c.Stor(t.upload(fmt.Sprintf("small-%d-%d.bin", i, k)), smallSize)
 			} else {
 				n, err = c.Retr(t.SmallFile)
 			}

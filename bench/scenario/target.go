@@ -24,12 +24,14 @@ type Target struct {
 	ListDir   string             // a directory of 1,000 entries
 	UploadDir string             // writable by Write
 	BulkFile  func(int64) string // a file of the given size
-	// Timeout bounds each control step; zero means 30s.
-	Timeout time.Duration
+	// Timeout bounds each control step; zero means 30s. DataTimeout bounds
+	// one transfer; zero means 10 minutes.
+	Timeout, DataTimeout time.Duration
 }
 
 func (t *Target) config(l Login, protP bool) ftpclient.Config {
-	return ftpclient.Config{Addr: t.Addr, TLS: t.TLS, ProtP: protP, User: l.User, Pass: l.Pass, Timeout: t.Timeout}
+	return ftpclient.Config{Addr: t.Addr, TLS: t.TLS, ProtP: protP, User: l.User, Pass: l.Pass,
+		Timeout: t.Timeout, DataTimeout: t.DataTimeout}
 }
 
 func (t *Target) upload(name string) string { return fmt.Sprintf("%s/%s", t.UploadDir, name) }
