@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ftpsd/ftpsd/bench/procfs"
 	"github.com/ftpsd/ftpsd/bench/scenario"
 )
 
@@ -58,6 +59,26 @@ type Running struct {
 	cmd     *exec.Cmd
 	log     *os.File
 	exited  chan struct{}
+	cpu     *procfs.CPUGroup // nil: CPU time from /proc
+}
+
+// CPUSeconds is the CPU time the server and every process it forked have
+// used so far: exact from its cpuacct group where one could be made,
+// else summed from /proc over its live process tree (whole ticks per
+// process, reaped children through cutime/cstime).
+func (r *Running) CPUSeconds() (float64, error) {
+	if r.cpu != nil {
+		return r.cpu.Seconds()
+	}
+	return procfs.CPUSeconds(r.PID())
+}
+
+// CPUSource says how CPUSeconds measures, for the report.
+func (r *Running) CPUSource() string {
+	if r.cpu != nil {
+		return "cgroup cpuacct"
+	}
+	return "/proc tree"
 }
 
 // PID is the root of the server's process tree.
@@ -95,6 +116,13 @@ func Start(env *Env, p *Peer, name string, lo, hi int) (*Running, error) {
 	}
 	r := &Running{Peer: p, Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
 		Command: strings.Join(argv, " "), Dir: run, cmd: cmd, log: logf, exited: make(chan struct{})}
+	// Into its CPU group before it accepts a session, so that every session
+	// process is born there.
+	if g, err := procfs.NewCPUGroup(name); err == nil {
+		if g.Add(cmd.Process.Pid) == nil {
+			r.cpu = g
+		}
+	}
 	go func() { _ = cmd.Wait(); close(r.exited) }()
 	if err := r.waitGreeting(15 * time.Second); err != nil {
 		r.Stop()
@@ -146,6 +174,12 @@ func (r *Running) Stop() {
 	case <-time.After(5 * time.Second):
 	}
 	r.log.Close()
+	if r.cpu != nil {
+		// Session processes may take a moment to go after their master.
+		for i := 0; i < 20 && r.cpu.Remove() != nil; i++ {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
 }
 
 // freePort asks the kernel for a free port on 127.0.0.1.

@@ -91,3 +91,34 @@ func TestOwnProcess(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestCPUGroup(t *testing.T) {
+	// A fake hierarchy: the kernel's files are plain files here.
+	root := t.TempDir()
+	old := CPUGroupRoot
+	CPUGroupRoot = root
+	t.Cleanup(func() { CPUGroupRoot = old })
+	if _, err := NewCPUGroup("x"); err == nil {
+		t.Fatal("a directory without cpuacct.usage taken for a cpu group")
+	}
+	dir := filepath.Join(root, "ftpbench", "y")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "cpuacct.usage"), []byte("2500000000\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g, err := NewCPUGroup("y")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, err := g.Seconds(); err != nil || s != 2.5 {
+		t.Errorf("Seconds = %v, %v; want 2.5", s, err)
+	}
+	if err := g.Add(42); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "cgroup.procs")); string(b) != "42" {
+		t.Errorf("cgroup.procs = %q, want 42", b)
+	}
+}

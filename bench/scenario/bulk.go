@@ -51,7 +51,7 @@ func Bulk(ctx context.Context, t *Target, cfg BulkConfig, p *Progress) *Result {
 	p.Begin(t.Name+" bulk "+cfg.Name(), "bytes")
 	var moved atomic.Int64
 	var errs firstError
-	cpu := startCPU(t.PID)
+	cpu := startCPU(t)
 	start := time.Now()
 	each(len(conns), len(conns), func(i int) {
 		c := conns[i]

@@ -30,7 +30,7 @@ func Churn(ctx context.Context, t *Target, cfg ChurnConfig, p *Progress) *Result
 	var lat stats.Latencies
 	var errs firstError
 	var done atomic.Int64
-	cpu := startCPU(t.PID)
+	cpu := startCPU(t)
 	start := time.Now()
 	each(cfg.Clients, cfg.Clients, func(int) {
 		for ctx.Err() == nil {

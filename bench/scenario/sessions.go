@@ -80,45 +80,50 @@ func each(n, conc int, f func(int)) {
 	wg.Wait()
 }
 
-// cpuMeter measures the server tree's CPU seconds across a run.
+// cpuMeter measures the server's CPU seconds across a run.
 type cpuMeter struct {
-	pid   int
+	read  func() (float64, error)
 	start float64
 	ok    bool
 }
 
-func startCPU(pid int) *cpuMeter {
-	m := &cpuMeter{pid: pid}
-	if pid > 0 {
-		s, err := procfs.CPUSeconds(pid)
+func startCPU(t *Target) *cpuMeter {
+	m := &cpuMeter{read: t.CPU}
+	if m.read == nil && t.PID > 0 {
+		m.read = func() (float64, error) { return procfs.CPUSeconds(t.PID) }
+	}
+	if m.read != nil {
+		s, err := m.read()
 		m.start, m.ok = s, err == nil
 	}
 	return m
 }
 
-// stop returns the CPU seconds used since start. Fork-per-session servers
-// reap a session's processes shortly after it ends, and only then is its
-// time added to the parent, so stop waits until the count stops growing
-// (at most settle).
+// stop returns the CPU seconds used since start. A server may still be
+// finishing a transfer's work after the client saw its end (and /proc
+// counts a fork-per-session server's ended sessions only once reaped), so
+// stop waits, at most settle, until the count grows by less than a
+// millisecond in 100 ms.
 func (m *cpuMeter) stop(settle time.Duration) (float64, bool) {
 	if !m.ok {
 		return 0, false
 	}
 	deadline := time.Now().Add(settle)
-	last, err := procfs.CPUSeconds(m.pid)
+	last, err := m.read()
 	if err != nil {
 		return 0, false
 	}
 	for time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
-		s, err := procfs.CPUSeconds(m.pid)
+		s, err := m.read()
 		if err != nil {
 			break
 		}
-		if s == last {
+		grew := s - last
+		last = s
+		if grew < 0.001 {
 			break
 		}
-		last = s
 	}
 	return last - m.start, true
 }

@@ -41,7 +41,7 @@ func Small(ctx context.Context, t *Target, cfg SmallConfig, p *Progress) *Result
 	var lat stats.Latencies
 	var errs firstError
 	var done atomic.Int64
-	cpu := startCPU(t.PID)
+	cpu := startCPU(t)
 	start := time.Now()
 	each(len(conns), len(conns), func(i int) {
 		c := conns[i]

@@ -16,7 +16,10 @@ type Target struct {
 	Name string
 	Addr string // control listener, host:port
 	PID  int    // root of the server's process tree; 0: server costs not measured
-	TLS  *tls.Config
+	// CPU, when set, returns the server's CPU seconds so far; otherwise
+	// they are summed over the process tree under PID from /proc.
+	CPU func() (float64, error)
+	TLS *tls.Config
 	// Read logs in for downloads and listings, Write for uploads.
 	Read, Write Login
 	// Paths in the server's namespace.

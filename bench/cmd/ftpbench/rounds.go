@@ -41,7 +41,7 @@ func startServers(o *options, env *peers.Env, d *display) ([]*started, error) {
 			stopAll(out)
 			return nil, err
 		}
-		d.logf("started %s %s on %s (pid %d)", p.Name, p.Version(env), r.Addr, r.PID())
+		d.logf("started %s %s on %s (pid %d, CPU from %s)", p.Name, p.Version(env), r.Addr, r.PID(), r.CPUSource())
 		out = append(out, &started{run: r, target: targetFor(env, p, r)})
 	}
 	return out, nil
@@ -49,7 +49,7 @@ func startServers(o *options, env *peers.Env, d *display) ([]*started, error) {
 
 func targetFor(env *peers.Env, p *peers.Peer, r *peers.Running) *scenario.Target {
 	return &scenario.Target{
-		Name: p.Name, Addr: r.Addr, PID: r.PID(), TLS: env.Cert.ClientConfig(),
+		Name: p.Name, Addr: r.Addr, PID: r.PID(), CPU: r.CPUSeconds, TLS: env.Cert.ClientConfig(),
 		Read: p.Read, Write: p.Write,
 		SmallFile: "/" + scenario.SmallPath, ListDir: "/" + scenario.ListPath,
 		UploadDir: "/" + scenario.UploadPath,
