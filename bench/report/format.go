@@ -50,6 +50,9 @@ func (c Cell) String() string {
 		if c.Runs == 0 {
 			return "—"
 		}
+		if strings.Contains(c.Err, ": 500 ") || strings.Contains(c.Err, ": 502 ") {
+			return "not supported" + errNote(c.Err)
+		}
 		return "fails" + errNote(c.Err)
 	}
 	s := num(c.Median)

@@ -81,7 +81,9 @@ func Bulk(ctx context.Context, t *Target, cfg BulkConfig, p *Progress) *Result {
 	b := moved.Load()
 	r.Metrics[BytesMoved] = float64(b)
 	r.Metrics[Failed] = float64(failed + errs.count())
-	r.Metrics[MBPerSec] = float64(b) / 1e6 / wall.Seconds()
+	if b > 0 {
+		r.Metrics[MBPerSec] = float64(b) / 1e6 / wall.Seconds()
+	}
 	if s, ok := cpu.stop(2 * time.Second); ok && b > 0 {
 		r.Metrics[ServerCPUSec] = s
 		r.Metrics[CPUSecPerGB] = s / (float64(b) / 1e9)

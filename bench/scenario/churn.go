@@ -52,10 +52,12 @@ func Churn(ctx context.Context, t *Target, cfg ChurnConfig, p *Progress) *Result
 	r.Seconds = wall.Seconds()
 	n := done.Load()
 	r.Metrics[Sessions] = float64(n)
-	r.Metrics[SessionsPerSec] = float64(n) / wall.Seconds()
-	r.Metrics[P50ms] = ms(lat.Percentile(50))
-	r.Metrics[P99ms] = ms(lat.Percentile(99))
 	r.Metrics[Failed] = float64(errs.count())
+	if n > 0 {
+		r.Metrics[SessionsPerSec] = float64(n) / wall.Seconds()
+		r.Metrics[P50ms] = ms(lat.Percentile(50))
+		r.Metrics[P99ms] = ms(lat.Percentile(99))
+	}
 	r.fail(errs.get())
 	if s, ok := cpu.stop(2 * time.Second); ok {
 		r.Metrics[ServerCPUSec] = s

@@ -53,9 +53,11 @@ func List(ctx context.Context, t *Target, cfg ListConfig, p *Progress) *Result {
 	wall := time.Since(start)
 	r.Seconds = wall.Seconds()
 	r.fail(errs.get())
-	r.Metrics[ListingsPerSec] = float64(done.Load()) / wall.Seconds()
-	r.Metrics[P50ms] = ms(lat.Percentile(50))
-	r.Metrics[P99ms] = ms(lat.Percentile(99))
 	r.Metrics[Failed] = float64(failed + errs.count())
+	if n := done.Load(); n > 0 { // none: not a rate of 0 but a failure (vsftpd has no MLSD)
+		r.Metrics[ListingsPerSec] = float64(n) / wall.Seconds()
+		r.Metrics[P50ms] = ms(lat.Percentile(50))
+		r.Metrics[P99ms] = ms(lat.Percentile(99))
+	}
 	return r
 }

@@ -161,6 +161,9 @@ func TestBulkFailureIsCounted(t *testing.T) {
 	if r.Metrics[BytesMoved] != 0 {
 		t.Errorf("moved %v bytes from a missing file", r.Metrics[BytesMoved])
 	}
+	if v, ok := r.Metrics[MBPerSec]; ok {
+		t.Errorf("a run that moved nothing reports %v MB/s", v)
+	}
 }
 
 func TestUploadsNeedTheWriteLogin(t *testing.T) {

@@ -70,10 +70,12 @@ func Small(ctx context.Context, t *Target, cfg SmallConfig, p *Progress) *Result
 	wall := time.Since(start)
 	r.Seconds = wall.Seconds()
 	r.fail(errs.get())
-	r.Metrics[FilesPerSec] = float64(done.Load()) / wall.Seconds()
-	r.Metrics[P50ms] = ms(lat.Percentile(50))
-	r.Metrics[P99ms] = ms(lat.Percentile(99))
 	r.Metrics[Failed] = float64(failed + errs.count())
+	if n := done.Load(); n > 0 {
+		r.Metrics[FilesPerSec] = float64(n) / wall.Seconds()
+		r.Metrics[P50ms] = ms(lat.Percentile(50))
+		r.Metrics[P99ms] = ms(lat.Percentile(99))
+	}
 	if s, ok := cpu.stop(2 * time.Second); ok && done.Load() > 0 {
 		r.Metrics[ServerCPUSec] = s
 	}

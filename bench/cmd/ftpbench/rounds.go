@@ -83,6 +83,7 @@ func rounds(ctx context.Context, o *options, env *peers.Env, d *display, prog *s
 		rep.Servers = append(rep.Servers, report.Server{Name: s.run.Peer.Name, Version: s.run.Peer.Version(env),
 			Command: relative(s.run.Command, env.Dir), Config: relative(conf, env.Dir)})
 	}
+	rep.Settings["cpu"] = cpuMethod(servers)
 	cases := buildCases(o)
 	for round := 1; round <= o.rounds; round++ {
 		d.setPrefix(fmt.Sprintf("[round %d/%d] ", round, o.rounds))
@@ -173,4 +174,14 @@ func relative(s, work string) string {
 		return ""
 	}
 	return strings.ReplaceAll(s, work, ".bench")
+}
+
+// cpuMethod says, for the report, how server CPU was measured.
+func cpuMethod(servers []*started) string {
+	for _, s := range servers {
+		if s.run.CPUSource() != "cgroup cpuacct" {
+			return "as utime+stime summed over the server's process tree from /proc (whole 10 ms ticks per process; reaped children through cutime+cstime), since no cpuacct cgroup could be made"
+		}
+	}
+	return "from a cgroup v1 cpuacct group made for each server at start (cpuacct.usage: exact nanoseconds of every process in it)"
 }
