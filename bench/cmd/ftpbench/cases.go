@@ -15,7 +15,11 @@ type caseSpec struct {
 	name     string
 	only     string // run on this server only; "" for all
 	store    bool   // leaves uploads to remove
-	run      func(ctx context.Context, t *scenario.Target, p *scenario.Progress) *scenario.Result
+	// fresh runs the case on a newly started server: memory measured as
+	// growth over a baseline means nothing in a process that earlier
+	// cases have already grown (Go and Python keep freed memory).
+	fresh bool
+	run   func(ctx context.Context, t *scenario.Target, p *scenario.Progress) *scenario.Result
 }
 
 // buildCases lists the cases of the chosen scenarios, in the order they run.
@@ -31,9 +35,9 @@ func buildCases(o *options) []caseSpec {
 				return scenario.Idle(ctx, t, scenario.IdleConfig{Sessions: n, Settle: o.idleSettle}, p)
 			}
 		}
-		cs = append(cs, caseSpec{scenario: "idle", name: fmt.Sprintf("%d sessions", o.idlePeers), run: idle(o.idlePeers)})
+		cs = append(cs, caseSpec{scenario: "idle", name: fmt.Sprintf("%d sessions", o.idlePeers), fresh: true, run: idle(o.idlePeers)})
 		if o.idleFtpsd != o.idlePeers {
-			cs = append(cs, caseSpec{scenario: "idle", name: fmt.Sprintf("%d sessions", o.idleFtpsd), only: "ftpsd", run: idle(o.idleFtpsd)})
+			cs = append(cs, caseSpec{scenario: "idle", name: fmt.Sprintf("%d sessions", o.idleFtpsd), only: "ftpsd", fresh: true, run: idle(o.idleFtpsd)})
 		}
 	}
 	if want["churn"] {

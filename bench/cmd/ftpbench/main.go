@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -234,7 +235,10 @@ func run(o *options) error {
 	if err != nil {
 		return err
 	}
-	ctx := context.Background()
+	// An interrupt ends the run cleanly: the servers are stopped, not left
+	// behind in their own process groups.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	if o.profile != "" {
 		return profileRun(ctx, o, env, d, &prog)
 	}

@@ -24,8 +24,21 @@ func pasvRange(i int) (lo, hi int) {
 
 // started is a running server and the target the scenarios drive.
 type started struct {
+	peer   *peers.Peer
+	lo, hi int // passive ports
 	run    *peers.Running
 	target *scenario.Target
+}
+
+// restart stops the server and starts a new one in its place.
+func (s *started) restart(env *peers.Env) error {
+	s.run.Stop()
+	r, err := peers.Start(env, s.peer, s.peer.Name, s.lo, s.hi)
+	if err != nil {
+		return err
+	}
+	s.run, s.target = r, targetFor(env, s.peer, r)
+	return nil
 }
 
 // startServers starts the chosen servers, each on its own ports.
@@ -42,7 +55,7 @@ func startServers(o *options, env *peers.Env, d *display) ([]*started, error) {
 			return nil, err
 		}
 		d.logf("started %s %s on %s (pid %d, CPU from %s)", p.Name, p.Version(env), r.Addr, r.PID(), r.CPUSource())
-		out = append(out, &started{run: r, target: targetFor(env, p, r)})
+		out = append(out, &started{peer: p, lo: lo, hi: hi, run: r, target: targetFor(env, p, r)})
 	}
 	return out, nil
 }
@@ -92,6 +105,14 @@ func rounds(ctx context.Context, o *options, env *peers.Env, d *display, prog *s
 				s := servers[(k+round-1)%len(servers)]
 				if c.only != "" && c.only != s.target.Name {
 					continue
+				}
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				if c.fresh {
+					if err := s.restart(env); err != nil {
+						return nil, err
+					}
 				}
 				cctx, cancel := context.WithTimeout(ctx, caseTimeout(o))
 				res := c.run(cctx, s.target, prog)
