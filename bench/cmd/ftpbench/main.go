@@ -38,6 +38,7 @@ type options struct {
 	only                    string // run only cases whose name contains it
 	profiles                bool
 	note                    string
+	render                  string // a results.json to render again instead of running
 }
 
 func main() {
@@ -79,6 +80,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.profile, "profile", "", "run the scenarios once on ftpsd started with -profile `KIND` (cpu|mem|allocs|block|mutex|trace) and print the pprof top; writes no report")
 	fs.StringVar(&o.only, "case", "", "run only the cases whose name contains `TEXT`, e.g. \"RETR PROT P x1\"")
 	fs.BoolVar(&o.profiles, "profiles", true, "after the rounds, CPU-profile ftpsd in bulk RETR PROT P x1 and in churn for the report")
+	fs.StringVar(&o.render, "render", "", "render BENCHMARKS.md, the charts and the table again from a results.json `FILE`, without running anything")
 	fs.StringVar(&o.note, "note", "", "a note for the report (e.g. that the machine was busy)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -232,6 +234,13 @@ func run(o *options) error {
 	var prog scenario.Progress
 	d := newDisplay(&prog)
 	defer d.close()
+	if o.render != "" {
+		rep, err := report.ReadJSON(o.render)
+		if err != nil {
+			return err
+		}
+		return writeOutputs(o, rep, d)
+	}
 	env, err := setup(o, d)
 	if err != nil {
 		return err
