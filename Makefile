@@ -7,7 +7,7 @@ LISTEN  ?= 127.0.0.1:2121
 ROOT    ?= .
 FUZZTIME ?= 30s
 
-.PHONY: all build run test test-deps unit lint fuzz bench bench-quick clean
+.PHONY: all build run test test-deps unit lint fuzz bench bench-quick bench-micro bench-micro-quick bench-profile clean
 
 all: build
 
@@ -50,11 +50,31 @@ fuzz:
 		done; \
 	done
 
+# ftpsd against vsftpd, ProFTPD, Pure-FTPd and pyftpdlib on loopback (see
+# bench/doc.go): installs the peers under .bench/ (needs root), runs every
+# scenario in 3 rounds (about 20 minutes), and rewrites BENCHMARKS.md's
+# generated section and bench/results/. NOTE="..." adds a note to the report.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./codec ./xfer ./tlsstate ./loop
+	$(GO) run ./bench/cmd/ftpbench $(if $(NOTE),-note "$(NOTE)")
 
+# One short round for development; writes under .bench/ only.
 bench-quick:
-	$(GO) test -run '^$$' -bench . -benchmem -count 1 -benchtime 200ms ./codec ./xfer ./tlsstate ./loop
+	$(GO) run ./bench/cmd/ftpbench -quick
+
+# Runs SCENARIO (idle|churn|bulk|list|small; CASE narrows it, e.g.
+# CASE="RETR PROT P x1") on ftpsd started with -profile KIND, and prints
+# the pprof top.
+SCENARIO ?= churn
+KIND ?= cpu
+bench-profile:
+	$(GO) run ./bench/cmd/ftpbench -servers ftpsd -scenarios $(SCENARIO) -profile $(KIND) $(if $(CASE),-case "$(CASE)")
+
+# The Go micro-benchmarks of the hot paths (BENCHMARKS.md, first part).
+bench-micro:
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./codec ./xfer ./tlsstate ./loop ./loop/ftplog
+
+bench-micro-quick:
+	$(GO) test -run '^$$' -bench . -benchmem -count 1 -benchtime 200ms ./codec ./xfer ./tlsstate ./loop ./loop/ftplog
 
 clean:
 	rm -rf bin ftpsd-profile

@@ -1,5 +1,25 @@
-// Package bench will hold the load generator and the side-by-side runs
-// against vsftpd, ProFTPD, Pure-FTPd and pyftpdlib. Until it lands, the
-// micro-benchmarks live beside the code they measure (make bench) and
-// BENCHMARKS.md records them.
+// Package bench is the load generator and the side-by-side runs of ftpsd
+// against vsftpd, ProFTPD (mod_tls), Pure-FTPd and pyftpdlib. It holds no
+// code itself; its packages are:
+//
+//   - ftpclient: the FTP/FTPS client the generator drives (why it is
+//     hand-written: its doc.go);
+//   - scenario: the workloads (idle, churn, bulk, list, small files) and the
+//     fixture tree they use;
+//   - peers: installs the peers from Debian packages into .bench/peers,
+//     configures and starts every server on 127.0.0.1;
+//   - procfs: server memory and CPU from /proc and a cpuacct cgroup;
+//   - ceiling: this machine's limits, measured in the same run;
+//   - stats, report, chart: medians, BENCHMARKS.md's generated section, the
+//     JSON and the SVG charts;
+//   - cmd/ftpbench: the command that runs it all.
+//
+// The front door is the Makefile: `make bench` (the full run that writes
+// BENCHMARKS.md and bench/results/), `make bench-quick` (one short round,
+// output under .bench/), `make bench-profile SCENARIO=churn KIND=cpu`
+// (a scenario on a profiled ftpsd), `make bench-micro` (the Go
+// micro-benchmarks). Everything downloaded or generated goes to .bench/,
+// which git ignores; runs need root for apt-get, dpkg -x and the chrooting
+// peers. `go test ./bench/...` needs none of that: the scenarios are tested
+// against an in-process ftpsd on 127.0.0.1:0.
 package bench

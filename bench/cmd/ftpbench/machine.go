@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bufio"
+	"crypto/tls"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/ftpsd/ftpsd/bench/peers"
+	"github.com/ftpsd/ftpsd/bench/report"
+)
+
+func newReport(o *options, env *peers.Env) *report.Report {
+	rep := &report.Report{
+		Date:    time.Now().UTC().Format("2006-01-02 15:04 UTC"),
+		Machine: machine(),
+		Go:      runtime.Version(),
+		Commit:  commit(),
+		Command: command(o),
+		Quick:   o.quick,
+		Rounds:  o.rounds,
+		Settings: map[string]string{
+			"volume":      sizeName(o.volume),
+			"idle_ftpsd":  fmt.Sprint(o.idleFtpsd),
+			"idle_peers":  fmt.Sprint(o.idlePeers),
+			"idle_settle": o.idleSettle.String(),
+			"churn":       fmt.Sprintf("%d clients for %s", o.churnClients, o.churn),
+			"list":        fmt.Sprintf("MLSD and LIST of the 1,000-entry directory back to back on %d TLS sessions (PROT P) for %s", o.listClients, o.list),
+			"small":       fmt.Sprintf("%d TLS sessions (PROT P) each moving 4 KiB files back to back for %s, RETR then STOR (a new name each time)", o.smallClients, o.small),
+		},
+	}
+	rep.Notes = append(rep.Notes, "Load average at the start: "+loadAvg()+" (2 cores; anything else running skews every figure).")
+	if o.note != "" {
+		rep.Notes = append(rep.Notes, o.note)
+	}
+	return rep
+}
+
+// command is how this run was started, as BENCHMARKS.md shows it: the
+// make target when that is what ran (-note is shown as a note, not here).
+func command(o *options) string {
+	var args []string
+	for i := 1; i < len(os.Args); i++ {
+		switch a := os.Args[i]; {
+		case a == "-note" || a == "--note":
+			i++
+		case strings.HasPrefix(a, "-note=") || strings.HasPrefix(a, "--note="):
+		default:
+			args = append(args, a)
+		}
+	}
+	switch {
+	case len(args) == 0:
+		return "make bench"
+	case len(args) == 1 && o.quick:
+		return "make bench-quick"
+	}
+	return "go run ./bench/cmd/ftpbench " + strings.Join(args, " ")
+}
+
+// machine describes the CPU, memory and kernel.
+func machine() string {
+	model, mem := "?", "?"
+	if f, err := os.Open("/proc/cpuinfo"); err == nil {
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
+				model = strings.TrimSpace(v)
+				break
+			}
+		}
+		f.Close()
+	}
+	if f, err := os.Open("/proc/meminfo"); err == nil {
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			var kb int64
+			if _, err := fmt.Sscanf(sc.Text(), "MemTotal: %d kB", &kb); err == nil {
+				mem = fmt.Sprintf("%d GiB", (kb+(1<<19))>>20)
+				break
+			}
+		}
+		f.Close()
+	}
+	kernel, _ := os.ReadFile("/proc/sys/kernel/osrelease")
+	debian, _ := os.ReadFile("/etc/debian_version")
+	return fmt.Sprintf("%d vCPU %s, %s RAM, Linux %s, Debian %s", runtime.NumCPU(), model, mem,
+		strings.TrimSpace(string(kernel)), strings.TrimSpace(string(debian)))
+}
+
+func commit() string {
+	out, err := exec.Command("git", "describe", "--always", "--dirty").Output()
+	if err != nil {
+		return "?"
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+// tlsServerConfig is the servers' certificate as a Go server config, for
+// the crypto/tls ceiling.
+func tlsServerConfig(env *peers.Env) (*tls.Config, error) {
+	cert, err := tls.LoadX509KeyPair(env.Cert.CertFile, env.Cert.KeyFile)
+	if err != nil {
+		return nil, err
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS13}, nil
+}

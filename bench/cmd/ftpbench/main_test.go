@@ -1,0 +1,73 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"1GiB": 1 << 30, "256MiB": 256 << 20, "64KiB": 64 << 10, "4096": 4096} {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "GiB", "-1MiB", "1TB", "x"} {
+		if _, err := parseSize(bad); err == nil {
+			t.Errorf("parseSize(%q): no error", bad)
+		}
+	}
+}
+
+func TestQuickDefaultsYieldToFlags(t *testing.T) {
+	o, err := parseFlags([]string{"-quick", "-rounds", "2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.rounds != 2 || o.volume != 256<<20 || o.idleFtpsd != 1000 || o.churn != 2*time.Second || o.profiles {
+		t.Errorf("quick options %+v", o)
+	}
+	if !strings.HasPrefix(o.markdown, ".bench") {
+		t.Errorf("quick run writes %s; it must stay under the work directory", o.markdown)
+	}
+	full, err := parseFlags(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if full.rounds != 3 || full.volume != 1<<30 || full.idleFtpsd != 10000 || full.markdown != "BENCHMARKS.md" {
+		t.Errorf("full options %+v", full)
+	}
+	for _, bad := range [][]string{{"-servers", "ftpsd,iis"}, {"-scenarios", "bulk,fast"}, {"-profile", "heap"}, {"-rounds", "0"}, {"-volume", "1KiB"}} {
+		if _, err := parseFlags(bad); err == nil {
+			t.Errorf("parseFlags(%v): no error", bad)
+		}
+	}
+}
+
+func TestBuildCases(t *testing.T) {
+	o, err := parseFlags(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, c := range buildCases(o) {
+		count[c.scenario]++
+		if c.scenario == "idle" && !c.fresh {
+			t.Errorf("idle case %q not on a fresh server", c.name)
+		}
+		if strings.HasPrefix(c.name, "STOR") && !c.store {
+			t.Errorf("%s leaves uploads but is not marked", c.name)
+		}
+	}
+	want := map[string]int{"idle": 2, "churn": 1, "bulk": 12, "list": 2, "small": 2}
+	for s, n := range want {
+		if count[s] != n {
+			t.Errorf("%d %s cases, want %d", count[s], s, n)
+		}
+	}
+	o.only = "RETR PROT P x1"
+	o.scenarios = []string{"bulk"}
+	if cs := buildCases(o); len(cs) != 1 || cs[0].name != "RETR PROT P x1" {
+		t.Errorf("-case RETR PROT P x1 selects %d cases", len(cs))
+	}
+}

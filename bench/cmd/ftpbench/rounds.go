@@ -1,0 +1,208 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ftpsd/ftpsd/bench/ceiling"
+	"github.com/ftpsd/ftpsd/bench/peers"
+	"github.com/ftpsd/ftpsd/bench/report"
+	"github.com/ftpsd/ftpsd/bench/scenario"
+)
+
+// pasvRange gives the i-th server of peers.All its passive ports: disjoint
+// blocks of 2,000 below Linux's ephemeral range (32768+), so that client
+// sockets never take a passive port.
+func pasvRange(i int) (lo, hi int) {
+	lo = 20000 + 2000*i
+	return lo, lo + 1999
+}
+
+// started is a running server and the target the scenarios drive.
+type started struct {
+	peer   *peers.Peer
+	lo, hi int // passive ports
+	run    *peers.Running
+	target *scenario.Target
+}
+
+// restart stops the server and starts a new one in its place.
+func (s *started) restart(env *peers.Env) error {
+	s.run.Stop()
+	r, err := peers.Start(env, s.peer, s.peer.Name, s.lo, s.hi)
+	if err != nil {
+		return err
+	}
+	s.run, s.target = r, targetFor(env, s.peer, r)
+	return nil
+}
+
+// startServers starts the chosen servers, each on its own ports.
+func startServers(o *options, env *peers.Env, d *display) ([]*started, error) {
+	var out []*started
+	for i, p := range peers.All() {
+		if !contains(o.servers, p.Name) {
+			continue
+		}
+		lo, hi := pasvRange(i)
+		r, err := peers.Start(env, p, p.Name, lo, hi)
+		if err != nil {
+			stopAll(out)
+			return nil, err
+		}
+		d.logf("started %s %s on %s (pid %d, CPU from %s)", p.Name, p.Version(env), r.Addr, r.PID(), r.CPUSource())
+		out = append(out, &started{peer: p, lo: lo, hi: hi, run: r, target: targetFor(env, p, r)})
+	}
+	return out, nil
+}
+
+func targetFor(env *peers.Env, p *peers.Peer, r *peers.Running) *scenario.Target {
+	return &scenario.Target{
+		Name: p.Name, Addr: r.Addr, PID: r.PID(), CPU: r.CPUSeconds, TLS: env.Cert.ClientConfig(),
+		Read: p.Read, Write: p.Write,
+		SmallFile: "/" + scenario.SmallPath, ListDir: "/" + scenario.ListPath,
+		UploadDir: "/" + scenario.UploadPath,
+		BulkFile:  func(n int64) string { return "/" + scenario.BulkPath(n) },
+		Timeout:   30 * time.Second, DataTimeout: 3 * time.Minute,
+	}
+}
+
+func stopAll(s []*started) {
+	for _, x := range s {
+		x.run.Stop()
+	}
+}
+
+// rounds runs every case on every server, rounds times, rotating the
+// servers' order each round, and returns the report.
+func rounds(ctx context.Context, o *options, env *peers.Env, d *display, prog *scenario.Progress) (*report.Report, error) {
+	rep := newReport(o, env)
+	d.logf("measuring this machine's ceilings")
+	rep.Ceilings = measureCeilings(env, o, d)
+	servers, err := startServers(o, env, d)
+	if err != nil {
+		return nil, err
+	}
+	defer stopAll(servers)
+	for _, s := range servers {
+		conf := ""
+		if m, _ := filepath.Glob(filepath.Join(s.run.Dir, "*.conf")); len(m) > 0 {
+			conf = m[0]
+		}
+		rep.Servers = append(rep.Servers, report.Server{Name: s.run.Peer.Name, Version: s.run.Peer.Version(env),
+			Command: relative(s.run.Command, env.Dir), Config: relative(conf, env.Dir)})
+	}
+	rep.Settings["cpu"] = cpuMethod(servers)
+	cases := buildCases(o)
+	for round := 1; round <= o.rounds; round++ {
+		d.setPrefix(fmt.Sprintf("[round %d/%d] ", round, o.rounds))
+		for _, c := range cases {
+			for k := range servers {
+				s := servers[(k+round-1)%len(servers)]
+				if c.only != "" && c.only != s.target.Name {
+					continue
+				}
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				if c.fresh {
+					if err := s.restart(env); err != nil {
+						return nil, err
+					}
+				}
+				cctx, cancel := context.WithTimeout(ctx, caseTimeout(o))
+				res := c.run(cctx, s.target, prog)
+				cancel()
+				res.Round = round
+				rep.Results = append(rep.Results, res)
+				d.logf("[round %d/%d] %-9s %-5s %-22s %s", round, o.rounds, s.target.Name, c.scenario, res.Case, brief(res))
+				if c.store {
+					clearUploads(env)
+				}
+				// Keep what has run so far, should a later case hang.
+				_ = rep.WriteJSON(filepath.Join(env.Dir, "results-partial.json"))
+			}
+		}
+	}
+	d.setPrefix("")
+	rep.Notes = append(rep.Notes, "Load average at the end of the rounds: "+loadAvg()+".")
+	return rep, nil
+}
+
+// brief is one result's line in the log.
+func brief(r *scenario.Result) string {
+	keys := []string{scenario.MBPerSec, scenario.CPUSecPerGB, scenario.SessionsPerSec, scenario.ListingsPerSec,
+		scenario.FilesPerSec, scenario.RSSPerSessionKiB, scenario.PSSPerSessionKiB, scenario.NoopP99ms, scenario.P99ms, scenario.Failed}
+	var parts []string
+	for _, k := range keys {
+		if v, ok := r.Metrics[k]; ok {
+			parts = append(parts, fmt.Sprintf("%s=%.4g", k, v))
+		}
+	}
+	if r.Err != "" {
+		parts = append(parts, "error: "+r.Err)
+	}
+	return strings.Join(parts, " ")
+}
+
+// clearUploads removes what STOR cases left in the upload directory.
+func clearUploads(env *peers.Env) {
+	dir := filepath.Join(env.Data, scenario.UploadPath)
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		_ = os.RemoveAll(filepath.Join(dir, e.Name()))
+	}
+}
+
+func measureCeilings(env *peers.Env, o *options, d *display) ceiling.Ceilings {
+	var c ceiling.Ceilings
+	var err error
+	if c.OpenSSLAESGCM, c.OpenSSL, err = ceiling.OpenSSL(); err != nil {
+		d.logf("ceiling: %v", err)
+	}
+	n := min(o.volume, 1<<30)
+	if c.PlainLoopback, err = ceiling.Loopback(n, nil, nil); err != nil {
+		d.logf("ceiling: %v", err)
+	}
+	srv, err := tlsServerConfig(env)
+	if err == nil {
+		c.GoTLSLoopback, err = ceiling.Loopback(n, srv, env.Cert.ClientConfig())
+	}
+	if err != nil {
+		d.logf("ceiling: %v", err)
+	}
+	d.logf("ceilings: AES-128-GCM %.0f MB/s, Go TLS loopback %.0f MB/s, plain loopback %.0f MB/s",
+		c.OpenSSLAESGCM, c.GoTLSLoopback, c.PlainLoopback)
+	return c
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// relative shortens the work directory's absolute path in a command line.
+func relative(s, work string) string {
+	if s == "" {
+		return ""
+	}
+	return strings.ReplaceAll(s, work, ".bench")
+}
+
+// cpuMethod says, for the report, how server CPU was measured.
+func cpuMethod(servers []*started) string {
+	for _, s := range servers {
+		if s.run.CPUSource() != "cgroup cpuacct" {
+			return "as utime+stime summed over the server's process tree from /proc (whole 10 ms ticks per process; reaped children through cutime+cstime), since no cpuacct cgroup could be made"
+		}
+	}
+	return "from a cgroup v1 cpuacct group made for each server at start (cpuacct.usage: exact nanoseconds of every process in it)"
+}

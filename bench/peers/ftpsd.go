@@ -1,0 +1,40 @@
+package peers
+
+import (
+	"fmt"
+	"os/exec"
+	"strconv"
+	"strings"
+
+	"github.com/ftpsd/ftpsd/bench/scenario"
+)
+
+// ftpsd runs the built binary. Anonymous users are read-only in ftpsd, so
+// uploads log in as the named user of env.Users (a {SHA} htpasswd entry:
+// a login's hashing cost stays out of the transfer figures).
+func ftpsd() *Peer {
+	return &Peer{
+		Name:  "ftpsd",
+		Read:  anonymous,
+		Write: scenario.Login{User: "bench", Pass: "bench"},
+		version: func(env *Env) string {
+			out, err := exec.Command("git", "-C", env.Dir, "describe", "--always", "--dirty").Output()
+			if err != nil {
+				return "?"
+			}
+			return strings.TrimSpace(string(out))
+		},
+		command: func(env *Env, run string, port, lo, hi int) ([]string, error) {
+			argv := []string{env.FtpsdBin,
+				"-listen", "127.0.0.1:" + strconv.Itoa(port),
+				"-root", env.Data, "-anonymous", "-users", env.Users,
+				"-pasv-ports", fmt.Sprintf("%d-%d", lo, hi),
+				"-cert", env.Cert.CertFile, "-key", env.Cert.KeyFile,
+				"-fail-delay", "0", "-log-level", "warn"}
+			if env.Profile != "" {
+				argv = append(argv, "-profile", env.Profile)
+			}
+			return argv, nil
+		},
+	}
+}

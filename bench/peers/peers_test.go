@@ -1,0 +1,134 @@
+package peers
+
+import (
+	"crypto/rsa"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func TestMakeCert(t *testing.T) {
+	dir := t.TempDir()
+	c, err := MakeCert(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(c.CertFile)
+	blk, _ := pem.Decode(b)
+	cert, err := x509.ParseCertificate(blk.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k, ok := cert.PublicKey.(*rsa.PublicKey); !ok || k.N.BitLen() != 2048 {
+		t.Errorf("key %T, want RSA-2048 (the one certificate every server uses)", cert.PublicKey)
+	}
+	// Pure-FTPd's file holds the key and the certificate.
+	both, _ := os.ReadFile(c.PEMFile)
+	if !strings.Contains(string(both), "PRIVATE KEY") || !strings.Contains(string(both), "CERTIFICATE") {
+		t.Error("the combined PEM lacks the key or the certificate")
+	}
+	// A second call reuses the files rather than making a new key.
+	again, err := MakeCert(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b2, _ := os.ReadFile(again.CertFile)
+	if string(b2) != string(b) {
+		t.Error("MakeCert replaced an existing certificate")
+	}
+	// Clients verify the servers' certificate for "localhost".
+	pair, err := tls.LoadX509KeyPair(c.CertFile, c.KeyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{pair}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		if s, err := l.Accept(); err == nil {
+			_ = s.(*tls.Conn).Handshake()
+			s.Close()
+		}
+	}()
+	conn, err := tls.Dial("tcp", l.Addr().String(), c.ClientConfig())
+	if err != nil {
+		t.Fatalf("verifying the certificate: %v", err)
+	}
+	conn.Close()
+}
+
+func testEnv(t *testing.T) *Env {
+	dir := t.TempDir()
+	c, err := MakeCert(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Env{Dir: dir, Data: filepath.Join(dir, "data"), Cert: c, Users: "/h", FtpsdBin: "/bin/ftpsd"}
+}
+
+// TestCommands checks each peer's command line and configuration for the
+// settings PEERS.md says it needs, without running it.
+func TestCommands(t *testing.T) {
+	env := testEnv(t)
+	want := map[string][]string{
+		"ftpsd": {"-listen 127.0.0.1:2100", "-pasv-ports 30000-30099", "-anonymous", "-users /h",
+			"-cert " + env.Cert.CertFile, "-fail-delay 0"},
+		"vsftpd": {"listen_port=2100", "seccomp_sandbox=NO", "ssl_ciphers=HIGH", "require_ssl_reuse=YES",
+			"lock_upload_files=NO", "allow_anon_ssl=YES", "no_anon_password=YES", "pasv_min_port=30000",
+			"pasv_max_port=30099", "max_clients=20000", "anon_root=" + env.Data},
+		"proftpd": {"Port 2100", "LoadModule mod_tls.c", "DelayTable none", "ScoreboardFile /var/run/",
+			"PassivePorts 30000 30099", "UserAlias anonymous ftp", "AllowStoreRestart on", "<Anonymous " + env.Data + ">",
+			"ModulePath " + filepath.Join(env.Dir, "peers/proftpd-mod-crypto/usr/lib/proftpd")},
+		"pure-ftpd": {"-S 127.0.0.1,2100", "-Y 1", "-2 " + env.Cert.PEMFile, "-p 30000:30099", "-e", "-A"},
+		"pyftpdlib": {"/usr/bin/python3", "2100 30000 30099"},
+	}
+	seen := 0
+	for _, p := range All() {
+		run := filepath.Join(env.Dir, "run", p.Name)
+		if err := os.MkdirAll(run, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		argv, err := p.command(env, run, 2100, 30000, 30099)
+		if err != nil {
+			t.Fatalf("%s: %v", p.Name, err)
+		}
+		text := strings.Join(argv, " ")
+		confs, _ := filepath.Glob(filepath.Join(run, "*"))
+		for _, f := range confs {
+			b, _ := os.ReadFile(f)
+			text += "\n" + string(b)
+		}
+		for _, w := range want[p.Name] {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: no %q in\n%s", p.Name, w, text)
+			}
+		}
+		if p.Name != "ftpsd" && (p.Read.User != "anonymous" || p.Write.User != "anonymous") {
+			t.Errorf("%s: logins %v/%v, want anonymous for both", p.Name, p.Read, p.Write)
+		}
+		seen++
+	}
+	if seen != 5 {
+		t.Errorf("%d peers, want ftpsd and four others", seen)
+	}
+}
+
+func TestFreePort(t *testing.T) {
+	p, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p))
+	if err != nil {
+		t.Fatalf("port %d was not free: %v", p, err)
+	}
+	l.Close()
+}

@@ -1,0 +1,124 @@
+package procfs
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+)
+
+// fakeProc writes a /proc with the given processes: pid -> (ppid, stat
+// times, Rss kB, Pss kB).
+type fakeProcess struct {
+	ppid     int
+	times    [4]int // utime stime cutime cstime, in ticks
+	rss, pss int
+}
+
+func fakeProc(t *testing.T, procs map[int]fakeProcess) {
+	t.Helper()
+	dir := t.TempDir()
+	for pid, p := range procs {
+		d := filepath.Join(dir, strconv.Itoa(pid))
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		// A command name with a space and a ')' checks the parser counts
+		// from the last parenthesis.
+		stat := strconv.Itoa(pid) + " (x) y) S " + strconv.Itoa(p.ppid) + " 1 1 0 -1 0 0 0 0 0 " +
+			strconv.Itoa(p.times[0]) + " " + strconv.Itoa(p.times[1]) + " " +
+			strconv.Itoa(p.times[2]) + " " + strconv.Itoa(p.times[3]) + " 20 0 1 0\n"
+		roll := "00400000-7fff [rollup]\nRss:   " + strconv.Itoa(p.rss) + " kB\nPss:   " +
+			strconv.Itoa(p.pss) + " kB\nPss_Anon:  1 kB\n"
+		if err := os.WriteFile(filepath.Join(d, "stat"), []byte(stat), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "smaps_rollup"), []byte(roll), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, "self"), 0o755); err != nil { // not a PID: skipped
+		t.Fatal(err)
+	}
+	old := Root
+	Root = dir
+	t.Cleanup(func() { Root = old })
+}
+
+func TestTreeSums(t *testing.T) {
+	fakeProc(t, map[int]fakeProcess{
+		1:  {ppid: 0, times: [4]int{1000, 0, 0, 0}, rss: 1, pss: 1}, // not in the tree
+		10: {ppid: 1, times: [4]int{100, 50, 30, 20}, rss: 1000, pss: 800},
+		11: {ppid: 10, times: [4]int{10, 10, 0, 0}, rss: 500, pss: 200},
+		12: {ppid: 11, times: [4]int{5, 5, 0, 0}, rss: 300, pss: 100},
+		13: {ppid: 1, times: [4]int{7, 7, 0, 0}, rss: 9, pss: 9}, // sibling, not counted
+	})
+	pids, err := Tree(10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pids) != 3 {
+		t.Errorf("Tree(10) = %v, want 10, 11, 12", pids)
+	}
+	cpu, err := CPUSeconds(10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (100 + 50 + 30 + 20 + 20 + 10) / 100.0; cpu != want {
+		t.Errorf("CPUSeconds = %v, want %v", cpu, want)
+	}
+	m, err := TreeMemory(10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.RSS != 1800<<10 || m.PSS != 1100<<10 || m.Procs != 3 {
+		t.Errorf("TreeMemory = %+v", m)
+	}
+	if _, err := Tree(99); err == nil {
+		t.Error("Tree of a missing process: no error")
+	}
+}
+
+func TestOwnProcess(t *testing.T) {
+	m, err := TreeMemory(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.RSS <= 0 || m.PSS <= 0 || m.PSS > m.RSS {
+		t.Errorf("own memory %+v: want 0 < PSS <= RSS", m)
+	}
+	if _, err := CPUSeconds(os.Getpid()); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestCPUGroup(t *testing.T) {
+	// A fake hierarchy: the kernel's files are plain files here.
+	root := t.TempDir()
+	old := CPUGroupRoot
+	CPUGroupRoot = root
+	t.Cleanup(func() { CPUGroupRoot = old })
+	if _, err := NewCPUGroup("x"); err == nil {
+		t.Fatal("a directory without cpuacct.usage taken for a cpu group")
+	}
+	dir := filepath.Join(root, "ftpbench", "y")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "cpuacct.usage"), []byte("2500000000\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g, err := NewCPUGroup("y")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, err := g.Seconds(); err != nil || s != 2.5 {
+		t.Errorf("Seconds = %v, %v; want 2.5", s, err)
+	}
+	if err := g.Add(42); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "cgroup.procs")); string(b) != "42" {
+		t.Errorf("cgroup.procs = %q, want 42", b)
+	}
+}

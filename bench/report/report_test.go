@@ -1,0 +1,154 @@
+package report
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ftpsd/ftpsd/bench/ceiling"
+	"github.com/ftpsd/ftpsd/bench/scenario"
+)
+
+func res(server, scen, cas string, round int, m map[string]float64, err string) *scenario.Result {
+	return &scenario.Result{Server: server, Scenario: scen, Case: cas, Round: round, Metrics: m, Err: err}
+}
+
+// sample is a small run: three rounds of bulk and churn, one idle, with a
+// peer that fails.
+func sample() *Report {
+	r := &Report{Rounds: 3, Commit: "abc", Date: "today", Machine: "2 vCPU", Go: "go1.26",
+		Command: "make bench", Settings: map[string]string{"volume": "1 GiB"},
+		Ceilings: ceiling.Ceilings{GoTLSLoopback: 2000, PlainLoopback: 3000, OpenSSLAESGCM: 5000},
+		Servers:  []Server{{Name: "ftpsd"}, {Name: "vsftpd"}, {Name: "proftpd"}}}
+	for round, v := range []float64{1300, 1500, 1400} {
+		r.Results = append(r.Results,
+			res("ftpsd", "bulk", "RETR PROT P x1", round+1, map[string]float64{scenario.MBPerSec: v, scenario.CPUSecPerGB: 0.5}, ""),
+			res("vsftpd", "bulk", "RETR PROT P x1", round+1, map[string]float64{scenario.MBPerSec: v / 2, scenario.CPUSecPerGB: 1.5}, ""),
+			res("proftpd", "bulk", "RETR PROT P x1", round+1, map[string]float64{scenario.MBPerSec: 1000, scenario.CPUSecPerGB: 0.4}, ""),
+			res("ftpsd", "churn", "8 clients", round+1, map[string]float64{scenario.SessionsPerSec: 500}, ""),
+			res("vsftpd", "churn", "8 clients", round+1, map[string]float64{scenario.SessionsPerSec: 200}, ""),
+			// proftpd's churn fails outright every round: it must not be the best peer.
+			res("proftpd", "churn", "8 clients", round+1, map[string]float64{scenario.SessionsPerSec: 900, scenario.Failed: 3}, "ftpclient: boom | bad"),
+		)
+	}
+	r.Results = append(r.Results,
+		res("ftpsd", "idle", "10000 sessions", 1, map[string]float64{scenario.Sessions: 10000, scenario.RSSPerSessionKiB: 16, scenario.NoopP99ms: 0.7}, ""),
+		res("ftpsd", "bulk", "RETR PROT P x64", 1, map[string]float64{scenario.MBPerSec: 900, scenario.Failed: 1}, "x"),
+	)
+	return r
+}
+
+func TestGetAndBestPeer(t *testing.T) {
+	r := sample()
+	c := Case{"bulk", "RETR PROT P x1"}
+	cell := r.Get(c, "ftpsd", scenario.MBPerSec)
+	if cell.Median != 1400 || cell.Min != 1300 || cell.Max != 1500 || cell.Runs != 3 {
+		t.Errorf("ftpsd cell = %+v", cell)
+	}
+	name, best, ok := r.BestPeer(c, scenario.MBPerSec, true)
+	if !ok || name != "proftpd" || best.Median != 1000 {
+		t.Errorf("best MB/s peer = %s %v %v, want proftpd 1000", name, best.Median, ok)
+	}
+	if name, _, _ := r.BestPeer(c, scenario.CPUSecPerGB, false); name != "proftpd" {
+		t.Errorf("least CPU peer = %s, want proftpd", name)
+	}
+	if name, best, _ := r.BestPeer(Case{"churn", "8 clients"}, scenario.SessionsPerSec, true); name != "vsftpd" || best.Median != 200 {
+		t.Errorf("best churn peer = %s %v, want vsftpd 200 (proftpd failed)", name, best.Median)
+	}
+	if got := r.Get(Case{"churn", "8 clients"}, "proftpd", scenario.SessionsPerSec); got.Failed != 9 {
+		t.Errorf("proftpd failures summed = %d, want 9", got.Failed)
+	}
+}
+
+func TestTargets(t *testing.T) {
+	got := map[string]Target{}
+	for _, tg := range sample().Targets() {
+		got[tg.What] = tg
+	}
+	want := map[string]bool{
+		"RETR PROT P x1: ≥ 1.3× the best peer's MB/s":                     true,  // 1400 vs 1000
+		"8 clients: ≥ 2× the best peer's sessions/s":                      true,  // 500 vs 200
+		"64 concurrent streams with no failed transfer":                   false, // one failed
+		"NOOP p99 ≤ 5 ms across the held sessions":                        true,
+		"idle TLS session ≤ 12 KiB RSS with 10,000 held (10000 sessions)": false, // 16 KiB
+	}
+	for what, met := range want {
+		tg, ok := got[what]
+		if !ok {
+			t.Errorf("no target %q among %v", what, got)
+			continue
+		}
+		if !tg.Known || tg.Met != met {
+			t.Errorf("%q: known %v met %v (%s), want met %v", what, tg.Known, tg.Met, tg.Figure, met)
+		}
+	}
+}
+
+func TestMarkdown(t *testing.T) {
+	md := sample().Markdown(Charts{Throughput: "t.svg", IdleMemory: "m.svg", Churn: "c.svg"})
+	for _, want := range []string{
+		BeginMarker, EndMarker,
+		"| RETR PROT P x1 | 1,400 (1,300–1,500) | 700 (650–750) | 1,000 (1,000–1,000) | 1.40× | 0.70× |",
+		"✗ 9 failed: boom / bad", // a '|' in an error must not break the table
+		"![Bulk throughput by server](t.svg)",
+		"| idle TLS session ≤ 12 KiB RSS with 10,000 held (10000 sessions) | 16.0 KiB, 10,000 sessions held | **missed** |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q\n%s", want, md)
+		}
+	}
+}
+
+func TestSplice(t *testing.T) {
+	section := BeginMarker + "\nnew\n" + EndMarker + "\n"
+	doc := "# T\n\nmicro\n\n" + BeginMarker + "\nold\n" + EndMarker + "\n\ntail\n"
+	got := Splice(doc, section)
+	if want := "# T\n\nmicro\n\n" + section + "\ntail\n"; got != want {
+		t.Errorf("Splice replaced wrongly:\n%q\nwant\n%q", got, want)
+	}
+	if got := Splice("# T\nmicro\n", section); got != "# T\nmicro\n\n"+section {
+		t.Errorf("Splice without markers = %q", got)
+	}
+	path := filepath.Join(t.TempDir(), "B.md")
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := UpdateFile(path, section); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); strings.Contains(string(b), "old") || !strings.Contains(string(b), "micro") {
+		t.Errorf("UpdateFile: %q", b)
+	}
+}
+
+func TestNum(t *testing.T) {
+	for in, want := range map[float64]string{
+		1234567: "1,234,567", 999.4: "999", 56.78: "56.8", 8.9: "8.90", 0.1234: "0.123", -1500: "-1,500",
+		math.NaN(): "—",
+	} {
+		if got := num(in); got != want {
+			t.Errorf("num(%v) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestJSONRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.json")
+	r := sample()
+	if err := r.WriteJSON(path); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadJSON(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Results) != len(r.Results) || back.Ceilings != r.Ceilings {
+		t.Errorf("round trip lost data: %d results, ceilings %+v", len(back.Results), back.Ceilings)
+	}
+	var b strings.Builder
+	if err := back.WriteTable(&b); err != nil || !strings.Contains(b.String(), "bulk RETR PROT P x1") {
+		t.Errorf("table: %v\n%s", err, b.String())
+	}
+}

@@ -1,0 +1,92 @@
+package scenario
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"time"
+)
+
+// BulkConfig shapes one bulk case.
+type BulkConfig struct {
+	Store   bool // STOR, else RETR
+	ProtP   bool // PROT P, else PROT C
+	Streams int
+	// Volume is the bytes the case moves in all: each stream moves
+	// Volume/Streams, so a case takes about as long whatever its streams.
+	Volume int64
+}
+
+// Name is the case's label, e.g. "RETR PROT P x8".
+func (c BulkConfig) Name() string {
+	op, prot := "RETR", "C"
+	if c.Store {
+		op = "STOR"
+	}
+	if c.ProtP {
+		prot = "P"
+	}
+	return fmt.Sprintf("%s PROT %s x%d", op, prot, c.Streams)
+}
+
+// PerStream is the size each stream moves.
+func (c BulkConfig) PerStream() int64 { return c.Volume / int64(c.Streams) }
+
+// Bulk logs in cfg.Streams TLS sessions, then starts one transfer on each
+// at once and times them together: MB/s is the bytes moved over the wall
+// time from the first start to the last end. Logins are outside the timed
+// part. Uploads go to UploadDir as bulk-N.bin; the caller removes them.
+func Bulk(ctx context.Context, t *Target, cfg BulkConfig, p *Progress) *Result {
+	r := newResult(t.Name, "bulk", cfg.Name())
+	login := t.Read
+	if cfg.Store {
+		login = t.Write
+	}
+	p.Begin(t.Name+" bulk "+cfg.Name()+": logging in", "sessions")
+	conns, failed, err := dialMany(ctx, t.config(login, cfg.ProtP), cfg.Streams, 16, p)
+	defer quitAll(conns)
+	r.fail(err)
+	size := cfg.PerStream()
+	file := t.BulkFile(size)
+	p.Begin(t.Name+" bulk "+cfg.Name(), "bytes")
+	var moved atomic.Int64
+	var errs firstError
+	cpu := startCPU(t)
+	start := time.Now()
+	each(len(conns), len(conns), func(i int) {
+		c := conns[i]
+		if c == nil {
+			return
+		}
+		var n int64
+		var err error
+		if cfg.Store {
+			n, err = c.Stor(t.upload(fmt.Sprintf("bulk-%d.bin", i)), size)
+		} else {
+			n, err = c.Retr(file)
+		}
+		if err == nil && n != size {
+			err = fmt.Errorf("scenario: %s moved %d bytes, want %d", cfg.Name(), n, size)
+		}
+		if err != nil {
+			errs.set(err)
+			p.Failed()
+		}
+		moved.Add(n)
+		p.Add(n)
+	})
+	wall := time.Since(start)
+	r.Seconds = wall.Seconds()
+	r.fail(errs.get())
+	b := moved.Load()
+	r.Metrics[BytesMoved] = float64(b)
+	r.Metrics[Failed] = float64(failed + errs.count())
+	if b > 0 {
+		r.Metrics[MBPerSec] = float64(b) / 1e6 / wall.Seconds()
+	}
+	if s, ok := cpu.stop(2 * time.Second); ok && b > 0 {
+		r.Metrics[ServerCPUSec] = s
+		r.Metrics[CPUSecPerGB] = s / (float64(b) / 1e9)
+	}
+	return r
+}

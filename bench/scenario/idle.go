@@ -1,0 +1,90 @@
+package scenario
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/ftpsd/ftpsd/bench/procfs"
+	"github.com/ftpsd/ftpsd/bench/stats"
+)
+
+// IdleConfig shapes the idle scenario.
+type IdleConfig struct {
+	Sessions int // logged-in TLS sessions held at once
+	DialConc int // logins in flight; zero means 64
+	NoopConc int // NOOPs in flight while measuring latency; zero means 8
+	// Settle is how long the sessions sit idle before memory is read, so
+	// that the server's post-login work (and a Go server's GC) has run.
+	Settle time.Duration
+}
+
+// Idle logs in cfg.Sessions TLS sessions (PROT P), holds them, reads the
+// server's memory, then sends one NOOP on every session and records its
+// latency. Memory per session is the growth of the server tree's RSS and
+// PSS over its memory before the first login, divided by the sessions.
+func Idle(ctx context.Context, t *Target, cfg IdleConfig, p *Progress) *Result {
+	r := newResult(t.Name, "idle", fmt.Sprintf("%d sessions", cfg.Sessions))
+	conc := cfg.DialConc
+	if conc == 0 {
+		conc = 64
+	}
+	var before procfs.Memory
+	measured := t.PID > 0
+	if measured {
+		var err error
+		if before, err = procfs.TreeMemory(t.PID); err != nil {
+			r.fail(err)
+			measured = false
+		}
+	}
+	p.Begin(t.Name+" idle: logging in", "sessions")
+	start := time.Now()
+	conns, failed, err := dialMany(ctx, t.config(t.Read, true), cfg.Sessions, conc, p)
+	defer closeAll(conns)
+	r.fail(err)
+	held := cfg.Sessions - failed
+	r.Metrics[Sessions] = float64(held)
+	r.Metrics[Failed] = float64(failed)
+	select {
+	case <-time.After(cfg.Settle):
+	case <-ctx.Done():
+	}
+	if measured && held > 0 {
+		after, err := procfs.TreeMemory(t.PID)
+		if err != nil {
+			r.fail(err)
+		} else {
+			r.Metrics[RSSPerSessionKiB] = float64(after.RSS-before.RSS) / 1024 / float64(held)
+			r.Metrics[PSSPerSessionKiB] = float64(after.PSS-before.PSS) / 1024 / float64(held)
+			r.Metrics[ServerProcsAtPeak] = float64(after.Procs)
+		}
+	}
+	noopConc := cfg.NoopConc
+	if noopConc == 0 {
+		noopConc = 8
+	}
+	p.Begin(t.Name+" idle: NOOP on every session", "NOOPs")
+	var lat stats.Latencies
+	var errs firstError
+	each(len(conns), noopConc, func(i int) {
+		c := conns[i]
+		if c == nil || ctx.Err() != nil {
+			return
+		}
+		t0 := time.Now()
+		if err := c.Noop(); err != nil {
+			p.Failed()
+			errs.set(err)
+			return
+		}
+		lat.Add(time.Since(t0))
+		p.Add(1)
+	})
+	r.fail(errs.get())
+	r.Metrics[NoopP50ms] = ms(lat.Percentile(50))
+	r.Metrics[NoopP99ms] = ms(lat.Percentile(99))
+	r.Metrics[Failed] += float64(held - lat.Len())
+	r.Seconds = time.Since(start).Seconds()
+	return r
+}

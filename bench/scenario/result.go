@@ -1,0 +1,44 @@
+package scenario
+
+// Metric names, with their units in the name. Reports look them up.
+const (
+	Sessions          = "sessions"
+	RSSPerSessionKiB  = "rss_per_session_kib"
+	PSSPerSessionKiB  = "pss_per_session_kib"
+	NoopP50ms         = "noop_p50_ms"
+	NoopP99ms         = "noop_p99_ms"
+	SessionsPerSec    = "sessions_per_s"
+	P50ms             = "p50_ms"
+	P99ms             = "p99_ms"
+	MBPerSec          = "mb_per_s" // 10^6 bytes per second
+	CPUSecPerGB       = "cpu_s_per_gb"
+	CPUmsPerSession   = "cpu_ms_per_session"
+	ListingsPerSec    = "listings_per_s"
+	FilesPerSec       = "files_per_s"
+	Failed            = "failed"
+	BytesMoved        = "bytes"
+	ServerCPUSec      = "server_cpu_s"
+	ServerProcsAtPeak = "server_procs"
+)
+
+// Result is one run of one scenario case against one server.
+type Result struct {
+	Server   string             `json:"server"`
+	Scenario string             `json:"scenario"` // idle, churn, bulk, list, small
+	Case     string             `json:"case"`     // e.g. "RETR PROT P x8"
+	Round    int                `json:"round"`
+	Metrics  map[string]float64 `json:"metrics"`
+	Err      string             `json:"error,omitempty"` // the first failure seen, if any
+	Seconds  float64            `json:"seconds"`         // wall time of the measured part
+}
+
+func newResult(server, scenario, cas string) *Result {
+	return &Result{Server: server, Scenario: scenario, Case: cas, Metrics: map[string]float64{}}
+}
+
+// fail records err as the result's first error.
+func (r *Result) fail(err error) {
+	if err != nil && r.Err == "" {
+		r.Err = err.Error()
+	}
+}

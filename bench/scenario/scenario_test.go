@@ -1,0 +1,176 @@
+package scenario
+
+import (
+	"context"
+	"crypto/sha1"
+	"crypto/tls"
+	"encoding/base64"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ftpsd/ftpsd/loop"
+	"github.com/ftpsd/ftpsd/loop/auth"
+	"github.com/ftpsd/ftpsd/tlsstate"
+)
+
+// startFtpsd runs ftpsd in process on 127.0.0.1:0 over a fixture tree with
+// the given bulk sizes, and returns a Target for it (PID 0: the test
+// process is the server too, so server costs are not measured).
+func startFtpsd(t *testing.T, bulk []int64) *Target {
+	t.Helper()
+	root := t.TempDir()
+	if err := MakeTree(root, bulk); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha1.Sum([]byte("secret"))
+	users := filepath.Join(t.TempDir(), "htpasswd")
+	if err := os.WriteFile(users, []byte("bench:{SHA}"+base64.StdEncoding.EncodeToString(sum[:])+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	au, err := auth.NewUsers(users, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _, err := tlsstate.SelfSigned([]string{"localhost", "127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	certs := &tlsstate.CertStore{}
+	certs.Set(&cert)
+	srv, err := loop.New(loop.Config{
+		Listeners:  []loop.Listener{{Addr: "127.0.0.1:0"}},
+		Root:       root,
+		Auth:       au,
+		TLS:        tlsstate.BaseConfig(certs),
+		FailDelay:  -1,
+		EventLoops: 2,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve() }()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	bound, err := srv.Addrs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Error("server did not stop")
+		}
+	})
+	return &Target{
+		Name:      "ftpsd",
+		Addr:      bound[0].Addr.String(),
+		TLS:       &tls.Config{InsecureSkipVerify: true, ServerName: "localhost"},
+		Read:      Login{"anonymous", "bench@"},
+		Write:     Login{"bench", "secret"},
+		SmallFile: "/" + SmallPath,
+		ListDir:   "/" + ListPath,
+		UploadDir: "/" + UploadPath,
+		BulkFile:  func(n int64) string { return "/" + BulkPath(n) },
+		Timeout:   10 * time.Second,
+	}
+}
+
+// ok fails the test when a result reports an error or failures, or lacks
+// a positive value for each metric named.
+func ok(t *testing.T, r *Result, positive ...string) {
+	t.Helper()
+	if r.Err != "" || r.Metrics[Failed] != 0 {
+		t.Fatalf("%s %s: %d failed, first error: %s", r.Scenario, r.Case, int(r.Metrics[Failed]), r.Err)
+	}
+	for _, m := range positive {
+		if !(r.Metrics[m] > 0) {
+			t.Errorf("%s %s: %s = %v, want > 0 (metrics %v)", r.Scenario, r.Case, m, r.Metrics[m], r.Metrics)
+		}
+	}
+}
+
+func TestScenariosAgainstFtpsd(t *testing.T) {
+	const vol = 4 << 20
+	tg := startFtpsd(t, []int64{vol, vol / 4})
+	ctx := context.Background()
+	var p Progress
+
+	t.Run("idle", func(t *testing.T) {
+		r := Idle(ctx, tg, IdleConfig{Sessions: 40, Settle: 10 * time.Millisecond}, &p)
+		ok(t, r, NoopP50ms, NoopP99ms, Sessions)
+		if r.Metrics[Sessions] != 40 {
+			t.Errorf("held %v sessions, want 40", r.Metrics[Sessions])
+		}
+		if _, measured := r.Metrics[RSSPerSessionKiB]; measured {
+			t.Error("memory measured without a server PID")
+		}
+	})
+	t.Run("churn", func(t *testing.T) {
+		r := Churn(ctx, tg, ChurnConfig{Clients: 4, Duration: 500 * time.Millisecond}, &p)
+		ok(t, r, SessionsPerSec, P50ms, Sessions)
+	})
+	for _, c := range []BulkConfig{
+		{Store: false, ProtP: true, Streams: 1, Volume: vol},
+		{Store: true, ProtP: true, Streams: 4, Volume: vol},
+		{Store: false, ProtP: false, Streams: 4, Volume: vol},
+		{Store: true, ProtP: false, Streams: 1, Volume: vol},
+	} {
+		t.Run("bulk "+c.Name(), func(t *testing.T) {
+			r := Bulk(ctx, tg, c, &p)
+			ok(t, r, MBPerSec)
+			if r.Metrics[BytesMoved] != vol {
+				t.Errorf("moved %v bytes, want %d", r.Metrics[BytesMoved], vol)
+			}
+		})
+	}
+	for _, verb := range []string{"MLSD", "LIST"} {
+		t.Run("list "+verb, func(t *testing.T) {
+			r := List(ctx, tg, ListConfig{Verb: verb, Clients: 2, Duration: 300 * time.Millisecond, Entries: ListSize}, &p)
+			ok(t, r, ListingsPerSec)
+		})
+	}
+	for _, store := range []bool{false, true} {
+		t.Run("small", func(t *testing.T) {
+			r := Small(ctx, tg, SmallConfig{Store: store, Clients: 8, Duration: 300 * time.Millisecond}, &p)
+			ok(t, r, FilesPerSec, P99ms)
+		})
+	}
+	if label, _, done, _, _ := p.Snapshot(); !strings.Contains(label, "small") || done == 0 {
+		t.Errorf("progress after the last step: %q, %d done", label, done)
+	}
+}
+
+func TestBulkFailureIsCounted(t *testing.T) {
+	tg := startFtpsd(t, nil)
+	// No bulk file of this size exists: every stream must fail, and the
+	// result must say so rather than report a speed.
+	r := Bulk(context.Background(), tg, BulkConfig{Streams: 2, Volume: 1 << 20, ProtP: true}, nil)
+	if r.Metrics[Failed] != 2 || r.Err == "" {
+		t.Errorf("failed = %v, err %q; want 2 failures and an error", r.Metrics[Failed], r.Err)
+	}
+	if r.Metrics[BytesMoved] != 0 {
+		t.Errorf("moved %v bytes from a missing file", r.Metrics[BytesMoved])
+	}
+	if v, ok := r.Metrics[MBPerSec]; ok {
+		t.Errorf("a run that moved nothing reports %v MB/s", v)
+	}
+}
+
+func TestUploadsNeedTheWriteLogin(t *testing.T) {
+	tg := startFtpsd(t, nil)
+	tg.Write = tg.Read // anonymous is read-only on ftpsd
+	r := Small(context.Background(), tg, SmallConfig{Store: true, Clients: 2, Duration: 200 * time.Millisecond}, nil)
+	if r.Metrics[Failed] == 0 || !strings.Contains(r.Err, "STOR") {
+		t.Errorf("anonymous STOR: failed %v, err %q; want STOR refused", r.Metrics[Failed], r.Err)
+	}
+}

@@ -1,0 +1,159 @@
+package scenario
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/ftpsd/ftpsd/bench/ftpclient"
+	"github.com/ftpsd/ftpsd/bench/procfs"
+)
+
+// dialMany logs in n sessions, conc at a time. Failed logins leave nil
+// slots; it returns the first error seen and how many failed.
+func dialMany(ctx context.Context, cfg ftpclient.Config, n, conc int, p *Progress) ([]*ftpclient.Conn, int, error) {
+	conns := make([]*ftpclient.Conn, n)
+	var mu sync.Mutex
+	var first error
+	failed := 0
+	each(n, conc, func(i int) {
+		if ctx.Err() != nil {
+			return
+		}
+		c, err := ftpclient.Dial(ctx, cfg)
+		if err != nil {
+			mu.Lock()
+			failed++
+			if first == nil {
+				first = err
+			}
+			mu.Unlock()
+			p.Failed()
+			return
+		}
+		conns[i] = c
+		p.Add(1)
+	})
+	if ctx.Err() != nil && first == nil {
+		first = ctx.Err()
+	}
+	return conns, failed, first
+}
+
+// closeAll closes every session, conc at a time, without QUIT (faster, and
+// what matters after a measurement is only that they go).
+func closeAll(conns []*ftpclient.Conn) {
+	each(len(conns), 64, func(i int) {
+		if conns[i] != nil {
+			conns[i].Close()
+		}
+	})
+}
+
+// quitAll ends every session with QUIT.
+func quitAll(conns []*ftpclient.Conn) {
+	each(len(conns), 64, func(i int) {
+		if conns[i] != nil {
+			_ = conns[i].Quit()
+		}
+	})
+}
+
+// each calls f(0..n-1) on conc goroutines.
+func each(n, conc int, f func(int)) {
+	conc = max(1, min(conc, n))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range conc {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// cpuMeter measures the server's CPU seconds across a run.
+type cpuMeter struct {
+	read  func() (float64, error)
+	start float64
+	ok    bool
+}
+
+func startCPU(t *Target) *cpuMeter {
+	m := &cpuMeter{read: t.CPU}
+	if m.read == nil && t.PID > 0 {
+		m.read = func() (float64, error) { return procfs.CPUSeconds(t.PID) }
+	}
+	if m.read != nil {
+		s, err := m.read()
+		m.start, m.ok = s, err == nil
+	}
+	return m
+}
+
+// stop returns the CPU seconds used since start. A server may still be
+// finishing a transfer's work after the client saw its end (and /proc
+// counts a fork-per-session server's ended sessions only once reaped), so
+// stop waits, at most settle, until the count grows by less than a
+// millisecond in 100 ms.
+func (m *cpuMeter) stop(settle time.Duration) (float64, bool) {
+	if !m.ok {
+		return 0, false
+	}
+	deadline := time.Now().Add(settle)
+	last, err := m.read()
+	if err != nil {
+		return 0, false
+	}
+	for time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+		s, err := m.read()
+		if err != nil {
+			break
+		}
+		grew := s - last
+		last = s
+		if grew < 0.001 {
+			break
+		}
+	}
+	return last - m.start, true
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// firstError keeps the first error reported from many goroutines.
+type firstError struct {
+	mu  sync.Mutex
+	err error
+	n   int
+}
+
+func (f *firstError) set(err error) {
+	f.mu.Lock()
+	if f.err == nil {
+		f.err = err
+	}
+	f.n++
+	f.mu.Unlock()
+}
+
+func (f *firstError) get() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.err
+}
+
+func (f *firstError) count() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.n
+}

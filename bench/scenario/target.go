@@ -1,0 +1,40 @@
+package scenario
+
+import (
+	"crypto/tls"
+	"fmt"
+	"time"
+
+	"github.com/ftpsd/ftpsd/bench/ftpclient"
+)
+
+// Login is a user name and password.
+type Login struct{ User, Pass string }
+
+// Target is a running server and what the scenarios may use on it.
+type Target struct {
+	Name string
+	Addr string // control listener, host:port
+	PID  int    // root of the server's process tree; 0: server costs not measured
+	// CPU, when set, returns the server's CPU seconds so far; otherwise
+	// they are summed over the process tree under PID from /proc.
+	CPU func() (float64, error)
+	TLS *tls.Config
+	// Read logs in for downloads and listings, Write for uploads.
+	Read, Write Login
+	// Paths in the server's namespace.
+	SmallFile string             // a 4 KiB file
+	ListDir   string             // a directory of 1,000 entries
+	UploadDir string             // writable by Write
+	BulkFile  func(int64) string // a file of the given size
+	// Timeout bounds each control step; zero means 30s. DataTimeout bounds
+	// one transfer; zero means 10 minutes.
+	Timeout, DataTimeout time.Duration
+}
+
+func (t *Target) config(l Login, protP bool) ftpclient.Config {
+	return ftpclient.Config{Addr: t.Addr, TLS: t.TLS, ProtP: protP, User: l.User, Pass: l.Pass,
+		Timeout: t.Timeout, DataTimeout: t.DataTimeout}
+}
+
+func (t *Target) upload(name string) string { return fmt.Sprintf("%s/%s", t.UploadDir, name) }
