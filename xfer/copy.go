@@ -1,6 +1,7 @@
 package xfer
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -53,14 +54,20 @@ func Send(dst net.Conn, src *os.File, ascii bool, n *atomic.Int64) (int64, error
 	case ok:
 		w, err = zeroCopy(tc, src, n)
 	default:
+		if t, ok := dst.(*tls.Conn); ok {
+			if ec, ok := t.NetConn().(*eofConn); ok {
+				w, err = sendTLS(t, ec, src, n)
+				break
+			}
+		}
 		w, err = copyBuffered(dst, src, n, false)
 	}
 	return w, wrapCopy("send", err)
 }
 
 // Receive copies the data connection into dst until the peer ends the stream
-// cleanly, and returns the bytes read from src. A clear *net.TCPConn is
-// spliced into the file; any other conn goes through a pooled buffer. ascii
+// cleanly, and returns the bytes read from src, through a pooled buffer
+// filled by several reads before each file write (receiveFilled). ascii
 // converts CRLF to LF. Any read error is returned, including the
 // io.ErrUnexpectedEOF of a TLS stream cut without close_notify (detected at a
 // record boundary only when the raw connection was wrapped with TrackEOF):
@@ -69,13 +76,13 @@ func Send(dst net.Conn, src *os.File, ascii bool, n *atomic.Int64) (int64, error
 func Receive(dst *os.File, src net.Conn, ascii bool, n *atomic.Int64) (int64, error) {
 	var r int64
 	var err error
-	switch tc, ok := src.(*net.TCPConn); {
-	case ascii:
+	// Not splice for a clear connection: splice(2) from a socket into a
+	// file moved what each call found in the socket, and measured 0.5 to
+	// 1.6 s of CPU per GB here, against 0.6 to 0.8 for read and write.
+	if ascii {
 		r, err = receiveASCII(dst, src, n)
-	case ok:
-		r, err = zeroCopy(dst, tc, n)
-	default:
-		r, err = copyBuffered(dst, src, n, true)
+	} else {
+		r, err = receiveFilled(dst, src, n)
 	}
 	return r, wrapCopy("receive", err)
 }

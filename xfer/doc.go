@@ -1,7 +1,8 @@
 // Package xfer does everything that touches the disk or a data socket:
 // passive listeners and active dials for the data channel, the bounded
-// worker pool, the copy kernels (sendfile and splice for clear data, pooled
-// buffers for TLS), TYPE A conversion and directory listings. The rooted file
+// worker pool, the copy kernels (sendfile for clear downloads; pooled
+// buffers for uploads and TLS, with TLS records gathered into one write),
+// TYPE A conversion and directory listings. The rooted file
 // system lives in the sub-package xfer/fsys.
 //
 // Every function here may block, and so runs on a worker started with

@@ -20,7 +20,8 @@ func TrackEOF(c net.Conn) net.Conn { return &eofConn{Conn: c} }
 
 type eofConn struct {
 	net.Conn
-	eof atomic.Bool // the peer's FIN was read
+	eof    atomic.Bool // the peer's FIN was read
+	gather *[]byte     // while not nil, writes are gathered here (batch.go)
 }
 
 func (c *eofConn) Read(p []byte) (int, error) {

@@ -1,0 +1,129 @@
+package xfer
+
+import (
+	"crypto/tls"
+	"io"
+	"net"
+	"os"
+	"sync"
+	"sync/atomic"
+)
+
+// Bulk copies through user space (TLS data, and uploads in the clear) move
+// bulkSize at a time. crypto/tls writes every record with its own write(2),
+// and returns at most one record's plaintext per Read: 16 KiB a system call
+// each way. Gathering the records of one Write into one socket write, and
+// filling the buffer with several reads before one file write, cuts the
+// system calls eightfold. On this machine a TLS upload through Receive went
+// from 650 to 1,200 MB/s in BenchmarkReceive/tls (client in the same
+// process); a download's server side spends its time in AES-GCM and in
+// copying into the socket, not in system call overhead.
+const (
+	bulkSize = 128 << 10
+	// batchSize holds the records of one bulkSize Write: payload plus a
+	// header and tag (5 + 16 bytes, and the record type byte of TLS 1.3)
+	// for each record of 16 KiB or, while crypto/tls still ramps its
+	// record size up, of about 1.4 KiB.
+	batchSize = bulkSize + (bulkSize/1024+1)*22
+)
+
+var (
+	bigPool   = sync.Pool{New: func() any { b := make([]byte, bulkSize); return &b }}
+	batchPool = sync.Pool{New: func() any { b := make([]byte, 0, batchSize); return &b }}
+)
+
+// batch starts gathering the connection's writes into buf; flush ends it.
+// Only the goroutine that runs the transfer calls them.
+func (c *eofConn) batch(buf *[]byte) { c.gather = buf }
+
+// flush writes what was gathered in one write and stops gathering.
+func (c *eofConn) flush() error {
+	b := c.gather
+	c.gather = nil
+	if b == nil || len(*b) == 0 {
+		return nil
+	}
+	_, err := c.Conn.Write(*b)
+	*b = (*b)[:0]
+	return err
+}
+
+func (c *eofConn) Write(p []byte) (int, error) {
+	if c.gather == nil {
+		return c.Conn.Write(p)
+	}
+	*c.gather = append(*c.gather, p...)
+	return len(p), nil
+}
+
+// sendTLS sends a file over a TLS data connection made by ServeTLS: each
+// bulkSize read of the file becomes one tls.Conn.Write whose records leave
+// in one socket write.
+func sendTLS(tc *tls.Conn, ec *eofConn, src *os.File, n *atomic.Int64) (int64, error) {
+	in, out := bigPool.Get().(*[]byte), batchPool.Get().(*[]byte)
+	defer bigPool.Put(in)
+	defer batchPool.Put(out)
+	var total int64
+	for {
+		nr, rerr := src.Read(*in)
+		if nr > 0 {
+			ec.batch(out)
+			_, werr := tc.Write((*in)[:nr])
+			if ferr := ec.flush(); werr == nil {
+				werr = ferr
+			}
+			if werr != nil {
+				return total, connErr(werr)
+			}
+			total += int64(nr)
+			count(n, int64(nr))
+		}
+		switch {
+		case rerr == io.EOF:
+			return total, nil
+		case rerr != nil:
+			return total, rerr
+		}
+	}
+}
+
+// receiveFilled copies the data connection into dst, filling a bulkSize
+// buffer with as many reads as it takes before each file write. Progress
+// counts bytes as they arrive, so a slow client is not taken for a
+// stalled one. A clean end of the stream ends it with a nil error; a TLS
+// stream cut without close_notify gives io.ErrUnexpectedEOF.
+func receiveFilled(dst io.Writer, src net.Conn, n *atomic.Int64) (int64, error) {
+	bp := bigPool.Get().(*[]byte)
+	defer bigPool.Put(bp)
+	buf := *bp
+	var total int64
+	for {
+		fill := 0
+		var rerr error
+		for fill < len(buf) && rerr == nil {
+			var nr int
+			nr, rerr = src.Read(buf[fill:])
+			fill += nr
+			count(n, int64(nr))
+		}
+		if fill > 0 {
+			nw, werr := dst.Write(buf[:fill])
+			total += int64(nw)
+			if werr == nil && nw != fill {
+				werr = io.ErrShortWrite
+			}
+			if werr != nil {
+				return total, werr
+			}
+		}
+		switch {
+		case rerr == nil:
+		case rerr == io.EOF && truncated(src):
+			return total, connErr(io.ErrUnexpectedEOF)
+		case rerr == io.EOF:
+			return total, nil
+		default:
+			return total, connErr(rerr)
+		}
+	}
+}
