@@ -16,6 +16,9 @@ func cmdUSER(s *Session, arg []byte) Reply {
 	}
 	s.user = string(arg)
 	if id, ok := s.certIdentity(s.user); ok {
+		if code, msg, ok := s.settleLogin(id.User, false); !ok {
+			return Reply{code, msg}
+		}
 		if err := s.setLogin(loginDone); err == nil {
 			s.ident, s.fs, s.cwd = id, s.srv.fsUser, "/"
 			return Reply{codec.CodeLoggedInSecure, "User logged in, authorized by TLS client certificate."}
@@ -28,16 +31,20 @@ func cmdUSER(s *Session, arg []byte) Reply {
 }
 
 // PASS checks the password on a worker; a failure is answered after a
-// pause that holds no worker.
+// pause that holds no worker and grows with each failure of the session.
+// The session limits settle on the loop (limits.go).
 func cmdPASS(s *Session, arg []byte) Reply {
 	if s.login == loginDone {
 		return Reply{codec.CodeSuperfluous, "Already logged in."}
+	}
+	if r := s.userAtLimit(); r.Code != 0 {
+		return r
 	}
 	if err := s.setLogin(loginChecking); err != nil {
 		return Reply{codec.CodeBadSequence, "Login with USER first."}
 	}
 	authn, user, pass := s.srv.cfg.Auth, s.user, string(arg)
-	delay := s.srv.cfg.failDelay()
+	delay := s.loginFailDelay()
 	anon, users := s.srv.fsAnon, s.srv.fsUser
 	return s.start(false, func(*job) delayed {
 		if authn == nil {
@@ -51,18 +58,18 @@ func cmdPASS(s *Session, arg []byte) Reply {
 		if id.ReadOnly {
 			fsys = anon
 		}
-		return doneApply(codec.CodeLoggedIn, "Login successful.", func(s *Session) {
-			if s.setLogin(loginDone) == nil {
+		return delayed{result: result{settle: func(s *Session) (codec.Code, string) {
+			code, msg, ok := s.settleLogin(id.User, id.Anonymous)
+			if ok && s.setLogin(loginDone) == nil {
 				s.ident, s.fs, s.cwd = id, fsys, "/"
 			}
-		})
+			return code, msg
+		}}}
 	})
 }
 
 func failedLogin() result {
-	return result{code: codec.CodeNotLoggedIn, msg: "Login incorrect.", apply: func(s *Session) {
-		s.resetLogin()
-	}}
+	return result{settle: (*Session).settleFailedLogin}
 }
 
 // ACCT is superfluous here: no account is ever needed.

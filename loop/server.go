@@ -38,6 +38,7 @@ type Server struct {
 	gnetAddrs []string        // listener addresses as given to gnet, one per Config listener
 
 	handshakes *tlsstate.Semaphore // caps concurrent control-connection handshakes
+	lim        *serverLimits       // session counts, bans, the server's bandwidth (limits.go)
 
 	nextID    atomic.Uint64
 	clock     atomic.Int64 // UnixNano, advanced by OnTick: sessions stamp activity without a clock read
@@ -80,6 +81,7 @@ func New(cfg Config) (*Server, error) {
 		s.fsAnon.Close()
 		return nil, fmt.Errorf("loop: %w", err)
 	}
+	s.lim = newServerLimits(&s.cfg.Limits)
 	s.banner = codec.AppendReply(nil, codec.CodeServiceReady, s.cfg.banner())
 	s.clock.Store(time.Now().UnixNano())
 	return s, nil
@@ -253,7 +255,13 @@ func (s *Server) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 	// as RFC 959 suggests; without SO_OOBINLINE Linux takes that byte out
 	// of the stream and the line never ends. Inline, the framer sees it.
 	_ = unix.SetsockoptInt(c.Fd(), unix.SOL_SOCKET, unix.SO_OOBINLINE, 1)
-	sess := newSession(s, c, s.nextID.Add(1), addrPortOf(c.RemoteAddr()), local)
+	peer := addrPortOf(c.RemoteAddr())
+	// Session limits and bans apply at connect: 421 instead of the 220.
+	if refusal := s.lim.admit(peer.Addr()); refusal != nil {
+		return refusal, gnet.Close
+	}
+	sess := newSession(s, c, s.nextID.Add(1), peer, local)
+	sess.lim.admitted = true
 	c.SetContext(sess)
 	s.sessions.Store(sess, struct{}{})
 	return sess.open(s.implicit[local.Port()])
