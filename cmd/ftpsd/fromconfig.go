@@ -287,6 +287,7 @@ func (p *problems) ftpSettings(srv *config.Server, root string, scope *config.Sc
 	if m := srv.FTPExitMessage; m.Set {
 		f.exitMessage = p.message(m, "FTPExitMessage")
 	}
+	p.limitSettings(srv, o)
 	if j := srv.FTPJailUser; j.Set && j.Value {
 		p.errorf(j.At, "FTPJailUser On: user homes are not supported yet, every user sees the whole DocumentRoot; refusing to start rather than grant more than configured")
 	}
@@ -298,16 +299,50 @@ func (p *problems) ftpSettings(srv *config.Server, root string, scope *config.Sc
 		{"FTPPASVbindaddr", srv.FTPPASVBindAddr.Set, srv.FTPPASVBindAddr.At},
 		{"FTPEPSVIgnoreFamily", srv.FTPEPSVIgnoreFamily.Set, srv.FTPEPSVIgnoreFamily.At},
 		{"FTPActiveRange", srv.FTPActiveRange.Set, srv.FTPActiveRange.At},
-		{"FTPMaxLoginAttempts", srv.FTPMaxLoginAttempts.Set, srv.FTPMaxLoginAttempts.At},
 		{"FTPHomeDir", srv.FTPHomeDir.Set, srv.FTPHomeDir.At},
 		{"FTPDocRootEnv", srv.FTPDocRootEnv.Set, srv.FTPDocRootEnv.At},
-		{"FTPLimitLoginIP", srv.FTPLimitLoginIP.Set, srv.FTPLimitLoginIP.At},
-		{"FTPLimitLoginUser", srv.FTPLimitLoginUser.Set, srv.FTPLimitLoginUser.At},
-		{"FTPLimitLoginServer", srv.FTPLimitLoginServer.Set, srv.FTPLimitLoginServer.At},
 		{"FTPDataBlockSize", srv.FTPDataBlockSize.Set, srv.FTPDataBlockSize.At},
 	} {
 		if x.set {
 			p.notYet(x.at, x.name)
+		}
+	}
+}
+
+// limitSettings maps FTPLimitLogin*, FTPMaxLoginAttempts and ftpsd's
+// FTPRateLimit* and FTPLoginBan onto the limit flags the user did not give.
+// FTPMaxLoginAttempts unset leaves -max-login-attempts's default, which is
+// mod_ftp's (3).
+func (p *problems) limitSettings(srv *config.Server, o *options) {
+	for _, x := range []struct {
+		flag string
+		opt  config.Opt[int]
+		dst  *int
+	}{
+		{"max-sessions", srv.FTPLimitLoginServer, &o.maxSessions},
+		{"max-per-ip", srv.FTPLimitLoginIP, &o.maxPerIP},
+		{"max-per-user", srv.FTPLimitLoginUser, &o.maxPerUser},
+		{"max-login-attempts", srv.FTPMaxLoginAttempts, &o.maxLoginAttempts},
+	} {
+		if x.opt.Set && !o.set[x.flag] {
+			*x.dst = x.opt.Value
+		}
+	}
+	if r := srv.FTPRateLimitSession; r.Set && !o.set["rate-session"] {
+		o.rateSession = r.Value
+	}
+	if r := srv.FTPRateLimitServer; r.Set && !o.set["rate-server"] {
+		o.rateServer = r.Value
+	}
+	if b := srv.FTPLoginBan; b.Set {
+		if !o.set["ban-after"] {
+			o.banAfter = b.Value.Failures
+		}
+		if !o.set["ban-window"] {
+			o.banWindow = b.Value.Window
+		}
+		if !o.set["ban-time"] {
+			o.banTime = b.Value.Duration
 		}
 	}
 }

@@ -131,6 +131,11 @@ var table = []*spec{
 	{name: "FTPLimitDBFile", syntax: "FTPLimitDBFile file", min: 1, max: 1, ctx: ctxServer, set: setLimitDBFile},
 	{name: "FTPLowPortSock", syntax: "FTPLowPortSock on|off", min: 1, max: 1, ctx: ctxServers, set: setLowPortSock},
 
+	// ftpsd extensions: limits mod_ftp has no directive for (limits.go).
+	{name: "FTPRateLimitSession", syntax: "FTPRateLimitSession bytes-per-second", min: 1, max: 1, ctx: ctxServers, set: rate(func(s *Server) *Opt[int64] { return &s.FTPRateLimitSession })},
+	{name: "FTPRateLimitServer", syntax: "FTPRateLimitServer bytes-per-second", min: 1, max: 1, ctx: ctxServers, set: rate(func(s *Server) *Opt[int64] { return &s.FTPRateLimitServer })},
+	{name: "FTPLoginBan", syntax: "FTPLoginBan failures window-seconds ban-seconds", min: 3, max: 3, ctx: ctxServers, set: setLoginBan},
+
 	// mod_auth_basic, mod_authn_file, mod_authz_groupfile, mod_authn_anon, mod_authz_core.
 	{name: "AuthType", syntax: "AuthType Basic|None", min: 1, max: 1, ctx: ctxDirs, set: setAuthType},
 	{name: "AuthName", syntax: "AuthName realm", min: 1, max: 1, ctx: ctxDirs, set: setAuthName},

@@ -309,6 +309,11 @@ type Server struct {
 	FTPLimitDBFile      Opt[string]
 	FTPLowPortSock      Opt[bool] // recorded; ftpsd never binds port 20
 
+	// ftpsd extensions (limits.go).
+	FTPRateLimitSession Opt[int64] // bytes per second; 0 (default): no limit
+	FTPRateLimitServer  Opt[int64] // bytes per second; 0 (default): no limit
+	FTPLoginBan         Opt[LoginBan]
+
 	ErrorLog Opt[string]     // absolute path
 	LogLevel Opt[slog.Level] // Apache's levels mapped onto slog's; default warn
 	// LogFormats are the LogFormat nicknames defined in this server; key "" is the default
