@@ -3,9 +3,11 @@ package xfer
 import (
 	"errors"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/netip"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -15,20 +17,34 @@ var (
 	loopback2 = netip.MustParseAddr("127.0.0.2")
 )
 
-// freeRange returns a range of n ports starting at one the kernel just handed
-// out, so tests need no fixed port numbers.
+// freeRange returns a range of n ports that were all free a moment ago, at
+// a random place, so tests need no fixed port numbers.
 func freeRange(t *testing.T, n uint16) (lo, hi uint16) {
 	t.Helper()
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	// Below Linux's ephemeral range (32768 and up by default), so that the
+	// outgoing connections other tests open by the thousand, in parallel
+	// packages, do not take a port of the range between here and its use;
+	// every port is checked, not just the first.
+	const base, span = 20000, 12000
+	for range 50 {
+		lo = base + uint16(rand.IntN(span-int(n)))
+		var held []net.Listener
+		for p := lo; p < lo+n; p++ {
+			ln, err := net.Listen("tcp4", net.JoinHostPort("127.0.0.1", strconv.Itoa(int(p))))
+			if err != nil {
+				break
+			}
+			held = append(held, ln)
+		}
+		for _, ln := range held {
+			ln.Close()
+		}
+		if len(held) == int(n) {
+			return lo, lo + n - 1
+		}
 	}
-	port := uint16(ln.Addr().(*net.TCPAddr).Port)
-	ln.Close()
-	if port > 65535-n {
-		return port - n + 1, port
-	}
-	return port, port + n - 1
+	t.Fatalf("no %d free ports in a row below the ephemeral range", n)
+	return 0, 0
 }
 
 func TestListenPicksPortInRange(t *testing.T) {
