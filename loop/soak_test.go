@@ -165,14 +165,14 @@ func TestSoakStalledPreLogin(t *testing.T) {
 	}
 }
 
-// TestSoakOpenClose: 20,000 sessions (4,000 with -short) opened and closed
+// TestSoakOpenClose: 10,000 sessions (3,000 with -short) opened and closed
 // in waves, in every way a client can end one, leak no descriptor,
 // goroutine or memory. Client and server share this process and its
 // 20,000 open files, so a wave holds 1,000 sessions, 2,000 descriptors.
 func TestSoakOpenClose(t *testing.T) {
-	total, wave := 20000, 1000
+	total, wave := 10000, 1000
 	if testing.Short() {
-		total = 4000
+		total = 3000
 	}
 	addr, _ := startServer(t, Config{})
 	srv := serverAt(t, addr)
