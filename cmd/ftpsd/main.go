@@ -83,6 +83,15 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ftpsd: %v\n", err)
 		return 1
 	}
+	// Signals are caught before "listening" is announced: a supervisor (or
+	// a test) that stops the server as soon as it is up must get a clean
+	// shutdown, not the default action of SIGTERM.
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sig)
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve() }()
 
@@ -107,12 +116,6 @@ func run(args []string, stderr io.Writer) int {
 		}
 	}
 
-	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
-	defer signal.Stop(sig)
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
 wait:
 	for {
 		select {
