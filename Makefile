@@ -17,12 +17,14 @@ build:
 run: build
 	./$(BIN) -listen $(LISTEN) -root $(ROOT) -anonymous
 
-# The integration tests drive real clients; install the ones missing.
+# The integration tests drive real clients (and openssl s_client, the one
+# client that asks to renegotiate); install the ones missing.
 test-deps:
 	@missing=""; \
 	command -v curl >/dev/null || missing="$$missing curl"; \
 	command -v lftp >/dev/null || missing="$$missing lftp"; \
 	command -v python3 >/dev/null || missing="$$missing python3"; \
+	command -v openssl >/dev/null || missing="$$missing openssl"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \

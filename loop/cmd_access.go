@@ -25,7 +25,15 @@ func cmdUSER(s *Session, arg []byte) Reply {
 			if err != nil {
 				return delayed{result: failedLogin()}
 			}
-			return doneApply(codec.CodeLoggedInSecure, "User logged in, authorized by TLS client certificate.", func(s *Session) { s.enterAs(id, e) })
+			return delayed{result: result{settle: func(s *Session) (codec.Code, string) {
+				code, msg, ok := s.settleLogin(id.User, false)
+				if !ok {
+					e.drop()
+					return code, msg
+				}
+				s.enterAs(id, e)
+				return codec.CodeLoggedInSecure, "User logged in, authorized by TLS client certificate."
+			}}}
 		})
 	}
 	if s.host.Auth != nil && s.host.Auth.IsAnonymous(s.user) {
@@ -35,16 +43,20 @@ func cmdUSER(s *Session, arg []byte) Reply {
 }
 
 // PASS checks the password on a worker; a failure is answered after a
-// pause that holds no worker.
+// pause that holds no worker and grows with each failure of the session.
+// The session limits settle on the loop (limits.go).
 func cmdPASS(s *Session, arg []byte) Reply {
 	if s.login == loginDone {
 		return Reply{codec.CodeSuperfluous, "Already logged in."}
+	}
+	if r := s.userAtLimit(); r.Code != 0 {
+		return r
 	}
 	if err := s.setLogin(loginChecking); err != nil {
 		return Reply{codec.CodeBadSequence, "Login with USER first."}
 	}
 	authn, user, pass := s.host.Auth, s.user, string(arg)
-	delay := s.srv.cfg.failDelay()
+	delay := s.loginFailDelay()
 	host := s.host
 	return s.start(false, func(*job) delayed {
 		if authn == nil {
@@ -58,14 +70,20 @@ func cmdPASS(s *Session, arg []byte) Reply {
 		if err != nil {
 			return delayed{result: failedLogin(), after: delay}
 		}
-		return doneApply(codec.CodeLoggedIn, "Login successful.", func(s *Session) { s.enterAs(id, e) })
+		return delayed{result: result{settle: func(s *Session) (codec.Code, string) {
+			code, msg, ok := s.settleLogin(id.User, id.Anonymous)
+			if !ok {
+				e.drop()
+				return code, msg
+			}
+			s.enterAs(id, e)
+			return code, msg
+		}}}
 	})
 }
 
 func failedLogin() result {
-	return result{code: codec.CodeNotLoggedIn, msg: "Login incorrect.", apply: func(s *Session) {
-		s.resetLogin()
-	}}
+	return result{settle: (*Session).settleFailedLogin}
 }
 
 // ACCT is superfluous here: no account is ever needed.

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/ftpsd/ftpsd/codec"
 	"github.com/ftpsd/ftpsd/loop/ftplog"
 	"github.com/ftpsd/ftpsd/tlsstate"
@@ -81,8 +83,9 @@ type transferParams struct {
 	rest  int64
 	data  dataSource
 	log   *ftplog.Logger
-	rec   ftplog.Transfer // the transfer-log record, filled as far as the loop knows
-	check func() error    // the authorization check (Session.guard)
+	rec   ftplog.Transfer  // the transfer-log record, filled as far as the loop knows
+	check func() error     // the authorization check (Session.guard)
+	rates [2]*rate.Limiter // the session's and the server's bandwidth (limits.go)
 }
 
 // refused runs the authorization check on the worker; when it refuses, the
@@ -100,6 +103,7 @@ func (s *Session) params(arg []byte) (transferParams, Reply) {
 	p := transferParams{path: codec.Join(s.cwd, string(arg)), fs: s.fs, ascii: s.ascii, rest: s.rest, data: d,
 		log: s.host.Log}
 	p.check = s.guard(p.path)
+	p.rates[0], p.rates[1] = s.rates()
 	if p.log.Wants(ftplog.Transfers) {
 		p.rec = s.transferRecord(p.path)
 		p.rec.ASCII, p.rec.Secure = p.ascii, d.tls != nil
@@ -236,7 +240,7 @@ func cmdRETR(s *Session, arg []byte) Reply {
 			opening += " (" + strconv.FormatInt(size, 10) + " bytes)"
 		}
 		d := transferResult(runData(j, p.data, opening+".", func(c net.Conn) error {
-			_, err := xfer.Send(c, f, p.ascii, &j.bytes)
+			_, err := xfer.SendThrottled(c, f, p.ascii, &j.bytes, xfer.NewThrottle(j.ctx, p.rates[:]...))
 			return err
 		}))
 		p.logTransfer(j, ftplog.DirOutgoing, d)
@@ -283,7 +287,7 @@ func (s *Session) store(arg []byte, mode fsys.UploadMode) Reply {
 			opening = "FILE: " + up.Name
 		}
 		aborted, err, opened := runData(j, p.data, opening, func(c net.Conn) error {
-			_, err := xfer.Receive(up.File, c, p.ascii, &j.bytes)
+			_, err := xfer.ReceiveThrottled(up.File, c, p.ascii, &j.bytes, xfer.NewThrottle(j.ctx, p.rates[:]...))
 			return err
 		})
 		p.rec.Path = up.Name

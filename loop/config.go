@@ -130,6 +130,10 @@ type Config struct {
 
 	// Logger receives the error log. Default slog.Default().
 	Logger *slog.Logger
+
+	// Limits caps sessions, logins, bandwidth and queued replies; see
+	// limits.go. Its fields read as Config's.
+	Limits
 }
 
 const (

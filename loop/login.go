@@ -106,12 +106,18 @@ func (v *vhost) enter(id auth.Identity) (entry, error) {
 // is dropped.
 func (s *Session) enterAs(id auth.Identity, e entry) {
 	if s.setLogin(loginDone) != nil {
-		if e.own {
-			e.fs.Close()
-		}
+		e.drop()
 		return
 	}
 	s.ident, s.fs, s.cwd, s.viewPrefix, s.ownFS = id, e.fs, e.cwd, e.prefix, e.own
+}
+
+// drop closes the entry's file system when it was opened for the login
+// that is not going ahead.
+func (e entry) drop() {
+	if e.own {
+		e.fs.Close()
+	}
 }
 
 // dropFS forgets the login's file system, closing it when it was opened

@@ -20,6 +20,10 @@ type result struct {
 	msg   string
 	final bool           // the job is over: the session may dispatch again
 	apply func(*Session) // runs on the loop before the reply is written
+	// settle, when set, runs on the loop after apply and picks the reply,
+	// for answers that depend on state only the loop may read (a login
+	// over Limits.MaxSessionsPerUser, the count of failed logins).
+	settle func(*Session) (codec.Code, string)
 }
 
 // mailbox carries results from workers to the loop. Post is safe from any
@@ -28,11 +32,17 @@ type mailbox struct {
 	mu    sync.Mutex
 	items []result
 	spare []result
+	// peak is the most results ever waiting at once. A session runs one
+	// job at a time and a job posts at most one preliminary and one final
+	// result, so it stays at 2 or less: the mailbox's bound is structural,
+	// and tests check it through peak.
+	peak int
 }
 
 func (m *mailbox) post(r result) {
 	m.mu.Lock()
 	m.items = append(m.items, r)
+	m.peak = max(m.peak, len(m.items))
 	m.mu.Unlock()
 }
 

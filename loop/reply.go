@@ -54,6 +54,9 @@ func fsReply(err error) Reply {
 		return Reply{codec.CodeFileUnavailable, "Directory not empty."}
 	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
 		return Reply{codec.CodeInsufficientStorage, "Insufficient storage space."}
+	case errors.Is(err, syscall.EFBIG):
+		// The file outgrew what the file system or RLIMIT_FSIZE allows.
+		return Reply{codec.CodeExceededStorage, "Exceeded storage allocation."}
 	case errors.Is(err, syscall.ENAMETOOLONG), errors.Is(err, syscall.EINVAL):
 		return Reply{codec.CodeBadFileName, "File name not allowed."}
 	case errors.Is(err, xfer.ErrDataConn):

@@ -40,6 +40,7 @@ type Server struct {
 	gnetAddrs  []string        // listener addresses as given to gnet, one per Config listener
 
 	handshakes *tlsstate.Semaphore // caps concurrent control-connection handshakes
+	lim        *serverLimits       // session counts, bans, the server's bandwidth (limits.go)
 
 	nextID    atomic.Uint64
 	clock     atomic.Int64 // UnixNano, advanced by OnTick: sessions stamp activity without a clock read
@@ -92,6 +93,7 @@ func New(cfg Config) (*Server, error) {
 		s.closeHosts()
 		return nil, fmt.Errorf("loop: %w", err)
 	}
+	s.lim = newServerLimits(&s.cfg.Limits)
 	s.clock.Store(time.Now().UnixNano())
 	return s, nil
 }
@@ -295,10 +297,16 @@ func (s *Server) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 	if len(hosts) == 0 {
 		return codec.AppendReply(nil, codec.CodeServiceUnavailable, "No FTP service on this address."), gnet.Close
 	}
+	peer := addrPortOf(c.RemoteAddr())
+	// Session limits and bans apply at connect: 421 instead of the 220.
+	if refusal := s.lim.admit(peer.Addr()); refusal != nil {
+		return refusal, gnet.Close
+	}
 	// The coarse clock would make a session opened just after a tick look
 	// a whole tick old; the trim must not run in the middle of a burst.
 	s.lastOpen.Store(time.Now().UnixNano())
-	sess := newSession(s, c, s.nextID.Add(1), addrPortOf(c.RemoteAddr()), local, hosts)
+	sess := newSession(s, c, s.nextID.Add(1), peer, local, hosts)
+	sess.lim.admitted = true
 	c.SetContext(sess)
 	s.sessions.Store(sess, struct{}{})
 	return sess.open(s.implicit[local.Port()])

@@ -70,6 +70,7 @@ func startListeners(t *testing.T, cfg Config) ([]BoundListener, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	rememberServer(t, srv, bound)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

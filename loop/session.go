@@ -67,6 +67,8 @@ type Session struct {
 	quitPending  bool // QUIT arrived during a transfer: answer and close after it
 	closing      bool
 
+	lim sessionLimits // session, login and bandwidth limits (limits.go)
+
 	// Read by the idle sweep on the ticker goroutine.
 	lastActive atomic.Int64 // Server.clock at the last input
 	busy       atomic.Bool  // a job is running: never idle
@@ -159,6 +161,9 @@ func (s *Session) consume(n int) {
 // transfer (ABOR, STAT, NOOP, QUIT), so replies stay in command order.
 func (s *Session) readInput() {
 	if s.tls != nil && s.tls.State() == tlsstate.Handshaking {
+		return
+	}
+	if s.outputBacklogged() {
 		return
 	}
 	for !s.closing && !s.tlsPending && !s.cccPending {
@@ -381,6 +386,9 @@ func (s *Session) drainMailbox() {
 		if r.apply != nil {
 			r.apply(s)
 		}
+		if r.settle != nil {
+			r.code, r.msg = r.settle(s)
+		}
 		if r.code != 0 {
 			s.reply(r.code, r.msg)
 		}
@@ -417,10 +425,12 @@ func (s *Session) finishJob() {
 			s.logCommand(pendingCmd{verb: "QUIT", start: time.Now()}, codec.CodeClosing)
 		}
 	}
+	s.sayFarewell()
 }
 
 // release frees what the session holds when its connection closes.
 func (s *Session) release() {
+	s.releaseLimits()
 	if s.job != nil {
 		s.job.cancel()
 	}
@@ -449,6 +459,7 @@ func (s *Session) closePassive() {
 // resetLogin returns the session to the state of a new connection (REIN,
 // failed login).
 func (s *Session) resetLogin() {
+	s.logoutLimits()
 	s.login = loginNone
 	s.loggedIn.Store(false)
 	s.user = ""

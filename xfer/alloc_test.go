@@ -23,9 +23,9 @@ func TestAllocs(t *testing.T) {
 	}{
 		{"CRLFEncoder.Append", func() { enc = e.Append(enc[:0], text) }},
 		{"CRLFDecoder.Append", func() { dec = d.Append(dec[:0], crlf) }},
-		{"copyBuffered", func() { r.Reset(text); copyBuffered(io.Discard, &r, nil, false) }},
-		{"sendASCII", func() { r.Reset(text); sendASCII(io.Discard, &r, nil) }},
-		{"receiveASCII", func() { r.Reset(crlf); receiveASCII(io.Discard, &r, nil) }},
+		{"copyBuffered", func() { r.Reset(text); copyBuffered(io.Discard, &r, nil, false, nil) }},
+		{"sendASCII", func() { r.Reset(text); sendASCII(io.Discard, &r, nil, nil) }},
+		{"receiveASCII", func() { r.Reset(crlf); receiveASCII(io.Discard, &r, nil, nil) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -59,16 +59,17 @@ func (c *eofConn) Write(p []byte) (int, error) {
 // sendTLS sends a file over a TLS data connection made by ServeTLS: each
 // bulkSize read of the file becomes one tls.Conn.Write whose records leave
 // in one socket write.
-func sendTLS(tc *tls.Conn, ec *eofConn, src *os.File, n *atomic.Int64) (int64, error) {
+func sendTLS(tc *tls.Conn, ec *eofConn, src *os.File, n *atomic.Int64, th *Throttle) (int64, error) {
 	in, out := bigPool.Get().(*[]byte), batchPool.Get().(*[]byte)
 	defer bigPool.Put(in)
 	defer batchPool.Put(out)
+	buf := (*in)[:th.chunkSize(bulkSize)]
 	var total int64
 	for {
-		nr, rerr := src.Read(*in)
+		nr, rerr := src.Read(buf)
 		if nr > 0 {
 			ec.batch(out)
-			_, werr := tc.Write((*in)[:nr])
+			_, werr := tc.Write(buf[:nr])
 			if ferr := ec.flush(); werr == nil {
 				werr = ferr
 			}
@@ -77,6 +78,9 @@ func sendTLS(tc *tls.Conn, ec *eofConn, src *os.File, n *atomic.Int64) (int64, e
 			}
 			total += int64(nr)
 			count(n, int64(nr))
+		}
+		if werr := th.wait(nr); werr != nil {
+			return total, werr
 		}
 		switch {
 		case rerr == io.EOF:
@@ -92,10 +96,14 @@ func sendTLS(tc *tls.Conn, ec *eofConn, src *os.File, n *atomic.Int64) (int64, e
 // counts bytes as they arrive, so a slow client is not taken for a
 // stalled one. A clean end of the stream ends it with a nil error; a TLS
 // stream cut without close_notify gives io.ErrUnexpectedEOF.
-func receiveFilled(dst io.Writer, src net.Conn, n *atomic.Int64) (int64, error) {
+//
+// With a throttle the buffer is no larger than its burst, and each fill
+// waits for its bytes' tokens before the next: TCP flow control then slows
+// the sender down.
+func receiveFilled(dst io.Writer, src net.Conn, n *atomic.Int64, th *Throttle) (int64, error) {
 	bp := bigPool.Get().(*[]byte)
 	defer bigPool.Put(bp)
-	buf := *bp
+	buf := (*bp)[:th.chunkSize(bulkSize)]
 	var total int64
 	for {
 		fill := 0
@@ -115,6 +123,9 @@ func receiveFilled(dst io.Writer, src net.Conn, n *atomic.Int64) (int64, error) 
 			if werr != nil {
 				return total, werr
 			}
+		}
+		if werr := th.wait(fill); werr != nil {
+			return total, werr
 		}
 		switch {
 		case rerr == nil:

@@ -57,6 +57,14 @@ type options struct {
 	handshakeTimeout time.Duration
 	maxHandshakes    int
 
+	// Limits (loop.Limits), from the flags or FTPLimitLogin*,
+	// FTPMaxLoginAttempts, FTPLoginBan and FTPRateLimit*.
+	maxSessions, maxPerIP, maxPerUser int
+	maxLoginAttempts                  int // 0: no limit
+	banAfter                          int // 0: no ban
+	banWindow, banTime                time.Duration
+	rateSession, rateServer           int64 // bytes per second; 0: no limit
+
 	configFile string // -config
 	check      bool   // -t: check the configuration and exit
 
@@ -103,6 +111,16 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	fs.StringVar(&o.clientCert, "client-cert", "optional", "with -client-ca: optional|require")
 	fs.DurationVar(&o.handshakeTimeout, "handshake-timeout", 10*time.Second, "TLS handshake deadline on the control connection")
 	fs.IntVar(&o.maxHandshakes, "max-handshakes", 256, "concurrent control-connection TLS handshakes")
+	fs.IntVar(&o.maxSessions, "max-sessions", 0, "control connections allowed in all; more get 421 at connect (0: no limit)")
+	fs.IntVar(&o.maxPerIP, "max-per-ip", 0, "control connections allowed per client address (IPv6: per /64); more get 421 at connect (0: no limit)")
+	fs.IntVar(&o.maxPerUser, "max-per-user", 0, "logged-in sessions allowed per named user; PASS over it gets 421 (0: no limit)")
+	fs.IntVar(&o.maxLoginAttempts, "max-login-attempts", 3, "failed logins before a session is closed (0: no limit)")
+	fs.IntVar(&o.banAfter, "ban-after", 0, "ban a client address after this many failed logins within -ban-window (0: no ban)")
+	fs.DurationVar(&o.banWindow, "ban-window", 10*time.Minute, "how far back failed logins count for -ban-after")
+	fs.DurationVar(&o.banTime, "ban-time", time.Hour, "how long a ban lasts")
+	var rateSession, rateServer string
+	fs.StringVar(&rateSession, "rate-session", "0", "bandwidth of one session's transfers in `BYTES` per second; K, M, G suffixes (0: no limit)")
+	fs.StringVar(&rateServer, "rate-server", "0", "bandwidth of all transfers together in `BYTES` per second; K, M, G suffixes (0: no limit)")
 	fs.StringVar(&o.configFile, "config", "", "Apache-style configuration `FILE` (mod_ftp, mod_ssl directives); flags given override it")
 	fs.BoolVar(&o.check, "t", false, "with -config: check the configuration, print Syntax OK or its errors, and exit")
 	var certFile, keyFile string
@@ -160,6 +178,24 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	}
 	o.dirUmask = o.umask
 	o.setUmask = true
+	if o.rateSession, err = config.ParseRate(rateSession); err != nil {
+		return nil, fmt.Errorf("-rate-session: %w", err)
+	}
+	if o.rateServer, err = config.ParseRate(rateServer); err != nil {
+		return nil, fmt.Errorf("-rate-server: %w", err)
+	}
+	for _, x := range []struct {
+		name string
+		v    int
+	}{{"max-sessions", o.maxSessions}, {"max-per-ip", o.maxPerIP}, {"max-per-user", o.maxPerUser},
+		{"max-login-attempts", o.maxLoginAttempts}, {"ban-after", o.banAfter}} {
+		if x.v < 0 {
+			return nil, fmt.Errorf("-%s: %d is negative (0 means no limit)", x.name, x.v)
+		}
+	}
+	if o.banWindow <= 0 || o.banTime <= 0 {
+		return nil, fmt.Errorf("-ban-window and -ban-time must be positive")
+	}
 	if err := o.logLevel.UnmarshalText([]byte(level)); err != nil {
 		return nil, fmt.Errorf("-log-level: %w", err)
 	}
@@ -233,6 +269,7 @@ func (o *options) config(log *slog.Logger, certs *tlsstate.CertStore) (loop.Conf
 	if o.failDelay == 0 {
 		cfg.FailDelay = -1
 	}
+	cfg.Limits = o.limits()
 	cfg.RequireTLS = o.requireTLS
 	if certs == nil {
 		return cfg, nil
@@ -329,4 +366,24 @@ func (o *options) forVirtualHost() *options {
 		delete(v.origins, f)
 	}
 	return &v
+}
+
+// limits maps the limit flags onto loop.Limits, whose zero values mean
+// defaults where the flags' mean "no limit".
+func (o *options) limits() loop.Limits {
+	l := loop.Limits{
+		MaxSessions:        o.maxSessions,
+		MaxSessionsPerIP:   o.maxPerIP,
+		MaxSessionsPerUser: o.maxPerUser,
+		MaxLoginAttempts:   o.maxLoginAttempts,
+		BanAfter:           o.banAfter,
+		BanWindow:          o.banWindow,
+		BanDuration:        o.banTime,
+		SessionRate:        o.rateSession,
+		ServerRate:         o.rateServer,
+	}
+	if l.MaxLoginAttempts == 0 {
+		l.MaxLoginAttempts = -1
+	}
+	return l
 }

@@ -192,6 +192,9 @@ func applyFile(c *config.Config, notes []config.Note, o *options) (*fileSettings
 		vo := o.forVirtualHost()
 		vf := &fileSettings{file: c.File}
 		p.applyServer(srv, vo, vf)
+		if vo.limits() != o.limits() {
+			p.warnf(srv.At, "%s sets other session, login or bandwidth limits than %s: ftpsd applies one set to the whole process, the first FTP server's", describe(srv), describe(servers[0]))
+		}
 		f.vhosts = append(f.vhosts, &vhostSettings{srv: srv, o: vo, f: vf})
 	}
 	f.route = routeFor(c, o)
@@ -319,9 +322,7 @@ func (p *problems) ftpOptions(srv *config.Server, o *options, f *fileSettings) {
 		StripHostname:    opts.Has(config.StripHostname),
 		VirtualHostLogin: opts.Has(config.VirtualHostLogin),
 	}
-	if opts.Has(config.CheckMaxClients) {
-		p.notYet(opts.At, "FTPOptions CheckMaxClients")
-	}
+
 }
 
 // ftpSettings maps the other mod_ftp directives.
@@ -368,31 +369,56 @@ func (p *problems) ftpSettings(srv *config.Server, root string, scope *config.Sc
 	if h := srv.FTPHomeDir; h.Set {
 		f.homeDir = h.Value
 	}
+	p.limitSettings(srv, o)
 	if j := srv.FTPJailUser; j.Set && j.Value {
 		if !srv.FTPHomeDir.Set {
 			p.errorf(j.At, "FTPJailUser On needs FTPHomeDir: a user is jailed in its home directory, and there is none; refusing to start rather than leave users unjailed")
 		}
 		f.jail = true
 	}
-	for _, x := range []struct {
-		name string
-		set  bool
-		at   config.Pos
-	}{
-		{"FTPMaxLoginAttempts", srv.FTPMaxLoginAttempts.Set, srv.FTPMaxLoginAttempts.At},
-		{"FTPLimitLoginIP", srv.FTPLimitLoginIP.Set, srv.FTPLimitLoginIP.At},
-		{"FTPLimitLoginUser", srv.FTPLimitLoginUser.Set, srv.FTPLimitLoginUser.At},
-		{"FTPLimitLoginServer", srv.FTPLimitLoginServer.Set, srv.FTPLimitLoginServer.At},
-	} {
-		if x.set {
-			p.notYet(x.at, x.name)
-		}
-	}
 	if e := srv.FTPDocRootEnv; e.Set {
 		p.warnf(e.At, "FTPDocRootEnv %s: no part of ftpsd sets per-user variables, so every user is served from DocumentRoot (and FTPHomeDir)", e.Value)
 	}
 	if b := srv.FTPDataBlockSize; b.Set {
 		p.warnf(b.At, "FTPDataBlockSize: not used; ftpsd moves clear data with sendfile and splice and TLS data in full 16 KiB records, sizes the kernel and crypto/tls choose")
+	}
+}
+
+// limitSettings maps FTPLimitLogin*, FTPMaxLoginAttempts and ftpsd's
+// FTPRateLimit* and FTPLoginBan onto the limit flags the user did not give.
+// FTPMaxLoginAttempts unset leaves -max-login-attempts's default, which is
+// mod_ftp's (3).
+func (p *problems) limitSettings(srv *config.Server, o *options) {
+	for _, x := range []struct {
+		flag string
+		opt  config.Opt[int]
+		dst  *int
+	}{
+		{"max-sessions", srv.FTPLimitLoginServer, &o.maxSessions},
+		{"max-per-ip", srv.FTPLimitLoginIP, &o.maxPerIP},
+		{"max-per-user", srv.FTPLimitLoginUser, &o.maxPerUser},
+		{"max-login-attempts", srv.FTPMaxLoginAttempts, &o.maxLoginAttempts},
+	} {
+		if x.opt.Set && !o.set[x.flag] {
+			*x.dst = x.opt.Value
+		}
+	}
+	if r := srv.FTPRateLimitSession; r.Set && !o.set["rate-session"] {
+		o.rateSession = r.Value
+	}
+	if r := srv.FTPRateLimitServer; r.Set && !o.set["rate-server"] {
+		o.rateServer = r.Value
+	}
+	if b := srv.FTPLoginBan; b.Set {
+		if !o.set["ban-after"] {
+			o.banAfter = b.Value.Failures
+		}
+		if !o.set["ban-window"] {
+			o.banWindow = b.Value.Window
+		}
+		if !o.set["ban-time"] {
+			o.banTime = b.Value.Duration
+		}
 	}
 }
 

@@ -141,6 +141,10 @@ var table = []*spec{
 	{name: "FTPTLSHandshakeTimeout", syntax: "FTPTLSHandshakeTimeout seconds|duration", min: 1, max: 1, ctx: ctxServer, set: duration(func(s *Server) *Opt[time.Duration] { return &s.Process.HandshakeTimeout })},
 	{name: "FTPTLSMaxHandshakes", syntax: "FTPTLSMaxHandshakes number", min: 1, max: 1, ctx: ctxServer, set: intOpt(func(s *Server) *Opt[int] { return &s.Process.MaxHandshakes }, 1, 1000000, "a number of handshakes")},
 	{name: "FTPProfile", syntax: "FTPProfile cpu|mem|allocs|block|mutex|trace", min: 1, max: 1, ctx: ctxServer, set: keyword(func(s *Server) *Opt[string] { return &s.Process.Profile }, "cpu", "mem", "allocs", "block", "mutex", "trace")},
+	// ftpsd extensions: limits mod_ftp has no directive for (limits.go).
+	{name: "FTPRateLimitSession", syntax: "FTPRateLimitSession bytes-per-second", min: 1, max: 1, ctx: ctxServers, set: rate(func(s *Server) *Opt[int64] { return &s.FTPRateLimitSession })},
+	{name: "FTPRateLimitServer", syntax: "FTPRateLimitServer bytes-per-second", min: 1, max: 1, ctx: ctxServers, set: rate(func(s *Server) *Opt[int64] { return &s.FTPRateLimitServer })},
+	{name: "FTPLoginBan", syntax: "FTPLoginBan failures window-seconds ban-seconds", min: 3, max: 3, ctx: ctxServers, set: setLoginBan},
 
 	// mod_auth_basic, mod_authn_file, mod_authz_groupfile, mod_authn_anon, mod_authz_core.
 	{name: "AuthType", syntax: "AuthType Basic|None", min: 1, max: 1, ctx: ctxDirs, set: setAuthType},

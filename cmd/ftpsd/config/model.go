@@ -312,6 +312,10 @@ type Server struct {
 	// Process holds ftpsd's own directives for the process-wide flags; set on the main server
 	// only, and not inherited (they are not any one server's).
 	Process ProcessSettings
+	// ftpsd extensions (limits.go).
+	FTPRateLimitSession Opt[int64] // bytes per second; 0 (default): no limit
+	FTPRateLimitServer  Opt[int64] // bytes per second; 0 (default): no limit
+	FTPLoginBan         Opt[LoginBan]
 
 	ErrorLog Opt[string]     // absolute path
 	LogLevel Opt[slog.Level] // Apache's levels mapped onto slog's; default warn

@@ -166,6 +166,9 @@ func merge(main, v *Server) *Server {
 	e.FTPImplicitSSL.inherit(main.FTPImplicitSSL)
 	e.FTPLimitDBFile.inherit(main.FTPLimitDBFile)
 	e.FTPLowPortSock.inherit(main.FTPLowPortSock)
+	e.FTPRateLimitSession.inherit(main.FTPRateLimitSession)
+	e.FTPRateLimitServer.inherit(main.FTPRateLimitServer)
+	e.FTPLoginBan.inherit(main.FTPLoginBan)
 
 	e.ErrorLog.inherit(main.ErrorLog)
 	e.LogLevel.inherit(main.LogLevel)

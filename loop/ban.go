@@ -1,0 +1,103 @@
+package loop
+
+import (
+	"net/netip"
+	"sync"
+	"time"
+)
+
+// banTable remembers failed logins per client address and the addresses
+// banned for them (Limits.BanAfter). Its size is capped: see Limits.BanTable.
+// Its methods are safe for concurrent use; each holds the mutex for a map
+// operation, or for one sweep of at most max entries when the table is full.
+type banTable struct {
+	after    int
+	window   time.Duration
+	duration time.Duration
+	max      int
+
+	mu      sync.Mutex
+	entries map[netip.Addr]*banEntry
+}
+
+type banEntry struct {
+	since time.Time // start of the window the failures count in
+	fails int
+	until time.Time // banned until; zero when not banned
+}
+
+func newBanTable(after int, window, duration time.Duration, max int) *banTable {
+	return &banTable{after: after, window: window, duration: duration, max: max,
+		entries: make(map[netip.Addr]*banEntry)}
+}
+
+// banned reports whether a is banned at now.
+func (b *banTable) banned(a netip.Addr, now time.Time) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	e := b.entries[a]
+	return e != nil && now.Before(e.until)
+}
+
+// fail records a failed login from a at now and reports whether a is
+// banned, and whether this failure is the one that banned it.
+func (b *banTable) fail(a netip.Addr, now time.Time) (banned, isNew bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	e := b.entries[a]
+	if e == nil {
+		if len(b.entries) >= b.max && !b.makeRoom(now) {
+			return false, false
+		}
+		e = &banEntry{since: now}
+		b.entries[a] = e
+	}
+	if now.Before(e.until) {
+		return true, false
+	}
+	if now.Sub(e.since) > b.window {
+		e.since, e.fails = now, 0
+	}
+	e.fails++
+	if e.fails >= b.after {
+		e.until, e.fails = now.Add(b.duration), 0
+		return true, true
+	}
+	return false, false
+}
+
+// expired reports whether e no longer says anything: no ban in force and
+// its failures are out of the window.
+func (b *banTable) expired(e *banEntry, now time.Time) bool {
+	return !now.Before(e.until) && now.Sub(e.since) > b.window
+}
+
+// makeRoom frees one entry or more: the expired ones, else one that is not
+// a ban in force (map order picks it). It reports whether there is room.
+func (b *banTable) makeRoom(now time.Time) bool {
+	var victim netip.Addr
+	for a, e := range b.entries {
+		if b.expired(e, now) {
+			delete(b.entries, a)
+			continue
+		}
+		if !victim.IsValid() && !now.Before(e.until) {
+			victim = a
+		}
+	}
+	if len(b.entries) < b.max {
+		return true
+	}
+	if victim.IsValid() {
+		delete(b.entries, victim)
+		return true
+	}
+	return false
+}
+
+// len returns the number of addresses tracked.
+func (b *banTable) len() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.entries)
+}
