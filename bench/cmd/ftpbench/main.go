@@ -70,7 +70,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&volume, "volume", "1GiB", "bytes each bulk run moves in all (split over its streams)")
 	fs.IntVar(&o.idleFtpsd, "idle-ftpsd", 10000, "idle TLS sessions held on ftpsd")
 	fs.IntVar(&o.idlePeers, "idle-peers", 256, "idle TLS sessions held on every server, ftpsd included")
-	fs.DurationVar(&o.idleSettle, "idle-settle", 3*time.Second, "idle time before the memory of idle sessions is read")
+	fs.DurationVar(&o.idleSettle, "idle-settle", 5*time.Second, "idle time before the memory of idle sessions is read (ftpsd returns freed heap after 1 s without new sessions)")
 	fs.DurationVar(&o.churn, "churn", 6*time.Second, "length of a churn run")
 	fs.IntVar(&o.churnClients, "churn-clients", 8, "sessions in flight during churn")
 	fs.DurationVar(&o.list, "list", 4*time.Second, "length of a listing run")
@@ -93,7 +93,7 @@ func parseFlags(args []string) (*options, error) {
 			"volume":      func() { volume = "256MiB" },
 			"idle-ftpsd":  func() { o.idleFtpsd = 1000 },
 			"idle-peers":  func() { o.idlePeers = 64 },
-			"idle-settle": func() { o.idleSettle = time.Second },
+			"idle-settle": func() { o.idleSettle = 3 * time.Second },
 			"churn":       func() { o.churn = 2 * time.Second },
 			"list":        func() { o.list = time.Second },
 			"small":       func() { o.small = time.Second },
