@@ -27,6 +27,11 @@ type Target struct {
 	ListDir   string             // a directory of 1,000 entries
 	UploadDir string             // writable by Write
 	BulkFile  func(int64) string // a file of the given size
+	// WarmBulk, when set, reads the host file behind BulkFile(size) into
+	// the page cache before a download case, untimed: the upload cases
+	// drop the page cache, and no server should pay for reading the disk
+	// after them.
+	WarmBulk func(size int64)
 	// Timeout bounds each control step; zero means 30s. DataTimeout bounds
 	// one transfer; zero means 10 minutes.
 	Timeout, DataTimeout time.Duration

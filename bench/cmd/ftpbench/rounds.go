@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -67,8 +68,19 @@ func targetFor(env *peers.Env, p *peers.Peer, r *peers.Running) *scenario.Target
 		SmallFile: "/" + scenario.SmallPath, ListDir: "/" + scenario.ListPath,
 		UploadDir: "/" + scenario.UploadPath,
 		BulkFile:  func(n int64) string { return "/" + scenario.BulkPath(n) },
+		WarmBulk:  func(n int64) { warm(filepath.Join(env.Data, scenario.BulkPath(n))) },
 		Timeout:   30 * time.Second, DataTimeout: 3 * time.Minute,
 	}
+}
+
+// warm reads a file through the page cache and drops what it read.
+func warm(path string) {
+	f, err := os.Open(path)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	_, _ = io.Copy(io.Discard, f)
 }
 
 func stopAll(s []*started) {
