@@ -64,6 +64,9 @@ type options struct {
 	banAfter                          int // 0: no ban
 	banWindow, banTime                time.Duration
 	rateSession, rateServer           int64 // bytes per second; 0: no limit
+	loginTimeout, idleTimeout         time.Duration
+	dataIdleTimeout                   time.Duration
+	maxPendingInput, maxQueuedOutput  int64 // bytes; 0: loop's default
 
 	configFile string // -config
 	check      bool   // -t: check the configuration and exit
@@ -119,6 +122,12 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	fs.DurationVar(&o.banWindow, "ban-window", 10*time.Minute, "how far back failed logins count for -ban-after")
 	fs.DurationVar(&o.banTime, "ban-time", time.Hour, "how long a ban lasts")
 	var rateSession, rateServer string
+	fs.DurationVar(&o.loginTimeout, "login-timeout", time.Minute, "close a session not logged in after this long (421)")
+	fs.DurationVar(&o.idleTimeout, "idle-timeout", 5*time.Minute, "close a logged-in session silent this long, no transfer running (421)")
+	fs.DurationVar(&o.dataIdleTimeout, "data-idle-timeout", 5*time.Minute, "abort a transfer that moved no byte for this long (426)")
+	var pendingInput, queuedOutput string
+	fs.StringVar(&pendingInput, "max-pending-input", "64K", "command `BYTES` a session may send ahead while a command runs; more closes it")
+	fs.StringVar(&queuedOutput, "max-queued-output", "1M", "reply `BYTES` a client may leave unread; more closes the session")
 	fs.StringVar(&rateSession, "rate-session", "0", "bandwidth of one session's transfers in `BYTES` per second; K, M, G suffixes (0: no limit)")
 	fs.StringVar(&rateServer, "rate-server", "0", "bandwidth of all transfers together in `BYTES` per second; K, M, G suffixes (0: no limit)")
 	fs.StringVar(&o.configFile, "config", "", "Apache-style configuration `FILE` (mod_ftp, mod_ssl directives); flags given override it")
@@ -178,6 +187,12 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	}
 	o.dirUmask = o.umask
 	o.setUmask = true
+	if o.maxPendingInput, err = config.ParseRate(pendingInput); err != nil || o.maxPendingInput < 1024 {
+		return nil, fmt.Errorf("-max-pending-input: %q is not a size of at least 1K", pendingInput)
+	}
+	if o.maxQueuedOutput, err = config.ParseRate(queuedOutput); err != nil || o.maxQueuedOutput < 1024 {
+		return nil, fmt.Errorf("-max-queued-output: %q is not a size of at least 1K", queuedOutput)
+	}
 	if o.rateSession, err = config.ParseRate(rateSession); err != nil {
 		return nil, fmt.Errorf("-rate-session: %w", err)
 	}
@@ -265,6 +280,11 @@ func (o *options) config(log *slog.Logger, certs *tlsstate.CertStore) (loop.Conf
 		SetUmask:      o.setUmask,
 		FileUmask:     fsMode(o.umask),
 		DirUmask:      fsMode(o.dirUmask),
+
+		LoginTimeout:    o.loginTimeout,
+		IdleTimeout:     o.idleTimeout,
+		DataIdleTimeout: o.dataIdleTimeout,
+		MaxPendingInput: int(o.maxPendingInput),
 	}
 	if o.failDelay == 0 {
 		cfg.FailDelay = -1
@@ -380,6 +400,7 @@ func (o *options) limits() loop.Limits {
 		BanWindow:          o.banWindow,
 		BanDuration:        o.banTime,
 		SessionRate:        o.rateSession,
+		MaxQueuedOutput:    int(o.maxQueuedOutput),
 		ServerRate:         o.rateServer,
 	}
 	if l.MaxLoginAttempts == 0 {

@@ -50,7 +50,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/ftpsd/ftpsd/cmd/ftpsd/config"
 	"github.com/ftpsd/ftpsd/loop"
@@ -78,12 +77,11 @@ type fileSettings struct {
 	notes    []config.Note // Load's, logged once each at info
 	warnings []config.Note // settings not acted on yet, logged at warn
 
-	serverName                        string
-	loginTimeout, idleTimeout, dataIO time.Duration // zero: loop's default
-	exitMessage                       string
-	versions                          config.Versions
-	cipherSuites                      []uint16 // nil: tlsstate's policy
-	verifyDepth                       int      // SSLVerifyDepth, for client certificates
+	serverName   string
+	exitMessage  string
+	versions     config.Versions
+	cipherSuites []uint16 // nil: tlsstate's policy
+	verifyDepth  int      // SSLVerifyDepth, for client certificates
 
 	errorLog string      // "" : standard error
 	logs     []logTarget // CustomLog
@@ -221,6 +219,8 @@ func processSettings(ps config.ProcessSettings, o *options) {
 	setOpt(o, "handshake-timeout", ps.HandshakeTimeout, &o.handshakeTimeout)
 	setOpt(o, "max-handshakes", ps.MaxHandshakes, &o.maxHandshakes)
 	setOpt(o, "profile", ps.Profile, &o.profile)
+	setOpt(o, "max-pending-input", ps.MaxPendingInput, &o.maxPendingInput)
+	setOpt(o, "max-queued-output", ps.MaxQueuedOutput, &o.maxQueuedOutput)
 }
 
 // setOpt sets *dst from a directive unless the flag was given.
@@ -348,15 +348,9 @@ func (p *problems) ftpSettings(srv *config.Server, root string, scope *config.Sc
 			f.readme = readmeOf(srv)
 		}
 	}
-	if t := srv.FTPTimeoutLogin; t.Set {
-		f.loginTimeout = t.Value
-	}
-	if t := srv.FTPTimeoutIdle; t.Set {
-		f.idleTimeout = t.Value
-	}
-	if t := srv.FTPTimeoutData; t.Set {
-		f.dataIO = t.Value
-	}
+	setOpt(o, "login-timeout", srv.FTPTimeoutLogin, &o.loginTimeout)
+	setOpt(o, "idle-timeout", srv.FTPTimeoutIdle, &o.idleTimeout)
+	setOpt(o, "data-idle-timeout", srv.FTPTimeoutData, &o.dataIdleTimeout)
 	if m := srv.FTPBannerMessage; m.Set && !o.set["banner"] {
 		o.banner = p.message(m, "FTPBannerMessage")
 	}
@@ -488,9 +482,6 @@ func (p *problems) logDir(at config.Pos, name, file string) {
 // options.
 func (f *fileSettings) apply(cfg *loop.Config) {
 	cfg.ServerName = f.serverName
-	cfg.LoginTimeout = f.loginTimeout
-	cfg.IdleTimeout = f.idleTimeout
-	cfg.DataIdleTimeout = f.dataIO
 	cfg.ExitMessage = f.exitMessage
 	cfg.Names = f.names
 	cfg.Options = f.hostOpts

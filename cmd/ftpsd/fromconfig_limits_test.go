@@ -31,13 +31,15 @@ FTPLoginBan 10 600 3600`)
 	}{
 		{"directives", all, nil, loop.Limits{MaxSessions: 100, MaxSessionsPerIP: 4, MaxSessionsPerUser: 2,
 			MaxLoginAttempts: 5, BanAfter: 10, BanWindow: 10 * time.Minute, BanDuration: time.Hour,
-			SessionRate: 512 << 10, ServerRate: 10 << 20}},
+			SessionRate: 512 << 10, ServerRate: 10 << 20, MaxQueuedOutput: 1 << 20}},
 		{"flags win", all, []string{"-max-sessions", "7", "-max-per-ip", "0", "-max-login-attempts", "0",
 			"-rate-session", "1M", "-ban-after", "0", "-ban-time", "5m"},
 			loop.Limits{MaxSessions: 7, MaxSessionsPerUser: 2, MaxLoginAttempts: -1, BanWindow: 10 * time.Minute,
-				BanDuration: 5 * time.Minute, SessionRate: 1 << 20, ServerRate: 10 << 20}},
+				BanDuration: 5 * time.Minute, SessionRate: 1 << 20, ServerRate: 10 << 20, MaxQueuedOutput: 1 << 20}},
 		{"unset: the flags' defaults", fcVHost(""), nil, loop.Limits{MaxLoginAttempts: 3, BanWindow: 10 * time.Minute,
-			BanDuration: time.Hour}},
+			BanDuration: time.Hour, MaxQueuedOutput: 1 << 20}},
+		{"buffer caps", "FTPMaxQueuedOutput 256K\nFTPMaxPendingInput 16K\n" + fcVHost(""), nil, loop.Limits{MaxLoginAttempts: 3,
+			BanWindow: 10 * time.Minute, BanDuration: time.Hour, MaxQueuedOutput: 256 << 10}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

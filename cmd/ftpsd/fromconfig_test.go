@@ -359,10 +359,13 @@ FTPDataBlockSize 65536
 					t.Errorf("route of a port-0 listener: %d servers, want both, the first host first", len(got))
 				}
 			}},
-		{"timeouts unset keep the loop's defaults", fcVHost(""), nil, func(t *testing.T, m fcMapped) {
+		{"timeouts unset keep the flags' defaults", fcVHost(""), nil, func(t *testing.T, m fcMapped) {
 			c := m.cfg
-			if c.LoginTimeout != 0 || c.IdleTimeout != 0 || c.DataIdleTimeout != 0 || c.ExitMessage != "" || c.Banner != "" {
-				t.Errorf("timeouts %v %v %v, exit %q, banner %q; want zero (loop defaults)", c.LoginTimeout, c.IdleTimeout, c.DataIdleTimeout, c.ExitMessage, c.Banner)
+			if c.LoginTimeout != time.Minute || c.IdleTimeout != 5*time.Minute || c.DataIdleTimeout != 5*time.Minute || c.ExitMessage != "" || c.Banner != "" {
+				t.Errorf("timeouts %v %v %v, exit %q, banner %q; want 1m, 5m, 5m and no messages", c.LoginTimeout, c.IdleTimeout, c.DataIdleTimeout, c.ExitMessage, c.Banner)
+			}
+			if c.MaxPendingInput != 64<<10 || c.Limits.MaxQueuedOutput != 1<<20 {
+				t.Errorf("pending input %d, queued output %d; want 64K and 1M", c.MaxPendingInput, c.Limits.MaxQueuedOutput)
 			}
 			if c.FileUmask != 0o022 || c.DirUmask != 0o022 {
 				t.Errorf("umasks %o %o, want 022", c.FileUmask, c.DirUmask)

@@ -197,6 +197,12 @@ var directiveTests = []struct {
 	{name: "FTPTLSHandshakeTimeout", conf: "FTPTLSHandshakeTimeout x\n", errs: at(1, "FTPTLSHandshakeTimeout: x is not a number of seconds or a duration such as 500ms (at most 24h)")},
 	{name: "FTPTLSMaxHandshakes", conf: "FTPTLSMaxHandshakes 0\n", errs: at(1, "FTPTLSMaxHandshakes: 0 is not a number of handshakes (1 to 1000000)")},
 	{name: "FTPProfile", conf: "FTPProfile heap\n", errs: at(1, "FTPProfile: heap is not one of cpu, mem, allocs, block, mutex, trace")},
+	{name: "buffer caps", conf: "FTPMaxPendingInput 16K\nFTPMaxQueuedOutput 2M\n", check: onMain(func(t *testing.T, s *Server) {
+		eq(t, "pending", s.Process.MaxPendingInput.Value, int64(16<<10))
+		eq(t, "queued", s.Process.MaxQueuedOutput.Value, int64(2<<20))
+	})},
+	{name: "FTPMaxPendingInput too small", conf: "FTPMaxPendingInput 100\n", errs: at(1, "FTPMaxPendingInput: 100 is not a size from 1K to 1G")},
+	{name: "FTPMaxQueuedOutput", conf: "FTPMaxQueuedOutput lots\n", errs: at(1, "FTPMaxQueuedOutput: lots is not a size from 1K to 1G")},
 
 	// mod_ssl.
 	{name: "SSLEngine", conf: "SSLEngine On\n", check: onMain(func(t *testing.T, s *Server) { eq(t, "tls", s.TLSEnabled(), true) })},

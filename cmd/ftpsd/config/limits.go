@@ -53,6 +53,19 @@ func rate(get func(*Server) *Opt[int64]) func(*walker, *place, *node) error {
 	}
 }
 
+// size reads a buffer size: bytes with K, M, G suffixes as for rates, at
+// least 1K (a smaller one would refuse ordinary command lines).
+func size(get func(*Server) *Opt[int64]) func(*walker, *place, *node) error {
+	return func(_ *walker, p *place, n *node) error {
+		v, err := ParseRate(n.args[0])
+		if err != nil || v < 1024 || v > 1<<30 {
+			return errorf("%s is not a size from 1K to 1G", quoteName(n.args[0]))
+		}
+		*get(p.srv) = setOpt(v, n.pos)
+		return nil
+	}
+}
+
 // setLoginBan reads "FTPLoginBan failures window-seconds ban-seconds".
 func setLoginBan(_ *walker, p *place, n *node) error {
 	f, err := parseUint(n.args[0], 1, 1000000, "a number of failed logins")

@@ -346,6 +346,8 @@ type ProcessSettings struct {
 	HandshakeTimeout   Opt[time.Duration] // FTPTLSHandshakeTimeout: -handshake-timeout
 	MaxHandshakes      Opt[int]           // FTPTLSMaxHandshakes: -max-handshakes
 	Profile            Opt[string]        // FTPProfile: -profile
+	MaxPendingInput    Opt[int64]         // FTPMaxPendingInput: -max-pending-input
+	MaxQueuedOutput    Opt[int64]         // FTPMaxQueuedOutput: -max-queued-output
 }
 
 // FTPEnabled reports FTP On; default off (as mod_ftp).
