@@ -25,7 +25,7 @@ func cmdUSER(s *Session, arg []byte) Reply {
 			if err != nil {
 				return delayed{result: failedLogin()}
 			}
-			return delayed{result: result{settle: func(s *Session) (codec.Code, string) {
+			return delayed{result: result{discard: e.drop, settle: func(s *Session) (codec.Code, string) {
 				code, msg, ok := s.settleLogin(id.User, false)
 				if !ok {
 					e.drop()
@@ -70,7 +70,7 @@ func cmdPASS(s *Session, arg []byte) Reply {
 		if err != nil {
 			return delayed{result: failedLogin(), after: delay}
 		}
-		return delayed{result: result{settle: func(s *Session) (codec.Code, string) {
+		return delayed{result: result{discard: e.drop, settle: func(s *Session) (codec.Code, string) {
 			code, msg, ok := s.settleLogin(id.User, id.Anonymous)
 			if !ok {
 				e.drop()
@@ -112,8 +112,12 @@ func cmdQUIT(s *Session, _ []byte) Reply {
 // certIdentity returns the account a verified client certificate vouches
 // for: its subject CN must equal the USER name, and the name must be a
 // known account. Other users still need their password.
+//
+// The certificate was verified against the client CAs of the host TLS
+// started on; after HOST or user@host moved the session to another host,
+// it vouches for nobody there.
 func (s *Session) certIdentity(user string) (auth.Identity, bool) {
-	if !s.secure() || s.host.Auth == nil {
+	if !s.secure() || s.host.Auth == nil || s.host.TLS != s.tlsBase {
 		return auth.Identity{}, false
 	}
 	cs := s.tls.ConnectionState()

@@ -152,6 +152,16 @@ func TestAuthorizeFollowsSymlinks(t *testing.T) {
 	alice.cmd(550, "DELE /pub/p/secret.txt")
 	alice.cmd(550, "MKD /pub/p/new")
 	alice.cmd(257, "MKD /pub/new")
+	// A dangling link: creating through it would create its target.
+	if err := os.Symlink("../private/made.txt", filepath.Join(root, "pub", "dangling")); err != nil {
+		t.Fatal(err)
+	}
+	c = alice.epsv()
+	alice.cmd(550, "APPE /pub/dangling")
+	c.Close()
+	if _, err := os.Lstat(filepath.Join(root, "private", "made.txt")); !os.IsNotExist(err) {
+		t.Fatalf("APPE through a dangling link created its target: %v", err)
+	}
 	c = alice.epsv()
 	alice.cmd(550, "STOR /pub/p/up.txt")
 	c.Close()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"sync/atomic"
 
 	"github.com/ftpsd/ftpsd/loop/auth"
 	"github.com/ftpsd/ftpsd/xfer/fsys"
@@ -110,6 +111,26 @@ func (s *Session) enterAs(id auth.Identity, e entry) {
 		return
 	}
 	s.ident, s.fs, s.cwd, s.viewPrefix, s.ownFS = id, e.fs, e.cwd, e.prefix, e.own
+	if e.own {
+		s.fsRefs = new(atomic.Int32)
+		s.fsRefs.Store(1)
+	}
+}
+
+// holdFS keeps a jailed login's root open for a job that runs past the
+// session's end: an upload must still be able to remove its temporary
+// file. It returns the release to call when the job is over.
+func (s *Session) holdFS() func() {
+	if !s.ownFS || s.fsRefs == nil {
+		return func() {}
+	}
+	refs, f := s.fsRefs, s.fs
+	refs.Add(1)
+	return func() {
+		if refs.Add(-1) == 0 {
+			f.Close()
+		}
+	}
 }
 
 // drop closes the entry's file system when it was opened for the login
@@ -123,8 +144,8 @@ func (e entry) drop() {
 // dropFS forgets the login's file system, closing it when it was opened
 // for the login.
 func (s *Session) dropFS() {
-	if s.ownFS && s.fs != nil {
+	if s.ownFS && s.fs != nil && s.fsRefs.Add(-1) == 0 {
 		s.fs.Close()
 	}
-	s.fs, s.ownFS, s.viewPrefix = nil, false, ""
+	s.fs, s.ownFS, s.viewPrefix, s.fsRefs = nil, false, "", nil
 }

@@ -24,6 +24,9 @@ type result struct {
 	// for answers that depend on state only the loop may read (a login
 	// over Limits.MaxSessionsPerUser, the count of failed logins).
 	settle func(*Session) (codec.Code, string)
+	// discard, when set, releases what the result holds (a jailed user's
+	// root) if the session is gone before the loop takes it.
+	discard func()
 }
 
 // mailbox carries results from workers to the loop. Post is safe from any
@@ -36,14 +39,36 @@ type mailbox struct {
 	// job at a time and a job posts at most one preliminary and one final
 	// result, so it stays at 2 or less: the mailbox's bound is structural,
 	// and tests check it through peak.
-	peak int
+	peak   int
+	closed bool // the session is gone: results are discarded as they come
 }
 
 func (m *mailbox) post(r result) {
 	m.mu.Lock()
+	if m.closed {
+		m.mu.Unlock()
+		if r.discard != nil {
+			r.discard()
+		}
+		return
+	}
 	m.items = append(m.items, r)
 	m.peak = max(m.peak, len(m.items))
 	m.mu.Unlock()
+}
+
+// shut discards what is waiting and every result posted from now on; the
+// session calls it as it closes. Any goroutine.
+func (m *mailbox) shut() {
+	m.mu.Lock()
+	items := m.items
+	m.items, m.closed = nil, true
+	m.mu.Unlock()
+	for _, r := range items {
+		if r.discard != nil {
+			r.discard()
+		}
+	}
 }
 
 // take returns the posted results; hand them back with recycle.
@@ -111,8 +136,10 @@ func (s *Session) start(transfer bool, fn jobFunc) Reply {
 	if transfer {
 		srv.transfers.Add(1)
 	}
+	unhold := s.holdFS()
 	err := srv.pool.Go(func() {
 		d := runJob(j, fn, srv)
+		unhold()
 		if transfer {
 			srv.transfers.Add(-1)
 		}
@@ -124,6 +151,7 @@ func (s *Session) start(transfer bool, fn jobFunc) Reply {
 		j.finish(d.result)
 	})
 	if err != nil {
+		unhold()
 		if transfer {
 			srv.transfers.Add(-1)
 		}

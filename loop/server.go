@@ -297,6 +297,10 @@ func (s *Server) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 	if len(hosts) == 0 {
 		return codec.AppendReply(nil, codec.CodeServiceUnavailable, "No FTP service on this address."), gnet.Close
 	}
+	implicit := s.implicit[local.Port()]
+	if implicit && hosts[0].TLS == nil {
+		return codec.AppendReply(nil, codec.CodeServiceUnavailable, "No TLS configured for this address."), gnet.Close
+	}
 	peer := addrPortOf(c.RemoteAddr())
 	// Session limits and bans apply at connect: 421 instead of the 220.
 	if refusal := s.lim.admit(peer.Addr()); refusal != nil {
@@ -309,7 +313,7 @@ func (s *Server) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 	sess.lim.admitted = true
 	c.SetContext(sess)
 	s.sessions.Store(sess, struct{}{})
-	return sess.open(s.implicit[local.Port()])
+	return sess.open(implicit)
 }
 
 // OnTraffic runs when bytes arrive or a worker woke the connection.

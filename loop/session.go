@@ -38,8 +38,9 @@ type Session struct {
 	// viewPrefix is where fs is rooted, as a path under the host's Root:
 	// the home of a jailed user, "" otherwise.
 	viewPrefix string
-	ownFS      bool   // fs was opened for this login (a jail): close it on logout
-	verb       string // the command being dispatched, for the Authorizer
+	ownFS      bool          // fs was opened for this login (a jail): close it on logout
+	fsRefs     *atomic.Int32 // with ownFS: the session and its running job each hold one
+	verb       string        // the command being dispatched, for the Authorizer
 
 	ascii      bool
 	rest       int64
@@ -442,6 +443,7 @@ func (s *Session) release() {
 		s.plain = nil
 	}
 	s.closePassive()
+	s.mbox.shut()
 	s.dropFS()
 	if s.out != nil {
 		bytebufferpool.Put(s.out)

@@ -12,6 +12,7 @@ import (
 	"io"
 	"math/big"
 	"net"
+	"net/netip"
 	"net/textproto"
 	"os"
 	"path/filepath"
@@ -475,6 +476,21 @@ func TestClientCertificateLogin(t *testing.T) {
 			}
 		})
 	}
+
+	// A certificate verified against one host's client CAs vouches for
+	// nobody on a host HOST moved the session to.
+	t.Run("not on another host", func(t *testing.T) {
+		other := &Host{Names: []string{"other.example"}, Root: t.TempDir(), Auth: testUsers{}, TLS: tlsConfig(t)}
+		addr, _ := startServer(t, Config{TLS: base, VirtualHosts: []*Host{other},
+			Route: func(int, netip.AddrPort) []*Host { return []*Host{nil, other} }})
+		cfg := clientTLS(tls.VersionTLS13)
+		cfg.Certificates = []tls.Certificate{clientCert("alice")}
+		c := dialTLS(t, addr, cfg)
+		c.auth()
+		c.cmd(220, "HOST other.example")
+		c.cmd(331, "USER alice")
+		c.cmd(530, "PASS wrong")
+	})
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -21,34 +20,46 @@ import (
 // paths uses it, so that a link cannot lead around a rule written for its
 // target.
 func (f *FS) Resolve(vpath string) (string, error) {
-	p, err := f.resolve(vpath)
-	if errors.Is(err, fs.ErrNotExist) && path.Clean("/"+vpath) != "/" {
-		dir, base := path.Split(path.Clean("/" + vpath))
-		if p, err = f.resolve(dir); err == nil {
-			return filepath.Join(p, base), nil
-		}
-	}
-	return p, err
-}
-
-func (f *FS) resolve(vpath string) (string, error) {
 	name, err := f.followFinal(rel(vpath))
+	if errors.Is(err, fs.ErrNotExist) {
+		// The name that does not exist is the last one followed: a
+		// dangling link's target, not the link. An operation that creates
+		// the file (APPE, STOR through the link) creates it there.
+		dir, base := ".", name
+		if i := strings.LastIndexByte(name, '/'); i >= 0 {
+			dir, base = name[:i], name[i+1:]
+		}
+		if base == "" || base == "." || base == ".." {
+			return "", wrap("resolve", vpath, err)
+		}
+		p, derr := f.resolve(dir)
+		if derr != nil {
+			return "", wrap("resolve", vpath, derr)
+		}
+		return filepath.Join(p, base), nil
+	}
 	if err != nil {
 		return "", wrap("resolve", vpath, err)
+	}
+	return f.resolve(name)
+}
+
+// resolve opens name, a path relative to the root, and returns the host
+// path the kernel reached.
+func (f *FS) resolve(name string) (string, error) {
+	name, err := f.followFinal(name)
+	if err != nil {
+		return "", err
 	}
 	// O_PATH opens without reading: no FIFO can block it, and it needs no
 	// permission on the file itself. os.Root opens it with O_NOFOLLOW,
 	// which is why followFinal has already followed a final link.
 	file, err := f.root.OpenFile(name, unix.O_PATH, 0)
 	if err != nil {
-		return "", wrap("resolve", vpath, err)
+		return "", err
 	}
 	defer file.Close()
-	p, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(int(file.Fd())))
-	if err != nil {
-		return "", wrap("resolve", vpath, err)
-	}
-	return p, nil
+	return os.Readlink("/proc/self/fd/" + strconv.Itoa(int(file.Fd())))
 }
 
 // maxLinks bounds the links followed at the end of one path, as the

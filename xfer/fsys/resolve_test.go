@@ -31,6 +31,7 @@ func TestResolve(t *testing.T) {
 		{"pub/s", "../private/secret"},
 		{"pub/abs", filepath.Join(root, "private")},
 		{"pub/out", base},
+		{"pub/dangling", "../private/new"},
 	} {
 		if err := os.Symlink(l.target, filepath.Join(root, l.link)); err != nil {
 			t.Fatal(err)
@@ -53,6 +54,7 @@ func TestResolve(t *testing.T) {
 		{"file link", "/pub/s", filepath.Join(root, "private/secret"), nil},
 		{"absolute links are escapes, as for os.Root", "/pub/abs/secret", "", ErrEscape},
 		{"new name through link", "/pub/p/new", filepath.Join(root, "private/new"), nil},
+		{"dangling link: where a create through it lands", "/pub/dangling", filepath.Join(root, "private/new"), nil},
 		{"fifo does not block", "/pub/fifo", filepath.Join(root, "pub/fifo"), nil},
 		{"missing parent", "/nope/new", "", fs.ErrNotExist},
 		{"link out of root", "/pub/out", "", ErrEscape},
