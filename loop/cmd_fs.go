@@ -60,7 +60,7 @@ func (s *Session) readme() func(f fsView, dir string) string {
 	if find == nil {
 		return nil
 	}
-	prefix, root := s.viewPrefix, s.host.absRoot
+	prefix, root, a := s.viewPrefix, s.host.absRoot, s.access()
 	return func(f fsView, dir string) string {
 		hv := path.Join("/", prefix, dir)
 		text, file := find(filepath.Join(root, filepath.FromSlash(hv)), hv)
@@ -69,6 +69,11 @@ func (s *Session) readme() func(f fsView, dir string) string {
 		}
 		if !path.IsAbs(file) {
 			file = path.Join(dir, file)
+		}
+		// Shown to whoever enters the directory: only if they could
+		// RETR it (a README that is a link to a denied file stays unread).
+		if a != nil && a.check("RETR", file) != nil {
+			return ""
 		}
 		r, err := f.Open(file)
 		if err != nil {

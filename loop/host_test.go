@@ -373,3 +373,27 @@ func TestActiveRange(t *testing.T) {
 		t.Fatalf("got %q from port %d, want the file from %d-%d", b, from, lo, lo+3)
 	}
 }
+
+func TestReadmeHonoursAuthorization(t *testing.T) {
+	root, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, root, "private/secret.txt", "the secret")
+	writeFile(t, root, "pub/x", "")
+	if err := os.Symlink("../private/secret.txt", filepath.Join(root, "pub", "README")); err != nil {
+		t.Fatal(err)
+	}
+	readme := func(string, string) (string, string) { return "", "README" }
+	addr, _ := startServer(t, Config{Root: root, Authorize: denyPaths{root}, Readme: readme})
+	anon := dial(t, addr)
+	anon.login("anonymous", "a@example.com")
+	if msg := anon.cmd(250, "CWD /pub"); strings.Contains(msg, "secret") {
+		t.Fatalf("anonymous CWD showed a README it may not read: %q", msg)
+	}
+	alice := dial(t, addr)
+	alice.login("alice", "secret")
+	if msg := alice.cmd(250, "CWD /pub"); !strings.Contains(msg, "the secret") {
+		t.Fatalf("alice's CWD lacks the README she may read: %q", msg)
+	}
+}

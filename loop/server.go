@@ -51,6 +51,7 @@ type Server struct {
 	lastOpen atomic.Int64 // UnixNano when the last session opened, for the memory trim
 	lastTrim atomic.Int64 // Server.clock at the last memory trim
 	trimming atomic.Bool  // a trim is running
+	trimSeen atomic.Int64 // lastOpen at the last look at the heap
 }
 
 // BoundListener is a listener with the address it actually bound.

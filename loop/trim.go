@@ -26,7 +26,13 @@ const (
 // its live objects.
 func (s *Server) maybeTrim(now int64) {
 	quiet := s.cfg.trimQuiet()
-	if quiet <= 0 || now-s.lastOpen.Load() < int64(quiet) || now-s.lastTrim.Load() < int64(trimEvery) {
+	opened := s.lastOpen.Load()
+	if quiet <= 0 || now-opened < int64(quiet) || now-s.lastTrim.Load() < int64(trimEvery) {
+		return
+	}
+	// One look per quiet spell: with no session opened since the last
+	// look, nothing new can be worth returning.
+	if s.trimSeen.Swap(opened) == opened {
 		return
 	}
 	if !s.trimming.CompareAndSwap(false, true) {
