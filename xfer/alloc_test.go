@@ -23,7 +23,7 @@ func TestAllocs(t *testing.T) {
 	}{
 		{"CRLFEncoder.Append", func() { enc = e.Append(enc[:0], text) }},
 		{"CRLFDecoder.Append", func() { dec = d.Append(dec[:0], crlf) }},
-		{"copyBuffered", func() { r.Reset(text); copyBuffered(io.Discard, &r, nil, false, nil) }},
+		{"sendBuffered", func() { r.Reset(text); sendBuffered(io.Discard, &r, nil, nil) }},
 		{"sendASCII", func() { r.Reset(text); sendASCII(io.Discard, &r, nil, nil) }},
 		{"receiveASCII", func() { r.Reset(crlf); receiveASCII(io.Discard, &r, nil, nil) }},
 	}

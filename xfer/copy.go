@@ -13,7 +13,7 @@ import (
 )
 
 const (
-	// zeroCopyChunk is how much one sendfile/splice round moves before the
+	// zeroCopyChunk is how much one sendfile round moves before the
 	// progress counter is updated: big enough that the per-round cost vanishes,
 	// small enough that STAT shows movement on a slow link.
 	zeroCopyChunk = 1 << 20
@@ -66,7 +66,7 @@ func SendThrottled(dst net.Conn, src *os.File, ascii bool, n *atomic.Int64, th *
 				break
 			}
 		}
-		w, err = copyBuffered(dst, src, n, false, th)
+		w, err = sendBuffered(dst, src, n, th)
 	}
 	return w, wrapCopy("send", err)
 }
@@ -113,9 +113,9 @@ func SendBytes(dst net.Conn, b []byte, n *atomic.Int64) (int64, error) {
 
 // zeroCopy moves data in zeroCopyChunk rounds of io.CopyN. The
 // *io.LimitedReader that CopyN wraps around src is what the standard library
-// looks for: *net.TCPConn.ReadFrom turns a limited *os.File into sendfile, and
-// *os.File.ReadFrom turns a limited *net.TCPConn into splice.
-// sendfile and splice report both sides' errors alike, so the side is told
+// looks for: *net.TCPConn.ReadFrom turns a limited *os.File into sendfile.
+// (Uploads do not splice: see ReceiveThrottled.)
+// sendfile reports both sides' errors alike, so the side is told
 // by the errno: the ones only a file produces are the file's, the rest the
 // connection's.
 // With a throttle the rounds are no larger than its burst and each waits
@@ -151,10 +151,11 @@ func isFileErr(err error) bool {
 	return false
 }
 
-// copyBuffered is io.Copy with a pooled buffer and progress counting; a clean
-// io.EOF from src ends it with a nil error. fromConn says which side is the
-// data connection, for the error classes.
-func copyBuffered(dst io.Writer, src io.Reader, n *atomic.Int64, fromConn bool, th *Throttle) (int64, error) {
+// sendBuffered sends src through a pooled buffer with progress counting,
+// for a data connection that is neither clear TCP (sendfile) nor a TLS
+// connection made by ServeTLS (sendTLS); a clean io.EOF from the file ends
+// it with a nil error. Uploads all go through receiveFilled.
+func sendBuffered(dst io.Writer, src io.Reader, n *atomic.Int64, th *Throttle) (int64, error) {
 	bp := getBuf()
 	defer putBuf(bp)
 	buf := (*bp)[:th.chunkSize(bufSize)]
@@ -169,22 +170,15 @@ func copyBuffered(dst io.Writer, src io.Reader, n *atomic.Int64, fromConn bool, 
 				werr = io.ErrShortWrite
 			}
 			if werr != nil {
-				if !fromConn {
-					werr = connErr(werr)
-				}
-				return total, werr
+				return total, connErr(werr)
 			}
 		}
 		if werr := th.wait(nr); werr != nil {
 			return total, werr
 		}
 		switch {
-		case rerr == io.EOF && fromConn && truncated(src):
-			return total, connErr(io.ErrUnexpectedEOF)
 		case rerr == io.EOF:
 			return total, nil
-		case rerr != nil && fromConn:
-			return total, connErr(rerr)
 		case rerr != nil:
 			return total, rerr
 		}

@@ -8,7 +8,7 @@ import (
 
 // Bursts of a bandwidth limiter, in bytes: a quarter of a second of traffic,
 // at least minBurst so that a slow limit still moves data in chunks worth a
-// system call, at most zeroCopyChunk so that sendfile and splice keep their
+// system call, at most zeroCopyChunk so that sendfile keeps its
 // usual chunk size.
 const (
 	minBurst = 16 << 10

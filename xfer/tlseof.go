@@ -15,7 +15,7 @@ import (
 // this wrapper Receive sees that the TLS stream ended because the TCP stream
 // did, not because the client said so, and returns io.ErrUnexpectedEOF (426).
 // A clear-text connection must not be wrapped: the wrapper hides the
-// *net.TCPConn that sendfile and splice need.
+// *net.TCPConn that sendfile needs.
 func TrackEOF(c net.Conn) net.Conn { return &eofConn{Conn: c} }
 
 type eofConn struct {

@@ -157,11 +157,6 @@ func (p *problems) warnf(at config.Pos, format string, args ...any) {
 	p.warnings = append(p.warnings, config.Note{Pos: at, Msg: fmt.Sprintf(format, args...)})
 }
 
-// notYet warns that a directive set at at is accepted but not acted on yet.
-func (p *problems) notYet(at config.Pos, directive string) {
-	p.warnf(at, "%s: not acted on yet", directive)
-}
-
 // applyFile fills the options the user did not set from the served server of
 // c and returns the rest of its settings, or every reason it cannot be
 // served, sorted by file and line.
@@ -374,7 +369,7 @@ func (p *problems) ftpSettings(srv *config.Server, root string, scope *config.Sc
 		p.warnf(e.At, "FTPDocRootEnv %s: no part of ftpsd sets per-user variables, so every user is served from DocumentRoot (and FTPHomeDir)", e.Value)
 	}
 	if b := srv.FTPDataBlockSize; b.Set {
-		p.warnf(b.At, "FTPDataBlockSize: not used; ftpsd moves clear data with sendfile and splice and TLS data in full 16 KiB records, sizes the kernel and crypto/tls choose")
+		p.warnf(b.At, "FTPDataBlockSize: not used; ftpsd sends clear data with sendfile, receives it through its own 128 KiB buffers, and moves TLS data in crypto/tls's 16 KiB records")
 	}
 }
 
@@ -383,26 +378,13 @@ func (p *problems) ftpSettings(srv *config.Server, root string, scope *config.Sc
 // FTPMaxLoginAttempts unset leaves -max-login-attempts's default, which is
 // mod_ftp's (3).
 func (p *problems) limitSettings(srv *config.Server, o *options) {
-	for _, x := range []struct {
-		flag string
-		opt  config.Opt[int]
-		dst  *int
-	}{
-		{"max-sessions", srv.FTPLimitLoginServer, &o.maxSessions},
-		{"max-per-ip", srv.FTPLimitLoginIP, &o.maxPerIP},
-		{"max-per-user", srv.FTPLimitLoginUser, &o.maxPerUser},
-		{"max-login-attempts", srv.FTPMaxLoginAttempts, &o.maxLoginAttempts},
-	} {
-		if x.opt.Set && !o.set[x.flag] {
-			*x.dst = x.opt.Value
-		}
-	}
-	if r := srv.FTPRateLimitSession; r.Set && !o.set["rate-session"] {
-		o.rateSession = r.Value
-	}
-	if r := srv.FTPRateLimitServer; r.Set && !o.set["rate-server"] {
-		o.rateServer = r.Value
-	}
+	setOpt(o, "max-sessions", srv.FTPLimitLoginServer, &o.maxSessions)
+	setOpt(o, "max-per-ip", srv.FTPLimitLoginIP, &o.maxPerIP)
+	setOpt(o, "max-per-user", srv.FTPLimitLoginUser, &o.maxPerUser)
+	setOpt(o, "max-login-attempts", srv.FTPMaxLoginAttempts, &o.maxLoginAttempts)
+	setOpt(o, "rate-session", srv.FTPRateLimitSession, &o.rateSession)
+	setOpt(o, "rate-server", srv.FTPRateLimitServer, &o.rateServer)
+	// FTPLoginBan sets three flags' values at once.
 	if b := srv.FTPLoginBan; b.Set {
 		if !o.set["ban-after"] {
 			o.banAfter = b.Value.Failures
