@@ -73,7 +73,7 @@ func SendThrottled(dst net.Conn, src *os.File, ascii bool, n *atomic.Int64, th *
 
 // Receive copies the data connection into dst until the peer ends the stream
 // cleanly, and returns the bytes read from src, through a pooled buffer
-// filled by several reads before each file write (receiveFilled). ascii
+// written as each read of the socket delivered it (receiveFilled). ascii
 // converts CRLF to LF. Any read error is returned, including the
 // io.ErrUnexpectedEOF of a TLS stream cut without close_notify (detected at a
 // record boundary only when the raw connection was wrapped with TrackEOF):

@@ -22,14 +22,59 @@ type eofConn struct {
 	net.Conn
 	eof    atomic.Bool // the peer's FIN was read
 	gather *[]byte     // while not nil, writes are gathered here (batch.go)
+
+	// While buf is not nil, the socket is read into it, as much as it holds
+	// at a time, and Read serves buf[r:w], then err (receiveFilled). Only the
+	// goroutine that runs the transfer reads.
+	buf  *[]byte
+	r, w int
+	err  error
+}
+
+// readAhead starts reading the socket ahead into buf; readAhead(nil) stops,
+// dropping what was read and not yet used (the transfer is over).
+func (c *eofConn) readAhead(buf *[]byte) { c.buf, c.r, c.w, c.err = buf, 0, 0, nil }
+
+// ahead is how many bytes read from the socket Read has not yet returned;
+// 0 for a nil connection.
+func (c *eofConn) ahead() int {
+	if c == nil {
+		return 0
+	}
+	return c.w - c.r
 }
 
 func (c *eofConn) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
-	if err == io.EOF {
-		c.eof.Store(true)
+	if c.buf == nil || len(p) >= len(*c.buf) {
+		if c.r < c.w || c.err != nil {
+			return c.buffered(p)
+		}
+		n, err := c.Conn.Read(p)
+		if err == io.EOF {
+			c.eof.Store(true)
+		}
+		return n, err
 	}
-	return n, err
+	if c.r == c.w && c.err == nil {
+		n, err := c.Conn.Read(*c.buf)
+		if err == io.EOF {
+			c.eof.Store(true)
+		}
+		c.r, c.w, c.err = 0, n, err
+	}
+	return c.buffered(p)
+}
+
+// buffered returns what was read ahead, then the error that ended it.
+func (c *eofConn) buffered(p []byte) (int, error) {
+	if c.r < c.w {
+		n := copy(p, (*c.buf)[c.r:c.w])
+		c.r += n
+		return n, nil
+	}
+	err := c.err
+	c.err = nil
+	return 0, err
 }
 
 // truncated reports whether a TLS stream that just returned io.EOF ended

@@ -369,7 +369,7 @@ func (p *problems) ftpSettings(srv *config.Server, root string, scope *config.Sc
 		p.warnf(e.At, "FTPDocRootEnv %s: no part of ftpsd sets per-user variables, so every user is served from DocumentRoot (and FTPHomeDir)", e.Value)
 	}
 	if b := srv.FTPDataBlockSize; b.Set {
-		p.warnf(b.At, "FTPDataBlockSize: not used; ftpsd sends clear data with sendfile, receives it through its own 128 KiB buffers, and moves TLS data in crypto/tls's 16 KiB records")
+		p.warnf(b.At, "FTPDataBlockSize: not used; ftpsd sends clear data with sendfile, receives it through its own 512 KiB buffers, and moves TLS data in crypto/tls's 16 KiB records")
 	}
 }
 

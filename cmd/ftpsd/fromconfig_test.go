@@ -316,7 +316,7 @@ FTPDataBlockSize 65536
 					t.Errorf("host options %+v, want NLSTIsLIST and NLST without directories", c.Options)
 				}
 				w := m.warnings()
-				for _, want := range []string{"FTPDataBlockSize: not used; ftpsd sends clear data with sendfile, receives it through its own 128 KiB buffers, and moves TLS data in crypto/tls's 16 KiB records"} {
+				for _, want := range []string{"FTPDataBlockSize: not used; ftpsd sends clear data with sendfile, receives it through its own 512 KiB buffers, and moves TLS data in crypto/tls's 16 KiB records"} {
 					if !slices.ContainsFunc(w, func(s string) bool { return strings.HasSuffix(s, want) }) {
 						t.Errorf("warnings %q lack %q", w, want)
 					}
