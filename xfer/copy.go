@@ -58,6 +58,7 @@ func SendThrottled(dst net.Conn, src *os.File, ascii bool, n *atomic.Int64, th *
 	case ascii:
 		w, err = sendASCII(dst, src, n, th)
 	case ok:
+		limitUnsent(tc)
 		w, err = zeroCopy(tc, src, n, th)
 	default:
 		if t, ok := dst.(*tls.Conn); ok {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // scriptConn is a net.Conn whose reads return the given chunks, one per
@@ -206,4 +208,47 @@ func TestReceiveTLSWritesAtLeastTLSMin(t *testing.T) {
 			t.Errorf("write %d of %d bytes, want between %d and %d", i, l, tlsMin, recvSize)
 		}
 	}
+}
+
+func TestSendBoundsUnsentData(t *testing.T) {
+	// A clear download sets TCP_NOTSENT_LOWAT (sockopt.go); a TLS one keeps
+	// the kernel's default.
+	dst, peer := tcpPair(t)
+	got := readAll(peer)
+	if _, err := Send(dst, tempFile(t, randomBytes(t, 1<<20)), false, nil); err != nil {
+		t.Fatal(err)
+	}
+	if v := notSentLowatOf(t, dst); v != notSentLowat {
+		t.Errorf("TCP_NOTSENT_LOWAT = %d after a clear download, want %d", v, notSentLowat)
+	}
+	dst.Close()
+	within(t, 10*time.Second, got)
+
+	tdst, tpeer, _ := tlsPair(t)
+	tgot := readAll(tpeer)
+	if _, err := Send(tdst, tempFile(t, randomBytes(t, 1<<20)), false, nil); err != nil {
+		t.Fatal(err)
+	}
+	raw := tdst.NetConn().(*eofConn).Conn.(*net.TCPConn)
+	if v := notSentLowatOf(t, raw); v == notSentLowat {
+		t.Errorf("TCP_NOTSENT_LOWAT = %d after a TLS download, want the default", v)
+	}
+	tdst.Close()
+	within(t, 10*time.Second, tgot)
+}
+
+func notSentLowatOf(t *testing.T, c *net.TCPConn) int {
+	t.Helper()
+	rc, err := c.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v int
+	var serr error
+	if err := rc.Control(func(fd uintptr) {
+		v, serr = unix.GetsockoptInt(int(fd), unix.IPPROTO_TCP, unix.TCP_NOTSENT_LOWAT)
+	}); err != nil || serr != nil {
+		t.Fatal(err, serr)
+	}
+	return v
 }
