@@ -73,32 +73,23 @@ func sendTLS(tc *tls.Conn, ec *eofConn, src *os.File, n *atomic.Int64, th *Throt
 	in, out := bigPool.Get().(*[]byte), batchPool.Get().(*[]byte)
 	defer bigPool.Put(in)
 	defer batchPool.Put(out)
-	buf := (*in)[:th.chunkSize(bulkSize)]
-	var total int64
-	for {
-		nr, rerr := src.Read(buf)
-		if nr > 0 {
-			ec.batch(out)
-			_, werr := tc.Write(buf[:nr])
-			if ferr := ec.flush(); werr == nil {
-				werr = ferr
-			}
-			if werr != nil {
-				return total, connErr(werr)
-			}
-			total += int64(nr)
-			count(n, int64(nr))
-		}
-		if werr := th.wait(nr); werr != nil {
-			return total, werr
-		}
-		switch {
-		case rerr == io.EOF:
-			return total, nil
-		case rerr != nil:
-			return total, rerr
-		}
+	return copyOut(&recordBatch{tc, ec, out}, src, (*in)[:th.chunkSize(bulkSize)], n, th)
+}
+
+// recordBatch is a tls.Conn whose every Write leaves in one socket write.
+type recordBatch struct {
+	tc  *tls.Conn
+	ec  *eofConn
+	out *[]byte
+}
+
+func (w *recordBatch) Write(p []byte) (int, error) {
+	w.ec.batch(w.out)
+	n, err := w.tc.Write(p)
+	if ferr := w.ec.flush(); ferr != nil && err == nil {
+		n, err = 0, ferr
 	}
+	return n, err
 }
 
 // receiveFilled copies the data connection into dst, one file write for

@@ -159,7 +159,13 @@ func isFileErr(err error) bool {
 func sendBuffered(dst io.Writer, src io.Reader, n *atomic.Int64, th *Throttle) (int64, error) {
 	bp := getBuf()
 	defer putBuf(bp)
-	buf := (*bp)[:th.chunkSize(bufSize)]
+	return copyOut(dst, src, (*bp)[:th.chunkSize(bufSize)], n, th)
+}
+
+// copyOut copies src (a file) to dst (the data connection) through buf, a
+// read and a write at a time, counting progress and waiting for the
+// throttle after each; the connection's errors match ErrDataConn.
+func copyOut(dst io.Writer, src io.Reader, buf []byte, n *atomic.Int64, th *Throttle) (int64, error) {
 	var total int64
 	for {
 		nr, rerr := src.Read(buf)
