@@ -9,15 +9,17 @@ import (
 // banTable remembers failed logins per client address and the addresses
 // banned for them (Limits.BanAfter). Its size is capped: see Limits.BanTable.
 // Its methods are safe for concurrent use; each holds the mutex for a map
-// operation, or for one sweep of at most max entries when the table is full.
+// operation, or for one sweep of at most max entries when the table is full
+// (makeRoom: about once per max/8 new addresses).
 type banTable struct {
 	after    int
 	window   time.Duration
 	duration time.Duration
 	max      int
 
-	mu      sync.Mutex
-	entries map[netip.Addr]*banEntry
+	mu        sync.Mutex
+	entries   map[netip.Addr]*banEntry
+	fullUntil time.Time // the table is full of bans in force until then (makeRoom)
 }
 
 type banEntry struct {
@@ -72,26 +74,35 @@ func (b *banTable) expired(e *banEntry, now time.Time) bool {
 	return !now.Before(e.until) && now.Sub(e.since) > b.window
 }
 
-// makeRoom frees one entry or more: the expired ones, else one that is not
-// a ban in force (map order picks it). It reports whether there is room.
+// makeRoom runs when the table is full. It frees the expired entries, then
+// entries that are not a ban in force (map order picks them) until an
+// eighth of the table is free, so a stream of new addresses costs one sweep
+// per max/8 of them rather than one each, under the mutex that every
+// connection's ban check takes. When every entry is a ban in force it
+// notes when the first of them ends and does not sweep again before. It
+// reports whether there is room.
 func (b *banTable) makeRoom(now time.Time) bool {
-	var victim netip.Addr
+	if now.Before(b.fullUntil) {
+		return false
+	}
+	keep := b.max - max(b.max/8, 1)
+	var next time.Time
 	for a, e := range b.entries {
-		if b.expired(e, now) {
+		switch {
+		case b.expired(e, now):
 			delete(b.entries, a)
-			continue
-		}
-		if !victim.IsValid() && !now.Before(e.until) {
-			victim = a
+		case !now.Before(e.until):
+			if len(b.entries) > keep {
+				delete(b.entries, a)
+			}
+		case next.IsZero() || e.until.Before(next):
+			next = e.until
 		}
 	}
 	if len(b.entries) < b.max {
 		return true
 	}
-	if victim.IsValid() {
-		delete(b.entries, victim)
-		return true
-	}
+	b.fullUntil = next
 	return false
 }
 

@@ -273,16 +273,26 @@ func TestBanTableBounded(t *testing.T) {
 	if banned, isNew := b.fail(victim, now); !banned || isNew {
 		t.Fatal("a failure during the ban is not a new ban")
 	}
+	full := 0
 	for i := range 10000 {
 		a := netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
 		b.fail(a, now)
 		if b.len() > 100 {
 			t.Fatalf("table holds %d entries after %d addresses, cap 100", b.len(), i+1)
 		}
+		if b.len() == 100 {
+			full++
+		}
+	}
+	// A sweep frees an eighth of the table, so only about one address in
+	// twelve finds it full and pays for the next sweep.
+	if full > 10000/12+2 {
+		t.Errorf("the table was full after %d of 10,000 new addresses, want a sweep per 12 at most", full)
 	}
 	if !b.banned(victim, now) {
 		t.Error("a ban in force was evicted by the flood")
 	}
+
 	// Entries expire: past the window and the ban, a sweep frees them.
 	later := now.Add(2 * time.Hour)
 	if b.banned(victim, later) {
@@ -296,11 +306,15 @@ func TestBanTableBounded(t *testing.T) {
 		t.Errorf("%d entries left after everything expired", n)
 	}
 	// A table full of bans in force tracks no new address.
-	full := newBanTable(1, time.Minute, time.Hour, 2)
-	full.fail(netip.MustParseAddr("192.0.2.1"), now)
-	full.fail(netip.MustParseAddr("192.0.2.2"), now)
-	if banned, _ := full.fail(netip.MustParseAddr("192.0.2.3"), now); banned || full.len() != 2 {
-		t.Errorf("a full table of bans took a new address (len %d)", full.len())
+	bans := newBanTable(1, time.Minute, time.Hour, 2)
+	bans.fail(netip.MustParseAddr("192.0.2.1"), now)
+	bans.fail(netip.MustParseAddr("192.0.2.2"), now)
+	if banned, _ := bans.fail(netip.MustParseAddr("192.0.2.3"), now); banned || bans.len() != 2 {
+		t.Errorf("a full table of bans took a new address (len %d)", bans.len())
+	}
+	// ...until the first ban ends.
+	if banned, _ := bans.fail(netip.MustParseAddr("192.0.2.3"), now.Add(2*time.Hour)); !banned || bans.len() != 1 {
+		t.Errorf("a table whose bans ended did not take a new address (len %d)", bans.len())
 	}
 	// Failures out of the window do not add up.
 	w := newBanTable(2, time.Second, time.Hour, 10)
