@@ -99,9 +99,9 @@ func TestFullDiskReplies(t *testing.T) {
 		_, _ = cl.Write(bytes.Repeat([]byte("y"), 1<<20))
 		cl.Close()
 	}()
-	// Wrapped, the connection goes through the buffered kernel: splice
-	// into a character device fails with EINVAL before any write. The
-	// splice path on a real file system is TestFullDiskDuringSTOR's.
+	// Receive reads the socket and writes what came to the file, whose
+	// first write fails. A real file system filling up is
+	// TestFullDiskDuringSTOR's.
 	_, err = xfer.Receive(full, struct{ net.Conn }{srv}, false, nil)
 	if !errors.Is(err, syscall.ENOSPC) || errors.Is(err, xfer.ErrDataConn) {
 		t.Fatalf("receive into /dev/full: %v, want ENOSPC and not a data-connection error", err)

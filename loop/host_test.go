@@ -303,7 +303,9 @@ func TestRoute(t *testing.T) {
 }
 
 func TestEPSVFamilyAndBindAddress(t *testing.T) {
-	addr, _ := startServer(t, Config{EPSVIgnoreFamily: true, PasvBindAddr: netip.MustParseAddr("127.0.0.1")})
+	// The bind address differs from the control connection's (127.0.0.1),
+	// so only a listener that honours it accepts the data connection.
+	addr, _ := startServer(t, Config{EPSVIgnoreFamily: true, PasvBindAddr: netip.MustParseAddr("127.0.0.2")})
 	cl := dial(t, addr)
 	cl.login("alice", "secret")
 	msg := cl.cmd(229, "EPSV 2") // IPv6 asked on an IPv4 connection: answered on IPv4
@@ -311,7 +313,7 @@ func TestEPSVFamilyAndBindAddress(t *testing.T) {
 	if err != nil {
 		t.Fatalf("EPSV reply %q: %v", msg, err)
 	}
-	c, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(int(port))), 5*time.Second)
+	c, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.2", strconv.Itoa(int(port))), 5*time.Second)
 	if err != nil {
 		t.Fatalf("data connection to the bind address: %v", err)
 	}
