@@ -67,9 +67,7 @@ func (s *Session) readme() func(f fsView, dir string) string {
 		if file == "" {
 			return text
 		}
-		if !path.IsAbs(file) {
-			file = path.Join(dir, file)
-		}
+		file = codec.Join(dir, file)
 		// Shown to whoever enters the directory: only if they could
 		// RETR it (a README that is a link to a denied file stays unread).
 		if a != nil && a.check("RETR", file) != nil {

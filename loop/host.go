@@ -89,9 +89,10 @@ type HostOptions struct {
 // on a worker, once for the path as named and once for the path with its
 // symbolic links resolved: a command is allowed only when both are.
 type Authorizer interface {
-	// Allow reports whether user (the login name; the name given for an
-	// anonymous login) may run verb (an FTP command in upper case) on the
-	// file fsPath, which virtualPath names relative to the host's Root.
+	// Allow reports whether user (the login name; "anonymous" for every
+	// anonymous login, whichever of the anonymous names it gave) may run
+	// verb (an FTP command in upper case) on the file fsPath, which
+	// virtualPath names relative to the host's Root.
 	Allow(verb, user, fsPath, virtualPath string) bool
 }
 

@@ -110,7 +110,7 @@ func (s *Session) enterAs(id auth.Identity, e entry) {
 		e.drop()
 		return
 	}
-	s.ident, s.fs, s.cwd, s.viewPrefix, s.ownFS = id, e.fs, e.cwd, e.prefix, e.own
+	s.ident, s.fs, s.cwd, s.viewPrefix = id, e.fs, e.cwd, e.prefix
 	if e.own {
 		s.fsRefs = new(atomic.Int32)
 		s.fsRefs.Store(1)
@@ -121,7 +121,7 @@ func (s *Session) enterAs(id auth.Identity, e entry) {
 // session's end: an upload must still be able to remove its temporary
 // file. It returns the release to call when the job is over.
 func (s *Session) holdFS() func() {
-	if !s.ownFS || s.fsRefs == nil {
+	if s.fsRefs == nil {
 		return func() {}
 	}
 	refs, f := s.fsRefs, s.fs
@@ -144,8 +144,8 @@ func (e entry) drop() {
 // dropFS forgets the login's file system, closing it when it was opened
 // for the login.
 func (s *Session) dropFS() {
-	if s.ownFS && s.fs != nil && s.fsRefs.Add(-1) == 0 {
+	if s.fsRefs != nil && s.fsRefs.Add(-1) == 0 {
 		s.fs.Close()
 	}
-	s.fs, s.ownFS, s.viewPrefix, s.fsRefs = nil, false, "", nil
+	s.fs, s.viewPrefix, s.fsRefs = nil, "", nil
 }

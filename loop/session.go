@@ -38,8 +38,7 @@ type Session struct {
 	// viewPrefix is where fs is rooted, as a path under the host's Root:
 	// the home of a jailed user, "" otherwise.
 	viewPrefix string
-	ownFS      bool          // fs was opened for this login (a jail): close it on logout
-	fsRefs     *atomic.Int32 // with ownFS: the session and its running job each hold one
+	fsRefs     *atomic.Int32 // set when fs was opened for this login (a jail): the session and its running job each hold one; closed at the last release
 	verb       string        // the command being dispatched, for the Authorizer
 
 	ascii      bool

@@ -18,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ftpsd/ftpsd/xfer/fsys"
 )
 
 // openFDs counts this process's open file descriptors.
@@ -331,7 +333,7 @@ func tempFiles(t *testing.T, root string) int {
 	t.Helper()
 	n := 0
 	_ = filepath.WalkDir(root, func(_ string, d os.DirEntry, _ error) error {
-		if d != nil && strings.HasPrefix(d.Name(), ".ftpsd-") {
+		if d != nil && fsys.IsTemp(d.Name()) {
 			n++
 		}
 		return nil
