@@ -131,6 +131,11 @@ func TestScenariosAgainstFtpsd(t *testing.T) {
 			if r.Metrics[BytesMoved] != vol {
 				t.Errorf("moved %v bytes, want %d", r.Metrics[BytesMoved], vol)
 			}
+			// An upload says whether it dropped the page cache (that needs
+			// root, so either answer is right here); a download says nothing.
+			if (r.PageCache != "") != c.Store {
+				t.Errorf("page cache %q on a case with Store %v", r.PageCache, c.Store)
+			}
 		})
 	}
 	for _, verb := range []string{"MLSD", "LIST"} {

@@ -141,6 +141,9 @@ func rounds(ctx context.Context, o *options, env *peers.Env, d *display, prog *s
 		}
 	}
 	d.setPrefix("")
+	if v := report.PageCacheDropped(rep.Results); v != "" {
+		rep.Settings[report.PageCacheSetting] = v
+	}
 	rep.Notes = append(rep.Notes, "Load average at the end of the rounds: "+loadAvg()+".")
 	return rep, nil
 }
@@ -154,6 +157,9 @@ func brief(r *scenario.Result) string {
 		if v, ok := r.Metrics[k]; ok {
 			parts = append(parts, fmt.Sprintf("%s=%.4g", k, v))
 		}
+	}
+	if r.PageCache != "" && r.PageCache != scenario.PageCacheDropped {
+		parts = append(parts, "page cache not dropped: "+r.PageCache)
 	}
 	if r.Err != "" {
 		parts = append(parts, "error: "+r.Err)
