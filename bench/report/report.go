@@ -46,6 +46,13 @@ type Profile struct {
 // Peer is the reference name of ftpsd; every other server is a peer.
 const Self = "ftpsd"
 
+// Settings keys for what the run measured of its machine: runtime.NumCPU
+// and the open-file limit (RLIMIT_NOFILE) ftpbench ran with.
+const (
+	CPUsSetting      = "cpus"
+	FileLimitSetting = "nofile"
+)
+
 // PageCacheSetting is the key of Settings that says whether the page cache
 // was dropped before every bulk upload case: "yes" or "no"; absent when no
 // bulk upload ran, or in a report from before it was recorded.

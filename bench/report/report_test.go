@@ -101,6 +101,26 @@ func TestMarkdown(t *testing.T) {
 	}
 }
 
+func TestMarkdownMachineSettings(t *testing.T) {
+	r := sample()
+	r.Settings[CPUsSetting] = "8"
+	r.Settings[FileLimitSetting] = "1048576"
+	md := r.Markdown(Charts{})
+	for _, want := range []string{"It runs on the same 8 CPUs as the servers", "(RLIMIT_NOFILE) was 1,048,576)"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q", want)
+		}
+	}
+	// A results.json from before these were recorded makes no claim.
+	md = sample().Markdown(Charts{})
+	if !strings.Contains(md, "It runs on the same machine as the servers") || strings.Contains(md, "RLIMIT_NOFILE") {
+		t.Errorf("Markdown without the settings claims a machine:\n%s", md)
+	}
+	if strings.Contains(md, "PEERS.md") {
+		t.Error("Markdown cites PEERS.md, which the repository does not have")
+	}
+}
+
 func TestMarkdownPageCache(t *testing.T) {
 	const claim = "Before every bulk upload case, of every server, the page cache is written back and dropped"
 	const failed = "could not be dropped before every one"
