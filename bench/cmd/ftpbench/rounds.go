@@ -215,12 +215,33 @@ func relative(s, work string) string {
 	return strings.ReplaceAll(s, work, ".bench")
 }
 
-// cpuMethod says, for the report, how server CPU was measured.
+// cpuMethod says, for the report, how server CPU was measured: the report
+// puts it after "read before and after the run".
 func cpuMethod(servers []*started) string {
+	var cgroup, tree []string
 	for _, s := range servers {
-		if s.run.CPUSource() != "cgroup cpuacct" {
-			return "as utime+stime summed over the server's process tree from /proc (whole 10 ms ticks per process; reaped children through cutime+cstime), since no cpuacct cgroup could be made"
+		if s.run.CPUSource() == "cgroup cpuacct" {
+			cgroup = append(cgroup, s.peer.Name)
+		} else {
+			tree = append(tree, s.peer.Name)
 		}
 	}
-	return "from a cgroup v1 cpuacct group made for each server at start (cpuacct.usage: exact nanoseconds of every process in it)"
+	return describeCPU(cgroup, tree)
+}
+
+// describeCPU names the method of each server when they did not all use
+// the same one.
+func describeCPU(cgroup, tree []string) string {
+	const (
+		byCgroup = "from a cgroup v1 cpuacct group made for the server at start (cpuacct.usage: exact nanoseconds of every process in it)"
+		byTree   = "as utime+stime summed over the server's process tree from /proc (whole 10 ms ticks per process; reaped children through cutime+cstime)"
+	)
+	switch {
+	case len(tree) == 0:
+		return byCgroup
+	case len(cgroup) == 0:
+		return byTree + ", since no cpuacct cgroup could be made"
+	}
+	return byCgroup + " for " + strings.Join(cgroup, ", ") + "; " + byTree + " for " + strings.Join(tree, ", ") +
+		", for which no cpuacct cgroup could be made"
 }
