@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"fmt"
 	"os"
-	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
@@ -21,7 +20,7 @@ func newReport(o *options, env *peers.Env) *report.Report {
 		Date:    time.Now().UTC().Format("2006-01-02 15:04 UTC"),
 		Machine: machine(),
 		Go:      runtime.Version(),
-		Commit:  commit(),
+		Commit:  peers.GitDescribe("."),
 		Command: command(o),
 		Quick:   o.quick,
 		Rounds:  o.rounds,
@@ -94,14 +93,6 @@ func machine() string {
 	debian, _ := os.ReadFile("/etc/debian_version")
 	return fmt.Sprintf("%d vCPU %s, %s RAM, Linux %s, Debian %s", runtime.NumCPU(), model, mem,
 		strings.TrimSpace(string(kernel)), strings.TrimSpace(string(debian)))
-}
-
-func commit() string {
-	out, err := exec.Command("git", "describe", "--always", "--dirty").Output()
-	if err != nil {
-		return "?"
-	}
-	return strings.TrimSpace(string(out))
 }
 
 // fileLimit is the open-file limit in effect (after raiseFileLimit), for

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,7 +47,7 @@ func (s *started) restart(env *peers.Env) error {
 func startServers(o *options, env *peers.Env, d *display) ([]*started, error) {
 	var out []*started
 	for i, p := range peers.All() {
-		if !contains(o.servers, p.Name) {
+		if !slices.Contains(o.servers, p.Name) {
 			continue
 		}
 		lo, hi := pasvRange(i)
@@ -196,15 +197,6 @@ func measureCeilings(env *peers.Env, o *options, d *display) ceiling.Ceilings {
 	d.logf("ceilings: AES-128-GCM %.0f MB/s, Go TLS loopback %.0f MB/s, plain loopback %.0f MB/s",
 		c.OpenSSLAESGCM, c.GoTLSLoopback, c.PlainLoopback)
 	return c
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // relative shortens the work directory's absolute path in a command line.
