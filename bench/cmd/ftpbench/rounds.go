@@ -26,7 +26,6 @@ func pasvRange(i int) (lo, hi int) {
 
 // started is a running server and the target the scenarios drive.
 type started struct {
-	peer   *peers.Peer
 	lo, hi int // passive ports
 	run    *peers.Running
 	target *scenario.Target
@@ -35,11 +34,12 @@ type started struct {
 // restart stops the server and starts a new one in its place.
 func (s *started) restart(env *peers.Env) error {
 	s.run.Stop()
-	r, err := peers.Start(env, s.peer, s.peer.Name, s.lo, s.hi)
+	p := s.run.Peer
+	r, err := peers.Start(env, p, p.Name, s.lo, s.hi)
 	if err != nil {
 		return err
 	}
-	s.run, s.target = r, targetFor(env, s.peer, r)
+	s.run, s.target = r, targetFor(env, p, r)
 	return nil
 }
 
@@ -57,7 +57,7 @@ func startServers(o *options, env *peers.Env, d *display) ([]*started, error) {
 			return nil, err
 		}
 		d.logf("started %s %s on %s (pid %d, CPU from %s)", p.Name, p.Version(env), r.Addr, r.PID(), r.CPUSource())
-		out = append(out, &started{peer: p, lo: lo, hi: hi, run: r, target: targetFor(env, p, r)})
+		out = append(out, &started{lo: lo, hi: hi, run: r, target: targetFor(env, p, r)})
 	}
 	return out, nil
 }
@@ -213,9 +213,9 @@ func cpuMethod(servers []*started) string {
 	var cgroup, tree []string
 	for _, s := range servers {
 		if s.run.CPUSource() == "cgroup cpuacct" {
-			cgroup = append(cgroup, s.peer.Name)
+			cgroup = append(cgroup, s.run.Peer.Name)
 		} else {
-			tree = append(tree, s.peer.Name)
+			tree = append(tree, s.run.Peer.Name)
 		}
 	}
 	return describeCPU(cgroup, tree)
