@@ -66,7 +66,10 @@ func startFtpsd(t *testing.T, bulk []int64) *Target {
 			t.Errorf("shutdown: %v", err)
 		}
 		select {
-		case <-done:
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve: %v", err)
+			}
 		case <-time.After(10 * time.Second):
 			t.Error("server did not stop")
 		}
