@@ -148,7 +148,11 @@ func TestScenariosAgainstFtpsd(t *testing.T) {
 		})
 	}
 	for _, store := range []bool{false, true} {
-		t.Run("small", func(t *testing.T) {
+		name := "small RETR"
+		if store {
+			name = "small STOR"
+		}
+		t.Run(name, func(t *testing.T) {
 			r := Small(ctx, tg, SmallConfig{Store: store, Clients: 8, Duration: 300 * time.Millisecond}, &p)
 			ok(t, r, FilesPerSec, P99ms)
 		})
