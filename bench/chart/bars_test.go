@@ -43,8 +43,11 @@ func TestSVGWellFormedAndScaled(t *testing.T) {
 	if strings.Count(svg, "<rect") != 1+2+3 { // background, legend, three bars
 		t.Errorf("%d rects, want 6", strings.Count(svg, "<rect"))
 	}
-	if c.SVG() != svg {
-		t.Error("output differs between calls")
+	// Every bar is labelled with its value and unit.
+	for _, want := range []string{">1000 MB/s<", ">500 MB/s<", ">250 MB/s<"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("SVG lacks the value label %s", want)
+		}
 	}
 }
 

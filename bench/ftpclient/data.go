@@ -32,24 +32,13 @@ func (c *Conn) List(verb, path string) (bytes int64, lines int, err error) {
 		cmd += " " + path
 	}
 	bytes, err = c.transfer(cmd, func(dc net.Conn) (int64, error) {
-		var n int64
-		buf := c.buffer()
-		for {
-			k, err := dc.Read(buf)
-			n += int64(k)
-			for _, b := range buf[:k] {
+		return c.drain(dc, verb, func(p []byte) {
+			for _, b := range p {
 				if b == '\n' {
 					lines++
 				}
 			}
-			if err == io.EOF {
-				return n, c.closeData(dc)
-			}
-			if err != nil {
-				dc.Close()
-				return n, fmt.Errorf("ftpclient: %s data: %w", verb, err)
-			}
-		}
+		})
 	})
 	return bytes, lines, err
 }
@@ -161,20 +150,30 @@ func (c *Conn) openData() (net.Conn, error) {
 	return dc, nil
 }
 
-// receive reads a download to its end, then closes: with TLS the server's
-// close_notify has arrived (io.EOF) and Close sends ours.
-func (c *Conn) receive(dc net.Conn) (int64, error) {
+// receive reads a download to its end and discards it.
+func (c *Conn) receive(dc net.Conn) (int64, error) { return c.drain(dc, "RETR", nil) }
+
+// drain reads a data connection to its end, handing each read to seen when
+// it is not nil, then closes it: with TLS the server's close_notify has
+// arrived (io.EOF) and Close sends ours. The peer may already have closed
+// its socket, so Close's error says nothing about the transfer. verb names
+// the command in an error.
+func (c *Conn) drain(dc net.Conn, verb string, seen func([]byte)) (int64, error) {
 	var n int64
 	buf := c.buffer()
 	for {
 		k, err := dc.Read(buf)
 		n += int64(k)
+		if seen != nil {
+			seen(buf[:k])
+		}
 		if err == io.EOF {
-			return n, c.closeData(dc)
+			_ = dc.Close()
+			return n, nil
 		}
 		if err != nil {
 			dc.Close()
-			return n, fmt.Errorf("ftpclient: RETR data: %w", err)
+			return n, fmt.Errorf("ftpclient: %s data: %w", verb, err)
 		}
 	}
 }
@@ -215,14 +214,6 @@ func (c *Conn) sendN(dc net.Conn, size int64) (int64, error) {
 		}
 	}
 	return n, c.closeRaw(dc)
-}
-
-// closeData closes a data connection whose peer has finished sending:
-// with TLS, Close sends close_notify. The peer may already have closed its
-// socket, so an error here says nothing about the transfer.
-func (c *Conn) closeData(dc net.Conn) error {
-	_ = dc.Close()
-	return nil
 }
 
 // closeRaw closes the socket under a data connection whose TLS side has

@@ -2,11 +2,13 @@ package ftpclient
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"net/netip"
 	"strconv"
-	"strings"
+
+	"github.com/ftpsd/ftpsd/codec"
 )
 
 // MaxReplyLines bounds a multi-line reply (FEAT, HELP, STAT) so that a
@@ -41,122 +43,84 @@ func (e *ReplyError) Error() string {
 
 // ReadReply reads one reply (RFC 959 §4.2): a single line "DDD text", or a
 // first line "DDD-text", any lines, and a last line starting "DDD ".
+// codec.ParseReply does the parsing; ReadReply bounds the input, both the
+// length of a line (the reader's buffer) and the number of lines.
 func ReadReply(r *bufio.Reader) (Reply, error) {
 	line, err := readLine(r)
 	if err != nil {
 		return Reply{}, err
 	}
-	code, sep, text, err := splitLine(line)
+	// A single-line reply is parsed in the reader's buffer, without a copy.
+	code, text, n, err := codec.ParseReply(line)
 	if err != nil {
-		return Reply{}, err
+		return Reply{}, malformed(line, err)
 	}
-	if sep == ' ' {
-		return Reply{Code: code, Text: text}, nil
+	if n > 0 {
+		return Reply{Code: int(code), Text: text}, nil
 	}
-	var b strings.Builder
-	b.WriteString(text)
-	for n := 1; ; n++ {
-		if n > MaxReplyLines {
+	buf := append([]byte(nil), line...)
+	for k := 1; ; k++ {
+		if k > MaxReplyLines {
 			return Reply{}, fmt.Errorf("%w: more than %d lines", ErrMalformed, MaxReplyLines)
 		}
 		line, err := readLine(r)
 		if err != nil {
 			return Reply{}, err
 		}
-		if c, s, t, err := splitLine(line); err == nil && c == code && s == ' ' {
-			b.WriteByte('\n')
-			b.WriteString(t)
-			return Reply{Code: code, Text: b.String()}, nil
+		buf = append(buf, line...)
+		// Only a line that starts with the reply's code can end it; parsing
+		// the whole reply again after every other line would make a long
+		// reply cost time quadratic in its length.
+		if !bytes.HasPrefix(line, buf[:3]) {
+			continue
 		}
-		b.WriteByte('\n')
-		b.WriteString(line)
+		code, text, n, err := codec.ParseReply(buf)
+		if err != nil {
+			return Reply{}, malformed(buf, err)
+		}
+		if n > 0 {
+			return Reply{Code: int(code), Text: text}, nil
+		}
 	}
 }
 
-func readLine(r *bufio.Reader) (string, error) {
+// readLine returns the next line with its line end, in r's buffer: valid
+// until the next read.
+func readLine(r *bufio.Reader) ([]byte, error) {
 	line, err := r.ReadSlice('\n')
 	if err != nil {
 		if errors.Is(err, bufio.ErrBufferFull) {
-			return "", fmt.Errorf("%w: line longer than %d bytes", ErrMalformed, r.Size())
+			return nil, fmt.Errorf("%w: line longer than %d bytes", ErrMalformed, r.Size())
 		}
-		return "", fmt.Errorf("ftpclient: reading reply: %w", err)
+		return nil, fmt.Errorf("ftpclient: reading reply: %w", err)
 	}
-	s := string(line[:len(line)-1])
-	return strings.TrimSuffix(s, "\r"), nil
+	return line, nil
 }
 
-// splitLine splits "DDD text" or "DDD-text".
-func splitLine(line string) (code int, sep byte, text string, err error) {
-	if len(line) < 3 {
-		return 0, 0, "", fmt.Errorf("%w: %q", ErrMalformed, line)
-	}
-	for i := range 3 {
-		if line[i] < '0' || line[i] > '9' {
-			return 0, 0, "", fmt.Errorf("%w: %q", ErrMalformed, line)
-		}
-	}
-	if line[0] < '1' || line[0] > '5' {
-		return 0, 0, "", fmt.Errorf("%w: %q", ErrMalformed, line)
-	}
-	code = int(line[0]-'0')*100 + int(line[1]-'0')*10 + int(line[2]-'0')
-	if len(line) == 3 {
-		return code, ' ', "", nil
-	}
-	if line[3] != ' ' && line[3] != '-' {
-		return 0, 0, "", fmt.Errorf("%w: %q", ErrMalformed, line)
-	}
-	return code, line[3], line[4:], nil
+// malformed wraps codec's error so that callers can test for ErrMalformed,
+// quoting the reply's first line.
+func malformed(b []byte, err error) error {
+	first, _, _ := bytes.Cut(b, []byte{'\n'})
+	return fmt.Errorf("%w: %q: %w", ErrMalformed, bytes.TrimSuffix(first, []byte{'\r'}), err)
 }
 
 // ParseEPSV returns the port of a 229 reply: "Entering Extended Passive
-// Mode (|||port|)" (RFC 2428 §3). The delimiter is the character after
-// the opening parenthesis.
+// Mode (|||port|)" (RFC 2428 §3), using codec.ParseEPSV.
 func ParseEPSV(text string) (uint16, error) {
-	open := strings.IndexByte(text, '(')
-	if open < 0 || open+1 >= len(text) {
-		return 0, fmt.Errorf("%w: EPSV %q", ErrMalformed, text)
+	p, err := codec.ParseEPSV([]byte(text))
+	if err != nil {
+		return 0, fmt.Errorf("%w: EPSV %q: %w", ErrMalformed, text, err)
 	}
-	d := text[open+1]
-	rest := text[open+1:]
-	end := strings.IndexByte(rest, ')')
-	if end < 0 {
-		return 0, fmt.Errorf("%w: EPSV %q", ErrMalformed, text)
-	}
-	fields := strings.Split(rest[:end], string(d))
-	// "|||port|" splits into "", "", "", "port", "".
-	if len(fields) != 5 || fields[1] != "" || fields[2] != "" || fields[4] != "" {
-		return 0, fmt.Errorf("%w: EPSV %q", ErrMalformed, text)
-	}
-	p, err := strconv.ParseUint(fields[3], 10, 16)
-	if err != nil || p == 0 {
-		return 0, fmt.Errorf("%w: EPSV port %q", ErrMalformed, fields[3])
-	}
-	return uint16(p), nil
+	return p, nil
 }
 
 // ParsePASV returns the address of a 227 reply: "Entering Passive Mode
-// (h1,h2,h3,h4,p1,p2)" (RFC 959 §4.1.2); some servers omit the parentheses.
+// (h1,h2,h3,h4,p1,p2)" (RFC 959 §4.1.2), using codec.ParsePASV; some servers
+// omit the parentheses.
 func ParsePASV(text string) (netip.AddrPort, error) {
-	start := strings.IndexAny(text, "0123456789")
-	if start < 0 {
-		return netip.AddrPort{}, fmt.Errorf("%w: PASV %q", ErrMalformed, text)
+	ap, err := codec.ParsePASV([]byte(text))
+	if err != nil {
+		return netip.AddrPort{}, fmt.Errorf("%w: PASV %q: %w", ErrMalformed, text, err)
 	}
-	end := start
-	for end < len(text) && (text[end] == ',' || (text[end] >= '0' && text[end] <= '9')) {
-		end++
-	}
-	parts := strings.Split(text[start:end], ",")
-	if len(parts) != 6 {
-		return netip.AddrPort{}, fmt.Errorf("%w: PASV %q", ErrMalformed, text)
-	}
-	var b [6]byte
-	for i, p := range parts {
-		v, err := strconv.ParseUint(p, 10, 8)
-		if err != nil {
-			return netip.AddrPort{}, fmt.Errorf("%w: PASV %q", ErrMalformed, text)
-		}
-		b[i] = byte(v)
-	}
-	addr := netip.AddrFrom4([4]byte{b[0], b[1], b[2], b[3]})
-	return netip.AddrPortFrom(addr, uint16(b[4])<<8|uint16(b[5])), nil
+	return ap, nil
 }

@@ -28,6 +28,7 @@ func TestReadReply(t *testing.T) {
 		{"bad class", "600 bad\r\n", 0, "", true},
 		{"bad separator", "200_bad\r\n", 0, "", true},
 		{"short", "20\r\n", 0, "", true},
+		{"bad start of multi", "2x1-Features:\r\n211 End\r\n", 0, "", true},
 		{"truncated multi", "211-Features:\r\n UTF8\r\n", 0, "", true},
 		{"empty", "", 0, "", true},
 	}
@@ -90,6 +91,9 @@ func TestParseEPSV(t *testing.T) {
 		if tt.ok != (err == nil) || p != tt.port {
 			t.Errorf("ParseEPSV(%q) = %d, %v; want %d, ok=%v", tt.in, p, err, tt.port, tt.ok)
 		}
+		if err != nil && !errors.Is(err, ErrMalformed) {
+			t.Errorf("ParseEPSV(%q): %v, want ErrMalformed", tt.in, err)
+		}
 	}
 }
 
@@ -103,6 +107,7 @@ func TestParsePASV(t *testing.T) {
 		{"Entering Passive Mode 10,1,2,3,4,1", "10.1.2.3:1025", true},
 		{"Entering Passive Mode (127,0,0,1,300,1)", "", false},
 		{"Entering Passive Mode (127,0,0,1,4)", "", false},
+		{"Entering Passive Mode (127,0,0,1,0,0)", "", false},
 		{"no address", "", false},
 	}
 	for _, tt := range tests {
@@ -110,6 +115,9 @@ func TestParsePASV(t *testing.T) {
 		if tt.ok != (err == nil) {
 			t.Errorf("ParsePASV(%q): %v, want ok=%v", tt.in, err, tt.ok)
 			continue
+		}
+		if err != nil && !errors.Is(err, ErrMalformed) {
+			t.Errorf("ParsePASV(%q): %v, want ErrMalformed", tt.in, err)
 		}
 		if tt.ok && ap != netip.MustParseAddrPort(tt.want) {
 			t.Errorf("ParsePASV(%q) = %v, want %s", tt.in, ap, tt.want)

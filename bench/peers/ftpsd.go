@@ -14,16 +14,10 @@ import (
 // a login's hashing cost stays out of the transfer figures).
 func ftpsd() *Peer {
 	return &Peer{
-		Name:  "ftpsd",
-		Read:  anonymous,
-		Write: scenario.Login{User: "bench", Pass: "bench"},
-		version: func(env *Env) string {
-			out, err := exec.Command("git", "-C", env.Dir, "describe", "--always", "--dirty").Output()
-			if err != nil {
-				return "?"
-			}
-			return strings.TrimSpace(string(out))
-		},
+		Name:    "ftpsd",
+		Read:    anonymous,
+		Write:   scenario.Login{User: "bench", Pass: "bench"},
+		version: func(env *Env) string { return GitDescribe(env.Dir) },
 		command: func(env *Env, run string, port, lo, hi int) ([]string, error) {
 			argv := []string{env.FtpsdBin,
 				"-listen", "127.0.0.1:" + strconv.Itoa(port),
@@ -37,4 +31,15 @@ func ftpsd() *Peer {
 			return argv, nil
 		},
 	}
+}
+
+// GitDescribe is `git describe --always --dirty` of the repository that
+// holds dir, or "?" when git cannot say: ftpsd's version, and the commit a
+// run measured.
+func GitDescribe(dir string) string {
+	out, err := exec.Command("git", "-C", dir, "describe", "--always", "--dirty").Output()
+	if err != nil {
+		return "?"
+	}
+	return strings.TrimSpace(string(out))
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -131,4 +132,16 @@ func TestFreePort(t *testing.T) {
 		t.Fatalf("port %d was not free: %v", p, err)
 	}
 	l.Close()
+}
+
+func TestGitDescribe(t *testing.T) {
+	if got := GitDescribe(t.TempDir()); got != "?" {
+		t.Errorf("GitDescribe outside a repository = %q, want ?", got)
+	}
+	if exec.Command("git", "rev-parse", "--git-dir").Run() != nil {
+		t.Skip("not run inside a git repository")
+	}
+	if got := GitDescribe("."); got == "?" || strings.ContainsAny(got, " \n") {
+		t.Errorf("GitDescribe(.) = %q, want a commit", got)
+	}
 }

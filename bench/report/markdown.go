@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/ftpsd/ftpsd/bench/scenario"
@@ -58,18 +59,53 @@ func (r *Report) method(b *strings.Builder) {
 	b.WriteString("### How it runs\n\n")
 	for _, line := range []string{
 		"Every server runs on 127.0.0.1 at the same time, on a control port chosen free at start and a passive range of its own, with the same self-signed RSA-2048 certificate and the same document root. Each scenario case runs on each server in turn, the order rotating every round; tables give the **median (min–max)** over the rounds.",
-		"The client is `bench/ftpclient`: explicit FTPS (AUTH TLS, PBSZ 0, PROT P or C), EPSV, TLS data connections resuming the control session (as curl, lftp and FileZilla do), close_notify sent and the peer's awaited on every TLS data connection. It runs on the same two cores as the server, so every figure includes the client's share of the CPU.",
+		"The client is `bench/ftpclient`: explicit FTPS (AUTH TLS, PBSZ 0, PROT P or C), EPSV, TLS data connections resuming the control session (as curl, lftp and FileZilla do), close_notify sent and the peer's awaited on every TLS data connection. It runs on the same " + r.cpus() + " as the servers, so every figure includes the client's share of the CPU.",
 		"The client uses Go crypto/tls's defaults, which offer the hybrid post-quantum group X25519MLKEM768 beside X25519. ftpsd (Go) picks the hybrid; the peers (OpenSSL 3.0, Python's ssl) do not know it and pick X25519. So ftpsd's full handshakes do more work than the peers' (ML-KEM encapsulation), and its idle sessions keep a larger TLS input buffer (sized by the larger ClientHello), as they would with a current curl or Go client.",
-		"Logins are anonymous (a password hash would dominate session rates: PEERS.md). ftpsd's anonymous users are read-only, so its uploads log in as a named user with a `{SHA}` htpasswd entry; the peers take anonymous uploads.",
-		"**Bulk**: each run moves " + r.Settings["volume"] + " in all; with N streams, each of N sessions moves one file of volume/N at the same time, so a run lasts seconds whatever N. MB/s is the bytes over the wall time from the first start to the last end; logins are not timed. Before every upload case, of every server, the page cache is written back and dropped (sync, drop_caches): a writer that found it full of the files of the run before spent three times the CPU per GB of one that found it empty, whichever server it was. Before every download case the file is read into the page cache, untimed.",
+		"Logins are anonymous (a password hash would dominate session rates). ftpsd's anonymous users are read-only, so its uploads log in as a named user with a `{SHA}` htpasswd entry; the peers take anonymous uploads.",
+		"**Bulk**: each run moves " + r.Settings["volume"] + " in all; with N streams, each of N sessions moves one file of volume/N at the same time, so a run lasts seconds whatever N. MB/s is the bytes over the wall time from the first start to the last end; logins are not timed." + r.pageCache() + " Before every download case the file is read into the page cache, untimed.",
 		"**Server CPU** is read before and after the run " + r.Settings["cpu"] + ". vsftpd, ProFTPD and Pure-FTPd fork per session, so it covers every process the server started, ended ones included.",
-		"**Idle**: N sessions log in over TLS (PROT P) and stay; memory per session is the growth of the tree's RSS and PSS (smaps_rollup) over its memory before the first login, divided by N, read after " + r.Settings["idle_settle"] + " idle, each idle case on a freshly started server; then one NOOP is timed on every session, 8 at a time. Fork-per-session peers cannot hold 10,000 sessions (vsftpd runs two processes per session; the per-process open-file limit here is 20,000), so they are measured at " + r.Settings["idle_peers"] + " sessions, and ftpsd at both " + r.Settings["idle_ftpsd"] + " and that like-for-like count (where its fixed start-up growth, runtime and worker pool, is spread over few sessions). ftpsd hands the heap it freed back to the kernel once no session has opened for 1 s (loop/trim.go), so its figure is what the sessions hold, not the garbage of their handshakes; the settle time leaves room for that.",
+		"**Idle**: N sessions log in over TLS (PROT P) and stay; memory per session is the growth of the tree's RSS and PSS (smaps_rollup) over its memory before the first login, divided by N, read after " + r.Settings["idle_settle"] + " idle, each idle case on a freshly started server; then one NOOP is timed on every session, 8 at a time. Fork-per-session peers cannot hold 10,000 sessions (vsftpd runs two processes per session" + r.fileLimit() + "), so they are measured at " + r.Settings["idle_peers"] + " sessions, and ftpsd at both " + r.Settings["idle_ftpsd"] + " and that like-for-like count (where its fixed start-up growth, runtime and worker pool, is spread over few sessions). ftpsd hands the heap it freed back to the kernel once no session has opened for 1 s (loop/trim.go), so its figure is what the sessions hold, not the garbage of their handshakes; the settle time leaves room for that.",
 		"**Churn**: " + r.Settings["churn"] + ": connect, AUTH TLS, anonymous login, PBSZ/PROT P, EPSV, RETR of a 4 KiB file, QUIT, back to back.",
 		"**List**: " + r.Settings["list"] + ". **Small files**: " + r.Settings["small"] + ".",
 	} {
 		b.WriteString("- " + line + "\n")
 	}
 	b.WriteString("\n")
+}
+
+// cpus is the CPUs the run had, as measured; older reports did not record
+// them.
+func (r *Report) cpus() string {
+	if n := r.Settings[CPUsSetting]; n != "" {
+		return n + " CPUs"
+	}
+	return "machine"
+}
+
+// fileLimit is the open-file limit the run had, as measured, for the idle
+// paragraph; nothing when it was not recorded.
+func (r *Report) fileLimit() string {
+	n := r.Settings[FileLimitSetting]
+	if n == "" {
+		return ""
+	}
+	if _, err := strconv.ParseUint(n, 10, 64); err == nil {
+		n = group(n)
+	}
+	return "; the open-file limit ftpbench ran with (RLIMIT_NOFILE) was " + n
+}
+
+// pageCache is what the report can say about the page cache before the bulk
+// upload cases, from the setting PageCacheSetting records; nothing when the
+// run did not record it.
+func (r *Report) pageCache() string {
+	switch r.Settings[PageCacheSetting] {
+	case "yes":
+		return " Before every bulk upload case, of every server, the page cache is written back and dropped (sync, drop_caches): a writer that found it full of the files of the run before spent three times the CPU per GB of one that found it empty, whichever server it was."
+	case "no":
+		return " Before every bulk upload case the page cache is written back (sync), but in this run it could not be dropped before every one (drop_caches needs root): a writer that found it full of the files of the run before has been seen to spend three times the CPU per GB of one that found it empty, so the upload figures may depend on the order of the servers."
+	}
+	return ""
 }
 
 func (r *Report) servers(b *strings.Builder) {

@@ -46,6 +46,37 @@ type Profile struct {
 // Peer is the reference name of ftpsd; every other server is a peer.
 const Self = "ftpsd"
 
+// Settings keys for what the run measured of its machine: runtime.NumCPU
+// and the open-file limit (RLIMIT_NOFILE) ftpbench ran with.
+const (
+	CPUsSetting      = "cpus"
+	FileLimitSetting = "nofile"
+)
+
+// PageCacheSetting is the key of Settings that says whether the page cache
+// was dropped before every bulk upload case: "yes" or "no"; absent when no
+// bulk upload ran, or in a report from before it was recorded.
+const PageCacheSetting = "page_cache_dropped"
+
+// PageCacheDropped is the value of Settings[PageCacheSetting] for results:
+// "yes" when every bulk upload found the page cache dropped, "no" when one
+// did not, "" when none ran.
+func PageCacheDropped(results []*scenario.Result) string {
+	v := ""
+	for _, res := range results {
+		switch res.PageCache {
+		case "":
+		case scenario.PageCacheDropped:
+			if v == "" {
+				v = "yes"
+			}
+		default:
+			v = "no"
+		}
+	}
+	return v
+}
+
 // WriteJSON writes the report as indented JSON.
 func (r *Report) WriteJSON(path string) error {
 	b, err := json.MarshalIndent(r, "", "  ")

@@ -101,6 +101,76 @@ func TestMarkdown(t *testing.T) {
 	}
 }
 
+func TestMarkdownMachineSettings(t *testing.T) {
+	r := sample()
+	r.Settings[CPUsSetting] = "8"
+	r.Settings[FileLimitSetting] = "1048576"
+	md := r.Markdown(Charts{})
+	for _, want := range []string{"It runs on the same 8 CPUs as the servers", "(RLIMIT_NOFILE) was 1,048,576)"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q", want)
+		}
+	}
+	// A results.json from before these were recorded makes no claim.
+	md = sample().Markdown(Charts{})
+	if !strings.Contains(md, "It runs on the same machine as the servers") || strings.Contains(md, "RLIMIT_NOFILE") {
+		t.Errorf("Markdown without the settings claims a machine:\n%s", md)
+	}
+	if strings.Contains(md, "PEERS.md") {
+		t.Error("Markdown cites PEERS.md, which the repository does not have")
+	}
+}
+
+func TestMarkdownPageCache(t *testing.T) {
+	const claim = "Before every bulk upload case, of every server, the page cache is written back and dropped"
+	const failed = "could not be dropped before every one"
+	for _, tt := range []struct {
+		name, setting string
+		want, lacks   []string
+	}{
+		{"dropped", "yes", []string{claim}, []string{failed}},
+		{"not dropped", "no", []string{failed}, []string{claim}},
+		// A results.json from before the setting was recorded claims nothing.
+		{"not recorded", "", nil, []string{claim, failed, "page cache is written back"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := sample()
+			if tt.setting != "" {
+				r.Settings[PageCacheSetting] = tt.setting
+			}
+			md := r.Markdown(Charts{})
+			for _, w := range tt.want {
+				if !strings.Contains(md, w) {
+					t.Errorf("Markdown lacks %q", w)
+				}
+			}
+			for _, l := range tt.lacks {
+				if strings.Contains(md, l) {
+					t.Errorf("Markdown says %q", l)
+				}
+			}
+		})
+	}
+}
+
+func TestPageCacheDropped(t *testing.T) {
+	up := func(pc string) *scenario.Result { return &scenario.Result{Scenario: "bulk", PageCache: pc} }
+	retr := &scenario.Result{Scenario: "bulk"}
+	for _, tt := range []struct {
+		name    string
+		results []*scenario.Result
+		want    string
+	}{
+		{"no uploads", []*scenario.Result{retr}, ""},
+		{"all dropped", []*scenario.Result{retr, up(scenario.PageCacheDropped), up(scenario.PageCacheDropped)}, "yes"},
+		{"one not dropped", []*scenario.Result{up(scenario.PageCacheDropped), up("permission denied"), up(scenario.PageCacheDropped)}, "no"},
+	} {
+		if got := PageCacheDropped(tt.results); got != tt.want {
+			t.Errorf("%s: PageCacheDropped = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
 func TestSplice(t *testing.T) {
 	section := BeginMarker + "\nnew\n" + EndMarker + "\n"
 	doc := "# T\n\nmicro\n\n" + BeginMarker + "\nold\n" + EndMarker + "\n\ntail\n"

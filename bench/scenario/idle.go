@@ -12,12 +12,17 @@ import (
 // IdleConfig shapes the idle scenario.
 type IdleConfig struct {
 	Sessions int // logged-in TLS sessions held at once
-	DialConc int // logins in flight; zero means 64
-	NoopConc int // NOOPs in flight while measuring latency; zero means 8
 	// Settle is how long the sessions sit idle before memory is read, so
 	// that the server's post-login work (and a Go server's GC) has run.
 	Settle time.Duration
 }
+
+// Logins in flight while the idle sessions log in, and NOOPs in flight
+// while their latency is measured (the report says "8 at a time").
+const (
+	idleDialConc = 64
+	idleNoopConc = 8
+)
 
 // Idle logs in cfg.Sessions TLS sessions (PROT P), holds them, reads the
 // server's memory, then sends one NOOP on every session and records its
@@ -25,10 +30,6 @@ type IdleConfig struct {
 // PSS over its memory before the first login, divided by the sessions.
 func Idle(ctx context.Context, t *Target, cfg IdleConfig, p *Progress) *Result {
 	r := newResult(t.Name, "idle", fmt.Sprintf("%d sessions", cfg.Sessions))
-	conc := cfg.DialConc
-	if conc == 0 {
-		conc = 64
-	}
 	var before procfs.Memory
 	measured := t.PID > 0
 	if measured {
@@ -40,7 +41,7 @@ func Idle(ctx context.Context, t *Target, cfg IdleConfig, p *Progress) *Result {
 	}
 	p.Begin(t.Name+" idle: logging in", "sessions")
 	start := time.Now()
-	conns, failed, err := dialMany(ctx, t.config(t.Read, true), cfg.Sessions, conc, p)
+	conns, failed, err := dialMany(ctx, t.config(t.Read, true), cfg.Sessions, idleDialConc, p)
 	defer closeAll(conns)
 	r.fail(err)
 	held := cfg.Sessions - failed
@@ -60,14 +61,10 @@ func Idle(ctx context.Context, t *Target, cfg IdleConfig, p *Progress) *Result {
 			r.Metrics[ServerProcsAtPeak] = float64(after.Procs)
 		}
 	}
-	noopConc := cfg.NoopConc
-	if noopConc == 0 {
-		noopConc = 8
-	}
 	p.Begin(t.Name+" idle: NOOP on every session", "NOOPs")
 	var lat stats.Latencies
 	var errs firstError
-	each(len(conns), noopConc, func(i int) {
+	each(len(conns), idleNoopConc, func(i int) {
 		c := conns[i]
 		if c == nil || ctx.Err() != nil {
 			return

@@ -30,7 +30,13 @@ type Result struct {
 	Metrics  map[string]float64 `json:"metrics"`
 	Err      string             `json:"error,omitempty"` // the first failure seen, if any
 	Seconds  float64            `json:"seconds"`         // wall time of the measured part
+	// PageCache is set by bulk uploads only: "dropped" when the page cache
+	// was dropped before the case, else why it was not.
+	PageCache string `json:"page_cache,omitempty"`
 }
+
+// PageCacheDropped is Result.PageCache when the drop worked.
+const PageCacheDropped = "dropped"
 
 func newResult(server, scenario, cas string) *Result {
 	return &Result{Server: server, Scenario: scenario, Case: cas, Metrics: map[string]float64{}}

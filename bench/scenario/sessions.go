@@ -13,31 +13,25 @@ import (
 // slots; it returns the first error seen and how many failed.
 func dialMany(ctx context.Context, cfg ftpclient.Config, n, conc int, p *Progress) ([]*ftpclient.Conn, int, error) {
 	conns := make([]*ftpclient.Conn, n)
-	var mu sync.Mutex
-	var first error
-	failed := 0
+	var errs firstError
 	each(n, conc, func(i int) {
 		if ctx.Err() != nil {
 			return
 		}
 		c, err := ftpclient.Dial(ctx, cfg)
 		if err != nil {
-			mu.Lock()
-			failed++
-			if first == nil {
-				first = err
-			}
-			mu.Unlock()
+			errs.set(err)
 			p.Failed()
 			return
 		}
 		conns[i] = c
 		p.Add(1)
 	})
-	if ctx.Err() != nil && first == nil {
-		first = ctx.Err()
+	err := errs.get()
+	if err == nil {
+		err = ctx.Err()
 	}
-	return conns, failed, first
+	return conns, errs.count(), err
 }
 
 // closeAll closes every session, conc at a time, without QUIT (faster, and

@@ -5,9 +5,10 @@ import (
 	"crypto/tls"
 	"fmt"
 	"os"
-	"os/exec"
 	"runtime"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/ftpsd/ftpsd/bench/peers"
@@ -19,21 +20,23 @@ func newReport(o *options, env *peers.Env) *report.Report {
 		Date:    time.Now().UTC().Format("2006-01-02 15:04 UTC"),
 		Machine: machine(),
 		Go:      runtime.Version(),
-		Commit:  commit(),
+		Commit:  peers.GitDescribe("."),
 		Command: command(o),
 		Quick:   o.quick,
 		Rounds:  o.rounds,
 		Settings: map[string]string{
-			"volume":      sizeName(o.volume),
-			"idle_ftpsd":  fmt.Sprint(o.idleFtpsd),
-			"idle_peers":  fmt.Sprint(o.idlePeers),
-			"idle_settle": o.idleSettle.String(),
-			"churn":       fmt.Sprintf("%d clients for %s", o.churnClients, o.churn),
-			"list":        fmt.Sprintf("MLSD and LIST of the 1,000-entry directory back to back on %d TLS sessions (PROT P) for %s", o.listClients, o.list),
-			"small":       fmt.Sprintf("%d TLS sessions (PROT P) each moving 4 KiB files back to back for %s, RETR then STOR (a new name each time)", o.smallClients, o.small),
+			"volume":                sizeName(o.volume),
+			"idle_ftpsd":            fmt.Sprint(o.idleFtpsd),
+			"idle_peers":            fmt.Sprint(o.idlePeers),
+			"idle_settle":           o.idleSettle.String(),
+			"churn":                 fmt.Sprintf("%d clients for %s", o.churnClients, o.churn),
+			"list":                  fmt.Sprintf("MLSD and LIST of the 1,000-entry directory back to back on %d TLS sessions (PROT P) for %s", o.listClients, o.list),
+			"small":                 fmt.Sprintf("%d TLS sessions (PROT P) each moving 4 KiB files back to back for %s, RETR then STOR (a new name each time)", o.smallClients, o.small),
+			report.CPUsSetting:      fmt.Sprint(runtime.NumCPU()),
+			report.FileLimitSetting: fileLimit(),
 		},
 	}
-	rep.Notes = append(rep.Notes, "Load average at the start: "+loadAvg()+" (2 cores; anything else running skews every figure).")
+	rep.Notes = append(rep.Notes, fmt.Sprintf("Load average at the start: %s (%d CPUs; anything else running skews every figure).", loadAvg(), runtime.NumCPU()))
 	if o.note != "" {
 		rep.Notes = append(rep.Notes, o.note)
 	}
@@ -92,12 +95,17 @@ func machine() string {
 		strings.TrimSpace(string(kernel)), strings.TrimSpace(string(debian)))
 }
 
-func commit() string {
-	out, err := exec.Command("git", "describe", "--always", "--dirty").Output()
-	if err != nil {
-		return "?"
+// fileLimit is the open-file limit in effect (after raiseFileLimit), for
+// the report.
+func fileLimit() string {
+	var l syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l); err != nil {
+		return ""
 	}
-	return strings.TrimSpace(string(out))
+	if l.Cur == ^uint64(0) { // RLIM_INFINITY
+		return "unlimited"
+	}
+	return strconv.FormatUint(l.Cur, 10)
 }
 
 func loadAvg() string {

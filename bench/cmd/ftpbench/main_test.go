@@ -71,3 +71,19 @@ func TestBuildCases(t *testing.T) {
 		t.Errorf("-case RETR PROT P x1 selects %d cases", len(cs))
 	}
 }
+
+func TestDescribeCPU(t *testing.T) {
+	all := describeCPU([]string{"ftpsd", "vsftpd"}, nil)
+	none := describeCPU(nil, []string{"ftpsd", "vsftpd"})
+	mixed := describeCPU([]string{"ftpsd"}, []string{"vsftpd"})
+	if !strings.HasPrefix(all, "from a cgroup") || strings.Contains(all, "/proc") {
+		t.Errorf("every server in a cgroup: %q", all)
+	}
+	if !strings.HasPrefix(none, "as utime+stime") || strings.Contains(none, "cgroup v1") {
+		t.Errorf("no server in a cgroup: %q", none)
+	}
+	// Mixed: each method names its servers, and neither claims them all.
+	if !strings.Contains(mixed, "in it) for ftpsd;") || !strings.HasSuffix(mixed, "for vsftpd, for which no cpuacct cgroup could be made") {
+		t.Errorf("mixed: %q", mixed)
+	}
+}

@@ -14,29 +14,25 @@ import (
 )
 
 // profiled runs the chosen cases once on an ftpsd started with -profile
-// kind and returns the profile's path and the cases' results.
-func profiled(ctx context.Context, o *options, env *peers.Env, kind, runName string, d *display, prog *scenario.Progress) (string, []*scenario.Result, error) {
+// kind and returns the profile's path.
+func profiled(ctx context.Context, o *options, env *peers.Env, kind, runName string, d *display, prog *scenario.Progress) (string, error) {
 	penv := *env
 	penv.Profile = kind
-	var self *peers.Peer
 	for i, p := range peers.All() {
 		if p.Name == report.Self {
-			self = p
 			dir := filepath.Join(env.Dir, "run", runName, "ftpsd-profile")
 			_ = os.RemoveAll(dir)
 			lo, hi := pasvRange(i)
 			r, err := peers.Start(&penv, p, runName, lo, hi)
 			if err != nil {
-				return "", nil, err
+				return "", err
 			}
-			var results []*scenario.Result
 			for _, c := range buildCases(o) {
 				if c.only != "" && c.only != report.Self {
 					continue
 				}
-				res := c.run(ctx, targetFor(&penv, self, r), prog)
+				res := c.run(ctx, targetFor(&penv, p, r), prog)
 				d.logf("[profile %s] %s %s: %s", kind, res.Scenario, res.Case, brief(res))
-				results = append(results, res)
 				if c.store {
 					clearUploads(env)
 				}
@@ -44,12 +40,12 @@ func profiled(ctx context.Context, o *options, env *peers.Env, kind, runName str
 			r.Stop() // SIGTERM: ftpsd writes the profile
 			m, _ := filepath.Glob(filepath.Join(dir, "*"))
 			if len(m) == 0 {
-				return "", results, fmt.Errorf("ftpsd wrote no profile under %s", dir)
+				return "", fmt.Errorf("ftpsd wrote no profile under %s", dir)
 			}
-			return m[0], results, nil
+			return m[0], nil
 		}
 	}
-	return "", nil, fmt.Errorf("no ftpsd peer")
+	return "", fmt.Errorf("no ftpsd peer")
 }
 
 // pprofTop is `go tool pprof -top` of a profile of the ftpsd binary.
@@ -69,7 +65,7 @@ func pprofTop(bin, prof string, nodes int) (string, error) {
 // profileRun is -profile: the chosen scenarios on a profiled ftpsd, the
 // pprof top printed.
 func profileRun(ctx context.Context, o *options, env *peers.Env, d *display, prog *scenario.Progress) error {
-	prof, _, err := profiled(ctx, o, env, o.profile, "ftpsd-profile-"+o.profile, d, prog)
+	prof, err := profiled(ctx, o, env, o.profile, "ftpsd-profile-"+o.profile, d, prog)
 	if err != nil {
 		return err
 	}
@@ -102,7 +98,7 @@ func reportProfiles(ctx context.Context, o *options, env *peers.Env, d *display,
 		if p.only != "" {
 			name += "-" + strings.ToLower(strings.ReplaceAll(p.only, " ", "-"))
 		}
-		prof, _, err := profiled(ctx, &po, env, "cpu", name, d, prog)
+		prof, err := profiled(ctx, &po, env, "cpu", name, d, prog)
 		if err != nil {
 			d.logf("profile %s: %v", p.title, err)
 			continue

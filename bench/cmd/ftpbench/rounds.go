@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,7 +26,6 @@ func pasvRange(i int) (lo, hi int) {
 
 // started is a running server and the target the scenarios drive.
 type started struct {
-	peer   *peers.Peer
 	lo, hi int // passive ports
 	run    *peers.Running
 	target *scenario.Target
@@ -34,11 +34,12 @@ type started struct {
 // restart stops the server and starts a new one in its place.
 func (s *started) restart(env *peers.Env) error {
 	s.run.Stop()
-	r, err := peers.Start(env, s.peer, s.peer.Name, s.lo, s.hi)
+	p := s.run.Peer
+	r, err := peers.Start(env, p, p.Name, s.lo, s.hi)
 	if err != nil {
 		return err
 	}
-	s.run, s.target = r, targetFor(env, s.peer, r)
+	s.run, s.target = r, targetFor(env, p, r)
 	return nil
 }
 
@@ -46,7 +47,7 @@ func (s *started) restart(env *peers.Env) error {
 func startServers(o *options, env *peers.Env, d *display) ([]*started, error) {
 	var out []*started
 	for i, p := range peers.All() {
-		if !contains(o.servers, p.Name) {
+		if !slices.Contains(o.servers, p.Name) {
 			continue
 		}
 		lo, hi := pasvRange(i)
@@ -56,7 +57,7 @@ func startServers(o *options, env *peers.Env, d *display) ([]*started, error) {
 			return nil, err
 		}
 		d.logf("started %s %s on %s (pid %d, CPU from %s)", p.Name, p.Version(env), r.Addr, r.PID(), r.CPUSource())
-		out = append(out, &started{peer: p, lo: lo, hi: hi, run: r, target: targetFor(env, p, r)})
+		out = append(out, &started{lo: lo, hi: hi, run: r, target: targetFor(env, p, r)})
 	}
 	return out, nil
 }
@@ -141,6 +142,9 @@ func rounds(ctx context.Context, o *options, env *peers.Env, d *display, prog *s
 		}
 	}
 	d.setPrefix("")
+	if v := report.PageCacheDropped(rep.Results); v != "" {
+		rep.Settings[report.PageCacheSetting] = v
+	}
 	rep.Notes = append(rep.Notes, "Load average at the end of the rounds: "+loadAvg()+".")
 	return rep, nil
 }
@@ -154,6 +158,9 @@ func brief(r *scenario.Result) string {
 		if v, ok := r.Metrics[k]; ok {
 			parts = append(parts, fmt.Sprintf("%s=%.4g", k, v))
 		}
+	}
+	if r.PageCache != "" && r.PageCache != scenario.PageCacheDropped {
+		parts = append(parts, "page cache not dropped: "+r.PageCache)
 	}
 	if r.Err != "" {
 		parts = append(parts, "error: "+r.Err)
@@ -192,15 +199,6 @@ func measureCeilings(env *peers.Env, o *options, d *display) ceiling.Ceilings {
 	return c
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // relative shortens the work directory's absolute path in a command line.
 func relative(s, work string) string {
 	if s == "" {
@@ -209,12 +207,33 @@ func relative(s, work string) string {
 	return strings.ReplaceAll(s, work, ".bench")
 }
 
-// cpuMethod says, for the report, how server CPU was measured.
+// cpuMethod says, for the report, how server CPU was measured: the report
+// puts it after "read before and after the run".
 func cpuMethod(servers []*started) string {
+	var cgroup, tree []string
 	for _, s := range servers {
-		if s.run.CPUSource() != "cgroup cpuacct" {
-			return "as utime+stime summed over the server's process tree from /proc (whole 10 ms ticks per process; reaped children through cutime+cstime), since no cpuacct cgroup could be made"
+		if s.run.CPUSource() == "cgroup cpuacct" {
+			cgroup = append(cgroup, s.run.Peer.Name)
+		} else {
+			tree = append(tree, s.run.Peer.Name)
 		}
 	}
-	return "from a cgroup v1 cpuacct group made for each server at start (cpuacct.usage: exact nanoseconds of every process in it)"
+	return describeCPU(cgroup, tree)
+}
+
+// describeCPU names the method of each server when they did not all use
+// the same one.
+func describeCPU(cgroup, tree []string) string {
+	const (
+		byCgroup = "from a cgroup v1 cpuacct group made for the server at start (cpuacct.usage: exact nanoseconds of every process in it)"
+		byTree   = "as utime+stime summed over the server's process tree from /proc (whole 10 ms ticks per process; reaped children through cutime+cstime)"
+	)
+	switch {
+	case len(tree) == 0:
+		return byCgroup
+	case len(cgroup) == 0:
+		return byTree + ", since no cpuacct cgroup could be made"
+	}
+	return byCgroup + " for " + strings.Join(cgroup, ", ") + "; " + byTree + " for " + strings.Join(tree, ", ") +
+		", for which no cpuacct cgroup could be made"
 }
