@@ -39,7 +39,6 @@ package main
 // does not serve it.
 
 import (
-	"cmp"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -57,17 +56,12 @@ import (
 	"github.com/ftpsd/ftpsd/loop/ftplog"
 )
 
-// fileError is a problem found in a configuration after it loaded: a file a
-// directive names that cannot be used, or a directive ftpsd refuses. It
-// prints as config.Error does: "file:line: message".
-type fileError struct {
-	At  config.Pos
-	Msg string
-	Err error
+// directiveError is a problem with the directive at "at" found after the
+// configuration loaded, such as a file it names that cannot be used. It
+// prints as every configuration error does: "file:line: what: err".
+func directiveError(at config.Pos, what string, err error) *config.Error {
+	return &config.Error{Pos: at, Msg: what + ": " + err.Error(), Kind: config.ErrValue, Err: err}
 }
-
-func (e *fileError) Error() string { return e.At.String() + ": " + e.Msg }
-func (e *fileError) Unwrap() error { return e.Err }
 
 // fileSettings are the settings of the served server that no flag carries.
 type fileSettings struct {
@@ -129,28 +123,25 @@ func loadFile(o *options) (*fileSettings, []error) {
 		if !errors.As(err, &list) {
 			return nil, []error{err}
 		}
-		errs := make([]error, len(list))
-		for i, e := range list {
-			errs[i] = e
-		}
-		return nil, errs
+		return nil, list.Unwrap()
 	}
 	return applyFile(c, notes, o)
 }
 
 // problems collects what applyFile finds, so that every error is reported
-// at once.
+// at once. Each error is a *config.Error of kind config.ErrValue: a value
+// ftpsd cannot use or refuses.
 type problems struct {
-	errs     []error
+	errs     config.ErrorList
 	warnings []config.Note
 }
 
 func (p *problems) errorf(at config.Pos, format string, args ...any) {
-	p.errs = append(p.errs, &fileError{At: at, Msg: fmt.Sprintf(format, args...)})
+	p.errs = append(p.errs, &config.Error{Pos: at, Msg: fmt.Sprintf(format, args...), Kind: config.ErrValue})
 }
 
 func (p *problems) wrap(at config.Pos, err error, format string, args ...any) {
-	p.errs = append(p.errs, &fileError{At: at, Msg: fmt.Sprintf(format, args...) + ": " + err.Error(), Err: err})
+	p.errs = append(p.errs, directiveError(at, fmt.Sprintf(format, args...), err))
 }
 
 func (p *problems) warnf(at config.Pos, format string, args ...any) {
@@ -165,7 +156,7 @@ func applyFile(c *config.Config, notes []config.Note, o *options) (*fileSettings
 	f := &fileSettings{file: c.File, notes: notes}
 	servers := p.servedServers(c)
 	if len(servers) == 0 {
-		return f, p.errs
+		return f, p.list()
 	}
 	if !o.set["listen"] && !o.set["implicit"] && len(c.Listen) > 0 {
 		o.listeners = nil
@@ -192,15 +183,18 @@ func applyFile(c *config.Config, notes []config.Note, o *options) (*fileSettings
 	}
 	f.route = routeFor(c, o)
 
-	slices.SortStableFunc(p.errs, func(a, b error) int {
-		var x, y *fileError
-		if !errors.As(a, &x) || !errors.As(b, &y) {
-			return 0
-		}
-		return cmp.Or(cmp.Compare(x.At.File, y.At.File), cmp.Compare(x.At.Line, y.At.Line))
-	})
 	f.warnings = p.warnings
-	return f, p.errs
+	return f, p.list()
+}
+
+// list returns the errors sorted by file and line, as config.Load sorts
+// its own.
+func (p *problems) list() []error {
+	if len(p.errs) == 0 {
+		return nil
+	}
+	p.errs.Sort()
+	return p.errs.Unwrap()
 }
 
 // processSettings maps ftpsd's directives for the process-wide flags.
