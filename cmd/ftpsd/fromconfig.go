@@ -246,10 +246,7 @@ func (p *problems) applyServer(srv *config.Server, o *options, f *fileSettings) 
 // some Listen reaches it (or the file has none), as Load itself decides.
 func (p *problems) servedServers(c *config.Config) []*config.Server {
 	all := c.Servers()
-	mainReached := len(c.Listen) == 0
-	for _, l := range c.Listen {
-		mainReached = mainReached || slices.Contains(c.Reachable(l), all[0])
-	}
+	mainReached := c.MainReachable()
 	var ftp []*config.Server
 	for i, s := range all {
 		if s.FTPEnabled() && (i > 0 || mainReached) {
