@@ -592,12 +592,7 @@ func (c *ctrl) stor(line string, data []byte) (prelim, final reply) {
 
 // closed reports whether the server closed the control connection (EOF or
 // reset within timeout).
-func (c *ctrl) closed(timeout time.Duration) bool {
-	_ = c.conn.SetReadDeadline(time.Now().Add(timeout))
-	_, err := io.Copy(io.Discard, c.conn)
-	var ne net.Error
-	return !(errors.As(err, &ne) && ne.Timeout())
-}
+func (c *ctrl) closed(timeout time.Duration) bool { return connClosed(c.conn, timeout) }
 
 func abbrev(s string) string {
 	if len(s) > 80 {
