@@ -10,9 +10,11 @@ package main
 // first server's settings fill the options the user did not give as flags
 // (a flag given always wins, see options.set); a virtual host takes the
 // flags that are not about one server (timeouts, workers, limits) and its
-// own settings for the rest. What loop.Config has but no flag sets
-// (ServerName, the FTPTimeout* directives, FTPExitMessage, the mod_ssl
-// details, the logs, authorization) goes into fileSettings.
+// own settings for the rest, except the error log and its level: those are
+// the first server's for the whole process, and processWide warns when a
+// virtual host sets others, as it does for limits. What loop.Config has but
+// no flag sets (ServerName, the FTPTimeout* directives, FTPExitMessage, the
+// mod_ssl details, the logs, authorization) goes into fileSettings.
 //
 // Three rules decide what happens to a directive ftpsd cannot honour yet:
 //
@@ -39,6 +41,7 @@ package main
 // does not serve it.
 
 import (
+	"cmp"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -176,9 +179,7 @@ func applyFile(c *config.Config, notes []config.Note, o *options) (*fileSettings
 		vo := o.forVirtualHost()
 		vf := &fileSettings{file: c.File}
 		p.applyServer(srv, vo, vf)
-		if vo.limits() != o.limits() {
-			p.warnf(srv.At, "%s sets other session, login or bandwidth limits than %s: ftpsd applies one set to the whole process, the first FTP server's", describe(srv), describe(servers[0]))
-		}
+		p.processWide(servers[0], srv, o, vo, f)
 		f.vhosts = append(f.vhosts, &vhostSettings{srv: srv, o: vo, f: vf})
 	}
 	f.route = routeFor(c, o)
@@ -195,6 +196,25 @@ func (p *problems) list() []error {
 	}
 	p.errs.Sort()
 	return p.errs.Unwrap()
+}
+
+// processWide warns about what a virtual host srv sets that ftpsd applies
+// once for the whole process, from the first FTP server: the limits, the
+// error log and its level. vo holds srv's options; o and f the first
+// server's options and settings.
+func (p *problems) processWide(first, srv *config.Server, o, vo *options, f *fileSettings) {
+	if vo.limits() != o.limits() {
+		// The warning is logged at srv.At: the message names srv without it.
+		p.warnf(srv.At, "%s sets other session, login or bandwidth limits than %s: ftpsd applies one set to the whole process, the first FTP server's", section(srv), describe(first))
+	}
+	if e := srv.ErrorLog; e.Set && e.Value != f.errorLog {
+		p.warnf(e.At, "ErrorLog %s: not used for %s; ftpsd writes one error log for the whole process, the first FTP server's (%s)",
+			e.Value, section(srv), cmp.Or(f.errorLog, "standard error"))
+	}
+	if l := srv.LogLevel; l.Set && !o.set["log-level"] && l.Value != o.logLevel {
+		p.warnf(l.At, "LogLevel %s: not used for %s; ftpsd logs at one level for the whole process, the first FTP server's (%s)",
+			strings.ToLower(l.Value.String()), section(srv), strings.ToLower(o.logLevel.String()))
+	}
 }
 
 // processSettings maps ftpsd's directives for the process-wide flags.
@@ -276,8 +296,16 @@ func routeFor(c *config.Config, o *options) func(int, netip.AddrPort) []*config.
 	}
 }
 
-// describe names a server in messages.
+// describe names a server in messages, with its position.
 func describe(s *config.Server) string {
+	if s.Addrs == nil {
+		return "the main server"
+	}
+	return section(s) + " at " + s.At.String()
+}
+
+// section names a server without its position, for a message logged at it.
+func section(s *config.Server) string {
 	if s.Addrs == nil {
 		return "the main server"
 	}
@@ -285,7 +313,7 @@ func describe(s *config.Server) string {
 	for i, a := range s.Addrs {
 		addrs[i] = a.String()
 	}
-	return "<VirtualHost " + strings.Join(addrs, " ") + "> at " + s.At.String()
+	return "<VirtualHost " + strings.Join(addrs, " ") + ">"
 }
 
 // ftpOptions maps FTPOptions.

@@ -607,3 +607,49 @@ func TestDirectivesExampleIsServed(t *testing.T) {
 		t.Errorf("the example's <Limit> does not let anonymous read and only alice and bob write")
 	}
 }
+
+// TestProcessWideWarnings: a virtual host that sets limits, an ErrorLog or
+// a LogLevel other than the first FTP server's is warned about, once per
+// setting, at the line that sets it; ftpsd applies the first server's.
+func TestProcessWideWarnings(t *testing.T) {
+	t.Parallel()
+	dir := fcFixture(t)
+	// The first FTP server is fcVHost's, lines 3 to 11; the second starts
+	// at line 12.
+	second := func(body string) string {
+		return fcVHost("ErrorLog logs/a_error\nLogLevel debug") +
+			"<VirtualHost _default_:21>\nFTP On\nDocumentRoot root\n" + body + "\n</VirtualHost>\n"
+	}
+	limits := "DIR/ftpsd.conf:12: <VirtualHost _default_:21> sets other session, login or bandwidth limits than <VirtualHost _default_:21> at DIR/ftpsd.conf:3: ftpsd applies one set to the whole process, the first FTP server's"
+	errorLog := "DIR/ftpsd.conf:15: ErrorLog DIR/logs/b_error: not used for <VirtualHost _default_:21>; ftpsd writes one error log for the whole process, the first FTP server's (DIR/logs/a_error)"
+	logLevel := "DIR/ftpsd.conf:16: LogLevel warn: not used for <VirtualHost _default_:21>; ftpsd logs at one level for the whole process, the first FTP server's (debug)"
+	tests := []struct {
+		name  string
+		text  string
+		flags []string
+		want  []string
+	}{
+		{"each differs", second("ErrorLog logs/b_error\nLogLevel warn\nFTPLimitLoginIP 3"), nil, []string{limits, errorLog, logLevel}},
+		{"the same as the first's", second("ErrorLog logs/a_error\nLogLevel debug"), nil, nil},
+		{"unset", second(""), nil, nil},
+		{"-log-level wins for both", second("ErrorLog logs/b_error\nLogLevel warn"), []string{"-log-level", "error"}, []string{errorLog}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := fcMap(t, dir, tt.text, tt.flags...)
+			if len(m.errs) > 0 {
+				t.Fatalf("errors:\n%s", strings.Join(m.errs, "\n"))
+			}
+			var got []string
+			for _, w := range m.warnings() {
+				got = append(got, strings.ReplaceAll(w, dir, "DIR"))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+			if m.file.errorLog != filepath.Join(dir, "logs/a_error") {
+				t.Errorf("error log %q, want the first server's", m.file.errorLog)
+			}
+		})
+	}
+}
