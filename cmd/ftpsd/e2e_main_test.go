@@ -843,6 +843,7 @@ func TestBadFlags(t *testing.T) {
 		{"bad pasv range", []string{"-pasv-ports", "9000-8000"}, 2},
 		{"bad umask", []string{"-umask", "999"}, 2},
 		{"pending input below 1K", []string{"-max-pending-input", "100"}, 2},
+		{"pending input above 1G", []string{"-max-pending-input", "2G"}, 2},
 		{"queued output not a size", []string{"-max-queued-output", "lots"}, 2},
 		{"root is missing", []string{"-root", filepath.Join(t.TempDir(), "missing")}, 1},
 		{"malformed users file", []string{"-users", badUsers}, 1},

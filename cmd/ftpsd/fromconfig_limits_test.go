@@ -69,17 +69,23 @@ func TestLimitFlags(t *testing.T) {
 		{[]string{"-rate-server", "-1"}, "-rate-server: -1 is not a rate"},
 		{[]string{"-max-sessions", "-1"}, "-max-sessions: -1 is negative"},
 		{[]string{"-ban-window", "0s"}, "-ban-window and -ban-time must be positive"},
+		{[]string{"-max-pending-input", "1023"}, "-max-pending-input: 1023 is not a size from 1K to 1G"},
+		{[]string{"-max-pending-input", "1025M"}, "-max-pending-input: 1025M is not a size from 1K to 1G"},
+		{[]string{"-max-queued-output", "2G"}, "-max-queued-output: 2G is not a size from 1K to 1G"},
 	} {
 		_, err := parseFlags(tt.args, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tt.err) {
 			t.Errorf("%q: %v, want %q", tt.args, err, tt.err)
 		}
 	}
-	o, err := parseFlags([]string{"-max-per-user", "3", "-rate-server", "2g"}, io.Discard)
+	o, err := parseFlags([]string{"-max-per-user", "3", "-rate-server", "2g", "-max-pending-input", "1K", "-max-queued-output", "1G"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l := o.limits(); l.MaxSessionsPerUser != 3 || l.ServerRate != 2<<30 || l.MaxLoginAttempts != 3 {
+	if l := o.limits(); l.MaxSessionsPerUser != 3 || l.ServerRate != 2<<30 || l.MaxLoginAttempts != 3 || l.MaxQueuedOutput != 1<<30 {
 		t.Errorf("limits %+v", l)
+	}
+	if o.maxPendingInput != 1<<10 {
+		t.Errorf("-max-pending-input 1K: %d", o.maxPendingInput)
 	}
 }
