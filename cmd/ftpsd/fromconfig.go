@@ -101,11 +101,11 @@ type fileSettings struct {
 	route  func(listener int, local netip.AddrPort) []*config.Server
 }
 
-// vhostSettings are one more FTP server's options and file settings.
+// vhostSettings are one more FTP server's options and file settings
+// (f.srv is the server).
 type vhostSettings struct {
-	srv *config.Server
-	o   *options
-	f   *fileSettings
+	o *options
+	f *fileSettings
 }
 
 // logTarget is one checked CustomLog.
@@ -180,7 +180,7 @@ func applyFile(c *config.Config, notes []config.Note, o *options) (*fileSettings
 		vf := &fileSettings{file: c.File}
 		p.applyServer(srv, vo, vf)
 		p.processWide(servers[0], srv, o, vo, f)
-		f.vhosts = append(f.vhosts, &vhostSettings{srv: srv, o: vo, f: vf})
+		f.vhosts = append(f.vhosts, &vhostSettings{o: vo, f: vf})
 	}
 	f.route = routeFor(c, o)
 

@@ -45,7 +45,7 @@ func (f *fileSettings) addHosts(cfg *loop.Config, logs *serverLogs, log *slog.Lo
 		vcfg.Log = logs.vhosts[i]
 		h := vcfg.DefaultHost()
 		cfg.VirtualHosts = append(cfg.VirtualHosts, h)
-		hostOf[v.srv] = h
+		hostOf[v.f.srv] = h
 		reloads = append(reloads, certReload{v.o.cert, certs})
 	}
 	route := f.route
