@@ -11,14 +11,14 @@ import (
 
 // certReload is a certificate file and the store serving it, for SIGHUP.
 type certReload struct {
-	files *certFiles // nil: a generated certificate, nothing to reload
-	store *tlsstate.CertStore
+	files *certFiles          // nil: a generated certificate or no TLS, nothing to reload
+	store *tlsstate.CertStore // never nil when files is not: loadCerts fills it from them
 }
 
 // reload reads the files again into the store; it reports whether there
 // was a file to read.
 func (r certReload) reload(log *slog.Logger) bool {
-	if r.files == nil || r.store == nil {
+	if r.files == nil {
 		return false
 	}
 	cert, err := r.files.load()
