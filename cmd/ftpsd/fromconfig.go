@@ -357,10 +357,8 @@ func (p *problems) ftpSettings(srv *config.Server, root string, scope *config.Sc
 		p.dirUmask(sc, "FTPUmask", sc.FTPUmask, o.umask)
 		p.dirUmask(sc, "FTPDirUmask", sc.FTPDirUmask, o.dirUmask)
 	}
-	for _, sc := range scopes(srv) {
-		if sc.FTPReadmeMessage.Set {
-			f.readme = readmeOf(srv)
-		}
+	if slices.ContainsFunc(scopes(srv), func(sc *config.Scope) bool { return sc.FTPReadmeMessage.Set }) {
+		f.readme = readmeOf(srv)
 	}
 	setOpt(o, "login-timeout", srv.FTPTimeoutLogin, &o.loginTimeout)
 	setOpt(o, "idle-timeout", srv.FTPTimeoutIdle, &o.idleTimeout)
