@@ -19,7 +19,8 @@ import (
 )
 
 // CertStore holds the current server certificate behind an atomic pointer: handshakes read it with
-// Get while a SIGHUP handler replaces it with Load. The zero value is empty. Safe for concurrent use.
+// Get while another goroutine replaces it with Set (ftpsd's SIGHUP handler, which reads the files
+// itself to name the directive at fault) or Load. The zero value is empty. Safe for concurrent use.
 type CertStore struct {
 	cur atomic.Pointer[tls.Certificate]
 }

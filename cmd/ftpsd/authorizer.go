@@ -38,10 +38,7 @@ func (p *problems) authorization(srv *config.Server, f *fileSettings) {
 	a := &scopeAuthorizer{srv: srv, groups: map[string]*htpasswd.HTGroup{}}
 	hasRequire := false
 	for _, sc := range scopes(srv) {
-		hasRequire = hasRequire || len(sc.Require) > 0
-		for _, l := range sc.Limits {
-			hasRequire = hasRequire || len(l.Require) > 0
-		}
+		hasRequire = hasRequire || sc.HasAuthz()
 		gf := sc.AuthGroupFile
 		if !gf.Set || a.groups[gf.Value] != nil {
 			continue

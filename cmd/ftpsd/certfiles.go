@@ -67,5 +67,5 @@ func (c *certFiles) fail(at config.Pos, directive string, err error) error {
 	if at.File == "" {
 		return fmt.Errorf("-cert/-key: %w", err)
 	}
-	return &fileError{At: at, Msg: directive + ": " + err.Error(), Err: err}
+	return directiveError(at, directive, err)
 }

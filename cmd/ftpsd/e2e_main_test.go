@@ -592,12 +592,7 @@ func (c *ctrl) stor(line string, data []byte) (prelim, final reply) {
 
 // closed reports whether the server closed the control connection (EOF or
 // reset within timeout).
-func (c *ctrl) closed(timeout time.Duration) bool {
-	_ = c.conn.SetReadDeadline(time.Now().Add(timeout))
-	_, err := io.Copy(io.Discard, c.conn)
-	var ne net.Error
-	return !(errors.As(err, &ne) && ne.Timeout())
-}
+func (c *ctrl) closed(timeout time.Duration) bool { return connClosed(c.conn, timeout) }
 
 func abbrev(s string) string {
 	if len(s) > 80 {
@@ -848,6 +843,7 @@ func TestBadFlags(t *testing.T) {
 		{"bad pasv range", []string{"-pasv-ports", "9000-8000"}, 2},
 		{"bad umask", []string{"-umask", "999"}, 2},
 		{"pending input below 1K", []string{"-max-pending-input", "100"}, 2},
+		{"pending input above 1G", []string{"-max-pending-input", "2G"}, 2},
 		{"queued output not a size", []string{"-max-queued-output", "lots"}, 2},
 		{"root is missing", []string{"-root", filepath.Join(t.TempDir(), "missing")}, 1},
 		{"malformed users file", []string{"-users", badUsers}, 1},

@@ -165,14 +165,18 @@ func TestTLSCurlTLS12(t *testing.T) {
 func TestTLSCurlTLS12ReuseRequired(t *testing.T) {
 	t.Parallel()
 	s, data := curlServer(t)
+	whole := func(b []byte) bool { return len(b) == len(data) }
+	listed := func(b []byte) bool { return strings.Contains(string(b), "data.bin") }
 	for _, tt := range []struct {
 		name    string
 		args    []string
 		want522 bool
+		out     string            // the file curl writes
+		arrived func([]byte) bool // whether out holds what the 522 refused
 	}{
-		{"RETR", []string{"-o", "got.bin", s.url(nil, "dl/data.bin")}, false},
-		{"RETR reading to the end", []string{"--ignore-content-length", "-o", "got.bin", s.url(nil, "dl/data.bin")}, true},
-		{"LIST", []string{"-o", "list.txt", s.url(nil, "dl/")}, true},
+		{"RETR", []string{"-o", "got.bin", s.url(nil, "dl/data.bin")}, false, "got.bin", whole},
+		{"RETR reading to the end", []string{"--ignore-content-length", "-o", "got.bin", s.url(nil, "dl/data.bin")}, true, "got.bin", whole},
+		{"LIST", []string{"-o", "list.txt", s.url(nil, "dl/")}, true, "list.txt", listed},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -184,8 +188,8 @@ func TestTLSCurlTLS12ReuseRequired(t *testing.T) {
 			if tt.want522 && !strings.Contains(out, "< 522") {
 				t.Errorf("no 522 reply in curl's output:\n%s", out)
 			}
-			if b, err := os.ReadFile(filepath.Join(dir, "got.bin")); err == nil && len(b) == len(data) {
-				t.Errorf("the download arrived whole (%d bytes) despite the 522", len(b))
+			if b, err := os.ReadFile(filepath.Join(dir, tt.out)); err == nil && tt.arrived(b) {
+				t.Errorf("%s arrived (%d bytes) despite the 522", tt.out, len(b))
 			}
 		})
 	}

@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ftpsd/ftpsd/tlsstate"
 )
 
 // TestTLSCommandSequence: AUTH, PBSZ, PROT and CCC in and out of order
@@ -506,11 +508,11 @@ func TestTLSGeneratedCertificate(t *testing.T) {
 
 	c := s.dialTLS(t, clientTLS())
 	leaf := c.conn.(*tls.Conn).ConnectionState().PeerCertificates[0]
-	if got := fingerprint(leaf.Raw); got != logged {
+	if got := tlsstate.Fingerprint(leaf.Raw); got != logged {
 		t.Errorf("explicit listener presents %s, the log says %s", got, logged)
 	}
 	ic := s.dialImplicit(t, s.implicitAddr(t), clientTLS())
-	if got := fingerprint(ic.conn.(*tls.Conn).ConnectionState().PeerCertificates[0].Raw); got != logged {
+	if got := tlsstate.Fingerprint(ic.conn.(*tls.Conn).ConnectionState().PeerCertificates[0].Raw); got != logged {
 		t.Errorf("implicit listener presents %s, the log says %s", got, logged)
 	}
 	if leaf.PublicKeyAlgorithm != x509.ECDSA {

@@ -18,11 +18,9 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"io"
@@ -263,18 +261,6 @@ func connClosed(conn net.Conn, timeout time.Duration) bool {
 	_, err := io.Copy(io.Discard, conn)
 	var ne net.Error
 	return !(errors.As(err, &ne) && ne.Timeout())
-}
-
-// fingerprint is the SHA-256 of a DER certificate in the server's log
-// format: colon-separated upper-case hex.
-func fingerprint(der []byte) string {
-	sum := sha256.Sum256(der)
-	h := strings.ToUpper(hex.EncodeToString(sum[:]))
-	var parts []string
-	for i := 0; i < len(h); i += 2 {
-		parts = append(parts, h[i:i+2])
-	}
-	return strings.Join(parts, ":")
 }
 
 // testCert is a certificate made for one test.

@@ -187,11 +187,11 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	}
 	o.dirUmask = o.umask
 	o.setUmask = true
-	if o.maxPendingInput, err = config.ParseRate(pendingInput); err != nil || o.maxPendingInput < 1024 {
-		return nil, fmt.Errorf("-max-pending-input: %q is not a size of at least 1K", pendingInput)
+	if o.maxPendingInput, err = config.ParseSize(pendingInput); err != nil {
+		return nil, fmt.Errorf("-max-pending-input: %w", err)
 	}
-	if o.maxQueuedOutput, err = config.ParseRate(queuedOutput); err != nil || o.maxQueuedOutput < 1024 {
-		return nil, fmt.Errorf("-max-queued-output: %q is not a size of at least 1K", queuedOutput)
+	if o.maxQueuedOutput, err = config.ParseSize(queuedOutput); err != nil {
+		return nil, fmt.Errorf("-max-queued-output: %w", err)
 	}
 	if o.rateSession, err = config.ParseRate(rateSession); err != nil {
 		return nil, fmt.Errorf("-rate-session: %w", err)

@@ -10,9 +10,11 @@ package main
 // first server's settings fill the options the user did not give as flags
 // (a flag given always wins, see options.set); a virtual host takes the
 // flags that are not about one server (timeouts, workers, limits) and its
-// own settings for the rest. What loop.Config has but no flag sets
-// (ServerName, the FTPTimeout* directives, FTPExitMessage, the mod_ssl
-// details, the logs, authorization) goes into fileSettings.
+// own settings for the rest, except the error log and its level: those are
+// the first server's for the whole process, and processWide warns when a
+// virtual host sets others, as it does for limits. What loop.Config has but
+// no flag sets (ServerName, the FTPTimeout* directives, FTPExitMessage, the
+// mod_ssl details, the logs, authorization) goes into fileSettings.
 //
 // Three rules decide what happens to a directive ftpsd cannot honour yet:
 //
@@ -57,17 +59,12 @@ import (
 	"github.com/ftpsd/ftpsd/loop/ftplog"
 )
 
-// fileError is a problem found in a configuration after it loaded: a file a
-// directive names that cannot be used, or a directive ftpsd refuses. It
-// prints as config.Error does: "file:line: message".
-type fileError struct {
-	At  config.Pos
-	Msg string
-	Err error
+// directiveError is a problem with the directive at "at" found after the
+// configuration loaded, such as a file it names that cannot be used. It
+// prints as every configuration error does: "file:line: what: err".
+func directiveError(at config.Pos, what string, err error) *config.Error {
+	return &config.Error{Pos: at, Msg: what + ": " + err.Error(), Kind: config.ErrValue, Err: err}
 }
-
-func (e *fileError) Error() string { return e.At.String() + ": " + e.Msg }
-func (e *fileError) Unwrap() error { return e.Err }
 
 // fileSettings are the settings of the served server that no flag carries.
 type fileSettings struct {
@@ -104,11 +101,11 @@ type fileSettings struct {
 	route  func(listener int, local netip.AddrPort) []*config.Server
 }
 
-// vhostSettings are one more FTP server's options and file settings.
+// vhostSettings are one more FTP server's options and file settings
+// (f.srv is the server).
 type vhostSettings struct {
-	srv *config.Server
-	o   *options
-	f   *fileSettings
+	o *options
+	f *fileSettings
 }
 
 // logTarget is one checked CustomLog.
@@ -129,28 +126,25 @@ func loadFile(o *options) (*fileSettings, []error) {
 		if !errors.As(err, &list) {
 			return nil, []error{err}
 		}
-		errs := make([]error, len(list))
-		for i, e := range list {
-			errs[i] = e
-		}
-		return nil, errs
+		return nil, list.Unwrap()
 	}
 	return applyFile(c, notes, o)
 }
 
 // problems collects what applyFile finds, so that every error is reported
-// at once.
+// at once. Each error is a *config.Error of kind config.ErrValue: a value
+// ftpsd cannot use or refuses.
 type problems struct {
-	errs     []error
+	errs     config.ErrorList
 	warnings []config.Note
 }
 
 func (p *problems) errorf(at config.Pos, format string, args ...any) {
-	p.errs = append(p.errs, &fileError{At: at, Msg: fmt.Sprintf(format, args...)})
+	p.errs = append(p.errs, &config.Error{Pos: at, Msg: fmt.Sprintf(format, args...), Kind: config.ErrValue})
 }
 
 func (p *problems) wrap(at config.Pos, err error, format string, args ...any) {
-	p.errs = append(p.errs, &fileError{At: at, Msg: fmt.Sprintf(format, args...) + ": " + err.Error(), Err: err})
+	p.errs = append(p.errs, directiveError(at, fmt.Sprintf(format, args...), err))
 }
 
 func (p *problems) warnf(at config.Pos, format string, args ...any) {
@@ -165,7 +159,7 @@ func applyFile(c *config.Config, notes []config.Note, o *options) (*fileSettings
 	f := &fileSettings{file: c.File, notes: notes}
 	servers := p.servedServers(c)
 	if len(servers) == 0 {
-		return f, p.errs
+		return f, p.list()
 	}
 	if !o.set["listen"] && !o.set["implicit"] && len(c.Listen) > 0 {
 		o.listeners = nil
@@ -185,22 +179,42 @@ func applyFile(c *config.Config, notes []config.Note, o *options) (*fileSettings
 		vo := o.forVirtualHost()
 		vf := &fileSettings{file: c.File}
 		p.applyServer(srv, vo, vf)
-		if vo.limits() != o.limits() {
-			p.warnf(srv.At, "%s sets other session, login or bandwidth limits than %s: ftpsd applies one set to the whole process, the first FTP server's", describe(srv), describe(servers[0]))
-		}
-		f.vhosts = append(f.vhosts, &vhostSettings{srv: srv, o: vo, f: vf})
+		p.processWide(servers[0], srv, o, vo, f)
+		f.vhosts = append(f.vhosts, &vhostSettings{o: vo, f: vf})
 	}
 	f.route = routeFor(c, o)
 
-	slices.SortStableFunc(p.errs, func(a, b error) int {
-		var x, y *fileError
-		if !errors.As(a, &x) || !errors.As(b, &y) {
-			return 0
-		}
-		return cmp.Or(cmp.Compare(x.At.File, y.At.File), cmp.Compare(x.At.Line, y.At.Line))
-	})
 	f.warnings = p.warnings
-	return f, p.errs
+	return f, p.list()
+}
+
+// list returns the errors sorted by file and line, as config.Load sorts
+// its own.
+func (p *problems) list() []error {
+	if len(p.errs) == 0 {
+		return nil
+	}
+	p.errs.Sort()
+	return p.errs.Unwrap()
+}
+
+// processWide warns about what a virtual host srv sets that ftpsd applies
+// once for the whole process, from the first FTP server: the limits, the
+// error log and its level. vo holds srv's options; o and f the first
+// server's options and settings.
+func (p *problems) processWide(first, srv *config.Server, o, vo *options, f *fileSettings) {
+	if vo.limits() != o.limits() {
+		// The warning is logged at srv.At: the message names srv without it.
+		p.warnf(srv.At, "%s sets other session, login or bandwidth limits than %s: ftpsd applies one set to the whole process, the first FTP server's", section(srv), describe(first))
+	}
+	if e := srv.ErrorLog; e.Set && e.Value != f.errorLog {
+		p.warnf(e.At, "ErrorLog %s: not used for %s; ftpsd writes one error log for the whole process, the first FTP server's (%s)",
+			e.Value, section(srv), cmp.Or(f.errorLog, "standard error"))
+	}
+	if l := srv.LogLevel; l.Set && !o.set["log-level"] && l.Value != o.logLevel {
+		p.warnf(l.At, "LogLevel %s: not used for %s; ftpsd logs at one level for the whole process, the first FTP server's (%s)",
+			strings.ToLower(l.Value.String()), section(srv), strings.ToLower(o.logLevel.String()))
+	}
 }
 
 // processSettings maps ftpsd's directives for the process-wide flags.
@@ -252,10 +266,7 @@ func (p *problems) applyServer(srv *config.Server, o *options, f *fileSettings) 
 // some Listen reaches it (or the file has none), as Load itself decides.
 func (p *problems) servedServers(c *config.Config) []*config.Server {
 	all := c.Servers()
-	mainReached := len(c.Listen) == 0
-	for _, l := range c.Listen {
-		mainReached = mainReached || slices.Contains(c.Reachable(l), all[0])
-	}
+	mainReached := c.MainReachable()
 	var ftp []*config.Server
 	for i, s := range all {
 		if s.FTPEnabled() && (i > 0 || mainReached) {
@@ -285,8 +296,16 @@ func routeFor(c *config.Config, o *options) func(int, netip.AddrPort) []*config.
 	}
 }
 
-// describe names a server in messages.
+// describe names a server in messages, with its position.
 func describe(s *config.Server) string {
+	if s.Addrs == nil {
+		return "the main server"
+	}
+	return section(s) + " at " + s.At.String()
+}
+
+// section names a server without its position, for a message logged at it.
+func section(s *config.Server) string {
 	if s.Addrs == nil {
 		return "the main server"
 	}
@@ -294,7 +313,7 @@ func describe(s *config.Server) string {
 	for i, a := range s.Addrs {
 		addrs[i] = a.String()
 	}
-	return "<VirtualHost " + strings.Join(addrs, " ") + "> at " + s.At.String()
+	return "<VirtualHost " + strings.Join(addrs, " ") + ">"
 }
 
 // ftpOptions maps FTPOptions.
@@ -338,10 +357,8 @@ func (p *problems) ftpSettings(srv *config.Server, root string, scope *config.Sc
 		p.dirUmask(sc, "FTPUmask", sc.FTPUmask, o.umask)
 		p.dirUmask(sc, "FTPDirUmask", sc.FTPDirUmask, o.dirUmask)
 	}
-	for _, sc := range scopes(srv) {
-		if sc.FTPReadmeMessage.Set {
-			f.readme = readmeOf(srv)
-		}
+	if slices.ContainsFunc(scopes(srv), func(sc *config.Scope) bool { return sc.FTPReadmeMessage.Set }) {
+		f.readme = readmeOf(srv)
 	}
 	setOpt(o, "login-timeout", srv.FTPTimeoutLogin, &o.loginTimeout)
 	setOpt(o, "idle-timeout", srv.FTPTimeoutIdle, &o.idleTimeout)

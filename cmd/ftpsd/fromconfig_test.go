@@ -315,14 +315,15 @@ FTPDataBlockSize 65536
 				if !c.Options.NLSTIsLIST || !c.Options.NLSTHideDirs || c.Options.LISTIsNLST {
 					t.Errorf("host options %+v, want NLSTIsLIST and NLST without directories", c.Options)
 				}
-				w := m.warnings()
-				for _, want := range []string{"FTPDataBlockSize: not used; ftpsd sends clear data with sendfile, receives it through its own 512 KiB buffers, and moves TLS data in crypto/tls's 16 KiB records"} {
-					if !slices.ContainsFunc(w, func(s string) bool { return strings.HasSuffix(s, want) }) {
-						t.Errorf("warnings %q lack %q", w, want)
-					}
+				// FTPOptions, acted on, gets no warning; FTPLowPortSock gets
+				// a note, at info.
+				want := []string{"DIR/ftpsd.conf:19: FTPDataBlockSize: not used; ftpsd sends clear data with sendfile, receives it through its own 512 KiB buffers, and moves TLS data in crypto/tls's 16 KiB records"}
+				var w []string
+				for _, s := range m.warnings() {
+					w = append(w, strings.ReplaceAll(s, dir, "DIR"))
 				}
-				if slices.ContainsFunc(w, func(s string) bool { return strings.Contains(s, "FTPOptions") }) {
-					t.Errorf("warnings %q name FTPOptions, which are acted on", w)
+				if !slices.Equal(w, want) {
+					t.Errorf("warnings %q, want %q", w, want)
 				}
 			}},
 		{"process directives, and flags over them", "FTPWorkers 64\nFTPEventLoops 3\nGracefulShutdownTimeout 30\nFTPDataConnectTimeout 1500ms\nFTPFailDelay 0\nFTPTLSSessionReuse optional\nFTPTLSHandshakeTimeout 5\nFTPTLSMaxHandshakes 32\n" + fcVHost(""),
@@ -605,5 +606,51 @@ func TestDirectivesExampleIsServed(t *testing.T) {
 	file := filepath.Join(dir, "root", "f")
 	if !az.Allow("RETR", "anonymous", file, "/f") || az.Allow("STOR", "anonymous", file, "/f") || !az.Allow("STOR", "alice", file, "/f") {
 		t.Errorf("the example's <Limit> does not let anonymous read and only alice and bob write")
+	}
+}
+
+// TestProcessWideWarnings: a virtual host that sets limits, an ErrorLog or
+// a LogLevel other than the first FTP server's is warned about, once per
+// setting, at the line that sets it; ftpsd applies the first server's.
+func TestProcessWideWarnings(t *testing.T) {
+	t.Parallel()
+	dir := fcFixture(t)
+	// The first FTP server is fcVHost's, lines 3 to 11; the second starts
+	// at line 12.
+	second := func(body string) string {
+		return fcVHost("ErrorLog logs/a_error\nLogLevel debug") +
+			"<VirtualHost _default_:21>\nFTP On\nDocumentRoot root\n" + body + "\n</VirtualHost>\n"
+	}
+	limits := "DIR/ftpsd.conf:12: <VirtualHost _default_:21> sets other session, login or bandwidth limits than <VirtualHost _default_:21> at DIR/ftpsd.conf:3: ftpsd applies one set to the whole process, the first FTP server's"
+	errorLog := "DIR/ftpsd.conf:15: ErrorLog DIR/logs/b_error: not used for <VirtualHost _default_:21>; ftpsd writes one error log for the whole process, the first FTP server's (DIR/logs/a_error)"
+	logLevel := "DIR/ftpsd.conf:16: LogLevel warn: not used for <VirtualHost _default_:21>; ftpsd logs at one level for the whole process, the first FTP server's (debug)"
+	tests := []struct {
+		name  string
+		text  string
+		flags []string
+		want  []string
+	}{
+		{"each differs", second("ErrorLog logs/b_error\nLogLevel warn\nFTPLimitLoginIP 3"), nil, []string{limits, errorLog, logLevel}},
+		{"the same as the first's", second("ErrorLog logs/a_error\nLogLevel debug"), nil, nil},
+		{"unset", second(""), nil, nil},
+		{"-log-level wins for both", second("ErrorLog logs/b_error\nLogLevel warn"), []string{"-log-level", "error"}, []string{errorLog}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := fcMap(t, dir, tt.text, tt.flags...)
+			if len(m.errs) > 0 {
+				t.Fatalf("errors:\n%s", strings.Join(m.errs, "\n"))
+			}
+			var got []string
+			for _, w := range m.warnings() {
+				got = append(got, strings.ReplaceAll(w, dir, "DIR"))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+			if m.file.errorLog != filepath.Join(dir, "logs/a_error") {
+				t.Errorf("error log %q, want the first server's", m.file.errorLog)
+			}
+		})
 	}
 }

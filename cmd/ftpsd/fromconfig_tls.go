@@ -51,7 +51,12 @@ func (p *problems) tlsSettings(srv *config.Server, o *options, f *fileSettings) 
 			cf.chain, cf.chainAt = ch.Value, ch.At
 		}
 		if _, err := cf.load(); err != nil {
-			p.errs = append(p.errs, err)
+			// The files come from directives, so fail made a *config.Error.
+			var ce *config.Error
+			if !errors.As(err, &ce) {
+				ce = directiveError(cf.certAt, "SSLCertificateFile", err)
+			}
+			p.errs = append(p.errs, ce)
 		}
 		o.cert = cf
 	}

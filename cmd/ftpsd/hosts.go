@@ -11,14 +11,14 @@ import (
 
 // certReload is a certificate file and the store serving it, for SIGHUP.
 type certReload struct {
-	files *certFiles // nil: a generated certificate, nothing to reload
-	store *tlsstate.CertStore
+	files *certFiles          // nil: a generated certificate or no TLS, nothing to reload
+	store *tlsstate.CertStore // never nil when files is not: loadCerts fills it from them
 }
 
 // reload reads the files again into the store; it reports whether there
 // was a file to read.
 func (r certReload) reload(log *slog.Logger) bool {
-	if r.files == nil || r.store == nil {
+	if r.files == nil {
 		return false
 	}
 	cert, err := r.files.load()
@@ -45,7 +45,7 @@ func (f *fileSettings) addHosts(cfg *loop.Config, logs *serverLogs, log *slog.Lo
 		vcfg.Log = logs.vhosts[i]
 		h := vcfg.DefaultHost()
 		cfg.VirtualHosts = append(cfg.VirtualHosts, h)
-		hostOf[v.srv] = h
+		hostOf[v.f.srv] = h
 		reloads = append(reloads, certReload{v.o.cert, certs})
 	}
 	route := f.route

@@ -42,7 +42,7 @@ func openLogs(o *options, file *fileSettings, stderr io.Writer) (*serverLogs, er
 		if file.errorLog != "" {
 			f, err := openReopenFile(file.errorLog)
 			if err != nil {
-				return nil, &fileError{At: file.srv.ErrorLog.At, Msg: "ErrorLog: " + err.Error(), Err: err}
+				return nil, directiveError(file.srv.ErrorLog.At, "ErrorLog", err)
 			}
 			l.errorLog, out = f, f
 		}
@@ -84,7 +84,7 @@ func (l *serverLogs) loggerFor(logs []logTarget) (*ftplog.Logger, error) {
 				l.log.Error("CustomLog", "file", t.path, "err", err)
 			}})
 			if err != nil {
-				return nil, &fileError{At: t.at, Msg: "CustomLog: " + err.Error(), Err: err}
+				return nil, directiveError(t.at, "CustomLog", err)
 			}
 			l.writers[t.path] = w
 		}

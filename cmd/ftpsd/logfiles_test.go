@@ -20,15 +20,19 @@ func TestAnnounce(t *testing.T) {
 		name     string
 		file     *fileSettings
 		level    slog.Level
-		stderr   int // msg=listening lines on standard error
-		errorLog int // and in the ErrorLog file
+		stderr   int    // msg=listening lines on standard error
+		errorLog int    // and in the ErrorLog file
+		debug    string // where a debug line goes: "stderr", "ErrorLog" or nowhere ("")
 	}{
-		{"no -config", nil, slog.LevelInfo, 1, 0},
-		{"no -config, level warn", nil, slog.LevelWarn, 0, 0},
-		{"-config", &fileSettings{}, slog.LevelInfo, 1, 0},
-		{"-config, LogLevel warn", &fileSettings{}, slog.LevelWarn, 1, 0},
-		{"ErrorLog", &fileSettings{errorLog: filepath.Join(dir, "a")}, slog.LevelInfo, 1, 1},
-		{"ErrorLog, LogLevel error", &fileSettings{errorLog: filepath.Join(dir, "b")}, slog.LevelError, 1, 0},
+		{"no -config", nil, slog.LevelInfo, 1, 0, ""},
+		{"no -config, level warn", nil, slog.LevelWarn, 0, 0, ""},
+		{"no -config, level debug", nil, slog.LevelDebug, 1, 0, "stderr"},
+		{"-config", &fileSettings{}, slog.LevelInfo, 1, 0, ""},
+		{"-config, LogLevel warn", &fileSettings{}, slog.LevelWarn, 1, 0, ""},
+		{"-config, LogLevel debug", &fileSettings{}, slog.LevelDebug, 1, 0, "stderr"},
+		{"ErrorLog", &fileSettings{errorLog: filepath.Join(dir, "a")}, slog.LevelInfo, 1, 1, ""},
+		{"ErrorLog, LogLevel error", &fileSettings{errorLog: filepath.Join(dir, "b")}, slog.LevelError, 1, 0, ""},
+		{"ErrorLog, LogLevel debug", &fileSettings{errorLog: filepath.Join(dir, "c")}, slog.LevelDebug, 1, 1, "ErrorLog"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -45,12 +49,16 @@ func TestAnnounce(t *testing.T) {
 			if n := strings.Count(stderr.String(), "msg=listening addr=127.0.0.1:21"); n != tt.stderr {
 				t.Errorf("%d listening lines on stderr, want %d:\n%s", n, tt.stderr, stderr.String())
 			}
-			if strings.Contains(stderr.String(), "debug line") {
-				t.Errorf("a debug line passed level %v", tt.level)
+			if got := strings.Contains(stderr.String(), "debug line"); got != (tt.debug == "stderr") {
+				t.Errorf("debug line on stderr %v at level %v, want it where %q:\n%s", got, tt.level, tt.debug, stderr.String())
 			}
 			if tt.file != nil && tt.file.errorLog != "" {
-				if n := strings.Count(readFile(t, tt.file.errorLog), "msg=listening"); n != tt.errorLog {
+				text := readFile(t, tt.file.errorLog)
+				if n := strings.Count(text, "msg=listening"); n != tt.errorLog {
 					t.Errorf("%d listening lines in ErrorLog, want %d", n, tt.errorLog)
+				}
+				if got := strings.Contains(text, "debug line"); got != (tt.debug == "ErrorLog") {
+					t.Errorf("debug line in ErrorLog %v at level %v, want it where %q:\n%s", got, tt.level, tt.debug, text)
 				}
 			}
 		})

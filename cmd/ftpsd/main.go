@@ -200,9 +200,8 @@ func (o *options) build(file *fileSettings, log *slog.Logger) (*tlsstate.CertSto
 // printError prints a configuration error as "file:line: message", as -t
 // does, and anything else as "ftpsd: message".
 func printError(w io.Writer, err error) {
-	var fe *fileError
 	var ce *config.Error
-	if errors.As(err, &fe) || errors.As(err, &ce) {
+	if errors.As(err, &ce) {
 		fmt.Fprintln(w, err)
 		return
 	}

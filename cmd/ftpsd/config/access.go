@@ -186,9 +186,9 @@ func (sc *Scope) LogEmail() bool { return sc.AnonymousLogEmail.Or(true) }
 // VerifyEmail is Anonymous_VerifyEmail, default off.
 func (sc *Scope) VerifyEmail() bool { return sc.AnonymousVerifyEmail.Or(false) }
 
-// hasAuthz reports whether the scope has Require lines anywhere, which replace the inherited ones
-// (Apache's AuthMerging Off, the default).
-func (sc *Scope) hasAuthz() bool {
+// HasAuthz reports whether the scope has Require lines anywhere, itself or in its <Limit>s; in a
+// section that merges, they replace the inherited ones (Apache's AuthMerging Off, the default).
+func (sc *Scope) HasAuthz() bool {
 	if len(sc.Require) > 0 {
 		return true
 	}
@@ -213,7 +213,7 @@ func (sc *Scope) mergeFrom(src *Scope) {
 	overlay(&sc.AnonymousNoUserID, src.AnonymousNoUserID)
 	overlay(&sc.AnonymousLogEmail, src.AnonymousLogEmail)
 	overlay(&sc.AnonymousVerifyEmail, src.AnonymousVerifyEmail)
-	if src.hasAuthz() {
+	if src.HasAuthz() {
 		sc.Require = src.Require
 		sc.Limits = src.Limits
 	}

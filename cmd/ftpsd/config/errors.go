@@ -80,6 +80,13 @@ func (e ErrorList) Error() string {
 	return b.String()
 }
 
+// Sort orders the list by file and line; errors at one position keep their order.
+func (e ErrorList) Sort() {
+	slices.SortStableFunc(e, func(a, b *Error) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
+	})
+}
+
 // Unwrap lets errors.Is and errors.As see every entry.
 func (e ErrorList) Unwrap() []error {
 	out := make([]error, len(e))
@@ -142,10 +149,8 @@ func (d *diag) list(max int) ErrorList {
 	if len(d.errs) == 0 {
 		return nil
 	}
-	errs := slices.Clone(d.errs)
-	slices.SortStableFunc(errs, func(a, b *Error) int {
-		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
-	})
+	errs := ErrorList(slices.Clone(d.errs))
+	errs.Sort()
 	errs = slices.CompactFunc(errs, func(a, b *Error) bool { return a.Pos == b.Pos && a.Msg == b.Msg })
 	if max > 0 && len(errs) > max {
 		more := len(errs) - (max - 1)
@@ -153,5 +158,5 @@ func (d *diag) list(max int) ErrorList {
 		errs = append(errs[:max-1:max-1], &Error{Pos: cut.Pos, Kind: ErrTooMany,
 			Msg: "too many errors (" + strconv.Itoa(more) + " more not shown)"})
 	}
-	return ErrorList(errs)
+	return errs
 }

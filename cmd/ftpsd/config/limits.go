@@ -53,16 +53,25 @@ func rate(get func(*Server) *Opt[int64]) func(*walker, *place, *node) error {
 	}
 }
 
-// size reads a buffer size: bytes with K, M, G suffixes as for rates, at
-// least 1K (a smaller one would refuse ordinary command lines).
+// ParseSize reads a buffer size: bytes with K, M or G suffixes as for
+// ParseRate, from 1K (a smaller one would refuse ordinary command lines) to
+// 1G (the most one session may hold). FTPMaxPendingInput and
+// FTPMaxQueuedOutput use it, and so do their flags.
+func ParseSize(s string) (int64, error) {
+	v, err := ParseRate(s)
+	if err != nil || v < 1<<10 || v > 1<<30 {
+		return 0, errorf("%s is not a size from 1K to 1G", quoteName(s))
+	}
+	return v, nil
+}
+
 func size(get func(*Server) *Opt[int64]) func(*walker, *place, *node) error {
 	return func(_ *walker, p *place, n *node) error {
-		v, err := ParseRate(n.args[0])
-		if err != nil || v < 1024 || v > 1<<30 {
-			return errorf("%s is not a size from 1K to 1G", quoteName(n.args[0]))
+		v, err := ParseSize(n.args[0])
+		if err == nil {
+			*get(p.srv) = setOpt(v, n.pos)
 		}
-		*get(p.srv) = setOpt(v, n.pos)
-		return nil
+		return err
 	}
 }
 

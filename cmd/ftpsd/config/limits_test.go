@@ -60,3 +60,27 @@ func TestParseRate(t *testing.T) {
 		}
 	}
 }
+
+func TestParseSize(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"1K", 1 << 10, true},
+		{"1024", 1 << 10, true},
+		{"64k", 64 << 10, true},
+		{"1G", 1 << 30, true},
+		{"1024M", 1 << 30, true},
+		{"1023", 0, false},
+		{"0", 0, false},
+		{"1025M", 0, false},
+		{"2G", 0, false},
+		{"lots", 0, false},
+	} {
+		got, err := ParseSize(tt.in)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d (ok %v)", tt.in, got, err, tt.want, tt.ok)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package config
 
 import (
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -134,7 +135,7 @@ func finish(cfg *Config, d *diag) {
 		cfg.servers = append(cfg.servers, merge(cfg.Main, v))
 	}
 	checkListen(cfg, d)
-	reachable := mainReachable(cfg)
+	reachable := cfg.MainReachable()
 	anyFTP := false
 	for i, s := range cfg.servers {
 		if i == 0 && !reachable {
@@ -266,17 +267,16 @@ func (s *Server) describe() string {
 	return "the <VirtualHost> at line " + strconv.Itoa(s.At.Line)
 }
 
-// mainReachable reports whether some connection can end up on the main server: when there is
-// no Listen (the caller supplies listeners) or a Listen address no virtual host claims.
-func mainReachable(cfg *Config) bool {
-	if len(cfg.Listen) == 0 {
+// MainReachable reports whether some connection can end up on the main server: when there is
+// no Listen (the caller supplies listeners) or a Listen address no virtual host claims. Load
+// checks the main server's settings only then.
+func (c *Config) MainReachable() bool {
+	if len(c.Listen) == 0 {
 		return true
 	}
-	for _, l := range cfg.Listen {
-		for _, s := range cfg.Reachable(l) {
-			if s == cfg.servers[0] {
-				return true
-			}
+	for _, l := range c.Listen {
+		if slices.Contains(c.Reachable(l), c.servers[0]) {
+			return true
 		}
 	}
 	return false

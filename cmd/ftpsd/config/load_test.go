@@ -341,13 +341,6 @@ Listen 192.0.2.9:2121
 			t.Errorf("Match(%s) = %q, want %q", tt.local, got, tt.want)
 		}
 	}
-	cands := cfg.Match(netip.MustParseAddrPort("192.0.2.1:21"))
-	for host, want := range map[string]string{"ONE.example.": "one.example", "ftp.two.example": "two.example", "two.example": "two.example", "nope": ""} {
-		got := SelectHost(cands, host)
-		if (got == nil && want != "") || (got != nil && got.ServerName.Value != want) {
-			t.Errorf("SelectHost(%q) = %v, want %q", host, got, want)
-		}
-	}
 }
 
 func TestListenImplicit(t *testing.T) {

@@ -3,9 +3,7 @@ package config
 import (
 	"maps"
 	"net/netip"
-	"path"
 	"slices"
-	"strings"
 )
 
 // Servers returns the effective servers: the main server first, then every virtual host in file
@@ -30,7 +28,8 @@ func (c *Config) Servers() []*Server { return slices.Clone(c.servers) }
 // listener's local address), the default first: the virtual hosts with an address equal to
 // local's IP and a matching port; if none, those with * or _default_ and a matching port (Apache
 // 2.4 treats both alike); if none, the main server alone. Among several, HOST (RFC 7151) or a
-// user@host login chooses by name (SelectHost); until then the first serves.
+// user@host login chooses by name (the loop matches ServerName and ServerAlias); until then the
+// first serves.
 func (c *Config) Match(local netip.AddrPort) []*Server {
 	return c.match(local.Addr(), local.Port())
 }
@@ -93,24 +92,6 @@ func (c *Config) Reachable(l Listen) []*Server {
 		}
 	}
 	return out
-}
-
-// SelectHost returns the server among candidates (from Match) that answers to name by its
-// ServerName or a ServerAlias, compared without regard to case, aliases with * and ? wildcards;
-// nil when none does (RFC 7151 then answers HOST with 504).
-func SelectHost(candidates []*Server, name string) *Server {
-	name = strings.ToLower(strings.TrimSuffix(name, "."))
-	for _, s := range candidates {
-		if s.ServerName.Set && strings.EqualFold(strings.TrimSuffix(s.ServerName.Value, "."), name) {
-			return s
-		}
-		for _, a := range s.ServerAlias {
-			if ok, _ := path.Match(strings.ToLower(a), name); ok {
-				return s
-			}
-		}
-	}
-	return nil
 }
 
 // effectiveMain returns a copy of the main server with its FTPOptions folded.
