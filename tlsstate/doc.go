@@ -106,7 +106,7 @@
 // # Certificates
 //
 // CertStore holds the certificate behind an atomic pointer: BaseConfig reads it per handshake, and a
-// SIGHUP handler calls Load to swap it without touching live connections. SelfSigned makes an
+// SIGHUP handler loads the files again and calls Set to swap it without touching live connections. SelfSigned makes an
 // ECDSA P-256 certificate for start-up without one; log its fingerprint.
 //
 // # Limits
