@@ -58,8 +58,9 @@ func SendThrottled(dst net.Conn, src *os.File, ascii bool, n *atomic.Int64, th *
 	case ascii:
 		w, err = sendASCII(dst, src, n, th)
 	case ok:
-		limitUnsent(tc)
-		w, err = zeroCopy(tc, src, n, th)
+		clearSends.Add(1)
+		w, err = zeroCopy(tc, src, n, th, newUnsentBound(tc))
+		clearSends.Add(-1)
 	default:
 		if t, ok := dst.(*tls.Conn); ok {
 			if ec, ok := t.NetConn().(*eofConn); ok {
@@ -120,11 +121,13 @@ func SendBytes(dst net.Conn, b []byte, n *atomic.Int64) (int64, error) {
 // by the errno: the ones only a file produces are the file's, the rest the
 // connection's.
 // With a throttle the rounds are no larger than its burst and each waits
-// for its bytes after it moved them.
-func zeroCopy(dst io.Writer, src io.Reader, n *atomic.Int64, th *Throttle) (int64, error) {
+// for its bytes after it moved them. Before each round ub takes the
+// download's current share of the unsent-data budget (sockopt.go).
+func zeroCopy(dst io.Writer, src io.Reader, n *atomic.Int64, th *Throttle, ub *unsentBound) (int64, error) {
 	chunk := int64(th.chunkSize(zeroCopyChunk))
 	var total int64
 	for {
+		ub.adjust()
 		w, err := io.CopyN(dst, src, chunk)
 		total += w
 		count(n, w)

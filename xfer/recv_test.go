@@ -211,30 +211,60 @@ func TestReceiveTLSWritesAtLeastTLSMin(t *testing.T) {
 }
 
 func TestSendBoundsUnsentData(t *testing.T) {
-	// A clear download sets TCP_NOTSENT_LOWAT (sockopt.go); a TLS one keeps
-	// the kernel's default.
-	dst, peer := tcpPair(t)
-	got := readAll(peer)
-	if _, err := Send(dst, tempFile(t, randomBytes(t, 1<<20)), false, nil); err != nil {
-		t.Fatal(err)
+	// A clear download sets TCP_NOTSENT_LOWAT to its share of the unsent
+	// budget (sockopt.go); a TLS one keeps the kernel's default.
+	for _, tt := range []struct {
+		others int64 // clear downloads already under way
+		want   int
+	}{
+		{0, unsentBudget},
+		{7, unsentBudget / 8},
+		{1000, unsentFloor},
+	} {
+		clearSends.Add(tt.others)
+		dst, peer := tcpPair(t)
+		got := readAll(peer)
+		_, err := Send(dst, tempFile(t, randomBytes(t, 1<<20)), false, nil)
+		clearSends.Add(-tt.others)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := notSentLowatOf(t, dst); v != tt.want {
+			t.Errorf("with %d other downloads: TCP_NOTSENT_LOWAT = %d after a clear download, want %d", tt.others, v, tt.want)
+		}
+		dst.Close()
+		within(t, 10*time.Second, got)
 	}
-	if v := notSentLowatOf(t, dst); v != notSentLowat {
-		t.Errorf("TCP_NOTSENT_LOWAT = %d after a clear download, want %d", v, notSentLowat)
+	if n := clearSends.Load(); n != 0 {
+		t.Errorf("%d clear downloads counted after all ended", n)
 	}
-	dst.Close()
-	within(t, 10*time.Second, got)
 
 	tdst, tpeer, _ := tlsPair(t)
 	tgot := readAll(tpeer)
+	raw := tdst.NetConn().(*eofConn).Conn.(*net.TCPConn)
+	before := notSentLowatOf(t, raw)
 	if _, err := Send(tdst, tempFile(t, randomBytes(t, 1<<20)), false, nil); err != nil {
 		t.Fatal(err)
 	}
-	raw := tdst.NetConn().(*eofConn).Conn.(*net.TCPConn)
-	if v := notSentLowatOf(t, raw); v == notSentLowat {
-		t.Errorf("TCP_NOTSENT_LOWAT = %d after a TLS download, want the default", v)
+	if v := notSentLowatOf(t, raw); v != before {
+		t.Errorf("TCP_NOTSENT_LOWAT = %d after a TLS download, want the default %d", v, before)
 	}
 	tdst.Close()
 	within(t, 10*time.Second, tgot)
+}
+
+func TestUnsentShare(t *testing.T) {
+	for _, tt := range []struct {
+		n    int64
+		want int
+	}{
+		{0, unsentBudget}, {1, unsentBudget}, {2, unsentBudget / 2},
+		{8, 512 << 10}, {16, unsentFloor}, {64, unsentFloor}, {1 << 20, unsentFloor},
+	} {
+		if got := unsentShare(tt.n); got != tt.want {
+			t.Errorf("unsentShare(%d) = %d, want %d", tt.n, got, tt.want)
+		}
+	}
 }
 
 func notSentLowatOf(t *testing.T, c *net.TCPConn) int {
