@@ -43,14 +43,15 @@ func (c *Config) dataTimeout() time.Duration {
 
 // Conn is one logged-in FTP session.
 type Conn struct {
-	cfg  Config
-	raw  net.Conn // the TCP control connection
-	ctl  net.Conn // raw, or the TLS connection over it
-	r    *bufio.Reader
-	tls  *tls.Config // this session's clone, shared by its data connections
-	host string      // control peer's IP, for data connections
-	out  []byte      // command being written
-	dbuf []byte      // transfer buffer, allocated on first transfer
+	cfg   Config
+	raw   net.Conn // the TCP control connection
+	ctl   net.Conn // raw, or the TLS connection over it
+	r     *bufio.Reader
+	tls   *tls.Config // this session's clone, shared by its data connections
+	host  string      // control peer's IP, for data connections
+	out   []byte      // command being written
+	dbuf  []byte      // transfer buffer, allocated on first transfer
+	ahead []byte      // readAhead's buffer, allocated on the first TLS transfer
 }
 
 // Dial connects, reads the greeting, secures the session when cfg.TLS is

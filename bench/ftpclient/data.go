@@ -50,6 +50,15 @@ func (c *Conn) buffer() []byte {
 	return c.dbuf
 }
 
+// readAhead wraps a TLS data connection's socket with the session's
+// read-ahead buffer.
+func (c *Conn) readAhead(raw net.Conn) *readAhead {
+	if c.ahead == nil {
+		c.ahead = make([]byte, aheadSize)
+	}
+	return &readAhead{Conn: raw, in: c.ahead}
+}
+
 // transfer opens a passive data connection, sends cmd, secures the data
 // connection when PROT P, lets move carry the bytes, and reads the final
 // reply. The handshake on the data connection runs while the preliminary
@@ -67,7 +76,7 @@ func (c *Conn) transfer(cmd string, move func(net.Conn) (int64, error)) (int64, 
 	dc := raw
 	var hs chan error
 	if c.tls != nil && c.cfg.ProtP {
-		tc := tls.Client(raw, c.tls)
+		tc := tls.Client(c.readAhead(raw), c.tls)
 		dc = tc
 		hs = make(chan error, 1)
 		go func() {
