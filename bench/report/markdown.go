@@ -40,11 +40,12 @@ func (r *Report) Markdown(charts Charts) string {
 	r.targets(&b)
 	r.idle(&b)
 	r.churn(&b)
-	r.matrix(&b, "Bulk transfers: MB/s (10^6 bytes/s)", "bulk", scenario.MBPerSec, true, true)
-	r.matrix(&b, "Bulk transfers: server CPU seconds per GB (lower is better)", "bulk", scenario.CPUSecPerGB, false, false)
-	r.matrix(&b, "Listings of a 1,000-entry directory per second (PROT P)", "list", scenario.ListingsPerSec, true, false)
-	r.matrix(&b, "Small files: 4 KiB transfers per second (PROT P, each on a new data connection)", "small", scenario.FilesPerSec, true, false)
-	r.matrix(&b, "Small files: p99 latency of one transfer, ms (lower is better)", "small", scenario.P99ms, false, false)
+	r.matrix(&b, "Bulk transfers: MB/s (10^6 bytes/s)", "bulk", scenario.MBPerSec, higherBetter|withCeiling)
+	r.matrix(&b, "Bulk transfers: server CPU seconds per GB (lower is better)", "bulk", scenario.CPUSecPerGB, 0)
+	r.clientCPU(&b)
+	r.matrix(&b, "Listings of a 1,000-entry directory per second (PROT P)", "list", scenario.ListingsPerSec, higherBetter)
+	r.matrix(&b, "Small files: 4 KiB transfers per second (PROT P, each on a new data connection)", "small", scenario.FilesPerSec, higherBetter)
+	r.matrix(&b, "Small files: p99 latency of one transfer, ms (lower is better)", "small", scenario.P99ms, 0)
 	if charts.Throughput != "" {
 		b.WriteString("### Charts\n\n")
 		fmt.Fprintf(&b, "![Bulk throughput by server](%s)\n\n![Server memory per idle TLS session](%s)\n\n![Sessions per second](%s)\n\n",
@@ -199,15 +200,29 @@ func (r *Report) churn(b *strings.Builder) {
 
 // matrix is a table of one metric: a row per case, a column per server,
 // then ftpsd against the best peer (and against the machine's ceiling).
-func (r *Report) matrix(b *strings.Builder, title, scen, metric string, higher, ceiling bool) {
+// matrixOpts say how a matrix compares ftpsd with the others.
+type matrixOpts int
+
+const (
+	higherBetter matrixOpts = 1 << iota // higher figures are better
+	withCeiling                         // a column for ftpsd ÷ this machine's ceiling
+	noRatio                             // no column for ftpsd ÷ the best peer
+)
+
+// matrix writes a table of one metric: a row per case of scen, a column per
+// server, then ftpsd's ratio to the best peer (and to the ceiling).
+func (r *Report) matrix(b *strings.Builder, title, scen, metric string, opts matrixOpts) {
 	cases := r.Cases(scen)
 	if len(cases) == 0 {
 		return
 	}
+	higher, ceiling := opts&higherBetter != 0, opts&withCeiling != 0
 	b.WriteString("### " + title + "\n\n")
 	servers := r.ServerNames()
 	header := append([]string{"case"}, servers...)
-	header = append(header, "ftpsd ÷ best peer")
+	if opts&noRatio == 0 {
+		header = append(header, "ftpsd ÷ best peer")
+	}
 	if ceiling {
 		header = append(header, "ftpsd ÷ ceiling")
 	}
@@ -218,9 +233,11 @@ func (r *Report) matrix(b *strings.Builder, title, scen, metric string, higher, 
 			row = append(row, r.Get(c, s, metric).String())
 		}
 		self := r.Get(c, Self, metric)
-		if _, best, ok := r.BestPeer(c, metric, higher); ok && self.Valid() {
+		switch _, best, ok := r.BestPeer(c, metric, higher); {
+		case opts&noRatio != 0:
+		case ok && self.Valid():
 			row = append(row, ratio(self.Median, best.Median))
-		} else {
+		default:
 			row = append(row, "—")
 		}
 		if ceiling {
@@ -236,6 +253,36 @@ func (r *Report) matrix(b *strings.Builder, title, scen, metric string, higher, 
 	if ceiling {
 		b.WriteString("The ceiling is Go crypto/tls over loopback for PROT P and plain loopback for PROT C (above).\n\n")
 	}
+}
+
+// clientCPU writes the generator's own CPU per GB in the bulk cases, and
+// the bound it puts on every server's MB/s.
+func (r *Report) clientCPU(b *strings.Builder) {
+	if !r.hasMetric("bulk", scenario.ClientCPUSecPerGB) {
+		return
+	}
+	r.matrix(b, "Bulk transfers: the client's CPU seconds per GB", "bulk", scenario.ClientCPUSecPerGB, noRatio)
+	fmt.Fprintf(b, "The client (ftpbench's own user and system time, read with getrusage around each run) shares the %s with the server, so a case's MB/s stays under %s ÷ (server + client CPU seconds per GB) × 1,000, and the client's share bounds the ratio between two servers: a server that needs half another's CPU per GB is not twice as fast. Kernel work in interrupt context is counted in whichever process it interrupted.\n\n", r.cpus(), r.cpuCount())
+}
+
+// cpuCount is the number of CPUs the run measured, or words for it.
+func (r *Report) cpuCount() string {
+	if n := r.Settings[CPUsSetting]; n != "" {
+		return n
+	}
+	return "the CPU count"
+}
+
+// hasMetric reports whether any result of scen carries metric.
+func (r *Report) hasMetric(scen, metric string) bool {
+	for _, res := range r.Results {
+		if res.Scenario == scen {
+			if _, ok := res.Metrics[metric]; ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (r *Report) profiles(b *strings.Builder) {

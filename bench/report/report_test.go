@@ -101,6 +101,38 @@ func TestMarkdown(t *testing.T) {
 	}
 }
 
+func TestMarkdownClientCPU(t *testing.T) {
+	const title = "### Bulk transfers: the client's CPU seconds per GB"
+	// A results.json from before the client's CPU was recorded has no table.
+	if md := sample().Markdown(Charts{}); strings.Contains(md, title) {
+		t.Errorf("Markdown has a client CPU table without client CPU figures")
+	}
+	r := sample()
+	r.Settings[CPUsSetting] = "2"
+	for _, res := range r.Results {
+		if res.Scenario == "bulk" {
+			res.Metrics[scenario.ClientCPUSecPerGB] = map[string]float64{"proftpd": 0.8}[res.Server] + 0.6
+		}
+	}
+	md := r.Markdown(Charts{})
+	i := strings.Index(md, title)
+	if i < 0 {
+		t.Fatalf("Markdown lacks %q\n%s", title, md)
+	}
+	table, _, _ := strings.Cut(md[i+len(title)+2:], "\n\n")
+	for _, want := range []string{
+		"| case | ftpsd | vsftpd | proftpd |\n", // no ratio column: the client is the same program
+		"| RETR PROT P x1 | 0.600 (0.600–0.600) | 0.600 (0.600–0.600) | 1.40 (1.40–1.40) |\n",
+	} {
+		if !strings.Contains(table, want) {
+			t.Errorf("client CPU table lacks %q:\n%s", want, table)
+		}
+	}
+	if !strings.Contains(md, "stays under 2 ÷ (server + client CPU seconds per GB)") {
+		t.Errorf("Markdown lacks the bound the client's CPU puts on MB/s")
+	}
+}
+
 func TestMarkdownMachineSettings(t *testing.T) {
 	r := sample()
 	r.Settings[CPUsSetting] = "8"

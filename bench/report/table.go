@@ -15,6 +15,7 @@ var headline = []struct{ scenario, metric, unit string }{
 	{"churn", scenario.SessionsPerSec, "sessions/s"},
 	{"bulk", scenario.MBPerSec, "MB/s"},
 	{"bulk", scenario.CPUSecPerGB, "server CPU s/GB"},
+	{"bulk", scenario.ClientCPUSecPerGB, "client CPU s/GB"},
 	{"list", scenario.ListingsPerSec, "listings/s"},
 	{"small", scenario.FilesPerSec, "files/s"},
 }

@@ -73,6 +73,7 @@ func Bulk(ctx context.Context, t *Target, cfg BulkConfig, p *Progress) *Result {
 		}
 	}
 	cpu := startCPU(t)
+	client := selfCPU()
 	start := time.Now()
 	each(len(conns), len(conns), func(i int) {
 		c := conns[i]
@@ -97,6 +98,7 @@ func Bulk(ctx context.Context, t *Target, cfg BulkConfig, p *Progress) *Result {
 		p.Add(n)
 	})
 	wall := time.Since(start)
+	clientSec := selfCPU() - client
 	r.Seconds = wall.Seconds()
 	r.fail(errs.get())
 	b := moved.Load()
@@ -104,6 +106,7 @@ func Bulk(ctx context.Context, t *Target, cfg BulkConfig, p *Progress) *Result {
 	r.Metrics[Failed] = float64(failed + errs.count())
 	if b > 0 {
 		r.Metrics[MBPerSec] = float64(b) / 1e6 / wall.Seconds()
+		r.Metrics[ClientCPUSecPerGB] = clientSec / (float64(b) / 1e9)
 	}
 	if s, ok := cpu.stop(2 * time.Second); ok && b > 0 {
 		r.Metrics[ServerCPUSec] = s

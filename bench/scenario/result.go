@@ -12,6 +12,7 @@ const (
 	P99ms             = "p99_ms"
 	MBPerSec          = "mb_per_s" // 10^6 bytes per second
 	CPUSecPerGB       = "cpu_s_per_gb"
+	ClientCPUSecPerGB = "client_cpu_s_per_gb" // the generator's own
 	CPUmsPerSession   = "cpu_ms_per_session"
 	ListingsPerSec    = "listings_per_s"
 	FilesPerSec       = "files_per_s"

@@ -130,7 +130,7 @@ func TestScenariosAgainstFtpsd(t *testing.T) {
 	} {
 		t.Run("bulk "+c.Name(), func(t *testing.T) {
 			r := Bulk(ctx, tg, c, &p)
-			ok(t, r, MBPerSec)
+			ok(t, r, MBPerSec, ClientCPUSecPerGB)
 			if r.Metrics[BytesMoved] != vol {
 				t.Errorf("moved %v bytes, want %d", r.Metrics[BytesMoved], vol)
 			}

@@ -3,6 +3,7 @@ package scenario
 import (
 	"context"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/ftpsd/ftpsd/bench/ftpclient"
@@ -79,6 +80,16 @@ type cpuMeter struct {
 	read  func() (float64, error)
 	start float64
 	ok    bool
+}
+
+// selfCPU is the generator's own user and system time so far, in seconds
+// (0 when getrusage fails, which it does not on Linux).
+func selfCPU() float64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 func startCPU(t *Target) *cpuMeter {

@@ -151,7 +151,7 @@ func rounds(ctx context.Context, o *options, env *peers.Env, d *display, prog *s
 
 // brief is one result's line in the log.
 func brief(r *scenario.Result) string {
-	keys := []string{scenario.MBPerSec, scenario.CPUSecPerGB, scenario.SessionsPerSec, scenario.ListingsPerSec,
+	keys := []string{scenario.MBPerSec, scenario.CPUSecPerGB, scenario.ClientCPUSecPerGB, scenario.SessionsPerSec, scenario.ListingsPerSec,
 		scenario.FilesPerSec, scenario.RSSPerSessionKiB, scenario.PSSPerSessionKiB, scenario.NoopP99ms, scenario.P99ms, scenario.Failed}
 	var parts []string
 	for _, k := range keys {
