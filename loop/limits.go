@@ -275,18 +275,19 @@ func (s *Session) userAtLimit() Reply {
 	return s.refuseUser()
 }
 
-// settleLogin decides, on the loop, the reply to a login whose password was
-// right: the session counts against MaxSessionsPerUser from now on, or gets
-// 421 when another session of the user got in first.
-func (s *Session) settleLogin(user string, anonymous bool) (codec.Code, string, bool) {
-	if !anonymous {
-		if !s.srv.lim.perUser.enter(user) {
-			r := s.refuseUser()
-			return r.Code, r.Msg, false
-		}
-		s.lim.user = user
+// countLogin counts, on the loop, a login whose identity was proven
+// against MaxSessionsPerUser from now on, or returns the 421 that refuses
+// it when another session of the user got in first. Anonymous logins are
+// not counted.
+func (s *Session) countLogin(user string, anonymous bool) Reply {
+	if anonymous {
+		return Reply{}
 	}
-	return codec.CodeLoggedIn, "Login successful.", true
+	if !s.srv.lim.perUser.enter(user) {
+		return s.refuseUser()
+	}
+	s.lim.user = user
+	return Reply{}
 }
 
 // refuseUser answers a login over MaxSessionsPerUser, and closes the
