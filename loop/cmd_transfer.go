@@ -88,14 +88,17 @@ type transferParams struct {
 	rates [2]*rate.Limiter // the session's and the server's bandwidth (limits.go)
 }
 
-// refused runs the authorization check on the worker; when it refuses, the
-// data connection is dropped and the error answers the command.
-func (p *transferParams) refused() error {
-	err := allowed(p.check)
-	if err != nil {
-		p.data.close()
-	}
-	return err
+// startTransfer runs fn as a transfer job once the authorization check
+// passed on the worker; when it refuses, the data connection is dropped
+// and the error answers the command.
+func (s *Session) startTransfer(p *transferParams, fn jobFunc) Reply {
+	return s.start(true, func(j *job) delayed {
+		if err := allowed(p.check); err != nil {
+			p.data.close()
+			return fromReply(fsReply(err))
+		}
+		return fn(j)
+	})
 }
 
 func (s *Session) params(arg []byte) (transferParams, Reply) {
@@ -215,10 +218,7 @@ func cmdRETR(s *Session, arg []byte) Reply {
 	if r.Code != 0 {
 		return r
 	}
-	return s.start(true, func(j *job) delayed {
-		if err := p.refused(); err != nil {
-			return fromReply(fsReply(err))
-		}
+	return s.startTransfer(&p, func(j *job) delayed {
 		f, err := p.fs.Open(p.path)
 		if err != nil {
 			p.data.close()
@@ -273,10 +273,7 @@ func (s *Session) store(arg []byte, mode fsys.UploadMode) Reply {
 	if r.Code != 0 {
 		return r
 	}
-	return s.start(true, func(j *job) delayed {
-		if err := p.refused(); err != nil {
-			return fromReply(fsReply(err))
-		}
+	return s.startTransfer(&p, func(j *job) delayed {
 		up, err := p.fs.CreateUpload(p.path, mode, p.rest)
 		if err != nil {
 			p.data.close()
@@ -348,10 +345,7 @@ func (s *Session) listing(arg []byte, format xfer.ListFormat) Reply {
 	}
 	opts := xfer.ListOptions{Format: format, Facts: s.facts, Perm: s.permFunc(), ShowHidden: showHidden,
 		NLSTFilesOnly: s.host.Options.NLSTHideDirs, NoIDs: s.host.Options.RemoveUserGroup}
-	return s.start(true, func(j *job) delayed {
-		if err := p.refused(); err != nil {
-			return fromReply(fsReply(err))
-		}
+	return s.startTransfer(&p, func(j *job) delayed {
 		fi, err := p.fs.Stat(p.path)
 		if err != nil {
 			p.data.close()
