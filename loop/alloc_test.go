@@ -21,7 +21,8 @@ func (f *fakeConn) Discard(n int) (int, error) {
 	f.in = f.in[n:]
 	return n, nil
 }
-func (f *fakeConn) InboundBuffered() int { return len(f.in) }
+func (f *fakeConn) InboundBuffered() int  { return len(f.in) }
+func (f *fakeConn) OutboundBuffered() int { return 0 }
 func (f *fakeConn) Write(b []byte) (int, error) {
 	f.out = append(f.out[:0], b...)
 	return len(b), nil
