@@ -83,8 +83,9 @@ type transferParams struct {
 	rest  int64
 	data  dataSource
 	log   *ftplog.Logger
-	rec   ftplog.Transfer  // the transfer-log record, filled as far as the loop knows
-	check func() error     // the authorization check (Session.guard)
+	rec   ftplog.Transfer // the transfer-log record, filled as far as the loop knows
+	acc   *access         // the authorization check (Session.acc), of verb on path
+	verb  string
 	rates [2]*rate.Limiter // the session's and the server's bandwidth (limits.go)
 }
 
@@ -93,7 +94,7 @@ type transferParams struct {
 // and the error answers the command.
 func (s *Session) startTransfer(p *transferParams, fn jobFunc) Reply {
 	return s.start(true, func(j *job) delayed {
-		if err := allowed(p.check); err != nil {
+		if err := p.acc.check(p.verb, p.path); err != nil {
 			p.data.close()
 			return fromReply(fsReply(err))
 		}
@@ -104,8 +105,7 @@ func (s *Session) startTransfer(p *transferParams, fn jobFunc) Reply {
 func (s *Session) params(arg []byte) (transferParams, Reply) {
 	d, r := s.takeData()
 	p := transferParams{path: codec.Join(s.cwd, string(arg)), fs: s.fs, ascii: s.ascii, rest: s.rest, data: d,
-		log: s.host.Log}
-	p.check = s.guard(p.path)
+		log: s.host.Log, acc: s.acc, verb: s.verb}
 	p.rates[0], p.rates[1] = s.rates()
 	if p.log.Wants(ftplog.Transfers) {
 		p.rec = s.transferRecord(p.path)
