@@ -13,20 +13,10 @@ import (
 // errDenied: the host's Authorizer refused the command on its path (550).
 var errDenied = errors.New("loop: denied by the configuration")
 
-// guard returns the authorization check of the current command on vpath,
-// a path of the session's view, to run on the worker before the job
-// touches the path; nil when the host has no Authorizer.
-func (s *Session) guard(vpath string) func() error {
-	a := s.access()
-	if a == nil {
-		return nil
-	}
-	verb := s.verb
-	return func() error { return a.check(verb, vpath) }
-}
-
-// access is what an authorization check needs from the session, taken on
-// the loop so that a worker can run the check.
+// access is what an authorization check needs from a login, built once
+// when the login succeeds (Session.acc) so that path commands take it as
+// it is, and read-only from then on: workers run checks with it. A nil
+// *access allows everything: the host has no Authorizer.
 type access struct {
 	az                     Authorizer
 	user                   string
@@ -34,14 +24,13 @@ type access struct {
 	prefix, root, realRoot string
 }
 
-// access returns the session's checker, or nil when the host has no
-// Authorizer.
-func (s *Session) access() *access {
-	if s.host.Authorize == nil {
+// access returns the checker of a login as user, seeing view rooted at
+// prefix under the host's Root; nil when the host has no Authorizer.
+func (v *vhost) access(user string, view *fsys.FS, prefix string) *access {
+	if v.Authorize == nil {
 		return nil
 	}
-	return &access{az: s.host.Authorize, user: s.ident.User, view: s.fs, prefix: s.viewPrefix,
-		root: s.host.absRoot, realRoot: s.host.realRoot}
+	return &access{az: v.Authorize, user: user, view: view, prefix: prefix, root: v.absRoot, realRoot: v.realRoot}
 }
 
 // check asks the Authorizer twice: for the path as named, and for the path
@@ -50,6 +39,9 @@ func (s *Session) access() *access {
 // only, so a link inside the tree (pub/p -> ../private) would lead around a
 // rule written for private; here both must be allowed.
 func (a *access) check(verb, vpath string) error {
+	if a == nil {
+		return nil
+	}
 	hv := path.Join("/", a.prefix, vpath)
 	if !a.az.Allow(verb, a.user, filepath.Join(a.root, filepath.FromSlash(hv)), hv) {
 		return errDenied
@@ -69,12 +61,4 @@ func (a *access) check(verb, vpath string) error {
 		return errDenied
 	}
 	return nil
-}
-
-// allowed runs a guard; nil allows.
-func allowed(check func() error) error {
-	if check == nil {
-		return nil
-	}
-	return check()
 }

@@ -3,6 +3,7 @@ package loop
 import (
 	"net/netip"
 	"strings"
+	"time"
 
 	"github.com/ftpsd/ftpsd/codec"
 	"github.com/ftpsd/ftpsd/loop/auth"
@@ -21,19 +22,7 @@ func cmdUSER(s *Session, arg []byte) Reply {
 	if id, ok := s.certIdentity(s.user); ok {
 		host := s.host
 		return s.start(false, func(*job) delayed {
-			e, err := host.enter(id)
-			if err != nil {
-				return delayed{result: failedLogin()}
-			}
-			return delayed{result: result{discard: e.drop, settle: func(s *Session) (codec.Code, string) {
-				code, msg, ok := s.settleLogin(id.User, false)
-				if !ok {
-					e.drop()
-					return code, msg
-				}
-				s.enterAs(id, e)
-				return codec.CodeLoggedInSecure, "User logged in, authorized by TLS client certificate."
-			}}}
+			return host.login(id, false, Reply{codec.CodeLoggedInSecure, "User logged in, authorized by TLS client certificate."}, 0)
 		})
 	}
 	if s.host.Auth != nil && s.host.Auth.IsAnonymous(s.user) {
@@ -66,20 +55,28 @@ func cmdPASS(s *Session, arg []byte) Reply {
 		if err != nil {
 			return delayed{result: failedLogin(), after: delay}
 		}
-		e, err := host.enter(id)
-		if err != nil {
-			return delayed{result: failedLogin(), after: delay}
-		}
-		return delayed{result: result{discard: e.drop, settle: func(s *Session) (codec.Code, string) {
-			code, msg, ok := s.settleLogin(id.User, id.Anonymous)
-			if !ok {
-				e.drop()
-				return code, msg
-			}
-			s.enterAs(id, e)
-			return code, msg
-		}}}
+		return host.login(id, id.Anonymous, Reply{codec.CodeLoggedIn, "Login successful."}, delay)
 	})
+}
+
+// login finishes, on the worker, a login whose identity is proven: it finds
+// where the login lands on the host, then the loop counts the session
+// against MaxSessionsPerUser (unless anonymous) and enters it, answering
+// welcome. A login that cannot land fails after delay; one over the cap
+// gets 421 and its entry is dropped.
+func (v *vhost) login(id auth.Identity, anonymous bool, welcome Reply, delay time.Duration) delayed {
+	e, err := v.enter(id)
+	if err != nil {
+		return delayed{result: failedLogin(), after: delay}
+	}
+	return delayed{result: result{discard: e.drop, settle: func(s *Session) (codec.Code, string) {
+		if r := s.countLogin(id.User, anonymous); r.Code != 0 {
+			e.drop()
+			return r.Code, r.Msg
+		}
+		s.enterAs(id, e)
+		return welcome.Code, welcome.Msg
+	}}}
 }
 
 func failedLogin() result {

@@ -19,10 +19,9 @@ import (
 // fsJob runs fn on a worker with a path resolved against the working
 // directory; fn must not touch the session.
 func (s *Session) fsJob(arg []byte, fn func(fsys fsView, path string) delayed) Reply {
-	path, fsys := codec.Join(s.cwd, string(arg)), s.fs
-	check := s.guard(path)
+	path, fsys, acc, verb := codec.Join(s.cwd, string(arg)), s.fs, s.acc, s.verb
 	return s.start(false, func(*job) delayed {
-		if err := allowed(check); err != nil {
+		if err := acc.check(verb, path); err != nil {
 			return fromReply(fsReply(err))
 		}
 		return fn(fsys, path)
@@ -60,7 +59,7 @@ func (s *Session) readme() func(f fsView, dir string) string {
 	if find == nil {
 		return nil
 	}
-	prefix, root, a := s.viewPrefix, s.host.absRoot, s.access()
+	prefix, root, acc := s.viewPrefix, s.host.absRoot, s.acc
 	return func(f fsView, dir string) string {
 		hv := path.Join("/", prefix, dir)
 		text, file := find(filepath.Join(root, filepath.FromSlash(hv)), hv)
@@ -70,7 +69,7 @@ func (s *Session) readme() func(f fsView, dir string) string {
 		file = codec.Join(dir, file)
 		// Shown to whoever enters the directory: only if they could
 		// RETR it (a README that is a link to a denied file stays unread).
-		if a != nil && a.check("RETR", file) != nil {
+		if acc.check("RETR", file) != nil {
 			return ""
 		}
 		r, err := f.Open(file)

@@ -83,26 +83,29 @@ type transferParams struct {
 	rest  int64
 	data  dataSource
 	log   *ftplog.Logger
-	rec   ftplog.Transfer  // the transfer-log record, filled as far as the loop knows
-	check func() error     // the authorization check (Session.guard)
+	rec   ftplog.Transfer // the transfer-log record, filled as far as the loop knows
+	acc   *access         // the authorization check (Session.acc), of verb on path
+	verb  string
 	rates [2]*rate.Limiter // the session's and the server's bandwidth (limits.go)
 }
 
-// refused runs the authorization check on the worker; when it refuses, the
-// data connection is dropped and the error answers the command.
-func (p *transferParams) refused() error {
-	err := allowed(p.check)
-	if err != nil {
-		p.data.close()
-	}
-	return err
+// startTransfer runs fn as a transfer job once the authorization check
+// passed on the worker; when it refuses, the data connection is dropped
+// and the error answers the command.
+func (s *Session) startTransfer(p *transferParams, fn jobFunc) Reply {
+	return s.start(true, func(j *job) delayed {
+		if err := p.acc.check(p.verb, p.path); err != nil {
+			p.data.close()
+			return fromReply(fsReply(err))
+		}
+		return fn(j)
+	})
 }
 
 func (s *Session) params(arg []byte) (transferParams, Reply) {
 	d, r := s.takeData()
 	p := transferParams{path: codec.Join(s.cwd, string(arg)), fs: s.fs, ascii: s.ascii, rest: s.rest, data: d,
-		log: s.host.Log}
-	p.check = s.guard(p.path)
+		log: s.host.Log, acc: s.acc, verb: s.verb}
 	p.rates[0], p.rates[1] = s.rates()
 	if p.log.Wants(ftplog.Transfers) {
 		p.rec = s.transferRecord(p.path)
@@ -215,10 +218,7 @@ func cmdRETR(s *Session, arg []byte) Reply {
 	if r.Code != 0 {
 		return r
 	}
-	return s.start(true, func(j *job) delayed {
-		if err := p.refused(); err != nil {
-			return fromReply(fsReply(err))
-		}
+	return s.startTransfer(&p, func(j *job) delayed {
 		f, err := p.fs.Open(p.path)
 		if err != nil {
 			p.data.close()
@@ -273,10 +273,7 @@ func (s *Session) store(arg []byte, mode fsys.UploadMode) Reply {
 	if r.Code != 0 {
 		return r
 	}
-	return s.start(true, func(j *job) delayed {
-		if err := p.refused(); err != nil {
-			return fromReply(fsReply(err))
-		}
+	return s.startTransfer(&p, func(j *job) delayed {
 		up, err := p.fs.CreateUpload(p.path, mode, p.rest)
 		if err != nil {
 			p.data.close()
@@ -348,10 +345,7 @@ func (s *Session) listing(arg []byte, format xfer.ListFormat) Reply {
 	}
 	opts := xfer.ListOptions{Format: format, Facts: s.facts, Perm: s.permFunc(), ShowHidden: showHidden,
 		NLSTFilesOnly: s.host.Options.NLSTHideDirs, NoIDs: s.host.Options.RemoveUserGroup}
-	return s.start(true, func(j *job) delayed {
-		if err := p.refused(); err != nil {
-			return fromReply(fsReply(err))
-		}
+	return s.startTransfer(&p, func(j *job) delayed {
 		fi, err := p.fs.Stat(p.path)
 		if err != nil {
 			p.data.close()

@@ -122,6 +122,7 @@ type vhost struct {
 	absRoot  string   // Root made absolute, for Authorize
 	realRoot string   // Root with its symbolic links resolved, for Authorize
 	greeting []byte   // the 220 reply, built once
+	names    []string // Names in lower case, built once for matches
 }
 
 func openHost(h *Host) (*vhost, error) {
@@ -143,6 +144,10 @@ func openHost(h *Host) (*vhost, error) {
 		return nil, fmt.Errorf("loop: document root: %w", err)
 	}
 	v.greeting = codec.AppendReply(nil, codec.CodeServiceReady, h.banner())
+	v.names = make([]string, len(h.Names))
+	for i, n := range h.Names {
+		v.names[i] = strings.ToLower(n)
+	}
 	return v, nil
 }
 
@@ -152,10 +157,9 @@ func (v *vhost) close() {
 }
 
 // matches reports whether name (from HOST or user@host) names the host.
-func (h *Host) matches(name string) bool {
+func (v *vhost) matches(name string) bool {
 	name = strings.ToLower(strings.TrimSuffix(name, "."))
-	for _, n := range h.Names {
-		n = strings.ToLower(n)
+	for _, n := range v.names {
 		if n == name {
 			return true
 		}

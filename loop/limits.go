@@ -117,23 +117,19 @@ type serverLimits struct {
 
 	sessions atomic.Int64 // admitted control connections
 
-	addrMu  sync.Mutex
-	perAddr map[netip.Addr]int // nil without MaxSessionsPerIP
-
-	userMu  sync.Mutex
-	perUser map[string]int // nil without MaxSessionsPerUser
+	perAddr *keyCounts[netip.Addr] // MaxSessionsPerIP, by addrKey; nil without
+	perUser *keyCounts[string]     // MaxSessionsPerUser; nil without
 
 	ban  *banTable     // nil without BanAfter
 	rate *rate.Limiter // ServerRate; nil without
 }
 
 func newServerLimits(cfg *Limits) *serverLimits {
-	l := &serverLimits{cfg: cfg, rate: xfer.NewLimiter(cfg.ServerRate)}
-	if cfg.MaxSessionsPerIP > 0 {
-		l.perAddr = make(map[netip.Addr]int)
-	}
-	if cfg.MaxSessionsPerUser > 0 {
-		l.perUser = make(map[string]int)
+	l := &serverLimits{
+		cfg:     cfg,
+		perAddr: newKeyCounts[netip.Addr](cfg.MaxSessionsPerIP),
+		perUser: newKeyCounts[string](cfg.MaxSessionsPerUser),
+		rate:    xfer.NewLimiter(cfg.ServerRate),
 	}
 	if cfg.BanAfter > 0 {
 		l.ban = newBanTable(cfg.BanAfter, cfg.banWindow(), cfg.banDuration(), cfg.banTable())
@@ -165,16 +161,9 @@ func (l *serverLimits) admit(peer netip.Addr) []byte {
 		l.sessions.Add(-1)
 		return refuseServerFull
 	}
-	if l.perAddr != nil {
-		l.addrMu.Lock()
-		n := l.perAddr[key]
-		if n >= l.cfg.MaxSessionsPerIP {
-			l.addrMu.Unlock()
-			l.sessions.Add(-1)
-			return refuseAddrFull
-		}
-		l.perAddr[key] = n + 1
-		l.addrMu.Unlock()
+	if !l.perAddr.enter(key) {
+		l.sessions.Add(-1)
+		return refuseAddrFull
 	}
 	return nil
 }
@@ -182,61 +171,72 @@ func (l *serverLimits) admit(peer netip.Addr) []byte {
 // leave uncounts an admitted session.
 func (l *serverLimits) leave(peer netip.Addr) {
 	l.sessions.Add(-1)
-	if l.perAddr != nil {
-		key := addrKey(peer)
-		l.addrMu.Lock()
-		if n := l.perAddr[key]; n > 1 {
-			l.perAddr[key] = n - 1
-		} else {
-			delete(l.perAddr, key)
-		}
-		l.addrMu.Unlock()
-	}
+	l.perAddr.leave(addrKey(peer))
 }
 
-// userFull reports whether user is at MaxSessionsPerUser already.
-func (l *serverLimits) userFull(user string) bool {
-	if l.perUser == nil {
+// keyCounts counts the sessions held per key (a client address, a user)
+// up to a cap. A nil *keyCounts is no limit: it admits every key and
+// counts nothing. Any goroutine: the mutex is held for one map operation.
+type keyCounts[K comparable] struct {
+	limit int
+	mu    sync.Mutex
+	n     map[K]int // a key whose count drops to zero is deleted
+}
+
+// newKeyCounts returns the counts for a cap of limit; nil when limit is
+// zero or negative (no limit).
+func newKeyCounts[K comparable](limit int) *keyCounts[K] {
+	if limit <= 0 {
+		return nil
+	}
+	return &keyCounts[K]{limit: limit, n: make(map[K]int)}
+}
+
+// full reports whether k is at the cap.
+func (c *keyCounts[K]) full(k K) bool {
+	if c == nil {
 		return false
 	}
-	l.userMu.Lock()
-	defer l.userMu.Unlock()
-	return l.perUser[user] >= l.cfg.MaxSessionsPerUser
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[k] >= c.limit
 }
 
-// enterUser counts a login of user, unless user is at the cap.
-func (l *serverLimits) enterUser(user string) bool {
-	if l.perUser == nil {
+// enter counts one more session of k, unless k is at the cap. Every
+// session entered calls leave exactly once.
+func (c *keyCounts[K]) enter(k K) bool {
+	if c == nil {
 		return true
 	}
-	l.userMu.Lock()
-	defer l.userMu.Unlock()
-	n := l.perUser[user]
-	if n >= l.cfg.MaxSessionsPerUser {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := c.n[k]
+	if n >= c.limit {
 		return false
 	}
-	l.perUser[user] = n + 1
+	c.n[k] = n + 1
 	return true
 }
 
-func (l *serverLimits) leaveUser(user string) {
-	if l.perUser == nil {
+// leave uncounts a session of k that entered.
+func (c *keyCounts[K]) leave(k K) {
+	if c == nil {
 		return
 	}
-	l.userMu.Lock()
-	if n := l.perUser[user]; n > 1 {
-		l.perUser[user] = n - 1
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n := c.n[k]; n > 1 {
+		c.n[k] = n - 1
 	} else {
-		delete(l.perUser, user)
+		delete(c.n, k)
 	}
-	l.userMu.Unlock()
 }
 
 // sessionLimits is a session's part of Limits; loop-only like every
 // Session field.
 type sessionLimits struct {
 	admitted bool          // counted by serverLimits.admit: leave when closing
-	user     string        // counted by enterUser: leaveUser at logout
+	user     string        // counted in serverLimits.perUser: leave at logout
 	failures int           // failed logins on this connection
 	farewell string        // 421 to send after the current final reply, then close
 	rate     *rate.Limiter // SessionRate, made on the first transfer
@@ -254,7 +254,7 @@ func (s *Session) releaseLimits() {
 // logoutLimits uncounts the session's user (REIN, close).
 func (s *Session) logoutLimits() {
 	if s.lim.user != "" {
-		s.srv.lim.leaveUser(s.lim.user)
+		s.srv.lim.perUser.leave(s.lim.user)
 		s.lim.user = ""
 	}
 }
@@ -269,25 +269,32 @@ func (s *Session) loginFailDelay() time.Duration {
 // MaxSessionsPerUser gets 421 whatever the password.
 func (s *Session) userAtLimit() Reply {
 	a := s.host.Auth
-	if a == nil || a.IsAnonymous(s.user) || !s.srv.lim.userFull(s.user) {
+	if a == nil || a.IsAnonymous(s.user) || !s.srv.lim.perUser.full(s.user) {
 		return Reply{}
 	}
-	s.closing = true
-	return Reply{codec.CodeServiceUnavailable, "Too many sessions for this user, closing."}
+	return s.refuseUser()
 }
 
-// settleLogin decides, on the loop, the reply to a login whose password was
-// right: the session counts against MaxSessionsPerUser from now on, or gets
-// 421 when another session of the user got in first.
-func (s *Session) settleLogin(user string, anonymous bool) (codec.Code, string, bool) {
-	if !anonymous {
-		if !s.srv.lim.enterUser(user) {
-			s.closing = true
-			return codec.CodeServiceUnavailable, "Too many sessions for this user, closing.", false
-		}
-		s.lim.user = user
+// countLogin counts, on the loop, a login whose identity was proven
+// against MaxSessionsPerUser from now on, or returns the 421 that refuses
+// it when another session of the user got in first. Anonymous logins are
+// not counted.
+func (s *Session) countLogin(user string, anonymous bool) Reply {
+	if anonymous {
+		return Reply{}
 	}
-	return codec.CodeLoggedIn, "Login successful.", true
+	if !s.srv.lim.perUser.enter(user) {
+		return s.refuseUser()
+	}
+	s.lim.user = user
+	return Reply{}
+}
+
+// refuseUser answers a login over MaxSessionsPerUser, and closes the
+// session.
+func (s *Session) refuseUser() Reply {
+	s.closing = true
+	return Reply{codec.CodeServiceUnavailable, "Too many sessions for this user, closing."}
 }
 
 // settleFailedLogin counts a failed login against the session and the

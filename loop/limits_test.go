@@ -110,10 +110,10 @@ func TestMaxSessionsPerIP(t *testing.T) {
 	}
 	a.c.Close()
 	if !eventually(5*time.Second, func() bool {
-		srv := serverAt(t, addr)
-		srv.lim.addrMu.Lock()
-		defer srv.lim.addrMu.Unlock()
-		return srv.lim.perAddr[netip.MustParseAddr("127.0.0.1")] == 1
+		c := serverAt(t, addr).lim.perAddr
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return c.n[netip.MustParseAddr("127.0.0.1")] == 1
 	}) {
 		t.Fatal("the closed session was not uncounted")
 	}
@@ -153,7 +153,7 @@ func TestMaxSessionsPerUser(t *testing.T) {
 	second := dial(t, addr)
 	second.login("alice", "secret")
 	second.c.Close()
-	if !eventually(5*time.Second, func() bool { return !serverAt(t, addr).lim.userFull("alice") }) {
+	if !eventually(5*time.Second, func() bool { return !serverAt(t, addr).lim.perUser.full("alice") }) {
 		t.Fatal("a closed session still counts for its user")
 	}
 	first.login("alice", "secret")
@@ -163,17 +163,18 @@ func TestMaxSessionsPerUser(t *testing.T) {
 // together, the second to settle on the loop gets 421.
 func TestEnterUserRace(t *testing.T) {
 	l := newServerLimits(&Limits{MaxSessionsPerUser: 2})
-	if !l.enterUser("u") || !l.enterUser("u") || l.enterUser("u") {
-		t.Fatal("enterUser admitted more than the cap, or fewer")
+	u := l.perUser
+	if !u.enter("u") || !u.enter("u") || u.enter("u") {
+		t.Fatal("perUser admitted more than the cap, or fewer")
 	}
-	l.leaveUser("u")
-	if !l.enterUser("u") {
+	u.leave("u")
+	if !u.enter("u") {
 		t.Fatal("a slot given back was not reused")
 	}
-	l.leaveUser("u")
-	l.leaveUser("u")
-	if len(l.perUser) != 0 {
-		t.Errorf("perUser keeps %v after every session left", l.perUser)
+	u.leave("u")
+	u.leave("u")
+	if len(u.n) != 0 {
+		t.Errorf("perUser keeps %v after every session left", u.n)
 	}
 }
 

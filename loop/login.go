@@ -111,6 +111,7 @@ func (s *Session) enterAs(id auth.Identity, e entry) {
 		return
 	}
 	s.ident, s.fs, s.cwd, s.viewPrefix = id, e.fs, e.cwd, e.prefix
+	s.acc = s.host.access(id.User, e.fs, e.prefix)
 	if e.own {
 		s.fsRefs = new(atomic.Int32)
 		s.fsRefs.Store(1)
@@ -142,10 +143,10 @@ func (e entry) drop() {
 }
 
 // dropFS forgets the login's file system, closing it when it was opened
-// for the login.
+// for the login, and the checker that sees through it.
 func (s *Session) dropFS() {
 	if s.fsRefs != nil && s.fsRefs.Add(-1) == 0 {
 		s.fs.Close()
 	}
-	s.fs, s.viewPrefix, s.fsRefs = nil, "", nil
+	s.fs, s.viewPrefix, s.fsRefs, s.acc = nil, "", nil, nil
 }

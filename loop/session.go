@@ -39,6 +39,7 @@ type Session struct {
 	// the home of a jailed user, "" otherwise.
 	viewPrefix string
 	fsRefs     *atomic.Int32 // set when fs was opened for this login (a jail): the session and its running job each hold one; closed at the last release
+	acc        *access       // the host's Authorizer for this login, built at login; nil without one
 	verb       string        // the command being dispatched, for the Authorizer
 
 	ascii      bool
