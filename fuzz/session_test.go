@@ -70,10 +70,8 @@ func startServer() {
 	store.Set(&cert)
 	srv, err := loop.New(loop.Config{
 		Listeners:        []loop.Listener{{Addr: "127.0.0.1:0"}},
-		Root:             root,
-		Auth:             users,
+		Host:             loop.Host{Root: root, Auth: users, TLS: tlsstate.BaseConfig(store)},
 		FailDelay:        -1,
-		TLS:              tlsstate.BaseConfig(store),
 		DataTimeout:      200 * time.Millisecond,
 		HandshakeTimeout: 200 * time.Millisecond,
 		EventLoops:       1,

@@ -1,14 +1,8 @@
 package loop
 
 import (
-	"crypto/tls"
-	"io/fs"
 	"log/slog"
-	"net/netip"
 	"time"
-
-	"github.com/ftpsd/ftpsd/loop/auth"
-	"github.com/ftpsd/ftpsd/loop/ftplog"
 )
 
 // Listener is one control-connection listener.
@@ -26,44 +20,21 @@ type Config struct {
 	// Listeners default to one explicit listener on 127.0.0.1:2121.
 	Listeners []Listener
 
-	// Root is the document root. Default: the current directory.
-	Root string
-	// FileUmask and DirUmask apply to new files and directories when
-	// SetUmask is true; otherwise both are 022.
-	FileUmask, DirUmask fs.FileMode
-	SetUmask            bool
-
-	// Auth checks logins. Nil means nobody can log in.
-	Auth auth.Authenticator
-	// Readme, PasvBindAddr, ActiveMin, ActiveMax and EPSVIgnoreFamily: see Host.
-	ActiveMin, ActiveMax uint16
-	Readme               func(fsPath, virtualPath string) (text, file string)
-	PasvBindAddr         netip.Addr
-	EPSVIgnoreFamily     bool
-
-	// Authorize, HomeDir, Jail, Names and Options: see Host.
-	Authorize Authorizer
-	HomeDir   string
-	Jail      bool
-	Names     []string
-	Options   HostOptions
+	// Host is the default host, whose fields read as Config's (cfg.Root,
+	// cfg.TLS): the FTP server a connection reaches when Route is nil or
+	// returns nil for it. Its TLS is the one implicit listeners need.
+	Host
 
 	// VirtualHosts are more FTP servers on the same listeners. A session
 	// starts on the first host Route returns for the address it reached
-	// (Config's own fields when Route is nil; nil entries stand for them
-	// too), and HOST or USER user@host (with VirtualHostLogin) move it,
-	// before login, to another of the hosts Route returned, by name. When
-	// Route returns no host, the connection is refused with 421: no FTP
-	// server is configured for that address. Route must return only hosts
-	// listed here or nil; it runs on the event loop and must not block.
+	// (Config.Host when Route is nil; nil entries stand for it too), and
+	// HOST or USER user@host (with VirtualHostLogin) move it, before
+	// login, to another of the hosts Route returned, by name. When Route
+	// returns no host, the connection is refused with 421: no FTP server
+	// is configured for that address. Route must return only hosts listed
+	// here or nil; it runs on the event loop and must not block.
 	VirtualHosts []*Host
 	Route        Route
-
-	// PasvMin..PasvMax is the passive port range. Zero means any free port.
-	PasvMin, PasvMax uint16
-	// PasvAddr, when valid, is the address announced in 227 replies instead
-	// of the control connection's local address (masquerading behind NAT).
-	PasvAddr netip.Addr
 
 	// MaxLine caps a command line (excluding CRLF). Default codec.DefaultMaxLine.
 	MaxLine int
@@ -95,38 +66,12 @@ type Config struct {
 	// ShutdownGrace is how long Shutdown lets running transfers finish. Default 10s.
 	ShutdownGrace time.Duration
 
-	// Banner is the text of the 220 greeting. Default "ftpsd ready.".
-	Banner string
-	// ExitMessage is the text of the 221 reply to QUIT. Default "Goodbye.".
-	ExitMessage string
-
-	// TLS, when set, enables AUTH TLS and is required by implicit
-	// listeners. Build it with tlsstate.BaseConfig: every control and data
-	// config is cloned from it and shares its session-ticket key. Set
-	// ClientCAs and ClientAuth on it to ask for client certificates.
-	TLS *tls.Config
-	// RequireTLS refuses USER, PASS and every command that needs a login
-	// until TLS is up (530), refuses PROT C (534), refuses CCC (534) and
-	// refuses transfers on a clear data connection (521): mod_ftp's
-	// RequireSSL.
-	RequireTLS bool
-	// AllowDataWithoutReuse accepts PROT P data connections that did not
-	// resume their control connection's TLS session. By default they are
-	// refused with 522, as vsftpd and ProFTPD do: resumption proves the data
-	// connection comes from the client that owns the session.
-	AllowDataWithoutReuse bool
 	// HandshakeTimeout bounds a control connection's TLS handshake.
 	// Default 10s.
 	HandshakeTimeout time.Duration
 	// MaxHandshakes caps concurrent control-connection TLS handshakes;
 	// more wait (within their timeout). Default 256.
 	MaxHandshakes int
-
-	// Log receives the command and transfer logs (CustomLog). Nil logs
-	// nothing. Its methods never block, so the loop calls them directly.
-	Log *ftplog.Logger
-	// ServerName names the server in the logs (%v). Default: none.
-	ServerName string
 
 	// Logger receives the error log. Default slog.Default().
 	Logger *slog.Logger

@@ -40,7 +40,7 @@ func smallFS(t *testing.T, size int) string {
 // next upload, and an older file of the same name is untouched.
 func TestFullDiskDuringSTOR(t *testing.T) {
 	root := smallFS(t, 1<<20)
-	addr, _ := startServer(t, Config{Root: root})
+	addr, _ := startServer(t, Config{Host: Host{Root: root}})
 	writeFile(t, root, "old.bin", "previous version")
 	big := bytes.Repeat([]byte("x"), 4<<20)
 	c := dial(t, addr)

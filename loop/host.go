@@ -16,20 +16,26 @@ import (
 )
 
 // Host is one FTP server a listener can serve: a virtual host in Apache's
-// terms. Config's own fields of the same names make the default host; more
-// come from Config.VirtualHosts, chosen by the address a connection reached
+// terms. Config embeds the default host; more come from
+// Config.VirtualHosts, chosen by the address a connection reached
 // (Config.Route) and then by name, with HOST (RFC 7151) or USER user@host.
-// The zero value works as Config's fields do.
+// The zero value works: every field has a default, and the server never
+// modifies the caller's Host.
 type Host struct {
 	// Names are the names HOST and USER user@host select this host by
 	// (ServerName and ServerAlias), compared without regard to case; * and
 	// ? match as in path.Match.
 	Names []string
 
-	Root                string
+	// Root is the document root. Default: the current directory.
+	Root string
+	// FileUmask and DirUmask apply to new files and directories when
+	// SetUmask is true; otherwise both are 022.
 	FileUmask, DirUmask fs.FileMode
 	SetUmask            bool
-	Auth                auth.Authenticator
+
+	// Auth checks logins. Nil means nobody can log in.
+	Auth auth.Authenticator
 	// Authorize, when set, narrows what logged-in users may do per path
 	// and command: Apache's Require inside <Directory>, <Location> and
 	// <Limit>. It can only take away: anonymous logins stay read-only.
@@ -43,8 +49,11 @@ type Host struct {
 	// in. Without HomeDir it has no effect.
 	Jail bool
 
+	// PasvMin..PasvMax is the passive port range. Zero means any free port.
 	PasvMin, PasvMax uint16
-	PasvAddr         netip.Addr
+	// PasvAddr, when valid, is the address announced in 227 replies instead
+	// of the control connection's local address (masquerading behind NAT).
+	PasvAddr netip.Addr
 	// PasvBindAddr, when valid, is the local address passive listeners
 	// bind to instead of the control connection's (FTPPASVbindaddr).
 	PasvBindAddr netip.Addr
@@ -56,18 +65,36 @@ type Host struct {
 	// (FTPEPSVIgnoreFamily, on by default in mod_ftp).
 	EPSVIgnoreFamily bool
 
-	Banner, ExitMessage string
+	// Banner is the text of the 220 greeting. Default "ftpsd ready.".
+	Banner string
+	// ExitMessage is the text of the 221 reply to QUIT. Default "Goodbye.".
+	ExitMessage string
 	// Readme, when set, gives the message shown with the 250 reply to CWD
 	// (mod_ftp's FTPReadmeMessage) for the directory entered: literal
 	// text, or the name of a file, relative names being looked up in that
 	// directory. It runs on a worker, with the paths Authorizer.Allow gets.
 	Readme func(fsPath, virtualPath string) (text, file string)
 
-	TLS                   *tls.Config
-	RequireTLS            bool
+	// TLS, when set, enables AUTH TLS; implicit listeners require the
+	// default host's. Build it with tlsstate.BaseConfig: every control and
+	// data config is cloned from it and shares its session-ticket key. Set
+	// ClientCAs and ClientAuth on it to ask for client certificates.
+	TLS *tls.Config
+	// RequireTLS refuses USER, PASS and every command that needs a login
+	// until TLS is up (530), refuses PROT C (534), refuses CCC (534) and
+	// refuses transfers on a clear data connection (521): mod_ftp's
+	// RequireSSL.
+	RequireTLS bool
+	// AllowDataWithoutReuse accepts PROT P data connections that did not
+	// resume their control connection's TLS session. By default they are
+	// refused with 522, as vsftpd and ProFTPD do: resumption proves the data
+	// connection comes from the client that owns the session.
 	AllowDataWithoutReuse bool
 
-	Log        *ftplog.Logger
+	// Log receives the command and transfer logs (CustomLog). Nil logs
+	// nothing. Its methods never block, so the loop calls them directly.
+	Log *ftplog.Logger
+	// ServerName names the server in the logs (%v). Default: none.
 	ServerName string
 
 	// Options are mod_ftp's FTPOptions that change replies.
@@ -101,17 +128,11 @@ type Authorizer interface {
 // see Config.Route. A nil *Host in the result stands for the default host.
 type Route func(listener int, local netip.AddrPort) []*Host
 
-// DefaultHost returns the host made of Config's own fields, as a Host to
-// list in another Config's VirtualHosts.
+// DefaultHost returns a copy of the default host (Config.Host), to list
+// in another Config's VirtualHosts.
 func (c *Config) DefaultHost() *Host {
-	return &Host{
-		Root: c.Root, FileUmask: c.FileUmask, DirUmask: c.DirUmask, SetUmask: c.SetUmask,
-		Auth: c.Auth, Authorize: c.Authorize, HomeDir: c.HomeDir, Jail: c.Jail,
-		PasvMin: c.PasvMin, PasvMax: c.PasvMax, PasvAddr: c.PasvAddr, PasvBindAddr: c.PasvBindAddr,
-		EPSVIgnoreFamily: c.EPSVIgnoreFamily, ActiveMin: c.ActiveMin, ActiveMax: c.ActiveMax, Banner: c.Banner, ExitMessage: c.ExitMessage, Readme: c.Readme,
-		TLS: c.TLS, RequireTLS: c.RequireTLS, AllowDataWithoutReuse: c.AllowDataWithoutReuse,
-		Log: c.Log, ServerName: c.ServerName, Names: c.Names, Options: c.Options,
-	}
+	h := c.Host
+	return &h
 }
 
 // vhost is a Host with what the server prepared for it.

@@ -65,7 +65,7 @@ func TestFEATListsHOST(t *testing.T) {
 	if msg := cl.cmd(211, "FEAT"); !strings.Contains(msg, " HOST") || !strings.Contains(msg, " UTF8") {
 		t.Fatalf("FEAT %q lacks HOST or UTF8", msg)
 	}
-	addr, _ = startServer(t, Config{Options: HostOptions{NoUTF8Feature: true}})
+	addr, _ = startServer(t, Config{Host: Host{Options: HostOptions{NoUTF8Feature: true}}})
 	cl = dial(t, addr)
 	if msg := cl.cmd(211, "FEAT"); strings.Contains(msg, "UTF8") {
 		t.Fatalf("FEAT %q announces UTF8 under NoUTF8Feature", msg)
@@ -104,7 +104,7 @@ func twoHostsRouted(t *testing.T, opts HostOptions) (addr, defRoot, vRoot string
 	def := &Host{Root: defRoot, Auth: testUsers{}, Options: opts}
 	vh := &Host{Names: []string{"files.example", "*.files.example"}, Root: vRoot, Auth: testUsers{},
 		Banner: "files.example ready.", ExitMessage: "Bye from files."}
-	cfg := Config{Root: t.TempDir(), VirtualHosts: []*Host{def, vh},
+	cfg := Config{Host: Host{Root: t.TempDir()}, VirtualHosts: []*Host{def, vh},
 		Route: func(int, netip.AddrPort) []*Host { return []*Host{def, vh} }}
 	addr, _ = startServer(t, cfg)
 	return addr, defRoot, vRoot
@@ -133,7 +133,7 @@ func TestAuthorizeFollowsSymlinks(t *testing.T) {
 	if err := os.Symlink("../private", filepath.Join(root, "pub", "p")); err != nil {
 		t.Fatal(err)
 	}
-	addr, _ := startServer(t, Config{Root: root, Authorize: denyPaths{root}})
+	addr, _ := startServer(t, Config{Host: Host{Root: root, Authorize: denyPaths{root}}})
 
 	anon := dial(t, addr)
 	anon.login("anonymous", "a@example.com")
@@ -182,7 +182,7 @@ func TestHomeDirectories(t *testing.T) {
 	}
 	t.Run("home is the first directory", func(t *testing.T) {
 		root := newRoot(t)
-		addr, _ := startServer(t, Config{Root: root, HomeDir: "/home"})
+		addr, _ := startServer(t, Config{Host: Host{Root: root, HomeDir: "/home"}})
 		cl := dial(t, addr)
 		cl.login("alice", "secret")
 		if msg := cl.cmd(257, "PWD"); !strings.Contains(msg, `"/home/alice"`) {
@@ -198,7 +198,7 @@ func TestHomeDirectories(t *testing.T) {
 	})
 	t.Run("jail", func(t *testing.T) {
 		root := newRoot(t)
-		addr, _ := startServer(t, Config{Root: root, HomeDir: "/home", Jail: true})
+		addr, _ := startServer(t, Config{Host: Host{Root: root, HomeDir: "/home", Jail: true}})
 		cl := dial(t, addr)
 		cl.login("alice", "secret")
 		if msg := cl.cmd(257, "PWD"); !strings.Contains(msg, `"/"`) {
@@ -223,7 +223,7 @@ func TestHomeDirectories(t *testing.T) {
 	})
 	t.Run("jail without a home refuses the login", func(t *testing.T) {
 		root := t.TempDir()
-		addr, _ := startServer(t, Config{Root: root, HomeDir: "/home", Jail: true})
+		addr, _ := startServer(t, Config{Host: Host{Root: root, HomeDir: "/home", Jail: true}})
 		cl := dial(t, addr)
 		cl.cmd(331, "USER alice")
 		cl.cmd(530, "PASS secret")
@@ -235,7 +235,7 @@ func TestListingOptions(t *testing.T) {
 	writeFile(t, root, "dir/inner.txt", "x")
 	writeFile(t, root, "file.txt", "x")
 	list := func(t *testing.T, opts HostOptions, verb string) string {
-		addr, _ := startServer(t, Config{Root: root, Options: opts})
+		addr, _ := startServer(t, Config{Host: Host{Root: root, Options: opts}})
 		cl := dial(t, addr)
 		cl.login("alice", "secret")
 		c := cl.epsv()
@@ -272,7 +272,7 @@ func TestRoute(t *testing.T) {
 	vh := &Host{Root: vRoot, Auth: testUsers{}, Banner: "virtual ready."}
 	var gotListener atomic.Int32
 	gotListener.Store(-1)
-	cfg := Config{Banner: "default ready.", VirtualHosts: []*Host{vh},
+	cfg := Config{Host: Host{Banner: "default ready."}, VirtualHosts: []*Host{vh},
 		Listeners: []Listener{{Addr: "127.0.0.1:0"}, {Addr: "127.0.0.1:0"}},
 		Route: func(l int, local netip.AddrPort) []*Host {
 			gotListener.Store(int32(l))
@@ -305,7 +305,7 @@ func TestRoute(t *testing.T) {
 func TestEPSVFamilyAndBindAddress(t *testing.T) {
 	// The bind address differs from the control connection's (127.0.0.1),
 	// so only a listener that honours it accepts the data connection.
-	addr, _ := startServer(t, Config{EPSVIgnoreFamily: true, PasvBindAddr: netip.MustParseAddr("127.0.0.2")})
+	addr, _ := startServer(t, Config{Host: Host{EPSVIgnoreFamily: true, PasvBindAddr: netip.MustParseAddr("127.0.0.2")}})
 	cl := dial(t, addr)
 	cl.login("alice", "secret")
 	msg := cl.cmd(229, "EPSV 2") // IPv6 asked on an IPv4 connection: answered on IPv4
@@ -334,7 +334,7 @@ func TestReadmeOnCWD(t *testing.T) {
 		}
 		return "", ""
 	}
-	addr, _ := startServer(t, Config{Root: root, Readme: readme})
+	addr, _ := startServer(t, Config{Host: Host{Root: root, Readme: readme}})
 	cl := dial(t, addr)
 	cl.login("alice", "secret")
 	if msg := cl.cmd(250, "CWD /pub"); msg != "Mirror of everything.\n 250 not a reply\nDirectory successfully changed." {
@@ -351,7 +351,7 @@ func TestReadmeOnCWD(t *testing.T) {
 func TestActiveRange(t *testing.T) {
 	// 20000-29999 lies below the ephemeral ports, so nothing else takes it.
 	lo := uint16(20000 + time.Now().UnixNano()%9000)
-	addr, root := startServer(t, Config{ActiveMin: lo, ActiveMax: lo + 3})
+	addr, root := startServer(t, Config{Host: Host{ActiveMin: lo, ActiveMax: lo + 3}})
 	writeFile(t, root, "f.txt", "active\n")
 	cl := dial(t, addr)
 	cl.login("alice", "secret")
@@ -387,7 +387,7 @@ func TestReadmeHonoursAuthorization(t *testing.T) {
 		t.Fatal(err)
 	}
 	readme := func(string, string) (string, string) { return "", "README" }
-	addr, _ := startServer(t, Config{Root: root, Authorize: denyPaths{root}, Readme: readme})
+	addr, _ := startServer(t, Config{Host: Host{Root: root, Authorize: denyPaths{root}, Readme: readme}})
 	anon := dial(t, addr)
 	anon.login("anonymous", "a@example.com")
 	if msg := anon.cmd(250, "CWD /pub"); strings.Contains(msg, "secret") {

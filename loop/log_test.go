@@ -50,7 +50,7 @@ func TestCommandAndTransferLogs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr, root := startServer(t, Config{Log: logger})
+	addr, root := startServer(t, Config{Host: Host{Log: logger}})
 	randomFile(t, root, "big", 32<<20)
 	writeFile(t, root, "small", "0123456789")
 

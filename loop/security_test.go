@@ -36,7 +36,7 @@ func TestRenegotiationRefused(t *testing.T) {
 	if err != nil {
 		t.Skip("openssl not installed (make test-deps installs it)")
 	}
-	addr, _ := startServer(t, Config{TLS: tlsConfig(t)})
+	addr, _ := startServer(t, Config{Host: Host{TLS: tlsConfig(t)}})
 	other := dialTLS(t, addr, clientTLS(tls.VersionTLS12))
 	other.auth()
 	other.login("alice", "secret")

@@ -26,7 +26,7 @@ type Server struct {
 
 	cfg   Config
 	pool  *xfer.Pool
-	host  *vhost           // the default host, from Config's own fields
+	host  *vhost           // the default host, Config.Host
 	hosts map[*Host]*vhost // Config.VirtualHosts
 
 	defaultRoute []*vhost // just the default host: route's answer without Config.Route

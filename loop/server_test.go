@@ -390,7 +390,7 @@ func TestGnetAddrs(t *testing.T) {
 // TestTwoListenersOnPortZero: an explicit and an implicit listener both on
 // 127.0.0.1:0 get different ports and the right kinds.
 func TestTwoListenersOnPortZero(t *testing.T) {
-	bound, _ := startListeners(t, Config{TLS: tlsConfig(t),
+	bound, _ := startListeners(t, Config{Host: Host{TLS: tlsConfig(t)},
 		Listeners: []Listener{{Addr: "127.0.0.1:0"}, {Addr: "127.0.0.1:0", Implicit: true}}})
 	if len(bound) != 2 || bound[0].Addr.Port() == bound[1].Addr.Port() || bound[0].Implicit || !bound[1].Implicit {
 		t.Fatalf("bound %+v", bound)

@@ -255,7 +255,7 @@ func runWave(t *testing.T, addr string, first, n int) {
 // the next client normally.
 func TestSoakVanishingClients(t *testing.T) {
 	const rounds = 20
-	cfg := Config{TLS: tlsConfig(t), HandshakeTimeout: 2 * time.Second}
+	cfg := Config{Host: Host{TLS: tlsConfig(t)}, HandshakeTimeout: 2 * time.Second}
 	addr, root := startServer(t, cfg)
 	srv := serverAt(t, addr)
 	randomFile(t, root, "big", 32<<20)

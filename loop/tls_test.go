@@ -138,7 +138,7 @@ func closeData(tc *tls.Conn) {
 }
 
 func TestTLSCommandStates(t *testing.T) {
-	addr, _ := startServer(t, Config{TLS: tlsConfig(t)})
+	addr, _ := startServer(t, Config{Host: Host{TLS: tlsConfig(t)}})
 	type step struct {
 		line string
 		code int
@@ -173,7 +173,7 @@ func TestTLSCommandStates(t *testing.T) {
 }
 
 func TestTLSFeat(t *testing.T) {
-	addr, _ := startServer(t, Config{TLS: tlsConfig(t)})
+	addr, _ := startServer(t, Config{Host: Host{TLS: tlsConfig(t)}})
 	msg := dial(t, addr).cmd(211, "FEAT")
 	contains("AUTH TLS", "PBSZ", "PROT", "CCC")(t, msg)
 
@@ -184,7 +184,7 @@ func TestTLSFeat(t *testing.T) {
 	}
 	plain.cmd(502, "AUTH TLS")
 
-	reqAddr, _ := startServer(t, Config{TLS: tlsConfig(t), RequireTLS: true})
+	reqAddr, _ := startServer(t, Config{Host: Host{TLS: tlsConfig(t), RequireTLS: true}})
 	if msg := dial(t, reqAddr).cmd(211, "FEAT"); strings.Contains(msg, "CCC") {
 		t.Errorf("FEAT under RequireTLS lists CCC: %q", msg)
 	}
@@ -193,7 +193,7 @@ func TestTLSFeat(t *testing.T) {
 // TestExplicitTLSTransfers: RETR and STOR over PROT P and PROT C, TLS 1.2
 // and 1.3, with the data connection resuming the control session.
 func TestExplicitTLSTransfers(t *testing.T) {
-	addr, root := startServer(t, Config{TLS: tlsConfig(t)})
+	addr, root := startServer(t, Config{Host: Host{TLS: tlsConfig(t)}})
 	want := randomFile(t, root, "blob", 2<<20)
 	for _, version := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
 		for _, prot := range []string{"P", "C"} {
@@ -257,7 +257,7 @@ func TestExplicitTLSTransfers(t *testing.T) {
 func TestDataWithoutResumption(t *testing.T) {
 	for _, allow := range []bool{false, true} {
 		t.Run("allow="+strconv.FormatBool(allow), func(t *testing.T) {
-			addr, root := startServer(t, Config{TLS: tlsConfig(t), AllowDataWithoutReuse: allow})
+			addr, root := startServer(t, Config{Host: Host{TLS: tlsConfig(t), AllowDataWithoutReuse: allow}})
 			writeFile(t, root, "f", "data")
 			c := dialTLS(t, addr, clientTLS(tls.VersionTLS13))
 			c.auth()
@@ -289,7 +289,7 @@ func TestDataWithoutResumption(t *testing.T) {
 // TestDataWithAnotherSessionsTicket: a data connection that presents the
 // ticket of a different control session does not resume, so it is refused.
 func TestDataWithAnotherSessionsTicket(t *testing.T) {
-	addr, root := startServer(t, Config{TLS: tlsConfig(t)})
+	addr, root := startServer(t, Config{Host: Host{TLS: tlsConfig(t)}})
 	writeFile(t, root, "f", "secret data")
 	victimCfg := clientTLS(tls.VersionTLS13)
 	victim := dialTLS(t, addr, victimCfg)
@@ -312,7 +312,7 @@ func TestDataWithAnotherSessionsTicket(t *testing.T) {
 }
 
 func TestImplicitTLS(t *testing.T) {
-	bound, root := startListeners(t, Config{TLS: tlsConfig(t), Listeners: []Listener{{Addr: "127.0.0.1:0", Implicit: true}}})
+	bound, root := startListeners(t, Config{Host: Host{TLS: tlsConfig(t)}, Listeners: []Listener{{Addr: "127.0.0.1:0", Implicit: true}}})
 	writeFile(t, root, "f", "implicit data")
 	ccfg := clientTLS(tls.VersionTLS13)
 	raw, err := tls.Dial("tcp", bound[0].Addr.String(), ccfg)
@@ -331,7 +331,7 @@ func TestImplicitTLS(t *testing.T) {
 }
 
 func TestRequireTLS(t *testing.T) {
-	addr, root := startServer(t, Config{TLS: tlsConfig(t), RequireTLS: true})
+	addr, root := startServer(t, Config{Host: Host{TLS: tlsConfig(t), RequireTLS: true}})
 	writeFile(t, root, "f", "x")
 	c := dialTLS(t, addr, clientTLS(tls.VersionTLS13))
 	msg := c.cmd(530, "USER alice")
@@ -357,7 +357,7 @@ func TestRequireTLS(t *testing.T) {
 // TestCCC: after CCC the control connection is clear and the data
 // protection level is unchanged.
 func TestCCC(t *testing.T) {
-	addr, root := startServer(t, Config{TLS: tlsConfig(t)})
+	addr, root := startServer(t, Config{Host: Host{TLS: tlsConfig(t)}})
 	writeFile(t, root, "f", "after ccc")
 	cfg := clientTLS(tls.VersionTLS12)
 	c := dialTLS(t, addr, cfg)
@@ -388,7 +388,7 @@ func TestCCC(t *testing.T) {
 // TestCCCWithoutClientCloseNotify: curl reads the server's close_notify
 // after CCC and then speaks in the clear without sending its own.
 func TestCCCWithoutClientCloseNotify(t *testing.T) {
-	addr, _ := startServer(t, Config{TLS: tlsConfig(t)})
+	addr, _ := startServer(t, Config{Host: Host{TLS: tlsConfig(t)}})
 	c := dialTLS(t, addr, clientTLS(tls.VersionTLS13))
 	c.auth()
 	c.login("alice", "secret")
@@ -408,7 +408,7 @@ func TestCCCWithoutClientCloseNotify(t *testing.T) {
 // TestTruncatedTLSUpload: an upload whose TLS stream ends without
 // close_notify is a failed transfer (426), and leaves no file.
 func TestTruncatedTLSUpload(t *testing.T) {
-	addr, root := startServer(t, Config{TLS: tlsConfig(t)})
+	addr, root := startServer(t, Config{Host: Host{TLS: tlsConfig(t)}})
 	c := dialTLS(t, addr, clientTLS(tls.VersionTLS13))
 	c.auth()
 	c.protP()
@@ -446,7 +446,7 @@ func TestClientCertificateLogin(t *testing.T) {
 	base := tlsConfig(t)
 	base.ClientCAs = pool
 	base.ClientAuth = tls.VerifyClientCertIfGiven
-	addr, _ := startServer(t, Config{TLS: base})
+	addr, _ := startServer(t, Config{Host: Host{TLS: base}})
 
 	tests := []struct {
 		name string
@@ -481,7 +481,7 @@ func TestClientCertificateLogin(t *testing.T) {
 	// nobody on a host HOST moved the session to.
 	t.Run("not on another host", func(t *testing.T) {
 		other := &Host{Names: []string{"other.example"}, Root: t.TempDir(), Auth: testUsers{}, TLS: tlsConfig(t)}
-		addr, _ := startServer(t, Config{TLS: base, VirtualHosts: []*Host{other},
+		addr, _ := startServer(t, Config{Host: Host{TLS: base}, VirtualHosts: []*Host{other},
 			Route: func(int, netip.AddrPort) []*Host { return []*Host{nil, other} }})
 		cfg := clientTLS(tls.VersionTLS13)
 		cfg.Certificates = []tls.Certificate{clientCert("alice")}
@@ -502,7 +502,7 @@ func TestTLSGarbageAndStall(t *testing.T) {
 	// The margins are wide on purpose: a loaded CI machine must not turn
 	// scheduling delays into failures.
 	const timeout = 2 * time.Second
-	addr, _ := startServer(t, Config{TLS: tlsConfig(t), HandshakeTimeout: timeout})
+	addr, _ := startServer(t, Config{Host: Host{TLS: tlsConfig(t)}, HandshakeTimeout: timeout})
 
 	garbage := dial(t, addr)
 	garbage.cmd(234, "AUTH TLS")
@@ -531,7 +531,7 @@ func TestTLSGarbageAndStall(t *testing.T) {
 // TestPipelinedAfterAUTHDiscarded: bytes sent behind AUTH TLS, before the
 // handshake, are not executed (STARTTLS command injection).
 func TestPipelinedAfterAUTHDiscarded(t *testing.T) {
-	addr, _ := startServer(t, Config{TLS: tlsConfig(t)})
+	addr, _ := startServer(t, Config{Host: Host{TLS: tlsConfig(t)}})
 	c := dialTLS(t, addr, clientTLS(tls.VersionTLS13))
 	if _, err := c.c.Write([]byte("AUTH TLS\r\nUSER alice\r\n")); err != nil {
 		t.Fatal(err)
@@ -552,7 +552,7 @@ func TestConcurrentHandshakes(t *testing.T) {
 	if testing.Short() {
 		n = 100
 	}
-	addr, _ := startServer(t, Config{TLS: tlsConfig(t), HandshakeTimeout: 60 * time.Second})
+	addr, _ := startServer(t, Config{Host: Host{TLS: tlsConfig(t)}, HandshakeTimeout: 60 * time.Second})
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
 	for range n {
@@ -629,7 +629,7 @@ func (e *unexpectedReply) Error() string { return "unexpected reply " + strconv.
 // TestIdleTLSSessionsHoldNoGoroutine: once handshakes are done, an idle
 // TLS session costs the server no goroutine.
 func TestIdleTLSSessionsHoldNoGoroutine(t *testing.T) {
-	addr, _ := startServer(t, Config{TLS: tlsConfig(t)})
+	addr, _ := startServer(t, Config{Host: Host{TLS: tlsConfig(t)}})
 	settle := func() int {
 		n := runtime.NumGoroutine()
 		for range 50 {
