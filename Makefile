@@ -31,9 +31,14 @@ test-deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
+# The allocation tests (alloc_test.go) build only without -race, which
+# allocates on its own; the second pass runs them.
+ALLOC_PKGS = ./codec ./tlsstate ./loop ./loop/ftplog ./xfer
+
 test: test-deps
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
+	$(GO) test -count=1 -run 'Alloc' $(ALLOC_PKGS)
 
 # Unit tests only, without the external clients.
 unit:

@@ -42,9 +42,7 @@ func startFtpsd(t *testing.T, bulk []int64) *Target {
 	certs.Set(&cert)
 	srv, err := loop.New(loop.Config{
 		Listeners:  []loop.Listener{{Addr: "127.0.0.1:0"}},
-		Root:       root,
-		Auth:       au,
-		TLS:        tlsstate.BaseConfig(certs),
+		Host:       loop.Host{Root: root, Auth: au, TLS: tlsstate.BaseConfig(certs)},
 		FailDelay:  -1,
 		EventLoops: 2,
 	})
