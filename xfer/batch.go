@@ -1,6 +1,7 @@
 package xfer
 
 import (
+	"bufio"
 	"crypto/tls"
 	"io"
 	"net"
@@ -39,7 +40,7 @@ var (
 	bigPool   = sync.Pool{New: func() any { b := make([]byte, bulkSize); return &b }}
 	batchPool = sync.Pool{New: func() any { b := make([]byte, 0, batchSize); return &b }}
 	recvPool  = sync.Pool{New: func() any { b := make([]byte, recvSize); return &b }}
-	aheadPool = sync.Pool{New: func() any { b := make([]byte, recvAhead); return &b }}
+	aheadPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, recvAhead) }}
 )
 
 // batch starts gathering the connection's writes into buf; flush ends it.
@@ -129,10 +130,13 @@ func receiveFilled(dst io.Writer, src net.Conn, n *atomic.Int64, th *Throttle) (
 	var ec *eofConn
 	if tc, ok := src.(*tls.Conn); ok {
 		if ec, _ = tc.NetConn().(*eofConn); ec != nil {
-			ap := aheadPool.Get().(*[]byte)
-			defer aheadPool.Put(ap)
-			ec.readAhead(ap)
-			defer ec.readAhead(nil)
+			rd := aheadPool.Get().(*bufio.Reader)
+			ec.readAhead(rd)
+			defer func() {
+				ec.readAhead(nil)
+				rd.Reset(nil) // the pool keeps no connection
+				aheadPool.Put(rd)
+			}()
 		}
 		atLeast = min(tlsMin, len(buf))
 	}

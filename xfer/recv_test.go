@@ -1,6 +1,7 @@
 package xfer
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"io"
@@ -56,8 +57,7 @@ func (w *writeLog) Write(p []byte) (int, error) {
 func TestEOFConnReadAhead(t *testing.T) {
 	raw := &scriptConn{chunks: sizes(5, 3), err: io.EOF}
 	c := &eofConn{Conn: raw}
-	buf := make([]byte, 8)
-	c.readAhead(&buf)
+	c.readAhead(bufio.NewReaderSize(nil, 16))
 	var got []byte
 	p := make([]byte, 2)
 	for {
@@ -91,7 +91,7 @@ func TestEOFConnReadAhead(t *testing.T) {
 	// directly, once what was read ahead is used up.
 	raw = &scriptConn{chunks: sizes(3, 20), err: io.EOF}
 	c = &eofConn{Conn: raw}
-	c.readAhead(&buf)
+	c.readAhead(bufio.NewReaderSize(nil, 16))
 	if n, _ := c.Read(p); n != 2 || c.ahead() != 1 {
 		t.Fatalf("Read = %d, ahead %d; want 2, 1", n, c.ahead())
 	}
@@ -119,8 +119,7 @@ func TestEOFConnReadAheadKeepsErrorAfterData(t *testing.T) {
 	// gets the data out first, then the error, once.
 	boom := errors.New("boom")
 	c := &eofConn{Conn: &dataAndError{data: []byte("xyz"), err: boom}}
-	buf := make([]byte, 8)
-	c.readAhead(&buf)
+	c.readAhead(bufio.NewReaderSize(nil, 16))
 	p := make([]byte, 8)
 	if n, err := c.Read(p[:2]); n != 2 || err != nil {
 		t.Fatalf("Read = %d, %v; want 2, nil", n, err)

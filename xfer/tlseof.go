@@ -1,6 +1,7 @@
 package xfer
 
 import (
+	"bufio"
 	"crypto/tls"
 	"io"
 	"net"
@@ -23,58 +24,46 @@ type eofConn struct {
 	eof    atomic.Bool // the peer's FIN was read
 	gather *[]byte     // while not nil, writes are gathered here (batch.go)
 
-	// While buf is not nil, the socket is read into it, as much as it holds
-	// at a time, and Read serves buf[r:w], then err (receiveFilled). Only the
-	// goroutine that runs the transfer reads.
-	buf  *[]byte
-	r, w int
-	err  error
+	// While rd is not nil, reads go through it: the socket is read ahead,
+	// as much as rd holds at a time (receiveFilled). Only the goroutine that
+	// runs the transfer reads.
+	rd *bufio.Reader
 }
 
-// readAhead starts reading the socket ahead into buf; readAhead(nil) stops,
-// dropping what was read and not yet used (the transfer is over).
-func (c *eofConn) readAhead(buf *[]byte) { c.buf, c.r, c.w, c.err = buf, 0, 0, nil }
+// readAhead starts reading the socket ahead through rd; readAhead(nil)
+// stops, dropping what was read and not yet used (the transfer is over).
+func (c *eofConn) readAhead(rd *bufio.Reader) {
+	if rd != nil {
+		rd.Reset((*eofSocket)(c))
+	}
+	c.rd = rd
+}
 
 // ahead is how many bytes read from the socket Read has not yet returned;
 // 0 for a nil connection.
 func (c *eofConn) ahead() int {
-	if c == nil {
+	if c == nil || c.rd == nil {
 		return 0
 	}
-	return c.w - c.r
+	return c.rd.Buffered()
 }
 
 func (c *eofConn) Read(p []byte) (int, error) {
-	if c.buf == nil || len(p) >= len(*c.buf) {
-		if c.r < c.w || c.err != nil {
-			return c.buffered(p)
-		}
-		n, err := c.Conn.Read(p)
-		if err == io.EOF {
-			c.eof.Store(true)
-		}
-		return n, err
+	if c.rd != nil {
+		return c.rd.Read(p)
 	}
-	if c.r == c.w && c.err == nil {
-		n, err := c.Conn.Read(*c.buf)
-		if err == io.EOF {
-			c.eof.Store(true)
-		}
-		c.r, c.w, c.err = 0, n, err
-	}
-	return c.buffered(p)
+	return (*eofSocket)(c).Read(p)
 }
 
-// buffered returns what was read ahead, then the error that ended it.
-func (c *eofConn) buffered(p []byte) (int, error) {
-	if c.r < c.w {
-		n := copy(p, (*c.buf)[c.r:c.w])
-		c.r += n
-		return n, nil
+// eofSocket is the connection's socket, read directly, noting the FIN.
+type eofSocket eofConn
+
+func (s *eofSocket) Read(p []byte) (int, error) {
+	n, err := s.Conn.Read(p)
+	if err == io.EOF {
+		s.eof.Store(true)
 	}
-	err := c.err
-	c.err = nil
-	return 0, err
+	return n, err
 }
 
 // truncated reports whether a TLS stream that just returned io.EOF ended
