@@ -67,7 +67,7 @@ func TestThrottledCopies(t *testing.T) {
 		{"send sendfile", true, false, false},
 		{"send tls", true, true, false},
 		{"send ascii", true, false, true},
-		{"receive splice", false, false, false},
+		{"receive clear", false, false, false},
 		{"receive tls", false, true, false},
 		{"receive ascii", false, false, true},
 	}
