@@ -181,17 +181,13 @@ func (r *Report) churn(b *strings.Builder) {
 	b.WriteString("### Churn: whole TLS sessions per second\n\n")
 	var rows [][]string
 	for _, c := range cases {
-		_, best, ok := r.BestPeer(c, scenario.SessionsPerSec, true)
+		_, best, _ := r.BestPeer(c, scenario.SessionsPerSec, true)
 		for _, s := range r.ServerNames() {
 			v := r.Get(c, s, scenario.SessionsPerSec)
 			if v.Runs == 0 {
 				continue
 			}
-			vs := "—"
-			if ok && v.Valid() {
-				vs = ratio(v.Median, best.Median)
-			}
-			rows = append(rows, []string{s, c.Case, v.String(), vs,
+			rows = append(rows, []string{s, c.Case, v.String(), ratio(v.Median, best.Median),
 				r.Get(c, s, scenario.P50ms).String(), r.Get(c, s, scenario.P99ms).String(),
 				r.Get(c, s, scenario.CPUmsPerSession).String()})
 		}
@@ -199,8 +195,6 @@ func (r *Report) churn(b *strings.Builder) {
 	mdTable(b, []string{"server", "case", "sessions/s", "÷ best peer", "p50 ms", "p99 ms", "server CPU ms/session"}, rows)
 }
 
-// matrix is a table of one metric: a row per case, a column per server,
-// then ftpsd against the best peer (and against the machine's ceiling).
 // matrixOpts say how a matrix compares ftpsd with the others.
 type matrixOpts int
 
@@ -234,12 +228,9 @@ func (r *Report) matrix(b *strings.Builder, title, scen, metric string, opts mat
 			row = append(row, r.Get(c, s, metric).String())
 		}
 		self := r.Get(c, Self, metric)
-		switch _, best, ok := r.BestPeer(c, metric, higher); {
-		case opts&noRatio != 0:
-		case ok && self.Valid():
+		if opts&noRatio == 0 {
+			_, best, _ := r.BestPeer(c, metric, higher)
 			row = append(row, ratio(self.Median, best.Median))
-		default:
-			row = append(row, "—")
 		}
 		if ceiling {
 			ceil := r.Ceilings.PlainLoopback

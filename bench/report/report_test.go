@@ -91,6 +91,8 @@ func TestMarkdown(t *testing.T) {
 	for _, want := range []string{
 		BeginMarker, EndMarker,
 		"| RETR PROT P x1 | 1,400 (1,300–1,500) | 700 (650–750) | 1,000 (1,000–1,000) | 1.40× | 0.70× |",
+		// No peer ran x64: no ratio to a best peer, but one to the ceiling.
+		"| RETR PROT P x64 | 900 ✗ 1 failed: x | — | — | — | 0.45× |",
 		"✗ 9 failed: boom / bad", // a '|' in an error must not break the table
 		"![Bulk throughput by server](t.svg)",
 		"| idle TLS session ≤ 12 KiB RSS with 10,000 held (10000 sessions) | 16.0 KiB, 10,000 sessions held | **missed** |",
