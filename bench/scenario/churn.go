@@ -3,7 +3,6 @@ package scenario
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"github.com/ftpsd/ftpsd/bench/ftpclient"
@@ -30,7 +29,6 @@ func Churn(ctx context.Context, t *Target, cfg ChurnConfig, p *Progress) *Result
 	ccfg := t.config(t.Read, true)
 	var lat stats.Latencies
 	var errs firstError
-	var done atomic.Int64
 	cpu := startCPU(t)
 	start := time.Now()
 	each(cfg.Clients, cfg.Clients, func(int) {
@@ -49,13 +47,12 @@ func Churn(ctx context.Context, t *Target, cfg ChurnConfig, p *Progress) *Result
 				continue
 			}
 			lat.Add(time.Since(t0))
-			done.Add(1)
 			p.Add(1)
 		}
 	})
 	wall := time.Since(start)
 	r.Seconds = wall.Seconds()
-	n := done.Load()
+	n := lat.Len()
 	r.Metrics[Sessions] = float64(n)
 	r.Metrics[Failed] = float64(errs.count())
 	if n > 0 {

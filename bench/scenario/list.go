@@ -3,7 +3,6 @@ package scenario
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"github.com/ftpsd/ftpsd/bench/stats"
@@ -30,7 +29,6 @@ func List(ctx context.Context, t *Target, cfg ListConfig, p *Progress) *Result {
 	defer cancel()
 	var lat stats.Latencies
 	var errs firstError
-	var done atomic.Int64
 	start := time.Now()
 	each(len(conns), len(conns), func(i int) {
 		c := conns[i]
@@ -46,7 +44,6 @@ func List(ctx context.Context, t *Target, cfg ListConfig, p *Progress) *Result {
 				return // the session's state is unknown: stop using it
 			}
 			lat.Add(time.Since(t0))
-			done.Add(1)
 			p.Add(1)
 		}
 	})
@@ -54,7 +51,7 @@ func List(ctx context.Context, t *Target, cfg ListConfig, p *Progress) *Result {
 	r.Seconds = wall.Seconds()
 	r.fail(errs.get())
 	r.Metrics[Failed] = float64(failed + errs.count())
-	if n := done.Load(); n > 0 { // none: not a rate of 0 but a failure (vsftpd has no MLSD)
+	if n := lat.Len(); n > 0 { // none: not a rate of 0 but a failure (vsftpd has no MLSD)
 		r.Metrics[ListingsPerSec] = float64(n) / wall.Seconds()
 		r.Metrics[P50ms] = ms(lat.Percentile(50))
 		r.Metrics[P99ms] = ms(lat.Percentile(99))

@@ -3,7 +3,6 @@ package scenario
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"github.com/ftpsd/ftpsd/bench/stats"
@@ -40,7 +39,6 @@ func Small(ctx context.Context, t *Target, cfg SmallConfig, p *Progress) *Result
 	defer cancel()
 	var lat stats.Latencies
 	var errs firstError
-	var done atomic.Int64
 	cpu := startCPU(t)
 	start := time.Now()
 	each(len(conns), len(conns), func(i int) {
@@ -63,7 +61,6 @@ func Small(ctx context.Context, t *Target, cfg SmallConfig, p *Progress) *Result
 				return
 			}
 			lat.Add(time.Since(t0))
-			done.Add(1)
 			p.Add(1)
 		}
 	})
@@ -71,12 +68,12 @@ func Small(ctx context.Context, t *Target, cfg SmallConfig, p *Progress) *Result
 	r.Seconds = wall.Seconds()
 	r.fail(errs.get())
 	r.Metrics[Failed] = float64(failed + errs.count())
-	if n := done.Load(); n > 0 {
+	if n := lat.Len(); n > 0 {
 		r.Metrics[FilesPerSec] = float64(n) / wall.Seconds()
 		r.Metrics[P50ms] = ms(lat.Percentile(50))
 		r.Metrics[P99ms] = ms(lat.Percentile(99))
 	}
-	if s, ok := cpu.stop(2 * time.Second); ok && done.Load() > 0 {
+	if s, ok := cpu.stop(2 * time.Second); ok && lat.Len() > 0 {
 		r.Metrics[ServerCPUSec] = s
 	}
 	return r
