@@ -80,9 +80,9 @@ func oneSession(ctx context.Context, cfg ftpclient.Config, file string) error {
 		c.Close()
 		return err
 	}
-	if n != 4096 {
+	if n != smallSize {
 		c.Close()
-		return fmt.Errorf("scenario: churn RETR %s: %d bytes, want 4096", file, n)
+		return fmt.Errorf("scenario: churn RETR %s: %d bytes, want %d", file, n, smallSize)
 	}
 	return c.Quit()
 }

@@ -15,9 +15,6 @@ type SmallConfig struct {
 	Duration time.Duration
 }
 
-// smallSize is the size of every small file moved.
-const smallSize = 4096
-
 // Small logs in cfg.Clients TLS sessions (PROT P) and moves 4 KiB files
 // back to back on each for cfg.Duration: files per second and the latency
 // of one whole transfer (EPSV, data connection and its resumed handshake,
