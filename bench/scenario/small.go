@@ -22,13 +22,12 @@ type SmallConfig struct {
 // a new name each time (the caller removes them).
 func Small(ctx context.Context, t *Target, cfg SmallConfig, p *Progress) *Result {
 	op := "RETR"
-	login := t.Read
 	if cfg.Store {
-		op, login = "STOR", t.Write
+		op = "STOR"
 	}
 	r := newResult(t.Name, "small", fmt.Sprintf("%s 4 KiB x%d", op, cfg.Clients))
 	p.Begin(t.Name+" small "+op+": logging in", "sessions")
-	conns, failed, err := dialMany(ctx, t.config(login, true), cfg.Clients, 16, p)
+	conns, failed, err := dialMany(ctx, t.config(t.login(cfg.Store), true), cfg.Clients, 16, p)
 	defer quitAll(conns)
 	r.fail(err)
 	p.Begin(t.Name+" small "+op, "files")
