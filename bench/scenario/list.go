@@ -16,10 +16,13 @@ type ListConfig struct {
 	Entries  int // entries the directory holds; fewer lines is a failure
 }
 
+// Name is the case's label, e.g. "MLSD x4".
+func (c ListConfig) Name() string { return fmt.Sprintf("%s x%d", c.Verb, c.Clients) }
+
 // List logs in cfg.Clients TLS sessions (PROT P) and lists ListDir back to
 // back on each for cfg.Duration: listings per second and their latency.
 func List(ctx context.Context, t *Target, cfg ListConfig, p *Progress) *Result {
-	r := newResult(t.Name, "list", fmt.Sprintf("%s x%d", cfg.Verb, cfg.Clients))
+	r := newResult(t.Name, "list", cfg.Name())
 	p.Begin(t.Name+" "+cfg.Verb+": logging in", "sessions")
 	conns, failed, err := dialMany(ctx, t.config(t.Read, true), cfg.Clients, 16, p)
 	defer quitAll(conns)

@@ -15,17 +15,24 @@ type SmallConfig struct {
 	Duration time.Duration
 }
 
+// Name is the case's label, e.g. "STOR 4 KiB x64".
+func (c SmallConfig) Name() string { return fmt.Sprintf("%s 4 KiB x%d", c.op(), c.Clients) }
+
+func (c SmallConfig) op() string {
+	if c.Store {
+		return "STOR"
+	}
+	return "RETR"
+}
+
 // Small logs in cfg.Clients TLS sessions (PROT P) and moves 4 KiB files
 // back to back on each for cfg.Duration: files per second and the latency
 // of one whole transfer (EPSV, data connection and its resumed handshake,
 // the bytes, the final reply). Uploads go to UploadDir as small-C-K.bin,
 // a new name each time (the caller removes them).
 func Small(ctx context.Context, t *Target, cfg SmallConfig, p *Progress) *Result {
-	op := "RETR"
-	if cfg.Store {
-		op = "STOR"
-	}
-	r := newResult(t.Name, "small", fmt.Sprintf("%s 4 KiB x%d", op, cfg.Clients))
+	op := cfg.op()
+	r := newResult(t.Name, "small", cfg.Name())
 	p.Begin(t.Name+" small "+op+": logging in", "sessions")
 	conns, failed, err := dialMany(ctx, t.config(t.login(cfg.Store), true), cfg.Clients, 16, p)
 	defer quitAll(conns)
