@@ -20,9 +20,9 @@ func (c ChurnConfig) Name() string { return fmt.Sprintf("%d clients", c.Clients)
 
 // Churn runs whole short sessions back to back on cfg.Clients goroutines
 // for cfg.Duration: connect, AUTH TLS, anonymous login, PBSZ 0, PROT P,
-// EPSV, RETR of the 4 KiB file (its data connection resuming the session),
-// QUIT. It reports completed sessions per second, the latency of a whole
-// session, and the server's CPU milliseconds per session.
+// TYPE I, EPSV, RETR of the 4 KiB file (its data connection resuming the
+// session), QUIT. It reports completed sessions per second, the latency of
+// a whole session, and the server's CPU milliseconds per session.
 func Churn(ctx context.Context, t *Target, cfg ChurnConfig, p *Progress) *Result {
 	r := newResult(t.Name, "churn", cfg.Name())
 	p.Begin(t.Name+" churn", "sessions")

@@ -30,7 +30,7 @@ const (
 // Idle logs in cfg.Sessions TLS sessions (PROT P), holds them, reads the
 // server's memory, then sends one NOOP on every session and records its
 // latency. Memory per session is the growth of the server tree's RSS and
-// PSS over its memory before the first login, divided by the sessions.
+// PSS over its memory before the first login, divided by the sessions held.
 func Idle(ctx context.Context, t *Target, cfg IdleConfig, p *Progress) *Result {
 	r := newResult(t.Name, "idle", cfg.Name())
 	var before procfs.Memory
