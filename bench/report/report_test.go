@@ -133,6 +133,11 @@ func TestMarkdownClientCPU(t *testing.T) {
 	if !strings.Contains(md, "stays under 2 ÷ (server + client CPU seconds per GB)") {
 		t.Errorf("Markdown lacks the bound the client's CPU puts on MB/s")
 	}
+	// A results.json without the CPU count states the bound in words.
+	delete(r.Settings, CPUsSetting)
+	if md := r.Markdown(Charts{}); !strings.Contains(md, "shares the machine with the server, so a case's MB/s stays under the CPU count ÷ (server") {
+		t.Errorf("Markdown without the CPU count misstates the bound:\n%s", md)
+	}
 }
 
 func TestMarkdownMachineSettings(t *testing.T) {
