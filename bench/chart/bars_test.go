@@ -3,6 +3,7 @@ package chart
 import (
 	"encoding/xml"
 	"fmt"
+	"io"
 	"math"
 	"strings"
 	"testing"
@@ -20,7 +21,7 @@ func TestSVGWellFormedAndScaled(t *testing.T) {
 	for {
 		_, err := d.Token()
 		if err != nil {
-			if err.Error() != "EOF" {
+			if err != io.EOF {
 				t.Fatalf("not well-formed: %v\n%s", err, svg)
 			}
 			break

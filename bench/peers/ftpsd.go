@@ -1,7 +1,10 @@
 package peers
 
 import (
+	"crypto/sha1"
+	"encoding/base64"
 	"fmt"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -10,13 +13,12 @@ import (
 )
 
 // ftpsd runs the built binary. Anonymous users are read-only in ftpsd, so
-// uploads log in as the named user of env.Users (a {SHA} htpasswd entry:
-// a login's hashing cost stays out of the transfer figures).
+// uploads log in as uploader, whose entry WriteUsers writes to env.Users.
 func ftpsd() *Peer {
 	return &Peer{
 		Name:    "ftpsd",
 		Read:    anonymous,
-		Write:   scenario.Login{User: "bench", Pass: "bench"},
+		Write:   uploader,
 		version: func(env *Env) string { return GitDescribe(env.Dir) },
 		command: func(env *Env, run string, port, lo, hi int) ([]string, error) {
 			argv := []string{env.FtpsdBin,
@@ -31,6 +33,21 @@ func ftpsd() *Peer {
 			return argv, nil
 		},
 	}
+}
+
+// uploader is the named user ftpsd's uploads log in as.
+var uploader = scenario.Login{User: "bench", Pass: "bench"}
+
+// WriteUsers writes the htpasswd file ftpsd's uploads log in with (Env.Users):
+// uploader with a {SHA} entry, so that a login's hashing cost stays out of
+// the transfer figures.
+func WriteUsers(path string) error {
+	sum := sha1.Sum([]byte(uploader.Pass))
+	entry := uploader.User + ":{SHA}" + base64.StdEncoding.EncodeToString(sum[:]) + "\n"
+	if err := os.WriteFile(path, []byte(entry), 0o600); err != nil {
+		return fmt.Errorf("peers: %w", err)
+	}
+	return nil
 }
 
 // GitDescribe is `git describe --always --dirty` of the repository that

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ftpsd/ftpsd/loop/auth"
 )
 
 func TestMakeCert(t *testing.T) {
@@ -143,5 +145,25 @@ func TestGitDescribe(t *testing.T) {
 	}
 	if got := GitDescribe("."); got == "?" || strings.ContainsAny(got, " \n") {
 		t.Errorf("GitDescribe(.) = %q, want a commit", got)
+	}
+}
+
+// TestWriteUsers checks that the htpasswd entry WriteUsers writes lets
+// ftpsd's upload login in, as ftpsd's own user database reads it.
+func TestWriteUsers(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "htpasswd")
+	if err := WriteUsers(path); err != nil {
+		t.Fatal(err)
+	}
+	users, err := auth.NewUsers(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := ftpsd().Write
+	if _, err := users.Authenticate(w.User, w.Pass); err != nil {
+		t.Errorf("ftpsd's upload login %q: %v", w.User, err)
+	}
+	if _, err := users.Authenticate(w.User, w.Pass+"x"); err == nil {
+		t.Errorf("a wrong password for %q logged in", w.User)
 	}
 }

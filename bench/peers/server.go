@@ -73,12 +73,18 @@ func (r *Running) CPUSeconds() (float64, error) {
 	return procfs.CPUSeconds(r.PID())
 }
 
+// What CPUSource answers.
+const (
+	CPUFromCgroup = "cgroup cpuacct"
+	CPUFromProc   = "/proc tree"
+)
+
 // CPUSource says how CPUSeconds measures, for the report.
 func (r *Running) CPUSource() string {
 	if r.cpu != nil {
-		return "cgroup cpuacct"
+		return CPUFromCgroup
 	}
-	return "/proc tree"
+	return CPUFromProc
 }
 
 // PID is the root of the server's process tree.

@@ -79,7 +79,9 @@ func errNote(err string) string {
 	return ": " + err
 }
 
-// ratio formats a/b as "1.23×".
+// ratio formats a/b as "1.23×", or "—" when either is missing: a is NaN
+// (the median of no runs), or b is not positive (no best peer: BestPeer's
+// zero Cell).
 func ratio(a, b float64) string {
 	if !(b > 0) || math.IsNaN(a) {
 		return "—"

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ftpsd/ftpsd/bench/ceiling"
 	"github.com/ftpsd/ftpsd/bench/scenario"
 )
 
@@ -65,8 +66,8 @@ func (r *Report) method(b *strings.Builder) {
 		"Logins are anonymous (a password hash would dominate session rates). ftpsd's anonymous users are read-only, so its uploads log in as a named user with a `{SHA}` htpasswd entry; the peers take anonymous uploads.",
 		"**Bulk**: each run moves " + r.Settings["volume"] + " in all; with N streams, each of N sessions moves one file of volume/N at the same time, so a run lasts seconds whatever N. MB/s is the bytes over the wall time from the first start to the last end; logins are not timed." + r.pageCache() + " Before every download case the file is read into the page cache, untimed.",
 		"**Server CPU** is read before and after the run " + r.Settings["cpu"] + ". vsftpd, ProFTPD and Pure-FTPd fork per session, so it covers every process the server started, ended ones included.",
-		"**Idle**: N sessions log in over TLS (PROT P) and stay; memory per session is the growth of the tree's RSS and PSS (smaps_rollup) over its memory before the first login, divided by N, read after " + r.Settings["idle_settle"] + " idle, each idle case on a freshly started server; then one NOOP is timed on every session, 8 at a time. Fork-per-session peers cannot hold 10,000 sessions (vsftpd runs two processes per session" + r.fileLimit() + "), so they are measured at " + r.Settings["idle_peers"] + " sessions, and ftpsd at both " + r.Settings["idle_ftpsd"] + " and that like-for-like count (where its fixed start-up growth, runtime and worker pool, is spread over few sessions). ftpsd hands the heap it freed back to the kernel once no session has opened for 1 s (loop/trim.go), so its figure is what the sessions hold, not the garbage of their handshakes; the settle time leaves room for that.",
-		"**Churn**: " + r.Settings["churn"] + ": connect, AUTH TLS, anonymous login, PBSZ/PROT P, EPSV, RETR of a 4 KiB file, QUIT, back to back.",
+		"**Idle**: N sessions log in over TLS (PROT P) and stay; memory per session is the growth of the tree's RSS and PSS (smaps_rollup) over its memory before the first login, divided by the sessions held, read after " + r.Settings["idle_settle"] + " idle, each idle case on a freshly started server; then one NOOP is timed on every session, 8 at a time. Fork-per-session peers cannot hold 10,000 sessions (vsftpd runs two processes per session" + r.fileLimit() + "), so they are measured at " + r.Settings["idle_peers"] + " sessions, and ftpsd at both " + r.Settings["idle_ftpsd"] + " and that like-for-like count (where its fixed start-up growth, runtime and worker pool, is spread over few sessions). ftpsd hands the heap it freed back to the kernel once no session has opened for 1 s (loop/trim.go), so its figure is what the sessions hold, not the garbage of their handshakes; the settle time leaves room for that.",
+		"**Churn**: " + r.Settings["churn"] + ": connect, AUTH TLS, anonymous login, PBSZ/PROT P, TYPE I, EPSV, RETR of a 4 KiB file, QUIT, back to back.",
 		"**List**: " + r.Settings["list"] + ". **Small files**: " + r.Settings["small"] + ".",
 	} {
 		b.WriteString("- " + line + "\n")
@@ -126,7 +127,7 @@ func (r *Report) ceilings(b *strings.Builder) {
 	c := r.Ceilings
 	b.WriteString("### This machine's ceilings, measured in the same run\n\n")
 	mdTable(b, []string{"ceiling", "MB/s", "how"}, [][]string{
-		{"AES-128-GCM, one core", num(c.OpenSSLAESGCM), "`openssl speed -mr -seconds 2 -bytes 16384 -evp aes-128-gcm` (" + c.OpenSSL + ")"},
+		{"AES-128-GCM, one core", num(c.OpenSSLAESGCM), "`" + strings.Join(ceiling.OpenSSLCommand, " ") + "` (" + c.OpenSSL + ")"},
 		{"Go crypto/tls over loopback", num(c.GoTLSLoopback), "one TLS 1.3 connection, RSA-2048 certificate, 64 KiB writes, both ends in ftpbench"},
 		{"plain TCP over loopback", num(c.PlainLoopback), "one connection, 64 KiB writes, both ends in ftpbench"},
 	})
@@ -180,17 +181,13 @@ func (r *Report) churn(b *strings.Builder) {
 	b.WriteString("### Churn: whole TLS sessions per second\n\n")
 	var rows [][]string
 	for _, c := range cases {
-		_, best, ok := r.BestPeer(c, scenario.SessionsPerSec, true)
+		_, best, _ := r.BestPeer(c, scenario.SessionsPerSec, true)
 		for _, s := range r.ServerNames() {
 			v := r.Get(c, s, scenario.SessionsPerSec)
 			if v.Runs == 0 {
 				continue
 			}
-			vs := "—"
-			if ok && v.Valid() {
-				vs = ratio(v.Median, best.Median)
-			}
-			rows = append(rows, []string{s, c.Case, v.String(), vs,
+			rows = append(rows, []string{s, c.Case, v.String(), ratio(v.Median, best.Median),
 				r.Get(c, s, scenario.P50ms).String(), r.Get(c, s, scenario.P99ms).String(),
 				r.Get(c, s, scenario.CPUmsPerSession).String()})
 		}
@@ -198,8 +195,6 @@ func (r *Report) churn(b *strings.Builder) {
 	mdTable(b, []string{"server", "case", "sessions/s", "÷ best peer", "p50 ms", "p99 ms", "server CPU ms/session"}, rows)
 }
 
-// matrix is a table of one metric: a row per case, a column per server,
-// then ftpsd against the best peer (and against the machine's ceiling).
 // matrixOpts say how a matrix compares ftpsd with the others.
 type matrixOpts int
 
@@ -233,12 +228,9 @@ func (r *Report) matrix(b *strings.Builder, title, scen, metric string, opts mat
 			row = append(row, r.Get(c, s, metric).String())
 		}
 		self := r.Get(c, Self, metric)
-		switch _, best, ok := r.BestPeer(c, metric, higher); {
-		case opts&noRatio != 0:
-		case ok && self.Valid():
+		if opts&noRatio == 0 {
+			_, best, _ := r.BestPeer(c, metric, higher)
 			row = append(row, ratio(self.Median, best.Median))
-		default:
-			row = append(row, "—")
 		}
 		if ceiling {
 			ceil := r.Ceilings.PlainLoopback

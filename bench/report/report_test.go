@@ -91,6 +91,8 @@ func TestMarkdown(t *testing.T) {
 	for _, want := range []string{
 		BeginMarker, EndMarker,
 		"| RETR PROT P x1 | 1,400 (1,300–1,500) | 700 (650–750) | 1,000 (1,000–1,000) | 1.40× | 0.70× |",
+		// No peer ran x64: no ratio to a best peer, but one to the ceiling.
+		"| RETR PROT P x64 | 900 ✗ 1 failed: x | — | — | — | 0.45× |",
 		"✗ 9 failed: boom / bad", // a '|' in an error must not break the table
 		"![Bulk throughput by server](t.svg)",
 		"| idle TLS session ≤ 12 KiB RSS with 10,000 held (10000 sessions) | 16.0 KiB, 10,000 sessions held | **missed** |",
@@ -130,6 +132,11 @@ func TestMarkdownClientCPU(t *testing.T) {
 	}
 	if !strings.Contains(md, "stays under 2 ÷ (server + client CPU seconds per GB)") {
 		t.Errorf("Markdown lacks the bound the client's CPU puts on MB/s")
+	}
+	// A results.json without the CPU count states the bound in words.
+	delete(r.Settings, CPUsSetting)
+	if md := r.Markdown(Charts{}); !strings.Contains(md, "shares the machine with the server, so a case's MB/s stays under the CPU count ÷ (server") {
+		t.Errorf("Markdown without the CPU count misstates the bound:\n%s", md)
 	}
 }
 

@@ -23,7 +23,6 @@ func (r *Report) Targets() []Target {
 	most := 0.0
 	for _, c := range r.Cases("idle") {
 		if cell := r.Get(c, Self, scenario.Sessions); cell.Valid() && cell.Median > most {
-			c := c
 			idle, most = &c, cell.Median
 		}
 	}

@@ -40,12 +40,8 @@ func (c BulkConfig) PerStream() int64 { return c.Volume / int64(c.Streams) }
 // part. Uploads go to UploadDir as bulk-N.bin; the caller removes them.
 func Bulk(ctx context.Context, t *Target, cfg BulkConfig, p *Progress) *Result {
 	r := newResult(t.Name, "bulk", cfg.Name())
-	login := t.Read
-	if cfg.Store {
-		login = t.Write
-	}
 	p.Begin(t.Name+" bulk "+cfg.Name()+": logging in", "sessions")
-	conns, failed, err := dialMany(ctx, t.config(login, cfg.ProtP), cfg.Streams, 16, p)
+	conns, failed, err := dialMany(ctx, t.config(t.login(cfg.Store), cfg.ProtP), cfg.Streams, 16, p)
 	defer quitAll(conns)
 	r.fail(err)
 	size := cfg.PerStream()

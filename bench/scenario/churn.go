@@ -3,7 +3,6 @@ package scenario
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"github.com/ftpsd/ftpsd/bench/ftpclient"
@@ -16,13 +15,16 @@ type ChurnConfig struct {
 	Duration time.Duration
 }
 
+// Name is the case's label, e.g. "8 clients".
+func (c ChurnConfig) Name() string { return fmt.Sprintf("%d clients", c.Clients) }
+
 // Churn runs whole short sessions back to back on cfg.Clients goroutines
 // for cfg.Duration: connect, AUTH TLS, anonymous login, PBSZ 0, PROT P,
-// EPSV, RETR of the 4 KiB file (its data connection resuming the session),
-// QUIT. It reports completed sessions per second, the latency of a whole
-// session, and the server's CPU milliseconds per session.
+// TYPE I, EPSV, RETR of the 4 KiB file (its data connection resuming the
+// session), QUIT. It reports completed sessions per second, the latency of
+// a whole session, and the server's CPU milliseconds per session.
 func Churn(ctx context.Context, t *Target, cfg ChurnConfig, p *Progress) *Result {
-	r := newResult(t.Name, "churn", fmt.Sprintf("%d clients", cfg.Clients))
+	r := newResult(t.Name, "churn", cfg.Name())
 	p.Begin(t.Name+" churn", "sessions")
 	end := time.Now().Add(cfg.Duration)
 	ctx, cancel := context.WithDeadline(ctx, end)
@@ -30,7 +32,6 @@ func Churn(ctx context.Context, t *Target, cfg ChurnConfig, p *Progress) *Result
 	ccfg := t.config(t.Read, true)
 	var lat stats.Latencies
 	var errs firstError
-	var done atomic.Int64
 	cpu := startCPU(t)
 	start := time.Now()
 	each(cfg.Clients, cfg.Clients, func(int) {
@@ -49,13 +50,12 @@ func Churn(ctx context.Context, t *Target, cfg ChurnConfig, p *Progress) *Result
 				continue
 			}
 			lat.Add(time.Since(t0))
-			done.Add(1)
 			p.Add(1)
 		}
 	})
 	wall := time.Since(start)
 	r.Seconds = wall.Seconds()
-	n := done.Load()
+	n := lat.Len()
 	r.Metrics[Sessions] = float64(n)
 	r.Metrics[Failed] = float64(errs.count())
 	if n > 0 {
@@ -83,9 +83,9 @@ func oneSession(ctx context.Context, cfg ftpclient.Config, file string) error {
 		c.Close()
 		return err
 	}
-	if n != 4096 {
+	if n != smallSize {
 		c.Close()
-		return fmt.Errorf("scenario: churn RETR %s: %d bytes, want 4096", file, n)
+		return fmt.Errorf("scenario: churn RETR %s: %d bytes, want %d", file, n, smallSize)
 	}
 	return c.Quit()
 }

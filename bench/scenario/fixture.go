@@ -17,6 +17,9 @@ const (
 	ListSize   = 1000
 )
 
+// smallSize is the size of SmallPath, and of every small file moved.
+const smallSize = 4096
+
 // BulkPath is the fixture file of size bytes, relative to the root.
 func BulkPath(size int64) string { return fmt.Sprintf("%s/%d.bin", BulkDir, size) }
 
@@ -34,7 +37,7 @@ func MakeTree(root string, bulkSizes []int64) error {
 	if err := os.Chmod(filepath.Join(root, UploadPath), 0o777); err != nil {
 		return fmt.Errorf("scenario: fixture: %w", err)
 	}
-	if err := ensureFile(filepath.Join(root, SmallPath), 4096); err != nil {
+	if err := ensureFile(filepath.Join(root, SmallPath), smallSize); err != nil {
 		return err
 	}
 	for i := range ListSize {

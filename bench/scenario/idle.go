@@ -17,6 +17,9 @@ type IdleConfig struct {
 	Settle time.Duration
 }
 
+// Name is the case's label, e.g. "256 sessions".
+func (c IdleConfig) Name() string { return fmt.Sprintf("%d sessions", c.Sessions) }
+
 // Logins in flight while the idle sessions log in, and NOOPs in flight
 // while their latency is measured (the report says "8 at a time").
 const (
@@ -27,9 +30,9 @@ const (
 // Idle logs in cfg.Sessions TLS sessions (PROT P), holds them, reads the
 // server's memory, then sends one NOOP on every session and records its
 // latency. Memory per session is the growth of the server tree's RSS and
-// PSS over its memory before the first login, divided by the sessions.
+// PSS over its memory before the first login, divided by the sessions held.
 func Idle(ctx context.Context, t *Target, cfg IdleConfig, p *Progress) *Result {
-	r := newResult(t.Name, "idle", fmt.Sprintf("%d sessions", cfg.Sessions))
+	r := newResult(t.Name, "idle", cfg.Name())
 	var before procfs.Memory
 	measured := t.PID > 0
 	if measured {

@@ -3,7 +3,6 @@ package scenario
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"github.com/ftpsd/ftpsd/bench/stats"
@@ -17,10 +16,13 @@ type ListConfig struct {
 	Entries  int // entries the directory holds; fewer lines is a failure
 }
 
+// Name is the case's label, e.g. "MLSD x4".
+func (c ListConfig) Name() string { return fmt.Sprintf("%s x%d", c.Verb, c.Clients) }
+
 // List logs in cfg.Clients TLS sessions (PROT P) and lists ListDir back to
 // back on each for cfg.Duration: listings per second and their latency.
 func List(ctx context.Context, t *Target, cfg ListConfig, p *Progress) *Result {
-	r := newResult(t.Name, "list", fmt.Sprintf("%s x%d", cfg.Verb, cfg.Clients))
+	r := newResult(t.Name, "list", cfg.Name())
 	p.Begin(t.Name+" "+cfg.Verb+": logging in", "sessions")
 	conns, failed, err := dialMany(ctx, t.config(t.Read, true), cfg.Clients, 16, p)
 	defer quitAll(conns)
@@ -30,7 +32,6 @@ func List(ctx context.Context, t *Target, cfg ListConfig, p *Progress) *Result {
 	defer cancel()
 	var lat stats.Latencies
 	var errs firstError
-	var done atomic.Int64
 	start := time.Now()
 	each(len(conns), len(conns), func(i int) {
 		c := conns[i]
@@ -46,7 +47,6 @@ func List(ctx context.Context, t *Target, cfg ListConfig, p *Progress) *Result {
 				return // the session's state is unknown: stop using it
 			}
 			lat.Add(time.Since(t0))
-			done.Add(1)
 			p.Add(1)
 		}
 	})
@@ -54,7 +54,7 @@ func List(ctx context.Context, t *Target, cfg ListConfig, p *Progress) *Result {
 	r.Seconds = wall.Seconds()
 	r.fail(errs.get())
 	r.Metrics[Failed] = float64(failed + errs.count())
-	if n := done.Load(); n > 0 { // none: not a rate of 0 but a failure (vsftpd has no MLSD)
+	if n := lat.Len(); n > 0 { // none: not a rate of 0 but a failure (vsftpd has no MLSD)
 		r.Metrics[ListingsPerSec] = float64(n) / wall.Seconds()
 		r.Metrics[P50ms] = ms(lat.Percentile(50))
 		r.Metrics[P99ms] = ms(lat.Percentile(99))

@@ -3,7 +3,6 @@ package scenario
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"github.com/ftpsd/ftpsd/bench/stats"
@@ -16,8 +15,15 @@ type SmallConfig struct {
 	Duration time.Duration
 }
 
-// smallSize is the size of every small file moved.
-const smallSize = 4096
+// Name is the case's label, e.g. "STOR 4 KiB x64".
+func (c SmallConfig) Name() string { return fmt.Sprintf("%s 4 KiB x%d", c.op(), c.Clients) }
+
+func (c SmallConfig) op() string {
+	if c.Store {
+		return "STOR"
+	}
+	return "RETR"
+}
 
 // Small logs in cfg.Clients TLS sessions (PROT P) and moves 4 KiB files
 // back to back on each for cfg.Duration: files per second and the latency
@@ -25,14 +31,10 @@ const smallSize = 4096
 // the bytes, the final reply). Uploads go to UploadDir as small-C-K.bin,
 // a new name each time (the caller removes them).
 func Small(ctx context.Context, t *Target, cfg SmallConfig, p *Progress) *Result {
-	op := "RETR"
-	login := t.Read
-	if cfg.Store {
-		op, login = "STOR", t.Write
-	}
-	r := newResult(t.Name, "small", fmt.Sprintf("%s 4 KiB x%d", op, cfg.Clients))
+	op := cfg.op()
+	r := newResult(t.Name, "small", cfg.Name())
 	p.Begin(t.Name+" small "+op+": logging in", "sessions")
-	conns, failed, err := dialMany(ctx, t.config(login, true), cfg.Clients, 16, p)
+	conns, failed, err := dialMany(ctx, t.config(t.login(cfg.Store), true), cfg.Clients, 16, p)
 	defer quitAll(conns)
 	r.fail(err)
 	p.Begin(t.Name+" small "+op, "files")
@@ -40,7 +42,6 @@ func Small(ctx context.Context, t *Target, cfg SmallConfig, p *Progress) *Result
 	defer cancel()
 	var lat stats.Latencies
 	var errs firstError
-	var done atomic.Int64
 	cpu := startCPU(t)
 	start := time.Now()
 	each(len(conns), len(conns), func(i int) {
@@ -63,7 +64,6 @@ func Small(ctx context.Context, t *Target, cfg SmallConfig, p *Progress) *Result
 				return
 			}
 			lat.Add(time.Since(t0))
-			done.Add(1)
 			p.Add(1)
 		}
 	})
@@ -71,12 +71,12 @@ func Small(ctx context.Context, t *Target, cfg SmallConfig, p *Progress) *Result
 	r.Seconds = wall.Seconds()
 	r.fail(errs.get())
 	r.Metrics[Failed] = float64(failed + errs.count())
-	if n := done.Load(); n > 0 {
+	if n := lat.Len(); n > 0 {
 		r.Metrics[FilesPerSec] = float64(n) / wall.Seconds()
 		r.Metrics[P50ms] = ms(lat.Percentile(50))
 		r.Metrics[P99ms] = ms(lat.Percentile(99))
 	}
-	if s, ok := cpu.stop(2 * time.Second); ok && done.Load() > 0 {
+	if s, ok := cpu.stop(2 * time.Second); ok && lat.Len() > 0 {
 		r.Metrics[ServerCPUSec] = s
 	}
 	return r

@@ -37,6 +37,14 @@ type Target struct {
 	Timeout, DataTimeout time.Duration
 }
 
+// login is the login of a case that uploads (store) or does not.
+func (t *Target) login(store bool) Login {
+	if store {
+		return t.Write
+	}
+	return t.Read
+}
+
 func (t *Target) config(l Login, protP bool) ftpclient.Config {
 	return ftpclient.Config{Addr: t.Addr, TLS: t.TLS, ProtP: protP, User: l.User, Pass: l.Pass,
 		Timeout: t.Timeout, DataTimeout: t.DataTimeout}

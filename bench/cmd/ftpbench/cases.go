@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -22,6 +21,15 @@ type caseSpec struct {
 	run   func(ctx context.Context, t *scenario.Target, p *scenario.Progress) *scenario.Result
 }
 
+// spec is the case that runs a scenario with cfg, named as the scenario
+// names its result: by cfg.Name().
+func spec[C interface{ Name() string }](scen string, cfg C, run func(context.Context, *scenario.Target, C, *scenario.Progress) *scenario.Result) caseSpec {
+	return caseSpec{scenario: scen, name: cfg.Name(),
+		run: func(ctx context.Context, t *scenario.Target, p *scenario.Progress) *scenario.Result {
+			return run(ctx, t, cfg, p)
+		}}
+}
+
 // buildCases lists the cases of the chosen scenarios, in the order they run.
 func buildCases(o *options) []caseSpec {
 	var cs []caseSpec
@@ -30,31 +38,25 @@ func buildCases(o *options) []caseSpec {
 		want[s] = true
 	}
 	if want["idle"] {
-		idle := func(n int) func(context.Context, *scenario.Target, *scenario.Progress) *scenario.Result {
-			return func(ctx context.Context, t *scenario.Target, p *scenario.Progress) *scenario.Result {
-				return scenario.Idle(ctx, t, scenario.IdleConfig{Sessions: n, Settle: o.idleSettle}, p)
-			}
-		}
-		cs = append(cs, caseSpec{scenario: "idle", name: fmt.Sprintf("%d sessions", o.idlePeers), fresh: true, run: idle(o.idlePeers)})
+		c := spec("idle", scenario.IdleConfig{Sessions: o.idlePeers, Settle: o.idleSettle}, scenario.Idle)
+		c.fresh = true
+		cs = append(cs, c)
 		if o.idleFtpsd != o.idlePeers {
-			cs = append(cs, caseSpec{scenario: "idle", name: fmt.Sprintf("%d sessions", o.idleFtpsd), only: "ftpsd", fresh: true, run: idle(o.idleFtpsd)})
+			c := spec("idle", scenario.IdleConfig{Sessions: o.idleFtpsd, Settle: o.idleSettle}, scenario.Idle)
+			c.fresh, c.only = true, "ftpsd"
+			cs = append(cs, c)
 		}
 	}
 	if want["churn"] {
-		cs = append(cs, caseSpec{scenario: "churn", name: fmt.Sprintf("%d clients", o.churnClients),
-			run: func(ctx context.Context, t *scenario.Target, p *scenario.Progress) *scenario.Result {
-				return scenario.Churn(ctx, t, scenario.ChurnConfig{Clients: o.churnClients, Duration: o.churn}, p)
-			}})
+		cs = append(cs, spec("churn", scenario.ChurnConfig{Clients: o.churnClients, Duration: o.churn}, scenario.Churn))
 	}
 	if want["bulk"] {
 		for _, store := range []bool{false, true} {
 			for _, protP := range []bool{true, false} {
 				for _, n := range []int{1, 8, 64} {
-					bc := scenario.BulkConfig{Store: store, ProtP: protP, Streams: n, Volume: o.volume}
-					cs = append(cs, caseSpec{scenario: "bulk", name: bc.Name(), store: store,
-						run: func(ctx context.Context, t *scenario.Target, p *scenario.Progress) *scenario.Result {
-							return scenario.Bulk(ctx, t, bc, p)
-						}})
+					c := spec("bulk", scenario.BulkConfig{Store: store, ProtP: protP, Streams: n, Volume: o.volume}, scenario.Bulk)
+					c.store = store
+					cs = append(cs, c)
 				}
 			}
 		}
@@ -62,23 +64,14 @@ func buildCases(o *options) []caseSpec {
 	if want["list"] {
 		for _, verb := range []string{"MLSD", "LIST"} {
 			lc := scenario.ListConfig{Verb: verb, Clients: o.listClients, Duration: o.list, Entries: scenario.ListSize}
-			cs = append(cs, caseSpec{scenario: "list", name: fmt.Sprintf("%s x%d", verb, o.listClients),
-				run: func(ctx context.Context, t *scenario.Target, p *scenario.Progress) *scenario.Result {
-					return scenario.List(ctx, t, lc, p)
-				}})
+			cs = append(cs, spec("list", lc, scenario.List))
 		}
 	}
 	if want["small"] {
 		for _, store := range []bool{false, true} {
-			sc := scenario.SmallConfig{Store: store, Clients: o.smallClients, Duration: o.small}
-			op := "RETR"
-			if store {
-				op = "STOR"
-			}
-			cs = append(cs, caseSpec{scenario: "small", name: fmt.Sprintf("%s 4 KiB x%d", op, o.smallClients), store: store,
-				run: func(ctx context.Context, t *scenario.Target, p *scenario.Progress) *scenario.Result {
-					return scenario.Small(ctx, t, sc, p)
-				}})
+			c := spec("small", scenario.SmallConfig{Store: store, Clients: o.smallClients, Duration: o.small}, scenario.Small)
+			c.store = store
+			cs = append(cs, c)
 		}
 	}
 	if o.only != "" {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha1"
-	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -188,8 +186,7 @@ func setup(o *options, d *display) (*peers.Env, error) {
 		return nil, err
 	}
 	env.Users = filepath.Join(work, "htpasswd")
-	sum := sha1.Sum([]byte("bench"))
-	if err := os.WriteFile(env.Users, []byte("bench:{SHA}"+base64.StdEncoding.EncodeToString(sum[:])+"\n"), 0o600); err != nil {
+	if err := peers.WriteUsers(env.Users); err != nil {
 		return nil, err
 	}
 	if slices.ContainsFunc(o.servers, func(s string) bool { return s != report.Self }) {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"math"
 	"os"
 	"path/filepath"
 
@@ -53,12 +52,8 @@ func barsOf(rep *report.Report, scen, metric, title, unit string, log bool) *cha
 	for _, c := range rep.Cases(scen) {
 		g := chart.Group{Label: c.Case}
 		for _, s := range servers {
-			cell := rep.Get(c, s, metric)
-			v := math.NaN()
-			if cell.Valid() {
-				v = cell.Median
-			}
-			g.Values = append(g.Values, v)
+			// The median of no runs is NaN, which draws no bar.
+			g.Values = append(g.Values, rep.Get(c, s, metric).Median)
 		}
 		b.Groups = append(b.Groups, g)
 	}

@@ -212,7 +212,7 @@ func relative(s, work string) string {
 func cpuMethod(servers []*started) string {
 	var cgroup, tree []string
 	for _, s := range servers {
-		if s.run.CPUSource() == "cgroup cpuacct" {
+		if s.run.CPUSource() == peers.CPUFromCgroup {
 			cgroup = append(cgroup, s.run.Peer.Name)
 		} else {
 			tree = append(tree, s.run.Peer.Name)
