@@ -47,11 +47,11 @@ type Conn struct {
 	raw   net.Conn // the TCP control connection
 	ctl   net.Conn // raw, or the TLS connection over it
 	r     *bufio.Reader
-	tls   *tls.Config // this session's clone, shared by its data connections
-	host  string      // control peer's IP, for data connections
-	out   []byte      // command being written
-	dbuf  []byte      // transfer buffer, allocated on first transfer
-	ahead []byte      // readAhead's buffer, allocated on the first TLS transfer
+	tls   *tls.Config   // this session's clone, shared by its data connections
+	host  string        // control peer's IP, for data connections
+	out   []byte        // command being written
+	dbuf  []byte        // transfer buffer, allocated on first transfer
+	ahead *bufio.Reader // readAhead's reader, allocated on the first TLS transfer
 }
 
 // Dial connects, reads the greeting, secures the session when cfg.TLS is

@@ -1,6 +1,7 @@
 package ftpclient
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"fmt"
@@ -54,9 +55,10 @@ func (c *Conn) buffer() []byte {
 // read-ahead buffer.
 func (c *Conn) readAhead(raw net.Conn) *readAhead {
 	if c.ahead == nil {
-		c.ahead = make([]byte, aheadSize)
+		c.ahead = bufio.NewReaderSize(raw, aheadSize)
 	}
-	return &readAhead{Conn: raw, in: c.ahead}
+	c.ahead.Reset(raw)
+	return &readAhead{Conn: raw, rd: c.ahead}
 }
 
 // transfer opens a passive data connection, sends cmd, secures the data

@@ -1,6 +1,7 @@
 package ftpclient
 
 import (
+	"bufio"
 	"bytes"
 	"io"
 	"net"
@@ -25,7 +26,7 @@ func TestReadAheadOrderAndSystemCalls(t *testing.T) {
 		want[i] = byte(i * 7)
 	}
 	raw := &countConn{r: bytes.NewReader(want)}
-	ra := &readAhead{Conn: raw, in: make([]byte, 64<<10)}
+	ra := &readAhead{Conn: raw, rd: bufio.NewReaderSize(raw, 64<<10)}
 	var got []byte
 	p := make([]byte, 5) // crypto/tls reads a record header, then its body
 	for {
@@ -54,12 +55,12 @@ func TestReadAheadOrderAndSystemCalls(t *testing.T) {
 
 func TestReadAheadLargeReadGoesStraight(t *testing.T) {
 	raw := &countConn{r: bytes.NewReader(make([]byte, 100))}
-	ra := &readAhead{Conn: raw, in: make([]byte, 16)}
+	ra := &readAhead{Conn: raw, rd: bufio.NewReaderSize(raw, 16)}
 	p := make([]byte, 64)
 	if n, err := ra.Read(p); n != 64 || err != nil {
 		t.Fatalf("Read = %d, %v; want 64 bytes straight from the socket", n, err)
 	}
-	if ra.r != ra.w {
-		t.Errorf("a read as large as the buffer was buffered (%d bytes held)", ra.w-ra.r)
+	if n := ra.rd.Buffered(); n != 0 {
+		t.Errorf("a read as large as the buffer was buffered (%d bytes held)", n)
 	}
 }
