@@ -69,7 +69,7 @@ func (v *vhost) login(id auth.Identity, anonymous bool, welcome Reply, delay tim
 	if err != nil {
 		return delayed{result: failedLogin(), after: delay}
 	}
-	return delayed{result: result{discard: e.drop, settle: func(s *Session) (codec.Code, string) {
+	return delayed{result: result{discard: e.drop, apply: func(s *Session) (codec.Code, string) {
 		if r := s.countLogin(id.User, anonymous); r.Code != 0 {
 			e.drop()
 			return r.Code, r.Msg
@@ -80,7 +80,7 @@ func (v *vhost) login(id auth.Identity, anonymous bool, welcome Reply, delay tim
 }
 
 func failedLogin() result {
-	return result{settle: (*Session).settleFailedLogin}
+	return result{apply: (*Session).settleFailedLogin}
 }
 
 // ACCT is superfluous here: no account is ever needed.

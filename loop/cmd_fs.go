@@ -45,7 +45,10 @@ func cmdCWD(s *Session, arg []byte) Reply {
 				msg = text + "\n" + msg
 			}
 		}
-		return doneApply(codec.CodeFileActionOK, msg, func(s *Session) { s.cwd = path })
+		return doneApply(func(s *Session) (codec.Code, string) {
+			s.cwd = path
+			return codec.CodeFileActionOK, msg
+		})
 	})
 }
 
@@ -150,7 +153,10 @@ func cmdRNFR(s *Session, arg []byte) Reply {
 		if _, err := f.Lstat(path); err != nil {
 			return fromReply(fsReply(err))
 		}
-		return doneApply(codec.CodePending, "Ready for RNTO.", func(s *Session) { s.renameFrom = path })
+		return doneApply(func(s *Session) (codec.Code, string) {
+			s.renameFrom = path
+			return codec.CodePending, "Ready for RNTO."
+		})
 	})
 }
 
