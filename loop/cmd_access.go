@@ -145,6 +145,7 @@ func cmdHOST(s *Session, arg []byte) Reply {
 // findHost returns the host among those the connection reached that name
 // names, or nil.
 func (s *Session) findHost(name string) *vhost {
+	name = hostKey(name)
 	for _, v := range s.hosts {
 		if v.matches(name) {
 			return v
