@@ -6,11 +6,16 @@ import (
 	"net"
 	"net/netip"
 	"net/textproto"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ftpsd/ftpsd/codec"
+	"github.com/ftpsd/ftpsd/loop/auth"
 )
 
 // testServers maps a test server's listener addresses to the server, for
@@ -159,13 +164,49 @@ func TestMaxSessionsPerUser(t *testing.T) {
 	first.login("alice", "secret")
 }
 
-// TestEnterUserRace: when two sessions of a user pass the check at PASS
-// together, the second to settle on the loop gets 421.
-func TestEnterUserRace(t *testing.T) {
+// TestLoginRaceSettles: when two sessions of a user pass the check at PASS
+// together (both logins proven on workers), the second to settle on the
+// loop gets 421 and closes, not logged in; the first is in and counted.
+func TestLoginRaceSettles(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "home", "alice"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	v, err := openHost(&Host{Root: root, HomeDir: "/home", Jail: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(v.close)
+	srv := &Server{lim: newServerLimits(&Limits{MaxSessionsPerUser: 1})}
+	session := func() *Session {
+		s := newSession(srv, nil, 1, netip.AddrPort{}, netip.AddrPort{}, []*vhost{v})
+		s.login = loginChecking
+		return s
+	}
+	first, second := session(), session()
+	id, welcome := auth.Identity{User: "alice"}, Reply{codec.CodeLoggedIn, "Login successful."}
+	a, b := v.login(id, false, welcome, 0), v.login(id, false, welcome, 0)
+	if code, _ := a.apply(first); code != codec.CodeLoggedIn || first.login != loginDone || first.lim.user != "alice" {
+		t.Fatalf("first to settle: %d, login %v, counted as %q", code, first.login, first.lim.user)
+	}
+	if code, _ := b.apply(second); code != codec.CodeServiceUnavailable || !second.closing || second.login == loginDone || second.fs != nil {
+		t.Fatalf("second to settle: %d, closing %v, login %v", code, second.closing, second.login)
+	}
+	first.release()
+	if srv.lim.perUser.full("alice") {
+		t.Error("the first session's end did not uncount alice")
+	}
+}
+
+// TestKeyCounts: a keyCounts admits up to its cap per key, reuses a slot
+// given back, and forgets a key whose count drops to zero.
+func TestKeyCounts(t *testing.T) {
 	l := newServerLimits(&Limits{MaxSessionsPerUser: 2})
 	u := l.perUser
-	if !u.enter("u") || !u.enter("u") || u.enter("u") {
-		t.Fatal("perUser admitted more than the cap, or fewer")
+	for i, want := range []bool{true, true, false} {
+		if got := u.enter("u"); got != want {
+			t.Fatalf("enter %d under a cap of 2: %v, want %v", i+1, got, want)
+		}
 	}
 	u.leave("u")
 	if !u.enter("u") {
