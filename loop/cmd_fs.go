@@ -5,8 +5,6 @@ import (
 	"errors"
 	"io"
 	"io/fs"
-	"path"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -64,8 +62,7 @@ func (s *Session) readme() func(f fsView, dir string) string {
 	}
 	prefix, root, acc := s.viewPrefix, s.host.absRoot, s.acc
 	return func(f fsView, dir string) string {
-		hv := path.Join("/", prefix, dir)
-		text, file := find(filepath.Join(root, filepath.FromSlash(hv)), hv)
+		text, file := find(hostPaths(root, prefix, dir))
 		if file == "" {
 			return text
 		}
