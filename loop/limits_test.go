@@ -185,7 +185,7 @@ func TestLoginRaceSettles(t *testing.T) {
 	}
 	first, second := session(), session()
 	id, welcome := auth.Identity{User: "alice"}, Reply{codec.CodeLoggedIn, "Login successful."}
-	a, b := v.login(id, false, welcome, 0), v.login(id, false, welcome, 0)
+	a, b := v.login(id, welcome, 0), v.login(id, welcome, 0)
 	if code, _ := a.apply(first); code != codec.CodeLoggedIn || first.login != loginDone || first.lim.user != "alice" {
 		t.Fatalf("first to settle: %d, login %v, counted as %q", code, first.login, first.lim.user)
 	}
