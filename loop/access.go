@@ -42,8 +42,7 @@ func (a *access) check(verb, vpath string) error {
 	if a == nil {
 		return nil
 	}
-	hv := path.Join("/", a.prefix, vpath)
-	if !a.az.Allow(verb, a.user, filepath.Join(a.root, filepath.FromSlash(hv)), hv) {
+	if fsPath, hv := hostPaths(a.root, a.prefix, vpath); !a.az.Allow(verb, a.user, fsPath, hv) {
 		return errDenied
 	}
 	real, err := a.view.Resolve(vpath)
@@ -61,4 +60,12 @@ func (a *access) check(verb, vpath string) error {
 		return errDenied
 	}
 	return nil
+}
+
+// hostPaths maps vpath, a path of a login's view rooted at prefix under the
+// host's Root (absolute: root), to the paths the host's Authorizer and
+// Readme take: the file, and its virtual path from the host's Root.
+func hostPaths(root, prefix, vpath string) (fsPath, virtualPath string) {
+	virtualPath = path.Join("/", prefix, vpath)
+	return filepath.Join(root, filepath.FromSlash(virtualPath)), virtualPath
 }

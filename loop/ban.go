@@ -105,10 +105,3 @@ func (b *banTable) makeRoom(now time.Time) bool {
 	b.fullUntil = next
 	return false
 }
-
-// len returns the number of addresses tracked.
-func (b *banTable) len() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return len(b.entries)
-}

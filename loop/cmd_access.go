@@ -22,7 +22,7 @@ func cmdUSER(s *Session, arg []byte) Reply {
 	if id, ok := s.certIdentity(s.user); ok {
 		host := s.host
 		return s.start(false, func(*job) delayed {
-			return host.login(id, false, Reply{codec.CodeLoggedInSecure, "User logged in, authorized by TLS client certificate."}, 0)
+			return host.login(id, Reply{codec.CodeLoggedInSecure, "User logged in, authorized by TLS client certificate."}, 0)
 		})
 	}
 	if s.host.Auth != nil && s.host.Auth.IsAnonymous(s.user) {
@@ -55,7 +55,7 @@ func cmdPASS(s *Session, arg []byte) Reply {
 		if err != nil {
 			return delayed{result: failedLogin(), after: delay}
 		}
-		return host.login(id, id.Anonymous, Reply{codec.CodeLoggedIn, "Login successful."}, delay)
+		return host.login(id, Reply{codec.CodeLoggedIn, "Login successful."}, delay)
 	})
 }
 
@@ -64,13 +64,13 @@ func cmdPASS(s *Session, arg []byte) Reply {
 // against MaxSessionsPerUser (unless anonymous) and enters it, answering
 // welcome. A login that cannot land fails after delay; one over the cap
 // gets 421 and its entry is dropped.
-func (v *vhost) login(id auth.Identity, anonymous bool, welcome Reply, delay time.Duration) delayed {
+func (v *vhost) login(id auth.Identity, welcome Reply, delay time.Duration) delayed {
 	e, err := v.enter(id)
 	if err != nil {
 		return delayed{result: failedLogin(), after: delay}
 	}
-	return delayed{result: result{discard: e.drop, settle: func(s *Session) (codec.Code, string) {
-		if r := s.countLogin(id.User, anonymous); r.Code != 0 {
+	return delayed{result: result{discard: e.drop, apply: func(s *Session) (codec.Code, string) {
+		if r := s.countLogin(id.User, id.Anonymous); r.Code != 0 {
 			e.drop()
 			return r.Code, r.Msg
 		}
@@ -80,7 +80,7 @@ func (v *vhost) login(id auth.Identity, anonymous bool, welcome Reply, delay tim
 }
 
 func failedLogin() result {
-	return result{settle: (*Session).settleFailedLogin}
+	return result{apply: (*Session).settleFailedLogin}
 }
 
 // ACCT is superfluous here: no account is ever needed.
@@ -145,6 +145,7 @@ func cmdHOST(s *Session, arg []byte) Reply {
 // findHost returns the host among those the connection reached that name
 // names, or nil.
 func (s *Session) findHost(name string) *vhost {
+	name = hostKey(name)
 	for _, v := range s.hosts {
 		if v.matches(name) {
 			return v

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"io"
 	"io/fs"
-	"path"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -45,7 +43,10 @@ func cmdCWD(s *Session, arg []byte) Reply {
 				msg = text + "\n" + msg
 			}
 		}
-		return doneApply(codec.CodeFileActionOK, msg, func(s *Session) { s.cwd = path })
+		return doneApply(func(s *Session) (codec.Code, string) {
+			s.cwd = path
+			return codec.CodeFileActionOK, msg
+		})
 	})
 }
 
@@ -61,8 +62,7 @@ func (s *Session) readme() func(f fsView, dir string) string {
 	}
 	prefix, root, acc := s.viewPrefix, s.host.absRoot, s.acc
 	return func(f fsView, dir string) string {
-		hv := path.Join("/", prefix, dir)
-		text, file := find(filepath.Join(root, filepath.FromSlash(hv)), hv)
+		text, file := find(hostPaths(root, prefix, dir))
 		if file == "" {
 			return text
 		}
@@ -150,7 +150,10 @@ func cmdRNFR(s *Session, arg []byte) Reply {
 		if _, err := f.Lstat(path); err != nil {
 			return fromReply(fsReply(err))
 		}
-		return doneApply(codec.CodePending, "Ready for RNTO.", func(s *Session) { s.renameFrom = path })
+		return doneApply(func(s *Session) (codec.Code, string) {
+			s.renameFrom = path
+			return codec.CodePending, "Ready for RNTO."
+		})
 	})
 }
 

@@ -110,6 +110,16 @@ func positiveOr[T int | time.Duration](v, def T) T {
 	return v
 }
 
+// orNone is positiveOr for the fields where zero means the default and a
+// negative value means none (FailDelay, MemoryTrimQuiet,
+// MaxLoginAttempts): it returns 0 for them.
+func orNone[T int | time.Duration](v, def T) T {
+	if v < 0 {
+		return 0
+	}
+	return positiveOr(v, def)
+}
+
 func (c *Config) maxPendingInput() int       { return positiveOr(c.MaxPendingInput, defaultPendingInput) }
 func (c *Config) dataTimeout() time.Duration { return positiveOr(c.DataTimeout, defaultDataTimeout) }
 func (c *Config) dataIdleTimeout() time.Duration {
@@ -121,21 +131,8 @@ func (c *Config) shutdownGrace() time.Duration {
 	return positiveOr(c.ShutdownGrace, defaultGrace)
 }
 
-// trimQuiet: zero means the default, negative means never.
-func (c *Config) trimQuiet() time.Duration {
-	if c.MemoryTrimQuiet < 0 {
-		return 0
-	}
-	return positiveOr(c.MemoryTrimQuiet, defaultTrimQuiet)
-}
-
-// failDelay: zero means the default, negative means no pause.
-func (c *Config) failDelay() time.Duration {
-	if c.FailDelay < 0 {
-		return 0
-	}
-	return positiveOr(c.FailDelay, defaultFailDelay)
-}
+func (c *Config) trimQuiet() time.Duration { return orNone(c.MemoryTrimQuiet, defaultTrimQuiet) }
+func (c *Config) failDelay() time.Duration { return orNone(c.FailDelay, defaultFailDelay) }
 
 func (c *Config) logger() *slog.Logger {
 	if c.Logger == nil {

@@ -177,9 +177,9 @@ func (v *vhost) close() {
 	v.fsAnon.Close()
 }
 
-// matches reports whether name (from HOST or user@host) names the host.
+// matches reports whether name (from HOST or user@host, through
+// hostKey) names the host.
 func (v *vhost) matches(name string) bool {
-	name = strings.ToLower(strings.TrimSuffix(name, "."))
 	for _, n := range v.names {
 		if n == name {
 			return true
@@ -189,6 +189,12 @@ func (v *vhost) matches(name string) bool {
 		}
 	}
 	return false
+}
+
+// hostKey is a name as matches compares it: lower case, without the
+// root's trailing dot.
+func hostKey(name string) string {
+	return strings.ToLower(strings.TrimSuffix(name, "."))
 }
 
 func (h *Host) root() string {

@@ -38,6 +38,7 @@ func TestHOSTRules(t *testing.T) {
 		steps []step
 	}{
 		{"alias wildcard, any case", []step{{"HOST FTP.Files.Example", 220}, {"USER alice", 331}, {"PASS secret", 230}, {"SIZE vhost.txt", 213}}},
+		{"fully qualified, trailing dot", []step{{"HOST Files.Example.", 220}, {"USER alice", 331}, {"PASS secret", 230}, {"SIZE vhost.txt", 213}}},
 		{"unknown name", []step{{"HOST nowhere.example", 504}, {"USER alice", 331}, {"PASS secret", 230}, {"SIZE default.txt", 213}}},
 		{"literal address keeps the default", []step{{"HOST [127.0.0.1]", 220}, {"USER alice", 331}, {"PASS secret", 230}, {"SIZE default.txt", 213}}},
 		{"after USER", []step{{"USER alice", 331}, {"HOST files.example", 503}}},
@@ -102,7 +103,9 @@ func twoHostsRouted(t *testing.T, opts HostOptions) (addr, defRoot, vRoot string
 	writeFile(t, defRoot, "default.txt", "on the default host\n")
 	writeFile(t, vRoot, "vhost.txt", "on the virtual host\n")
 	def := &Host{Root: defRoot, Auth: testUsers{}, Options: opts}
-	vh := &Host{Names: []string{"files.example", "*.files.example"}, Root: vRoot, Auth: testUsers{},
+	// The alias is written in capitals: names match without regard to
+	// case on both sides.
+	vh := &Host{Names: []string{"files.example", "*.Files.EXAMPLE"}, Root: vRoot, Auth: testUsers{},
 		Banner: "files.example ready.", ExitMessage: "Bye from files."}
 	cfg := Config{Host: Host{Root: t.TempDir()}, VirtualHosts: []*Host{def, vh},
 		Route: func(int, netip.AddrPort) []*Host { return []*Host{def, vh} }}

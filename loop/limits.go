@@ -89,14 +89,7 @@ const (
 	maxFailDelayFactor = 10
 )
 
-// maxLoginAttempts: zero means the default, negative means no limit (0).
-func (l *Limits) maxLoginAttempts() int {
-	if l.MaxLoginAttempts < 0 {
-		return 0
-	}
-	return positiveOr(l.MaxLoginAttempts, defaultLoginAttempts)
-}
-
+func (l *Limits) maxLoginAttempts() int      { return orNone(l.MaxLoginAttempts, defaultLoginAttempts) }
 func (l *Limits) banWindow() time.Duration   { return positiveOr(l.BanWindow, defaultBanWindow) }
 func (l *Limits) banDuration() time.Duration { return positiveOr(l.BanDuration, defaultBanDuration) }
 func (l *Limits) banTable() int              { return positiveOr(l.BanTable, defaultBanTable) }

@@ -6,11 +6,16 @@ import (
 	"net"
 	"net/netip"
 	"net/textproto"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ftpsd/ftpsd/codec"
+	"github.com/ftpsd/ftpsd/loop/auth"
 )
 
 // testServers maps a test server's listener addresses to the server, for
@@ -159,13 +164,49 @@ func TestMaxSessionsPerUser(t *testing.T) {
 	first.login("alice", "secret")
 }
 
-// TestEnterUserRace: when two sessions of a user pass the check at PASS
-// together, the second to settle on the loop gets 421.
-func TestEnterUserRace(t *testing.T) {
+// TestLoginRaceSettles: when two sessions of a user pass the check at PASS
+// together (both logins proven on workers), the second to settle on the
+// loop gets 421 and closes, not logged in; the first is in and counted.
+func TestLoginRaceSettles(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "home", "alice"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	v, err := openHost(&Host{Root: root, HomeDir: "/home", Jail: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(v.close)
+	srv := &Server{lim: newServerLimits(&Limits{MaxSessionsPerUser: 1})}
+	session := func() *Session {
+		s := newSession(srv, nil, 1, netip.AddrPort{}, netip.AddrPort{}, []*vhost{v})
+		s.login = loginChecking
+		return s
+	}
+	first, second := session(), session()
+	id, welcome := auth.Identity{User: "alice"}, Reply{codec.CodeLoggedIn, "Login successful."}
+	a, b := v.login(id, welcome, 0), v.login(id, welcome, 0)
+	if code, _ := a.apply(first); code != codec.CodeLoggedIn || first.login != loginDone || first.lim.user != "alice" {
+		t.Fatalf("first to settle: %d, login %v, counted as %q", code, first.login, first.lim.user)
+	}
+	if code, _ := b.apply(second); code != codec.CodeServiceUnavailable || !second.closing || second.login == loginDone || second.fs != nil {
+		t.Fatalf("second to settle: %d, closing %v, login %v", code, second.closing, second.login)
+	}
+	first.release()
+	if srv.lim.perUser.full("alice") {
+		t.Error("the first session's end did not uncount alice")
+	}
+}
+
+// TestKeyCounts: a keyCounts admits up to its cap per key, reuses a slot
+// given back, and forgets a key whose count drops to zero.
+func TestKeyCounts(t *testing.T) {
 	l := newServerLimits(&Limits{MaxSessionsPerUser: 2})
 	u := l.perUser
-	if !u.enter("u") || !u.enter("u") || u.enter("u") {
-		t.Fatal("perUser admitted more than the cap, or fewer")
+	for i, want := range []bool{true, true, false} {
+		if got := u.enter("u"); got != want {
+			t.Fatalf("enter %d under a cap of 2: %v, want %v", i+1, got, want)
+		}
 	}
 	u.leave("u")
 	if !u.enter("u") {
@@ -261,6 +302,13 @@ func TestLoginBan(t *testing.T) {
 	back.login("alice", "secret")
 }
 
+// tracked returns the number of addresses b tracks.
+func tracked(b *banTable) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.entries)
+}
+
 // TestBanTableBounded: a flood of addresses never grows the table past
 // its cap, and bans in force survive the flood.
 func TestBanTableBounded(t *testing.T) {
@@ -278,10 +326,10 @@ func TestBanTableBounded(t *testing.T) {
 	for i := range 10000 {
 		a := netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
 		b.fail(a, now)
-		if b.len() > 100 {
-			t.Fatalf("table holds %d entries after %d addresses, cap 100", b.len(), i+1)
+		if tracked(b) > 100 {
+			t.Fatalf("table holds %d entries after %d addresses, cap 100", tracked(b), i+1)
 		}
-		if b.len() == 100 {
+		if tracked(b) == 100 {
 			full++
 		}
 	}
@@ -310,12 +358,12 @@ func TestBanTableBounded(t *testing.T) {
 	bans := newBanTable(1, time.Minute, time.Hour, 2)
 	bans.fail(netip.MustParseAddr("192.0.2.1"), now)
 	bans.fail(netip.MustParseAddr("192.0.2.2"), now)
-	if banned, _ := bans.fail(netip.MustParseAddr("192.0.2.3"), now); banned || bans.len() != 2 {
-		t.Errorf("a full table of bans took a new address (len %d)", bans.len())
+	if banned, _ := bans.fail(netip.MustParseAddr("192.0.2.3"), now); banned || tracked(bans) != 2 {
+		t.Errorf("a full table of bans took a new address (len %d)", tracked(bans))
 	}
 	// ...until the first ban ends.
-	if banned, _ := bans.fail(netip.MustParseAddr("192.0.2.3"), now.Add(2*time.Hour)); !banned || bans.len() != 1 {
-		t.Errorf("a table whose bans ended did not take a new address (len %d)", bans.len())
+	if banned, _ := bans.fail(netip.MustParseAddr("192.0.2.3"), now.Add(2*time.Hour)); !banned || tracked(bans) != 1 {
+		t.Errorf("a table whose bans ended did not take a new address (len %d)", tracked(bans))
 	}
 	// Failures out of the window do not add up.
 	w := newBanTable(2, time.Second, time.Hour, 10)

@@ -18,12 +18,13 @@ import (
 type result struct {
 	code  codec.Code
 	msg   string
-	final bool           // the job is over: the session may dispatch again
-	apply func(*Session) // runs on the loop before the reply is written
-	// settle, when set, runs on the loop after apply and picks the reply,
-	// for answers that depend on state only the loop may read (a login
-	// over Limits.MaxSessionsPerUser, the count of failed logins).
-	settle func(*Session) (codec.Code, string)
+	final bool // the job is over: the session may dispatch again
+	// apply, when set, runs on the loop before the reply is written: it
+	// changes session state and returns the reply, which may depend on
+	// state only the loop may read (a login over
+	// Limits.MaxSessionsPerUser, the count of failed logins). It replaces
+	// code and msg.
+	apply func(*Session) (codec.Code, string)
 	// discard, when set, releases what the result holds (a jailed user's
 	// root) if the session is gone before the loop takes it.
 	discard func()
@@ -183,9 +184,10 @@ func done(code codec.Code, msg string) delayed {
 	return delayed{result: result{code: code, msg: msg}}
 }
 
-// doneApply is done with a state change applied on the loop.
-func doneApply(code codec.Code, msg string, apply func(*Session)) delayed {
-	return delayed{result: result{code: code, msg: msg, apply: apply}}
+// doneApply is a final result whose reply comes from apply, run on the
+// loop.
+func doneApply(apply func(*Session) (codec.Code, string)) delayed {
+	return delayed{result: result{apply: apply}}
 }
 
 // fromReply turns a Reply into a final result.

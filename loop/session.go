@@ -385,10 +385,7 @@ func (s *Session) drainMailbox() {
 	items := s.mbox.take()
 	for _, r := range items {
 		if r.apply != nil {
-			r.apply(s)
-		}
-		if r.settle != nil {
-			r.code, r.msg = r.settle(s)
+			r.code, r.msg = r.apply(s)
 		}
 		if r.code != 0 {
 			s.reply(r.code, r.msg)

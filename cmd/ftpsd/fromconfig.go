@@ -336,7 +336,6 @@ func (p *problems) ftpOptions(srv *config.Server, o *options, f *fileSettings) {
 		StripHostname:    opts.Has(config.StripHostname),
 		VirtualHostLogin: opts.Has(config.VirtualHostLogin),
 	}
-
 }
 
 // ftpSettings maps the other mod_ftp directives.

@@ -62,7 +62,7 @@ var directiveTests = []struct {
 	{name: "section written as directive", conf: "VirtualHost *:21\n", errs: at(1, "VirtualHost is a section: write <VirtualHost ...> ... </VirtualHost>")},
 	{name: "names are case-insensitive", conf: "ftp on\nftptimeoutidle 30\n", check: onMain(func(t *testing.T, s *Server) {
 		eq(t, "FTP", s.FTPEnabled(), true)
-		eq(t, "idle", s.IdleTimeout(), 30*time.Second)
+		eq(t, "idle", s.FTPTimeoutIdle.Value, 30*time.Second)
 	})},
 	{name: "several errors, sorted", conf: "FTP maybe\nFrobnicate\nFTPUmask 9\n", errs: at(1, "FTP: maybe is not On or Off") + "\n" +
 		at(2, "unknown directive Frobnicate") + "\n" + at(3, "FTPUmask: 9 is not an octal umask (000 to 777)")},
@@ -122,13 +122,13 @@ var directiveTests = []struct {
 	})},
 	{name: "ErrorLog piped", conf: "ErrorLog |/usr/bin/logger\n", errs: at(1, "ErrorLog: piped logs (|/usr/bin/logger) are not supported; write to a file and rotate it with SIGHUP")},
 	{name: "ErrorLog syslog", conf: "ErrorLog syslog:local1\n", errs: at(1, "ErrorLog: syslog is not supported; write to a file")},
-	{name: "LogLevel", conf: "LogLevel info\n", check: onMain(func(t *testing.T, s *Server) { eq(t, "level", s.Level(), slog.LevelInfo) })},
-	{name: "LogLevel default", conf: "", check: onMain(func(t *testing.T, s *Server) { eq(t, "level", s.Level(), slog.LevelWarn) })},
-	{name: "LogLevel mapping", conf: "LogLevel crit\n", check: onMain(func(t *testing.T, s *Server) { eq(t, "level", s.Level(), slog.LevelError) })},
-	{name: "LogLevel trace", conf: "LogLevel trace5\n", check: onMain(func(t *testing.T, s *Server) { eq(t, "level", s.Level(), slog.LevelDebug) })},
+	{name: "LogLevel", conf: "LogLevel info\n", check: onMain(func(t *testing.T, s *Server) { eq(t, "level", s.LogLevel.Value, slog.LevelInfo) })},
+	{name: "LogLevel default", conf: "", check: onMain(func(t *testing.T, s *Server) { eq(t, "level set", s.LogLevel.Set, false) })},
+	{name: "LogLevel mapping", conf: "LogLevel crit\n", check: onMain(func(t *testing.T, s *Server) { eq(t, "level", s.LogLevel.Value, slog.LevelError) })},
+	{name: "LogLevel trace", conf: "LogLevel trace5\n", check: onMain(func(t *testing.T, s *Server) { eq(t, "level", s.LogLevel.Value, slog.LevelDebug) })},
 	{name: "LogLevel per module", conf: "LogLevel notice ssl:debug\n",
 		notes: []string{at(1, "LogLevel: per-module levels (ssl:debug) are ignored; ftpsd has one level per server")},
-		check: onMain(func(t *testing.T, s *Server) { eq(t, "level", s.Level(), slog.LevelInfo) })},
+		check: onMain(func(t *testing.T, s *Server) { eq(t, "level", s.LogLevel.Value, slog.LevelInfo) })},
 	{name: "LogLevel bad", conf: "LogLevel loud", errs: at(1, "LogLevel: unknown level loud (emerg, alert, crit, error, warn, notice, info, debug, trace1-8)")},
 	{name: "LogLevel bad module level", conf: "LogLevel ssl:loud", errs: at(1, "LogLevel: ssl:loud is not module:level")},
 	{name: "LogFormat nickname and CustomLog", conf: "LogFormat \"%u [%a] %r %>s\" ftp_command\nCustomLog logs/cmd ftp_command\n", check: onMain(func(t *testing.T, s *Server) {
@@ -308,15 +308,15 @@ var directiveTests = []struct {
 	{name: "FTPUmask in Directory", conf: dir("FTPUmask 077"), check: onDir(func(t *testing.T, sc *Scope) { eq(t, "umask", sc.Umask(), fs.FileMode(0o077)) })},
 	{name: "FTPUmask bad", conf: "FTPUmask 1000\n", errs: at(1, "FTPUmask: 1000 is not an octal umask (000 to 777)")},
 	{name: "FTPTimeouts", conf: "FTPTimeoutLogin 30\nFTPTimeoutIdle 900\nFTPTimeoutData 60\n", check: onMain(func(t *testing.T, s *Server) {
-		eq(t, "timeouts", []time.Duration{s.LoginTimeout(), s.IdleTimeout(), s.DataTimeout()}, []time.Duration{30 * time.Second, 900 * time.Second, time.Minute})
+		eq(t, "timeouts", []time.Duration{s.FTPTimeoutLogin.Value, s.FTPTimeoutIdle.Value, s.FTPTimeoutData.Value}, []time.Duration{30 * time.Second, 900 * time.Second, time.Minute})
 	})},
 	{name: "FTPTimeouts default", conf: "", check: onMain(func(t *testing.T, s *Server) {
-		eq(t, "timeouts", []time.Duration{s.LoginTimeout(), s.IdleTimeout(), s.DataTimeout()}, []time.Duration{120 * time.Second, 600 * time.Second, 300 * time.Second})
+		eq(t, "timeouts set", []bool{s.FTPTimeoutLogin.Set, s.FTPTimeoutIdle.Set, s.FTPTimeoutData.Set}, []bool{false, false, false})
 	})},
 	{name: "FTPTimeoutIdle zero", conf: "FTPTimeoutIdle 0\n", errs: at(1, "FTPTimeoutIdle: 0 is not a number of seconds (1 to 86400)")},
 	{name: "FTPTimeoutData fraction", conf: "FTPTimeoutData 1.5\n", errs: at(1, "FTPTimeoutData: 1.5 is not a number of seconds (1 to 86400)")},
-	{name: "FTPMaxLoginAttempts", conf: "FTPMaxLoginAttempts 5\n", check: onMain(func(t *testing.T, s *Server) { eq(t, "max", s.MaxLoginAttempts(), 5) })},
-	{name: "FTPMaxLoginAttempts default", conf: "", check: onMain(func(t *testing.T, s *Server) { eq(t, "max", s.MaxLoginAttempts(), 3) })},
+	{name: "FTPMaxLoginAttempts", conf: "FTPMaxLoginAttempts 5\n", check: onMain(func(t *testing.T, s *Server) { eq(t, "max", s.FTPMaxLoginAttempts.Value, 5) })},
+	{name: "FTPMaxLoginAttempts default", conf: "", check: onMain(func(t *testing.T, s *Server) { eq(t, "max set", s.FTPMaxLoginAttempts.Set, false) })},
 	{name: "FTPMaxLoginAttempts zero", conf: "FTPMaxLoginAttempts 0\n", errs: at(1, "FTPMaxLoginAttempts: 0 is not a number of attempts (1 to 1000)")},
 	{name: "FTPBannerMessage text", conf: "FTPBannerMessage \"Welcome to %v\"\n", check: onMain(func(t *testing.T, s *Server) {
 		eq(t, "banner", s.FTPBannerMessage.Value, Message{Text: "Welcome to %v"})
@@ -332,7 +332,7 @@ var directiveTests = []struct {
 	})},
 	{name: "FTPHomeDir", conf: "FTPHomeDir home/\nFTPJailUser On\n", check: onMain(func(t *testing.T, s *Server) {
 		eq(t, "home", s.FTPHomeDir.Value, "/home")
-		eq(t, "jail", s.JailUser(), true)
+		eq(t, "jail", s.FTPJailUser.Value, true)
 	})},
 	{name: "FTPDocRootEnv", conf: "FTPDocRootEnv FTP_ROOT\n", check: onMain(func(t *testing.T, s *Server) { eq(t, "env", s.FTPDocRootEnv.Value, "FTP_ROOT") })},
 	{name: "FTPDocRootEnv bad", conf: "FTPDocRootEnv 1ROOT\n", errs: at(1, "FTPDocRootEnv: 1ROOT is not an environment variable name")},
@@ -340,8 +340,8 @@ var directiveTests = []struct {
 		eq(t, "limits", []int{s.FTPLimitLoginIP.Value, s.FTPLimitLoginUser.Value, s.FTPLimitLoginServer.Value}, []int{3, 2, 100})
 	})},
 	{name: "FTPLimitLoginIP bad", conf: "FTPLimitLoginIP many\n", errs: at(1, "FTPLimitLoginIP: many is not a number of logins (0 to 1000000)")},
-	{name: "FTPDataBlockSize", conf: "FTPDataBlockSize 65536\n", check: onMain(func(t *testing.T, s *Server) { eq(t, "block", s.DataBlockSize(), 65536) })},
-	{name: "FTPDataBlockSize default", conf: "", check: onMain(func(t *testing.T, s *Server) { eq(t, "block", s.DataBlockSize(), 48000) })},
+	{name: "FTPDataBlockSize", conf: "FTPDataBlockSize 65536\n", check: onMain(func(t *testing.T, s *Server) { eq(t, "block", s.FTPDataBlockSize.Value, 65536) })},
+	{name: "FTPDataBlockSize default", conf: "", check: onMain(func(t *testing.T, s *Server) { eq(t, "block set", s.FTPDataBlockSize.Set, false) })},
 	{name: "FTPDataBlockSize zero", conf: "FTPDataBlockSize 0\n", errs: at(1, "FTPDataBlockSize: 0 is not a block size in bytes (1 to 16777216)")},
 
 	// Authentication and authorization.

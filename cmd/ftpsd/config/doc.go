@@ -16,8 +16,9 @@
 //     is an error.
 //
 // The model (model.go, access.go) is plain structs. Every setting is an Opt whose zero value
-// means "not set" and which remembers the file:line that set it; accessor methods (IdleTimeout,
-// Umask, …) return the documented default for what nobody set. Config.Main and
+// means "not set" and which remembers the file:line that set it; accessor methods (Umask,
+// EPSVIgnoreFamily, …) return the documented default for what nobody set, except where the
+// default is a flag's (cmd/ftpsd keeps the flag's value for an unset FTPTimeoutIdle). Config.Main and
 // Config.VirtualHosts are the configuration as written; Config.Servers and Config.Match give
 // effective servers, virtual hosts merged onto the main server as Apache merges them, and
 // Server.Access merges the <Directory> and <Location> sections that apply to a path.

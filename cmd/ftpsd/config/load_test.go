@@ -154,7 +154,7 @@ ErrorLog logs/main_error
 	check("a tls", a.TLSEnabled(), true)
 	check("a cert", a.SSL.CertificateFile[0].Value, "/etc/ftpsd/main.crt")
 	check("a protocol", a.SSL.Versions().Min, uint16(0x0304))
-	check("a idle", a.IdleTimeout(), 30*time.Second)
+	check("a idle", a.FTPTimeoutIdle.Value, 30*time.Second)
 	check("a pasv", a.FTPPASVRange.Value, PortRange{50000, 50010})
 	check("a options", a.FTPOptions.Apply(0).String(), "NLSTShowDirs StripHostname")
 	check("a umask", a.Dir.Umask(), DefaultUmask^0o055) // 077 inherited
@@ -167,7 +167,7 @@ ErrorLog logs/main_error
 	check("b name", b.ServerName.Value, "other.example")
 	check("b ftp", b.FTPEnabled(), false)
 	check("b cert", b.SSL.CertificateFile[0].Value, "/etc/ftpsd/other.crt")
-	check("b idle", b.IdleTimeout(), 60*time.Second)
+	check("b idle", b.FTPTimeoutIdle.Value, 60*time.Second)
 	check("b options", b.FTPOptions.Apply(0).String(), "NoUTF8Feature")
 	check("b umask", b.Dir.Umask(), DefaultUmask^0o055)
 	check("b dir umask", b.Dir.DirUmask(), DefaultDirUmask&^0o020)

@@ -44,17 +44,13 @@ func setOpt[T any](v T, at Pos) Opt[T] { return Opt[T]{Value: v, Set: true, At: 
 
 // Defaults of the settings whose zero value is not the default. The accessor methods return
 // them for settings the configuration leaves unset. They are mod_ftp's, mod_ssl's and Apache
-// core's documented defaults.
+// core's documented defaults. A setting that maps onto a flag of cmd/ftpsd (the FTPTimeout*
+// directives, FTPMaxLoginAttempts, LogLevel) has neither: unset, it leaves the flag's default,
+// which DIRECTIVES.md gives and which may differ from mod_ftp's.
 const (
-	DefaultTimeoutLogin     = 120 * time.Second // FTPTimeoutLogin
-	DefaultTimeoutIdle      = 600 * time.Second // FTPTimeoutIdle
-	DefaultTimeoutData      = 300 * time.Second // FTPTimeoutData
-	DefaultMaxLoginAttempts = 3                 // FTPMaxLoginAttempts
-	DefaultDataBlockSize    = 48000             // FTPDataBlockSize, bytes
-	DefaultUmask            = fs.FileMode(0o022)
-	DefaultDirUmask         = fs.FileMode(0o022)
-	DefaultVerifyDepth      = 1 // SSLVerifyDepth
-	DefaultLogLevel         = slog.LevelWarn
+	DefaultUmask       = fs.FileMode(0o022)
+	DefaultDirUmask    = fs.FileMode(0o022)
+	DefaultVerifyDepth = 1 // SSLVerifyDepth
 )
 
 // Config is a loaded configuration. Load fills it and never changes it afterwards; every method
@@ -318,7 +314,7 @@ type Server struct {
 	FTPLoginBan         Opt[LoginBan]
 
 	ErrorLog Opt[string]     // absolute path
-	LogLevel Opt[slog.Level] // Apache's levels mapped onto slog's; default warn
+	LogLevel Opt[slog.Level] // Apache's levels mapped onto slog's; unset: -log-level's default
 	// LogFormats are the LogFormat nicknames defined in this server; key "" is the default
 	// format set by the one-argument form. A virtual host sees the main server's too.
 	LogFormats map[string]Opt[string]
@@ -359,29 +355,8 @@ func (s *Server) TLSEnabled() bool { return s.SSL.Engine.Or(false) }
 // ImplicitSSL reports FTPImplicitSSL On.
 func (s *Server) ImplicitSSL() bool { return s.FTPImplicitSSL.Or(false) }
 
-// LoginTimeout is FTPTimeoutLogin, default DefaultTimeoutLogin.
-func (s *Server) LoginTimeout() time.Duration { return s.FTPTimeoutLogin.Or(DefaultTimeoutLogin) }
-
-// IdleTimeout is FTPTimeoutIdle, default DefaultTimeoutIdle.
-func (s *Server) IdleTimeout() time.Duration { return s.FTPTimeoutIdle.Or(DefaultTimeoutIdle) }
-
-// DataTimeout is FTPTimeoutData, default DefaultTimeoutData.
-func (s *Server) DataTimeout() time.Duration { return s.FTPTimeoutData.Or(DefaultTimeoutData) }
-
-// MaxLoginAttempts is FTPMaxLoginAttempts, default DefaultMaxLoginAttempts.
-func (s *Server) MaxLoginAttempts() int { return s.FTPMaxLoginAttempts.Or(DefaultMaxLoginAttempts) }
-
-// DataBlockSize is FTPDataBlockSize, default DefaultDataBlockSize.
-func (s *Server) DataBlockSize() int { return s.FTPDataBlockSize.Or(DefaultDataBlockSize) }
-
 // EPSVIgnoreFamily is FTPEPSVIgnoreFamily, default on.
 func (s *Server) EPSVIgnoreFamily() bool { return s.FTPEPSVIgnoreFamily.Or(true) }
-
-// JailUser is FTPJailUser, default off.
-func (s *Server) JailUser() bool { return s.FTPJailUser.Or(false) }
-
-// Level is LogLevel, default DefaultLogLevel.
-func (s *Server) Level() slog.Level { return s.LogLevel.Or(DefaultLogLevel) }
 
 // Names returns ServerName followed by ServerAlias, the names HOST and user@host match.
 func (s *Server) Names() []string {
