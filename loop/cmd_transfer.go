@@ -65,7 +65,7 @@ func (d dataSource) open(ctx context.Context) (net.Conn, error) {
 		defer stop()
 		return d.pasv.Accept(time.Now().Add(d.timeout))
 	}
-	return xfer.DialFrom(ctx, d.local, d.actLo, d.actHi, d.active, d.timeout)
+	return xfer.Dial(ctx, d.local, d.actLo, d.actHi, d.active, d.timeout)
 }
 
 func (d dataSource) close() {
@@ -240,7 +240,7 @@ func cmdRETR(s *Session, arg []byte) Reply {
 			opening += " (" + strconv.FormatInt(size, 10) + " bytes)"
 		}
 		d := transferResult(runData(j, p.data, opening+".", func(c net.Conn) error {
-			_, err := xfer.SendThrottled(c, f, p.ascii, &j.bytes, xfer.NewThrottle(j.ctx, p.rates[:]...))
+			_, err := xfer.Send(c, f, p.ascii, &j.bytes, xfer.NewThrottle(j.ctx, p.rates[:]...))
 			return err
 		}))
 		p.logTransfer(j, ftplog.DirOutgoing, d)
@@ -284,7 +284,7 @@ func (s *Session) store(arg []byte, mode fsys.UploadMode) Reply {
 			opening = "FILE: " + up.Name
 		}
 		aborted, err, opened := runData(j, p.data, opening, func(c net.Conn) error {
-			_, err := xfer.ReceiveThrottled(up.File, c, p.ascii, &j.bytes, xfer.NewThrottle(j.ctx, p.rates[:]...))
+			_, err := xfer.Receive(up.File, c, p.ascii, &j.bytes, xfer.NewThrottle(j.ctx, p.rates[:]...))
 			return err
 		})
 		p.rec.Path = up.Name

@@ -102,7 +102,7 @@ func TestFullDiskReplies(t *testing.T) {
 	// Receive reads the socket and writes what came to the file, whose
 	// first write fails. A real file system filling up is
 	// TestFullDiskDuringSTOR's.
-	_, err = xfer.Receive(full, struct{ net.Conn }{srv}, false, nil)
+	_, err = xfer.Receive(full, struct{ net.Conn }{srv}, false, nil, nil)
 	if !errors.Is(err, syscall.ENOSPC) || errors.Is(err, xfer.ErrDataConn) {
 		t.Fatalf("receive into /dev/full: %v, want ENOSPC and not a data-connection error", err)
 	}

@@ -34,20 +34,16 @@ func CheckActive(peer netip.Addr, target netip.AddrPort) error {
 }
 
 // Dial opens the data connection of an active transfer: from local (the
-// control connection's local address, any port) to target, giving up after
-// timeout or when ctx is done. It blocks, so it runs on a worker. An invalid
-// or unspecified local lets the kernel choose. The caller has checked target
-// with CheckActive.
-func Dial(ctx context.Context, local netip.Addr, target netip.AddrPort, timeout time.Duration) (net.Conn, error) {
-	return DialFrom(ctx, local, 0, 0, target, timeout)
-}
-
-// DialFrom is Dial from a local port in lo..hi (mod_ftp's FTPActiveRange),
-// tried from a random start; lo == 0 lets the kernel choose. A port in use
+// control connection's local address) to target, giving up after timeout
+// or when ctx is done. It blocks, so it runs on a worker. An invalid or
+// unspecified local lets the kernel choose. The caller has checked target
+// with CheckActive. The local port is one in lo..hi (mod_ftp's
+// FTPActiveRange), tried from a random start; lo == 0 lets the kernel
+// choose. A port in use
 // (EADDRINUSE, or EADDRNOTAVAIL when its connection to target still lingers)
 // moves on to the next; SO_REUSEADDR lets a port whose earlier connection
 // is in TIME_WAIT serve another target at once.
-func DialFrom(ctx context.Context, local netip.Addr, lo, hi uint16, target netip.AddrPort, timeout time.Duration) (net.Conn, error) {
+func Dial(ctx context.Context, local netip.Addr, lo, hi uint16, target netip.AddrPort, timeout time.Duration) (net.Conn, error) {
 	if lo > hi || lo == 0 && hi != 0 {
 		return nil, fmt.Errorf("%w: %d-%d", ErrPortRange, lo, hi)
 	}

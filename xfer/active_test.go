@@ -50,7 +50,7 @@ func TestDial(t *testing.T) {
 	defer ln.Close()
 	target := ln.Addr().(*net.TCPAddr).AddrPort()
 
-	c, err := Dial(context.Background(), netip.MustParseAddr("::ffff:127.0.0.1"), target, 2*time.Second)
+	c, err := Dial(context.Background(), netip.MustParseAddr("::ffff:127.0.0.1"), 0, 0, target, 2*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestDial(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Dial(ctx, loopback, target, 2*time.Second); !errors.Is(err, context.Canceled) {
+	if _, err := Dial(ctx, loopback, 0, 0, target, 2*time.Second); !errors.Is(err, context.Canceled) {
 		t.Errorf("Dial with a cancelled context: err = %v, want context.Canceled", err)
 	}
 
@@ -76,13 +76,13 @@ func TestDial(t *testing.T) {
 	}
 	closed := ln2.Addr().(*net.TCPAddr).AddrPort()
 	ln2.Close()
-	if c, err := Dial(context.Background(), netip.Addr{}, closed, 2*time.Second); err == nil {
+	if c, err := Dial(context.Background(), netip.Addr{}, 0, 0, closed, 2*time.Second); err == nil {
 		c.Close()
 		t.Error("Dial to a closed port succeeded")
 	}
 }
 
-func TestDialFromRange(t *testing.T) {
+func TestDialRange(t *testing.T) {
 	ln, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -100,7 +100,7 @@ func TestDialFromRange(t *testing.T) {
 	target := ln.Addr().(*net.TCPAddr).AddrPort()
 	lo, hi := freeRange(t, 2)
 	for range 4 {
-		c, err := DialFrom(context.Background(), loopback, lo, hi, target, 2*time.Second)
+		c, err := Dial(context.Background(), loopback, lo, hi, target, 2*time.Second)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,10 +118,10 @@ func TestDialFromRange(t *testing.T) {
 		}
 		defer hold.Close()
 	}
-	if _, err := DialFrom(context.Background(), loopback, lo, hi, target, 2*time.Second); !errors.Is(err, ErrNoPort) {
+	if _, err := Dial(context.Background(), loopback, lo, hi, target, 2*time.Second); !errors.Is(err, ErrNoPort) {
 		t.Errorf("dial with every port of the range held: %v, want ErrNoPort", err)
 	}
-	if _, err := DialFrom(context.Background(), loopback, 0, 5, target, time.Second); !errors.Is(err, ErrPortRange) {
+	if _, err := Dial(context.Background(), loopback, 0, 5, target, time.Second); !errors.Is(err, ErrPortRange) {
 		t.Errorf("range 0-5: %v, want ErrPortRange", err)
 	}
 }

@@ -44,14 +44,10 @@ func count(n *atomic.Int64, d int64) {
 // clear *net.TCPConn gets the file through sendfile; any other conn (a
 // *tls.Conn for PROT P) through a pooled buffer. ascii converts LF to CRLF
 // and always goes through the buffer. Errors of the connection match
-// ErrDataConn (426); others are the file's (451).
-func Send(dst net.Conn, src *os.File, ascii bool, n *atomic.Int64) (int64, error) {
-	return SendThrottled(dst, src, ascii, n, nil)
-}
-
-// SendThrottled is Send paced by th (nil: full speed): each chunk, no
-// larger than th's smallest burst, waits for its bytes' tokens.
-func SendThrottled(dst net.Conn, src *os.File, ascii bool, n *atomic.Int64, th *Throttle) (int64, error) {
+// ErrDataConn (426); others are the file's (451). th paces it (nil: full
+// speed): each chunk, no larger than th's smallest burst, waits for its
+// bytes' tokens.
+func Send(dst net.Conn, src *os.File, ascii bool, n *atomic.Int64, th *Throttle) (int64, error) {
 	var w int64
 	var err error
 	switch tc, ok := dst.(*net.TCPConn); {
@@ -80,15 +76,10 @@ func SendThrottled(dst net.Conn, src *os.File, ascii bool, n *atomic.Int64, th *
 // io.ErrUnexpectedEOF of a TLS stream cut without close_notify (detected at a
 // record boundary only when the raw connection was wrapped with TrackEOF):
 // the upload is then incomplete and must be aborted (426). Errors of the connection match
-// ErrDataConn; others are the file's (451, 452 for a full disk).
-func Receive(dst *os.File, src net.Conn, ascii bool, n *atomic.Int64) (int64, error) {
-	return ReceiveThrottled(dst, src, ascii, n, nil)
-}
-
-// ReceiveThrottled is Receive paced by th (nil: full speed): after each
-// chunk it waits for the chunk's tokens before reading more, so TCP flow
-// control slows the sender down.
-func ReceiveThrottled(dst *os.File, src net.Conn, ascii bool, n *atomic.Int64, th *Throttle) (int64, error) {
+// ErrDataConn; others are the file's (451, 452 for a full disk). th paces
+// it (nil: full speed): after each chunk it waits for the chunk's tokens
+// before reading more, so TCP flow control slows the sender down.
+func Receive(dst *os.File, src net.Conn, ascii bool, n *atomic.Int64, th *Throttle) (int64, error) {
 	var r int64
 	var err error
 	// Not splice for a clear connection: splice(2) from a socket into a
@@ -102,21 +93,10 @@ func ReceiveThrottled(dst *os.File, src net.Conn, ascii bool, n *atomic.Int64, t
 	return r, wrapCopy("receive", err)
 }
 
-// SendBytes writes b, a listing already formatted, to the data connection;
-// its errors match ErrDataConn.
-func SendBytes(dst net.Conn, b []byte, n *atomic.Int64) (int64, error) {
-	w, err := dst.Write(b)
-	count(n, int64(w))
-	if err != nil {
-		return int64(w), wrapCopy("send", connErr(err))
-	}
-	return int64(w), nil
-}
-
 // zeroCopy moves data in zeroCopyChunk rounds of io.CopyN. The
 // *io.LimitedReader that CopyN wraps around src is what the standard library
 // looks for: *net.TCPConn.ReadFrom turns a limited *os.File into sendfile.
-// (Uploads do not splice: see ReceiveThrottled.)
+// (Uploads do not splice: see Receive.)
 // sendfile reports both sides' errors alike, so the side is told
 // by the errno: the ones only a file produces are the file's, the rest the
 // connection's.

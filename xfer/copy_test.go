@@ -53,7 +53,7 @@ func TestSend(t *testing.T) {
 			}
 			got := readAll(peer)
 			var n atomic.Int64
-			w, err := Send(dst, src, false, &n)
+			w, err := Send(dst, src, false, &n, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,7 +86,7 @@ func TestReceive(t *testing.T) {
 			}()
 			dst := emptyFile(t)
 			var n atomic.Int64
-			r, err := Receive(dst, src, false, &n)
+			r, err := Receive(dst, src, false, &n, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -133,7 +133,7 @@ func TestReceiveTruncatedTLS(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			src, peer, raw := tlsPairWrap(t, tt.wrap)
 			go tt.cut(peer, raw)
-			_, err := Receive(emptyFile(t), src, tt.ascii, nil)
+			_, err := Receive(emptyFile(t), src, tt.ascii, nil, nil)
 			if !errors.Is(err, io.ErrUnexpectedEOF) || !errors.Is(err, ErrDataConn) {
 				t.Errorf("err = %v, want io.ErrUnexpectedEOF and ErrDataConn", err)
 			}
@@ -147,8 +147,8 @@ func TestCopyAbortedByClose(t *testing.T) {
 		name string
 		run  func(c net.Conn) error
 	}{
-		{"receive plain", func(c net.Conn) error { _, err := Receive(emptyFile(t), c, false, nil); return err }},
-		{"receive ascii", func(c net.Conn) error { _, err := Receive(emptyFile(t), c, true, nil); return err }},
+		{"receive plain", func(c net.Conn) error { _, err := Receive(emptyFile(t), c, false, nil, nil); return err }},
+		{"receive ascii", func(c net.Conn) error { _, err := Receive(emptyFile(t), c, true, nil, nil); return err }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -171,7 +171,7 @@ func TestSendToGonePeer(t *testing.T) {
 			dst, peer := tcpPair(t)
 			peer.SetLinger(0)
 			peer.Close()
-			_, err := Send(dst, tempFile(t, randomBytes(t, bigSize)), ascii, nil)
+			_, err := Send(dst, tempFile(t, randomBytes(t, bigSize)), ascii, nil, nil)
 			if !errors.Is(err, ErrDataConn) {
 				t.Errorf("err = %v, want ErrDataConn", err)
 			}
@@ -205,7 +205,7 @@ func TestSendASCII(t *testing.T) {
 	dst, peer := tcpPair(t)
 	got := readAll(peer)
 	var n atomic.Int64
-	w, err := Send(dst, tempFile(t, data), true, &n)
+	w, err := Send(dst, tempFile(t, data), true, &n, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,7 +243,7 @@ func TestReceiveASCII(t *testing.T) {
 			}()
 			dst := emptyFile(t)
 			var n atomic.Int64
-			r, err := Receive(dst, src, true, &n)
+			r, err := Receive(dst, src, true, &n, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -268,7 +268,7 @@ func TestReceiveASCII(t *testing.T) {
 			peer.Close()
 		}()
 		dst := emptyFile(t)
-		if _, err := Receive(dst, src, true, nil); err != nil {
+		if _, err := Receive(dst, src, true, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := os.ReadFile(dst.Name())
@@ -276,19 +276,6 @@ func TestReceiveASCII(t *testing.T) {
 			t.Errorf("file has %d bytes, want %d", len(got), len(want))
 		}
 	})
-}
-
-func TestSendBytes(t *testing.T) {
-	dst, peer := tcpPair(t)
-	got := readAll(peer)
-	var n atomic.Int64
-	if w, err := SendBytes(dst, []byte("a\r\nb\r\n"), &n); err != nil || w != 6 || n.Load() != 6 {
-		t.Fatalf("SendBytes = %d, %v; counter %d", w, err, n.Load())
-	}
-	dst.Close()
-	if b := within(t, 5*time.Second, got); string(b) != "a\r\nb\r\n" {
-		t.Errorf("peer got %q", b)
-	}
 }
 
 const benchSize = 32 << 20
@@ -310,7 +297,7 @@ func BenchmarkSend(b *testing.B) {
 			b.SetBytes(benchSize)
 			for b.Loop() {
 				src.Seek(0, io.SeekStart)
-				if _, err := Send(dst, src, mode == "ascii", nil); err != nil {
+				if _, err := Send(dst, src, mode == "ascii", nil, nil); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -341,7 +328,7 @@ func BenchmarkReceive(b *testing.B) {
 					peer.Close()
 				}()
 				b.StartTimer()
-				if _, err := Receive(dst, src, false, nil); err != nil {
+				if _, err := Receive(dst, src, false, nil, nil); err != nil {
 					b.Fatal(err)
 				}
 				src.Close()
@@ -373,7 +360,7 @@ func TestCopyThroughFsys(t *testing.T) {
 		defer f.Close()
 		dst, peer := tcpPair(t)
 		got := readAll(peer)
-		if _, err := Send(dst, f, false, nil); err != nil {
+		if _, err := Send(dst, f, false, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		dst.Close()
@@ -393,7 +380,7 @@ func TestCopyThroughFsys(t *testing.T) {
 				peer.Write(data)
 				peer.Close()
 			}()
-			if _, err := Receive(u.File, src, false, nil); err != nil {
+			if _, err := Receive(u.File, src, false, nil, nil); err != nil {
 				t.Fatal(err)
 			}
 			if err := u.Commit(); err != nil {

@@ -16,7 +16,7 @@
 //	conn, err := pasv.Accept(deadline)      // or Dial for PORT/EPRT
 //	// PROT P: tls.Server(xfer.TrackEOF(conn), cfg).HandshakeContext(ctx) …
 //	f, err := root.Open(vpath)              // or root.CreateUpload
-//	n, err := xfer.Send(conn, f, ascii, &progress)  // or Receive
+//	n, err := xfer.Send(conn, f, ascii, &progress, throttle)  // or Receive; a nil throttle is full speed
 //	// post the result to the session's mailbox and Wake it
 //
 // The kernels set no deadlines: the job sets them on the connection, or a

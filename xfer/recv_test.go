@@ -223,7 +223,7 @@ func TestSendBoundsUnsentData(t *testing.T) {
 		clearSends.Add(tt.others)
 		dst, peer := tcpPair(t)
 		got := readAll(peer)
-		_, err := Send(dst, tempFile(t, randomBytes(t, 1<<20)), false, nil)
+		_, err := Send(dst, tempFile(t, randomBytes(t, 1<<20)), false, nil, nil)
 		clearSends.Add(-tt.others)
 		if err != nil {
 			t.Fatal(err)
@@ -242,7 +242,7 @@ func TestSendBoundsUnsentData(t *testing.T) {
 	tgot := readAll(tpeer)
 	raw := tdst.NetConn().(*eofConn).Conn.(*net.TCPConn)
 	before := notSentLowatOf(t, raw)
-	if _, err := Send(tdst, tempFile(t, randomBytes(t, 1<<20)), false, nil); err != nil {
+	if _, err := Send(tdst, tempFile(t, randomBytes(t, 1<<20)), false, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if v := notSentLowatOf(t, raw); v != before {

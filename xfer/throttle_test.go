@@ -85,7 +85,7 @@ func TestThrottledCopies(t *testing.T) {
 			var got []byte
 			if tt.send {
 				ch := readAll(peer)
-				if _, err := SendThrottled(srv, tempFile(t, data), tt.ascii, nil, th); err != nil {
+				if _, err := Send(srv, tempFile(t, data), tt.ascii, nil, th); err != nil {
 					t.Fatal(err)
 				}
 				srv.Close()
@@ -96,7 +96,7 @@ func TestThrottledCopies(t *testing.T) {
 					peer.Close()
 				}()
 				dst := emptyFile(t)
-				if _, err := ReceiveThrottled(dst, srv, tt.ascii, nil, th); err != nil {
+				if _, err := Receive(dst, srv, tt.ascii, nil, th); err != nil {
 					t.Fatal(err)
 				}
 				var err error
@@ -131,7 +131,7 @@ func TestThrottleSharedLimiter(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			th := NewThrottle(context.Background(), nil, shared)
-			if _, err := SendThrottled(srv, tempFile(t, data), false, nil, th); err != nil {
+			if _, err := Send(srv, tempFile(t, data), false, nil, th); err != nil {
 				t.Error(err)
 			}
 			srv.Close()
@@ -153,7 +153,7 @@ func TestThrottleCancel(t *testing.T) {
 	th := NewThrottle(ctx, NewLimiter(minBurst)) // a second a chunk
 	done := make(chan error, 1)
 	go func() {
-		_, err := SendThrottled(srv, tempFile(t, randomBytes(t, 1<<20)), false, nil, th)
+		_, err := Send(srv, tempFile(t, randomBytes(t, 1<<20)), false, nil, th)
 		done <- err
 	}()
 	time.Sleep(100 * time.Millisecond)

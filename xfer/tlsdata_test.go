@@ -37,7 +37,7 @@ func TestServeTLSUploadAndClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if _, err := Receive(f, tc, false, nil); err != nil {
+	if _, err := Receive(f, tc, false, nil, nil); err != nil {
 		t.Fatalf("Receive: %v", err)
 	}
 	if err := CloseTLS(tc, 2*time.Second); err != nil {
@@ -69,7 +69,7 @@ func TestServeTLSTruncatedUploadFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	_, err = Receive(f, tc, false, nil)
+	_, err = Receive(f, tc, false, nil, nil)
 	if !errors.Is(err, io.ErrUnexpectedEOF) || !errors.Is(err, ErrDataConn) {
 		t.Fatalf("Receive of a truncated TLS upload: %v, want ErrUnexpectedEOF and ErrDataConn", err)
 	}
