@@ -48,20 +48,13 @@ func cmdOPTS(s *Session, arg []byte) Reply {
 		return Reply{codec.CodeParamNotImplemented, "UTF8 cannot be turned off."}
 	case "MLST":
 		s.facts = codec.ParseOptsMLST(val)
-		return Reply{codec.CodeOK, "MLST OPTS " + strings.TrimSuffix(featFacts(s.facts), ";") + ";"}
+		facts := codec.AppendOptsMLST(nil, s.facts)
+		if len(facts) == 0 {
+			facts = append(facts, ';') // as before; pyftpdlib and BSD ftpd send no list here
+		}
+		return Reply{codec.CodeOK, "MLST OPTS " + string(facts)}
 	}
 	return Reply{codec.CodeArgSyntax, "Option not understood."}
-}
-
-// featFacts is the list of selected facts, as OPTS MLST confirms them.
-func featFacts(f codec.Facts) string {
-	var parts []string
-	for _, fact := range strings.Split(string(codec.AppendFeatMLST(nil, f)), ";") {
-		if n := strings.TrimSuffix(fact, "*"); n != fact {
-			parts = append(parts, n)
-		}
-	}
-	return strings.Join(parts, ";")
 }
 
 // HELP lists the commands, or one command's syntax.
