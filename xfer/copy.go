@@ -54,9 +54,7 @@ func Send(dst net.Conn, src *os.File, ascii bool, n *atomic.Int64, th *Throttle)
 	case ascii:
 		w, err = sendASCII(dst, src, n, th)
 	case ok:
-		clearSends.Add(1)
-		w, err = zeroCopy(tc, src, n, th, newUnsentBound(tc))
-		clearSends.Add(-1)
+		w, err = sendClear(tc, src, n, th)
 	default:
 		if t, ok := dst.(*tls.Conn); ok {
 			if ec, ok := t.NetConn().(*eofConn); ok {
@@ -91,6 +89,14 @@ func Receive(dst *os.File, src net.Conn, ascii bool, n *atomic.Int64, th *Thrott
 		r, err = receiveFilled(dst, src, n, th)
 	}
 	return r, wrapCopy("receive", err)
+}
+
+// sendClear sends a file over a clear TCP connection through sendfile,
+// counted among the clear downloads under way while it runs.
+func sendClear(tc *net.TCPConn, src *os.File, n *atomic.Int64, th *Throttle) (int64, error) {
+	clearSends.Add(1)
+	defer clearSends.Add(-1)
+	return zeroCopy(tc, src, n, th, newUnsentBound(tc))
 }
 
 // zeroCopy moves data in zeroCopyChunk rounds of io.CopyN. The
