@@ -28,6 +28,19 @@ func num(v float64) string {
 	}
 }
 
+// SizeName writes a byte count the way the report states sizes: "1 GiB",
+// "256 MiB", else in bytes.
+func SizeName(n int64) string {
+	switch {
+	case n != 0 && n%(1<<30) == 0:
+		return strconv.FormatInt(n>>30, 10) + " GiB"
+	case n != 0 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	default:
+		return group(strconv.FormatInt(n, 10)) + " bytes"
+	}
+}
+
 func group(s string) string {
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")

@@ -64,7 +64,7 @@ func (r *Report) method(b *strings.Builder) {
 		"The client is `bench/ftpclient`: explicit FTPS (AUTH TLS, PBSZ 0, PROT P or C), EPSV, TLS data connections resuming the control session (as curl, lftp and FileZilla do), close_notify sent and the peer's awaited on every TLS data connection. It runs on the same " + r.cpus() + " as the servers, so every figure includes the client's share of the CPU; to keep that share small it reads a TLS data socket 128 KiB at a time (crypto/tls alone reads about a record per system call) and writes as crypto/tls does, a system call per record.",
 		"The client uses Go crypto/tls's defaults, which offer the hybrid post-quantum group X25519MLKEM768 beside X25519. ftpsd (Go) picks the hybrid; the peers (OpenSSL 3.0, Python's ssl) do not know it and pick X25519. So ftpsd's full handshakes do more work than the peers' (ML-KEM encapsulation), and its idle sessions keep a larger TLS input buffer (sized by the larger ClientHello), as they would with a current curl or Go client.",
 		"Logins are anonymous (a password hash would dominate session rates). ftpsd's anonymous users are read-only, so its uploads log in as a named user with a `{SHA}` htpasswd entry; the peers take anonymous uploads.",
-		"**Bulk**: each run moves " + r.Settings["volume"] + " in all; with N streams, each of N sessions moves one file of volume/N at the same time, so a run lasts seconds whatever N. MB/s is the bytes over the wall time from the first start to the last end; logins are not timed." + r.pageCache() + " Before every download case the file is read into the page cache, untimed.",
+		"**Bulk**: each run moves " + r.Settings["volume"] + " in all; with N streams, each of N sessions moves one file of volume/N at the same time, so a run lasts seconds whatever N. MB/s is the bytes over the wall time from the first start to the last end; logins are not timed." + r.pageCache() + r.prefault() + " Before every download case the file is read into the page cache, untimed.",
 		"**Server CPU** is read before and after the run " + r.Settings["cpu"] + ". vsftpd, ProFTPD and Pure-FTPd fork per session, so it covers every process the server started, ended ones included.",
 		"**Idle**: N sessions log in over TLS (PROT P) and stay; memory per session is the growth of the tree's RSS and PSS (smaps_rollup) over its memory before the first login, divided by the sessions held, read after " + r.Settings["idle_settle"] + " idle, each idle case on a freshly started server; then one NOOP is timed on every session, 8 at a time. Fork-per-session peers cannot hold 10,000 sessions (vsftpd runs two processes per session" + r.fileLimit() + "), so they are measured at " + r.Settings["idle_peers"] + " sessions, and ftpsd at both " + r.Settings["idle_ftpsd"] + " and that like-for-like count (where its fixed start-up growth, runtime and worker pool, is spread over few sessions). ftpsd hands the heap it freed back to the kernel once no session has opened for 1 s (loop/trim.go), so its figure is what the sessions hold, not the garbage of their handshakes; the settle time leaves room for that.",
 		"**Churn**: " + r.Settings["churn"] + ": connect, AUTH TLS, anonymous login, PBSZ/PROT P, TYPE I, EPSV, RETR of a 4 KiB file, QUIT, back to back.",
@@ -108,6 +108,16 @@ func (r *Report) pageCache() string {
 		return " Before every bulk upload case the page cache is written back (sync), but in this run it could not be dropped before every one (drop_caches needs root): a writer that found it full of the files of the run before has been seen to spend three times the CPU per GB of one that found it empty, so the upload figures may depend on the order of the servers."
 	}
 	return ""
+}
+
+// prefault is what the report says of the memory touched before the bulk
+// upload cases; nothing when the run did not record it.
+func (r *Report) prefault() string {
+	n, err := strconv.ParseInt(r.Settings[PrefaultSetting], 10, 64)
+	if err != nil || n <= 0 {
+		return ""
+	}
+	return " Then ftpbench writes to every page of " + SizeName(n) + " of fresh memory and frees it, so that the upload's page cache takes pages the host has backed: this machine's balloon hands free memory back to the host, the first touch of such a page faults on the host, and without this step a third of ftpsd's many-stream upload rounds spent twice the CPU per GB of the others (in the copy into the page cache), in rounds that changed from run to run (`bench/scenario/prefault.go`)."
 }
 
 func (r *Report) servers(b *strings.Builder) {

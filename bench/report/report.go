@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 
 	"github.com/ftpsd/ftpsd/bench/ceiling"
 	"github.com/ftpsd/ftpsd/bench/scenario"
@@ -75,6 +76,32 @@ func PageCacheDropped(results []*scenario.Result) string {
 		}
 	}
 	return v
+}
+
+// PrefaultSetting is the key of Settings that gives the memory ftpbench
+// touched and freed before every bulk upload case, in bytes; absent when
+// no bulk upload ran, when the uploads differed, or in a report from
+// before it was done.
+const PrefaultSetting = "upload_prefault_bytes"
+
+// Prefaulted is the value of Settings[PrefaultSetting] for results: the
+// bytes every bulk upload prefaulted, or "" when none ran, one did not, or
+// two differed.
+func Prefaulted(results []*scenario.Result) string {
+	var n int64
+	for _, res := range results {
+		if res.PageCache == "" { // not an upload
+			continue
+		}
+		if res.Prefaulted <= 0 || (n != 0 && res.Prefaulted != n) {
+			return ""
+		}
+		n = res.Prefaulted
+	}
+	if n == 0 {
+		return ""
+	}
+	return strconv.FormatInt(n, 10)
 }
 
 // WriteJSON writes the report as indented JSON.

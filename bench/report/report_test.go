@@ -192,6 +192,55 @@ func TestMarkdownPageCache(t *testing.T) {
 	}
 }
 
+func TestMarkdownPrefault(t *testing.T) {
+	const claim = "writes to every page of 2 GiB of fresh memory and frees it"
+	for _, tt := range []struct {
+		name, setting string
+		want          bool
+	}{
+		{"prefaulted", "2147483648", true},
+		{"not recorded", "", false},
+		{"garbled", "two", false},
+	} {
+		r := sample()
+		if tt.setting != "" {
+			r.Settings[PrefaultSetting] = tt.setting
+		}
+		if got := strings.Contains(r.Markdown(Charts{}), claim); got != tt.want {
+			t.Errorf("%s: Markdown states the prefault: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestPrefaulted(t *testing.T) {
+	up := func(n int64) *scenario.Result {
+		return &scenario.Result{Scenario: "bulk", PageCache: scenario.PageCacheDropped, Prefaulted: n}
+	}
+	retr := &scenario.Result{Scenario: "bulk"}
+	for _, tt := range []struct {
+		name    string
+		results []*scenario.Result
+		want    string
+	}{
+		{"no uploads", []*scenario.Result{retr}, ""},
+		{"all the same", []*scenario.Result{retr, up(1 << 31), up(1 << 31)}, "2147483648"},
+		{"one without", []*scenario.Result{up(1 << 31), up(0), up(1 << 31)}, ""},
+		{"two sizes", []*scenario.Result{up(1 << 31), up(1 << 29)}, ""},
+	} {
+		if got := Prefaulted(tt.results); got != tt.want {
+			t.Errorf("%s: Prefaulted = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestSizeName(t *testing.T) {
+	for n, want := range map[int64]string{1 << 30: "1 GiB", 2 << 30: "2 GiB", 256 << 20: "256 MiB", 1536 << 20: "1536 MiB", 4096: "4,096 bytes", 0: "0 bytes"} {
+		if got := SizeName(n); got != want {
+			t.Errorf("SizeName(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
 func TestPageCacheDropped(t *testing.T) {
 	up := func(pc string) *scenario.Result { return &scenario.Result{Scenario: "bulk", PageCache: pc} }
 	retr := &scenario.Result{Scenario: "bulk"}

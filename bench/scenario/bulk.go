@@ -67,6 +67,12 @@ func Bulk(ctx context.Context, t *Target, cfg BulkConfig, p *Progress) *Result {
 		if err := os.WriteFile("/proc/sys/vm/drop_caches", []byte("1"), 0); err != nil {
 			r.PageCache = err.Error()
 		}
+		// Then the pages the upload's page cache will take: see prefault.
+		if err := prefault(2 * cfg.Volume); err != nil {
+			r.fail(err)
+		} else {
+			r.Prefaulted = 2 * cfg.Volume
+		}
 	}
 	cpu := startCPU(t)
 	client := selfCPU()

@@ -34,6 +34,9 @@ type Result struct {
 	// PageCache is set by bulk uploads only: "dropped" when the page cache
 	// was dropped before the case, else why it was not.
 	PageCache string `json:"page_cache,omitempty"`
+	// Prefaulted is set by bulk uploads only: the bytes of memory ftpbench
+	// touched and freed just before the case (see prefault); 0 when none.
+	Prefaulted int64 `json:"prefaulted,omitempty"`
 }
 
 // PageCacheDropped is Result.PageCache when the drop worked.

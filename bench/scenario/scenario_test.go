@@ -137,6 +137,11 @@ func TestScenariosAgainstFtpsd(t *testing.T) {
 			if (r.PageCache != "") != c.Store {
 				t.Errorf("page cache %q on a case with Store %v", r.PageCache, c.Store)
 			}
+			// An upload first touches twice its volume of memory; a download
+			// does not.
+			if want := map[bool]int64{true: 2 * vol}[c.Store]; r.Prefaulted != want {
+				t.Errorf("prefaulted %d bytes on a case with Store %v, want %d", r.Prefaulted, c.Store, want)
+			}
 		})
 	}
 	for _, verb := range []string{"MLSD", "LIST"} {

@@ -25,7 +25,7 @@ func newReport(o *options, env *peers.Env) *report.Report {
 		Quick:   o.quick,
 		Rounds:  o.rounds,
 		Settings: map[string]string{
-			"volume":                sizeName(o.volume),
+			"volume":                report.SizeName(o.volume),
 			"idle_ftpsd":            fmt.Sprint(o.idleFtpsd),
 			"idle_peers":            fmt.Sprint(o.idlePeers),
 			"idle_settle":           o.idleSettle.String(),

@@ -178,7 +178,7 @@ func setup(o *options, d *display) (*peers.Env, error) {
 	if out, err := exec.Command("go", "build", "-o", env.FtpsdBin, "./cmd/ftpsd").CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("go build: %w\n%s", err, out)
 	}
-	d.logf("fixtures under %s (bulk files of %s / 1, 8, 64)", env.Data, sizeName(o.volume))
+	d.logf("fixtures under %s (bulk files of %s / 1, 8, 64)", env.Data, report.SizeName(o.volume))
 	if err := scenario.MakeTree(env.Data, bulkSizes(o)); err != nil {
 		return nil, err
 	}
@@ -203,17 +203,6 @@ func setup(o *options, d *display) (*peers.Env, error) {
 
 func bulkSizes(o *options) []int64 {
 	return []int64{o.volume, o.volume / 8, o.volume / 64}
-}
-
-func sizeName(n int64) string {
-	switch {
-	case n%(1<<30) == 0:
-		return fmt.Sprintf("%d GiB", n>>30)
-	case n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	default:
-		return fmt.Sprintf("%d bytes", n)
-	}
 }
 
 // raiseFileLimit lifts the open-file limit to its hard limit: the idle

@@ -87,8 +87,8 @@ func profileRun(ctx context.Context, o *options, env *peers.Env, d *display, pro
 func reportProfiles(ctx context.Context, o *options, env *peers.Env, d *display, prog *scenario.Progress) []report.Profile {
 	var out []report.Profile
 	for _, p := range []struct{ title, scenarios, only string }{
-		{"Bulk TLS: RETR PROT P, 1 stream (" + sizeName(o.volume) + ")", "bulk", "RETR PROT P x1"},
-		{"Bulk TLS: STOR PROT P, 1 stream (" + sizeName(o.volume) + ")", "bulk", "STOR PROT P x1"},
+		{"Bulk TLS: RETR PROT P, 1 stream (" + report.SizeName(o.volume) + ")", "bulk", "RETR PROT P x1"},
+		{"Bulk TLS: STOR PROT P, 1 stream (" + report.SizeName(o.volume) + ")", "bulk", "STOR PROT P x1"},
 		{fmt.Sprintf("Churn: %d clients for %s", o.churnClients, o.churn), "churn", ""},
 	} {
 		po := *o

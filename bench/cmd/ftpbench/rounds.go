@@ -145,6 +145,9 @@ func rounds(ctx context.Context, o *options, env *peers.Env, d *display, prog *s
 	if v := report.PageCacheDropped(rep.Results); v != "" {
 		rep.Settings[report.PageCacheSetting] = v
 	}
+	if v := report.Prefaulted(rep.Results); v != "" {
+		rep.Settings[report.PrefaultSetting] = v
+	}
 	rep.Notes = append(rep.Notes, "Load average at the end of the rounds: "+loadAvg()+".")
 	return rep, nil
 }
