@@ -27,7 +27,23 @@ var server struct {
 	dir        string // holds root and outside, nothing else
 	outside    string // a file next to the root that no session may change
 	goroutines int    // after the first session: what a quiet server runs
+	srv        *loop.Server
 	err        error
+}
+
+// TestMain stops the shared server, if an input started it, and removes
+// its directory.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if server.srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = server.srv.Shutdown(ctx)
+		cancel()
+	}
+	if server.dir != "" {
+		_ = os.RemoveAll(server.dir)
+	}
+	os.Exit(code)
 }
 
 func startServer() {
@@ -80,6 +96,7 @@ func startServer() {
 		server.err = err
 		return
 	}
+	server.srv = srv
 	go func() { _ = srv.Serve() }()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
