@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"sync"
 
 	"github.com/ftpsd/ftpsd/loop/ftplog"
 )
@@ -23,7 +21,10 @@ type serverLogs struct {
 	// which operators and the tests read there. Nil without -config.
 	console *slog.Logger
 	// errorLog is ErrorLog's file; nil when the error log is standard error.
-	errorLog *reopenFile
+	// Like the CustomLog files it is written through an ftplog.Writer, so a
+	// line logged on the event loop never waits for the disk: a line that
+	// finds a slow disk's buffer full is dropped and counted instead.
+	errorLog *ftplog.Writer
 	// access holds the first server's CustomLog targets, vhosts those of
 	// each virtual host (fileSettings.vhosts); nil when a server has none.
 	access *ftplog.Logger
@@ -40,11 +41,15 @@ func openLogs(o *options, file *fileSettings, stderr io.Writer) (*serverLogs, er
 	if file != nil {
 		l.console = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 		if file.errorLog != "" {
-			f, err := openReopenFile(file.errorLog)
+			path := file.errorLog
+			w, err := ftplog.Open(path, ftplog.Options{OnError: func(err error) {
+				// The error log's own failures go where it cannot.
+				fmt.Fprintf(stderr, "ftpsd: ErrorLog %s: %v\n", path, err)
+			}})
 			if err != nil {
 				return nil, directiveError(file.srv.ErrorLog.At, "ErrorLog", err)
 			}
-			l.errorLog, out = f, f
+			l.errorLog, out = w, lineWriter{w}
 		}
 	}
 	l.log = slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: o.logLevel}))
@@ -109,7 +114,9 @@ func (l *serverLogs) reopening() bool { return l.errorLog != nil || len(l.writer
 func (l *serverLogs) Reopen() error {
 	var errs []error
 	if l.errorLog != nil {
-		errs = append(errs, l.errorLog.Reopen())
+		if err := l.errorLog.Reopen(); err != nil {
+			errs = append(errs, fmt.Errorf("ErrorLog: %w", err))
+		}
 	}
 	for _, w := range l.writers {
 		errs = append(errs, w.Reopen())
@@ -118,7 +125,8 @@ func (l *serverLogs) Reopen() error {
 }
 
 // Close flushes and closes the command and transfer logs, then the error
-// log. Call it once the server has stopped, so that no line is lost.
+// log (which their write errors go to). Call it once the server has
+// stopped, so that no line is lost.
 func (l *serverLogs) Close() error {
 	var err error
 	for _, w := range l.writers {
@@ -130,47 +138,12 @@ func (l *serverLogs) Close() error {
 	return err
 }
 
-// reopenFile is a log file opened for appending that Reopen replaces with
-// a fresh open of its path. Write is safe for concurrent use with Reopen.
-type reopenFile struct {
-	path string
-	mu   sync.Mutex
-	f    *os.File
-}
+// lineWriter is an ftplog.Writer as the io.Writer slog writes to: slog's text
+// handler writes one whole line per call, and the Writer never fails
+// (what it cannot keep it counts as dropped).
+type lineWriter struct{ w *ftplog.Writer }
 
-func openAppend(path string) (*os.File, error) {
-	return os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
-}
-
-func openReopenFile(path string) (*reopenFile, error) {
-	f, err := openAppend(path)
-	if err != nil {
-		return nil, err
-	}
-	return &reopenFile{path: path, f: f}, nil
-}
-
-func (r *reopenFile) Write(p []byte) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.f.Write(p)
-}
-
-// Reopen opens the path again; on failure the old file stays in use.
-func (r *reopenFile) Reopen() error {
-	f, err := openAppend(r.path)
-	if err != nil {
-		return fmt.Errorf("ErrorLog: %w", err)
-	}
-	r.mu.Lock()
-	old := r.f
-	r.f = f
-	r.mu.Unlock()
-	return old.Close()
-}
-
-func (r *reopenFile) Close() error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.f.Close()
+func (l lineWriter) Write(p []byte) (int, error) {
+	l.w.Write(p)
+	return len(p), nil
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -65,33 +66,70 @@ func TestAnnounce(t *testing.T) {
 	}
 }
 
-// TestReopenFile: after the file is renamed (rotated), Reopen makes writes
-// land in a new file at the path.
-func TestReopenFile(t *testing.T) {
+// TestErrorLogReopen: after the ErrorLog file is renamed (rotated),
+// Reopen makes later lines land in a new file at the path, and Close writes
+// out what was still buffered.
+func TestErrorLogReopen(t *testing.T) {
 	t.Parallel()
 	p := filepath.Join(t.TempDir(), "error_log")
-	f, err := openReopenFile(p)
+	var stderr bytes.Buffer
+	logs, err := openLogs(&options{logLevel: slog.LevelInfo}, &fileSettings{errorLog: p}, &stderr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	io.WriteString(f, "one\n")
+	logs.log.Info("one")
 	if err := os.Rename(p, p+".1"); err != nil {
 		t.Fatal(err)
 	}
-	io.WriteString(f, "two\n")
-	if err := f.Reopen(); err != nil {
+	logs.log.Info("two")
+	if err := logs.Reopen(); err != nil {
 		t.Fatal(err)
 	}
-	io.WriteString(f, "three\n")
-	if got := readFile(t, p+".1"); got != "one\ntwo\n" {
-		t.Errorf("rotated file %q, want one and two", got)
+	logs.log.Info("three")
+	if err := logs.Close(); err != nil {
+		t.Fatal(err)
 	}
-	if got := readFile(t, p); got != "three\n" {
-		t.Errorf("new file %q, want three", got)
+	msgs := func(text string) (m []string) {
+		for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
+			if _, msg, ok := strings.Cut(line, " msg="); ok {
+				m = append(m, msg)
+			}
+		}
+		return m
+	}
+	if got := msgs(readFile(t, p+".1")); !slices.Equal(got, []string{"one", "two"}) {
+		t.Errorf("rotated file has %q, want one and two", got)
+	}
+	if got := msgs(readFile(t, p)); !slices.Equal(got, []string{"three"}) {
+		t.Errorf("new file has %q, want three", got)
 	}
 	if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != 0o640&^fcUmask() {
 		t.Errorf("new file mode %v, %v; want 0640 less the umask", fi.Mode(), err)
+	}
+	if stderr.Len() != 0 {
+		t.Errorf("stderr: %q, want nothing", stderr.String())
+	}
+}
+
+// TestErrorLogDoesNotWait: a line for the error log is buffered, not
+// written while the caller waits (the event loop logs through it).
+func TestErrorLogDoesNotWait(t *testing.T) {
+	t.Parallel()
+	p := filepath.Join(t.TempDir(), "error_log")
+	logs, err := openLogs(&options{logLevel: slog.LevelInfo}, &fileSettings{errorLog: p}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logs.Close()
+	logs.log.Warn("buffered")
+	if got := readFile(t, p); got != "" {
+		t.Errorf("error log already holds %q right after the call, want it buffered", got)
+	}
+	if err := logs.errorLog.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, p); !strings.Contains(got, "msg=buffered") {
+		t.Errorf("after Flush the error log holds %q", got)
 	}
 }
 
