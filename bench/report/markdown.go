@@ -117,7 +117,7 @@ func (r *Report) prefault() string {
 	if err != nil || n <= 0 {
 		return ""
 	}
-	return " Then ftpbench writes to every page of " + SizeName(n) + " of fresh memory and frees it, so that the upload's page cache takes pages the host has backed: this machine's balloon hands free memory back to the host, the first touch of such a page faults on the host, and without this step a third of ftpsd's many-stream upload rounds spent twice the CPU per GB of the others (in the copy into the page cache), in rounds that changed from run to run (`bench/scenario/prefault.go`)."
+	return " Then ftpbench writes to every page of " + SizeName(n) + " of fresh memory and frees it, so that the upload's page cache most likely takes pages the host still backs: this machine's balloon reports free memory to the host, which may take it back, and without this step a third of ftpsd's many-stream upload rounds spent twice the CPU per GB of the others (in the copy into the page cache), in rounds that changed from run to run (`bench/scenario/prefault.go`)."
 }
 
 func (r *Report) servers(b *strings.Builder) {
