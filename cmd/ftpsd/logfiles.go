@@ -20,11 +20,14 @@ type serverLogs struct {
 	// (ErrorLog, or a LogLevel above info): the listening and stopped lines,
 	// which operators and the tests read there. Nil without -config.
 	console *slog.Logger
-	// errorLog is ErrorLog's file; nil when the error log is standard error.
-	// Like the CustomLog files it is written through an ftplog.Writer, so a
-	// line logged on the event loop never waits for the disk: a line that
-	// finds a slow disk's buffer full is dropped and counted instead.
-	errorLog *ftplog.Writer
+	// errorLog carries the error log's lines to ErrorLog's file
+	// (errorPath) or, without one, to standard error. Like the CustomLog
+	// files it is an ftplog.Writer, so a line logged on the event loop
+	// never waits for the disk or for whatever reads standard error: a
+	// line that finds the buffer full behind a stuck reader is dropped and
+	// counted instead.
+	errorLog  *ftplog.Writer
+	errorPath string // "" when the error log is standard error
 	// access holds the first server's CustomLog targets, vhosts those of
 	// each virtual host (fileSettings.vhosts); nil when a server has none.
 	access *ftplog.Logger
@@ -37,22 +40,29 @@ type serverLogs struct {
 // -config), creating the files that do not exist.
 func openLogs(o *options, file *fileSettings, stderr io.Writer) (*serverLogs, error) {
 	l := &serverLogs{}
-	out := stderr
-	if file != nil {
+	if file != nil && file.errorLog != "" {
+		path := file.errorLog
+		w, err := ftplog.Open(path, ftplog.Options{OnError: func(err error) {
+			// The error log's own failures go where it cannot.
+			fmt.Fprintf(stderr, "ftpsd: ErrorLog %s: %v\n", path, err)
+		}})
+		if err != nil {
+			return nil, directiveError(file.srv.ErrorLog.At, "ErrorLog", err)
+		}
+		l.errorLog, l.errorPath = w, path
+		// The console writes to standard error itself: only announce
+		// uses it, on the main goroutine.
 		l.console = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-		if file.errorLog != "" {
-			path := file.errorLog
-			w, err := ftplog.Open(path, ftplog.Options{OnError: func(err error) {
-				// The error log's own failures go where it cannot.
-				fmt.Fprintf(stderr, "ftpsd: ErrorLog %s: %v\n", path, err)
-			}})
-			if err != nil {
-				return nil, directiveError(file.srv.ErrorLog.At, "ErrorLog", err)
-			}
-			l.errorLog, out = w, lineWriter{w}
+	} else {
+		// Standard error's write errors have nowhere to go.
+		l.errorLog = ftplog.New(stderr, ftplog.Options{})
+		if file != nil {
+			// Through the same Writer, so its lines and the error log's
+			// keep their order.
+			l.console = slog.New(slog.NewTextHandler(lineWriter{l.errorLog}, &slog.HandlerOptions{Level: slog.LevelInfo}))
 		}
 	}
-	l.log = slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: o.logLevel}))
+	l.log = slog.New(slog.NewTextHandler(lineWriter{l.errorLog}, &slog.HandlerOptions{Level: o.logLevel}))
 	if file == nil {
 		return l, nil
 	}
@@ -99,21 +109,25 @@ func (l *serverLogs) loggerFor(logs []logTarget) (*ftplog.Logger, error) {
 }
 
 // announce logs a line that must reach standard error whatever the error
-// log's file and level: "listening" and "stopped".
+// log's file and level: "listening" and "stopped". It waits until the line
+// is written, so that whoever reads standard error (an operator, a test,
+// a supervisor) sees it at once: call it from the main goroutine, never
+// from the loop.
 func (l *serverLogs) announce(msg string, args ...any) {
 	l.log.Info(msg, args...)
-	if l.console != nil && (l.errorLog != nil || !l.log.Enabled(context.Background(), slog.LevelInfo)) {
+	if l.console != nil && (l.errorPath != "" || !l.log.Enabled(context.Background(), slog.LevelInfo)) {
 		l.console.Info(msg, args...)
 	}
+	_ = l.errorLog.Flush() // its errors went to OnError, or nowhere
 }
 
 // reopening reports whether SIGHUP has log files to reopen.
-func (l *serverLogs) reopening() bool { return l.errorLog != nil || len(l.writers) > 0 }
+func (l *serverLogs) reopening() bool { return l.errorPath != "" || len(l.writers) > 0 }
 
 // Reopen reopens every log file by its path (SIGHUP, for rotation).
 func (l *serverLogs) Reopen() error {
 	var errs []error
-	if l.errorLog != nil {
+	if l.errorPath != "" {
 		if err := l.errorLog.Reopen(); err != nil {
 			errs = append(errs, fmt.Errorf("ErrorLog: %w", err))
 		}
@@ -125,17 +139,15 @@ func (l *serverLogs) Reopen() error {
 }
 
 // Close flushes and closes the command and transfer logs, then the error
-// log (which their write errors go to). Call it once the server has
+// log (which their write errors go to; standard error is flushed, not
+// closed). Call it once the server has
 // stopped, so that no line is lost.
 func (l *serverLogs) Close() error {
 	var err error
 	for _, w := range l.writers {
 		err = errors.Join(err, w.Close())
 	}
-	if l.errorLog != nil {
-		err = errors.Join(err, l.errorLog.Close())
-	}
-	return err
+	return errors.Join(err, l.errorLog.Close())
 }
 
 // lineWriter is an ftplog.Writer as the io.Writer slog writes to: slog's text

@@ -6,9 +6,12 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // TestAnnounce: the listening and stopped lines reach standard error
@@ -147,4 +150,80 @@ func fcUmask() os.FileMode {
 	fi, _ := f.Stat()
 	f.Close()
 	return 0o777 &^ fi.Mode().Perm()
+}
+
+// TestStderrLogDoesNotWait: without ErrorLog the error log is standard
+// error, and a reader of it that stops reading must not stall whoever logs
+// (the event loop among them): lines are buffered, and those that no
+// longer fit are dropped and counted.
+func TestStderrLogDoesNotWait(t *testing.T) {
+	t.Parallel()
+	stderr := &stuckWriter{entered: make(chan struct{}), release: make(chan struct{})}
+	logs, err := openLogs(&options{logLevel: slog.LevelInfo}, nil, stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs.log.Warn("first")
+	flushed := make(chan error, 1)
+	go func() { flushed <- logs.errorLog.Flush() }()
+	<-stderr.entered // the Writer's goroutine is now stuck in Write
+
+	// Over 2 MiB of lines: more than the buffer holds.
+	logged := make(chan struct{})
+	go func() {
+		defer close(logged)
+		for range 20_000 {
+			logs.log.Warn("while stuck", "pad", strings.Repeat("x", 100))
+		}
+	}()
+	select {
+	case <-logged:
+	case <-time.After(30 * time.Second):
+		t.Fatal("logging waited for standard error")
+	}
+	close(stderr.release)
+	if err := <-flushed; err != nil {
+		t.Fatal(err)
+	}
+	if err := logs.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out := stderr.String()
+	if !strings.Contains(out, "msg=first") {
+		t.Errorf("the first line never reached standard error")
+	}
+	if !strings.Contains(out, "msg=\"while stuck\"") {
+		t.Errorf("no line logged while stuck reached standard error")
+	}
+	if !regexp.MustCompile(`ftpsd: [1-9][0-9]* log lines dropped`).MatchString(out) {
+		t.Errorf("no count of dropped lines on standard error")
+	}
+	if d := logs.errorLog.Dropped(); d == 0 || d >= 20_000 {
+		t.Errorf("%d lines dropped, want some but not all", d)
+	}
+}
+
+// stuckWriter blocks its first Write until release is closed, telling
+// entered when it is blocked.
+type stuckWriter struct {
+	entered, release chan struct{}
+	once             sync.Once
+	mu               sync.Mutex
+	buf              bytes.Buffer
+}
+
+func (w *stuckWriter) Write(p []byte) (int, error) {
+	w.once.Do(func() {
+		close(w.entered)
+		<-w.release
+	})
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.Write(p)
+}
+
+func (w *stuckWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
 }
