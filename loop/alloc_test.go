@@ -60,7 +60,7 @@ func TestNOOPAllocatesNothing(t *testing.T) {
 // the loop's (the path, the job), the same with and without an Authorizer.
 func TestPathCommandAccessAllocatesNothing(t *testing.T) {
 	allocs := func(az Authorizer) float64 {
-		pool, err := xfer.NewPool(1)
+		pool, err := xfer.NewPool(1, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

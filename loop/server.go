@@ -90,7 +90,7 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.hosts[h] = v
 	}
-	if s.pool, err = xfer.NewPool(cfg.Workers); err != nil {
+	if s.pool, err = xfer.NewPool(cfg.Workers, s.cfg.logger()); err != nil {
 		s.closeHosts()
 		return nil, fmt.Errorf("loop: %w", err)
 	}

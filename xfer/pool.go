@@ -35,17 +35,22 @@ var (
 // themselves when they must always answer.
 type Pool struct {
 	ants    *ants.Pool
+	log     *slog.Logger
 	running atomic.Int64
 	panics  atomic.Int64
 }
 
-// NewPool starts a pool of size workers (DefaultPoolSize when size <= 0).
+// NewPool starts a pool of size workers (DefaultPoolSize when size <= 0)
+// that reports panics and a slow Close to log (slog.Default() when nil).
 // Workers are started on demand and retire after a second idle.
-func NewPool(size int) (*Pool, error) {
+func NewPool(size int, log *slog.Logger) (*Pool, error) {
 	if size <= 0 {
 		size = DefaultPoolSize
 	}
-	p := new(Pool)
+	if log == nil {
+		log = slog.Default()
+	}
+	p := &Pool{log: log}
 	a, err := ants.NewPool(size,
 		ants.WithNonblocking(true),
 		ants.WithPanicHandler(p.recovered),
@@ -60,7 +65,7 @@ func NewPool(size int) (*Pool, error) {
 // recovered is ants' panic handler; it runs on the worker that panicked, in
 // the deferred recover, so debug.Stack still shows the panicking frames.
 func (p *Pool) recovered(v any) {
-	slog.Error("xfer: job panicked", "panic", v, "stack", string(debug.Stack()))
+	p.log.Error("xfer: job panicked", "panic", v, "stack", string(debug.Stack()))
 	p.panics.Add(1)
 }
 
@@ -100,6 +105,6 @@ func (p *Pool) Panics() int64 { return p.panics.Load() }
 // shutdown is never held hostage by a stuck transfer.
 func (p *Pool) Close() {
 	if err := p.ants.ReleaseTimeout(poolReleaseTimeout); err != nil {
-		slog.Warn("xfer: pool close", "err", err, "running", p.Running())
+		p.log.Warn("xfer: pool close", "err", err, "running", p.Running())
 	}
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func TestPoolBusyNeverBlocks(t *testing.T) {
-	p, err := NewPool(2)
+	p, err := NewPool(2, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,11 +77,7 @@ func (l *lockedBuffer) String() string {
 
 func TestPoolPanicIsContained(t *testing.T) {
 	var logs lockedBuffer
-	old := slog.Default()
-	slog.SetDefault(slog.New(slog.NewTextHandler(&logs, nil)))
-	defer slog.SetDefault(old)
-
-	p, err := NewPool(1)
+	p, err := NewPool(1, slog.New(slog.NewTextHandler(&logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +124,7 @@ func TestPoolSizeAndClose(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := NewPool(tt.size)
+			p, err := NewPool(tt.size, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
