@@ -3,6 +3,10 @@ package ceiling
 import (
 	"bufio"
 	"bytes"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/tls"
 	"fmt"
 	"io"
@@ -13,12 +17,16 @@ import (
 	"time"
 )
 
-// Ceilings are this machine's limits, in 10^6 bytes per second.
+// Ceilings are this machine's limits: throughput in 10^6 bytes per
+// second, and RSA-2048 signatures per second on one core (a full TLS
+// handshake costs the server one signature).
 type Ceilings struct {
-	OpenSSLAESGCM float64 `json:"openssl_aes128gcm_mb_s"`
-	GoTLSLoopback float64 `json:"go_tls_loopback_mb_s"`
-	PlainLoopback float64 `json:"plain_loopback_mb_s"`
-	OpenSSL       string  `json:"openssl_version"`
+	OpenSSLAESGCM  float64 `json:"openssl_aes128gcm_mb_s"`
+	GoTLSLoopback  float64 `json:"go_tls_loopback_mb_s"`
+	PlainLoopback  float64 `json:"plain_loopback_mb_s"`
+	OpenSSLRSASign float64 `json:"openssl_rsa2048_signs_s,omitempty"`
+	GoRSASign      float64 `json:"go_rsa2048_signs_s,omitempty"`
+	OpenSSL        string  `json:"openssl_version"`
 }
 
 // OpenSSLCommand is the command OpenSSL's figure comes from.
@@ -36,6 +44,58 @@ func OpenSSL() (float64, string, error) {
 	}
 	ver, _ := exec.Command("openssl", "version").Output()
 	return v / 1e6, strings.TrimSpace(string(ver)), nil
+}
+
+// OpenSSLRSACommand is the command OpenSSL's RSA-2048 figure comes from.
+var OpenSSLRSACommand = []string{"openssl", "speed", "-mr", "-seconds", "2", "rsa2048"}
+
+// OpenSSLRSA runs OpenSSLRSACommand and returns its signatures per second.
+func OpenSSLRSA() (float64, error) {
+	out, err := exec.Command(OpenSSLRSACommand[0], OpenSSLRSACommand[1:]...).Output()
+	if err != nil {
+		return 0, fmt.Errorf("ceiling: openssl speed rsa2048: %w", err)
+	}
+	return parseRSASpeed(out)
+}
+
+// parseRSASpeed reads the signatures per second from the "+F2:" line of
+// `openssl speed -mr rsa2048`: "+F2:2:2048:5109.000000:83922.000000"
+// (index, bits, signatures and verifications per second).
+func parseRSASpeed(out []byte) (float64, error) {
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasPrefix(line, "+F2:") {
+			continue
+		}
+		f := strings.Split(line, ":")
+		if len(f) != 5 || f[2] != "2048" {
+			return 0, fmt.Errorf("ceiling: openssl speed line %q: want +F2:n:2048:sign:verify", line)
+		}
+		v, err := strconv.ParseFloat(f[3], 64)
+		if err != nil || v <= 0 {
+			return 0, fmt.Errorf("ceiling: openssl speed line %q: bad signature rate", line)
+		}
+		return v, nil
+	}
+	return 0, fmt.Errorf("ceiling: no +F2: line in openssl speed rsa2048 output")
+}
+
+// GoRSASign signs SHA-256 digests with key for d, one at a time, as
+// crypto/tls does in a TLS 1.3 handshake with an RSA certificate
+// (rsa_pss_rsae_sha256), and returns signatures per second.
+func GoRSASign(key crypto.Signer, d time.Duration) (float64, error) {
+	digest := sha256.Sum256([]byte("ftpbench"))
+	opts := &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: crypto.SHA256}
+	n := 0
+	start := time.Now()
+	for time.Since(start) < d || n == 0 {
+		if _, err := key.Sign(rand.Reader, digest[:], opts); err != nil {
+			return 0, fmt.Errorf("ceiling: RSA sign: %w", err)
+		}
+		n++
+	}
+	return float64(n) / time.Since(start).Seconds(), nil
 }
 
 // parseSpeed reads the last field of the "+F:" line of `openssl speed -mr`:

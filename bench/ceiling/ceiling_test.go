@@ -1,8 +1,14 @@
 package ceiling
 
 import (
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/tls"
+	"errors"
+	"io"
 	"testing"
+	"time"
 
 	"github.com/ftpsd/ftpsd/tlsstate"
 )
@@ -33,5 +39,56 @@ func TestLoopback(t *testing.T) {
 	cli := &tls.Config{InsecureSkipVerify: true, ServerName: "localhost"}
 	if v, err := Loopback(8<<20, srv, cli); err != nil || v <= 0 {
 		t.Errorf("TLS: %v MB/s, %v", v, err)
+	}
+}
+
+func TestParseRSASpeed(t *testing.T) {
+	out := []byte("+DTP:2048:private:rsa:2\n+R1:10218:2048:2.00\n+F2:2:2048:5109.000000:83922.000000\n")
+	if v, err := parseRSASpeed(out); err != nil || v != 5109 {
+		t.Errorf("parseRSASpeed = %v, %v; want 5109", v, err)
+	}
+	for _, bad := range []string{"+R1:10218:2048:2.00\n", "+F2:2:4096:900.0:20000.0\n", "+F2:2:2048:fast:83922.0\n", "+F2:2:2048\n"} {
+		if v, err := parseRSASpeed([]byte(bad)); err == nil {
+			t.Errorf("parseRSASpeed(%q) = %v, want an error", bad, v)
+		}
+	}
+}
+
+// signer records how it was asked to sign, and fails when told to.
+type signer struct {
+	crypto.Signer
+	opts  crypto.SignerOpts
+	calls int
+	fail  error
+}
+
+func (s *signer) Sign(r io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	s.opts, s.calls = opts, s.calls+1
+	if s.fail != nil {
+		return nil, s.fail
+	}
+	return s.Signer.Sign(r, digest, opts)
+}
+
+func TestGoRSASign(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &signer{Signer: key}
+	v, err := GoRSASign(s, 50*time.Millisecond)
+	if err != nil || v <= 0 || s.calls == 0 {
+		t.Fatalf("GoRSASign = %v, %v after %d signatures", v, err, s.calls)
+	}
+	if o, ok := s.opts.(*rsa.PSSOptions); !ok || o.Hash != crypto.SHA256 || o.SaltLength != rsa.PSSSaltLengthEqualsHash {
+		t.Errorf("signed with %#v, want RSA-PSS over SHA-256 as TLS 1.3 does", s.opts)
+	}
+	// The rate is the signatures over the time they took.
+	if most := float64(s.calls) / 0.05; v > most*1.01 {
+		t.Errorf("%v signatures/s from %d signatures in at least 50ms", v, s.calls)
+	}
+	s = &signer{Signer: key, fail: errors.New("no key")}
+	if _, err := GoRSASign(s, time.Millisecond); err == nil || s.calls != 1 {
+		t.Errorf("a failing signer: %v after %d calls, want its error after one", err, s.calls)
 	}
 }

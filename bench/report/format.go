@@ -60,7 +60,9 @@ func group(s string) string {
 // cell formats a median with its range over the rounds, and failures.
 func (c Cell) String() string {
 	if !c.Valid() {
-		if c.Runs == 0 {
+		if c.Runs == 0 || (c.Err == "" && c.Failed == 0) {
+			// Not run, or run without measuring this (a run made
+			// before the metric existed): nothing failed.
 			return "—"
 		}
 		if strings.Contains(c.Err, ": 500 ") || strings.Contains(c.Err, ": 502 ") {

@@ -136,11 +136,19 @@ func (r *Report) servers(b *strings.Builder) {
 func (r *Report) ceilings(b *strings.Builder) {
 	c := r.Ceilings
 	b.WriteString("### This machine's ceilings, measured in the same run\n\n")
-	mdTable(b, []string{"ceiling", "MB/s", "how"}, [][]string{
-		{"AES-128-GCM, one core", num(c.OpenSSLAESGCM), "`" + strings.Join(ceiling.OpenSSLCommand, " ") + "` (" + c.OpenSSL + ")"},
-		{"Go crypto/tls over loopback", num(c.GoTLSLoopback), "one TLS 1.3 connection, RSA-2048 certificate, 64 KiB writes, both ends in ftpbench"},
-		{"plain TCP over loopback", num(c.PlainLoopback), "one connection, 64 KiB writes, both ends in ftpbench"},
-	})
+	rows := [][]string{
+		{"AES-128-GCM, one core", num(c.OpenSSLAESGCM) + " MB/s", "`" + strings.Join(ceiling.OpenSSLCommand, " ") + "` (" + c.OpenSSL + ")"},
+		{"Go crypto/tls over loopback", num(c.GoTLSLoopback) + " MB/s", "one TLS 1.3 connection, RSA-2048 certificate, 64 KiB writes, both ends in ftpbench"},
+		{"plain TCP over loopback", num(c.PlainLoopback) + " MB/s", "one connection, 64 KiB writes, both ends in ftpbench"},
+	}
+	// Runs before these were measured lack them.
+	if c.OpenSSLRSASign > 0 {
+		rows = append(rows, []string{"RSA-2048 signatures, OpenSSL, one core", num(c.OpenSSLRSASign) + "/s", "`" + strings.Join(ceiling.OpenSSLRSACommand, " ") + "`"})
+	}
+	if c.GoRSASign > 0 {
+		rows = append(rows, []string{"RSA-2048 signatures, Go crypto/rsa, one core", num(c.GoRSASign) + "/s", "RSA-PSS over SHA-256 as a TLS 1.3 handshake signs, with the key of the certificate every server presents, for 2 s in ftpbench"})
+	}
+	mdTable(b, []string{"ceiling", "figure", "how"}, rows)
 }
 
 func (r *Report) targets(b *strings.Builder) {
@@ -199,10 +207,45 @@ func (r *Report) churn(b *strings.Builder) {
 			}
 			rows = append(rows, []string{s, c.Case, v.String(), ratio(v.Median, best.Median),
 				r.Get(c, s, scenario.P50ms).String(), r.Get(c, s, scenario.P99ms).String(),
-				r.Get(c, s, scenario.CPUmsPerSession).String()})
+				r.Get(c, s, scenario.CPUmsPerSession).String(), r.Get(c, s, scenario.ClientCPUmsPerSession).String()})
 		}
 	}
-	mdTable(b, []string{"server", "case", "sessions/s", "÷ best peer", "p50 ms", "p99 ms", "server CPU ms/session"}, rows)
+	mdTable(b, []string{"server", "case", "sessions/s", "÷ best peer", "p50 ms", "p99 ms", "server CPU ms/session", "client CPU ms/session"}, rows)
+	for _, c := range cases {
+		r.churnBound(b, c)
+	}
+}
+
+// churnLimit is the most sessions per second ftpsd could reach in case c
+// on this machine, from what the run measured: each session costs its
+// server at least one RSA-2048 signature (the full handshake's), with Go's
+// rate from the ceilings, and costs the client what it measured, on the
+// same CPUs. ok is false when the run lacks one of these.
+func (r *Report) churnLimit(c Case) (limit, signMs, clientMs float64, cpus int, ok bool) {
+	cpus, err := strconv.Atoi(r.Settings[CPUsSetting])
+	client := r.Get(c, Self, scenario.ClientCPUmsPerSession)
+	if err != nil || cpus <= 0 || !client.Valid() || !(r.Ceilings.GoRSASign > 0) {
+		return 0, 0, 0, 0, false
+	}
+	signMs, clientMs = 1000/r.Ceilings.GoRSASign, client.Median
+	return float64(cpus) * 1000 / (signMs + clientMs), signMs, clientMs, cpus, true
+}
+
+// churnBound writes churnLimit's figure and how it comes.
+func (r *Report) churnBound(b *strings.Builder, c Case) {
+	limit, sign, client, cpus, ok := r.churnLimit(c)
+	if !ok {
+		return
+	}
+	fmt.Fprintf(b, "**The most ftpsd could reach on this machine (%s).** Each session costs ftpsd's server at least one RSA-2048 signature (Go crypto/rsa: %s ms, from the ceilings above) and costs the client %s ms (ftpbench's own CPU, median of ftpsd's rounds), on the same %d CPUs: however little else ftpsd did, it could not pass %d × 1,000 ÷ (%s + %s) = %s sessions/s.",
+		c.Case, num(sign), num(client), cpus, cpus, num(sign), num(client), num(limit))
+	if name, best, ok := r.BestPeer(c, scenario.SessionsPerSec, true); ok {
+		fmt.Fprintf(b, " Twice the best peer (%s, %s) is %s.", name, num(best.Median), num(2*best.Median))
+	}
+	if r.Ceilings.OpenSSLRSASign > 0 {
+		fmt.Fprintf(b, " OpenSSL signs in %s ms.", num(1000/r.Ceilings.OpenSSLRSASign))
+	}
+	b.WriteString("\n\n")
 }
 
 // matrixOpts say how a matrix compares ftpsd with the others.

@@ -310,3 +310,76 @@ func TestJSONRoundTrip(t *testing.T) {
 		t.Errorf("table: %v\n%s", err, b.String())
 	}
 }
+
+// TestMarkdownChurnBound: with the client's CPU per session, the CPU count
+// and Go's RSA signing rate, the churn section states the most sessions
+// per second ftpsd could reach; without any of them, it says nothing.
+func TestMarkdownChurnBound(t *testing.T) {
+	r := sample()
+	r.Settings[CPUsSetting] = "2"
+	r.Ceilings.GoRSASign, r.Ceilings.OpenSSLRSASign = 1500, 5000
+	for _, res := range r.Results {
+		if res.Scenario == "churn" {
+			res.Metrics[scenario.ClientCPUmsPerSession] = 1.5
+		}
+	}
+	md := r.Markdown(Charts{})
+	for _, want := range []string{
+		"| ftpsd | 8 clients | 500 (500–500) | 2.50× | — | — | — | 1.50 (1.50–1.50) |",
+		// 2 × 1,000 ÷ (1,000/1,500 + 1.5) = 923
+		"(Go crypto/rsa: 0.667 ms, from the ceilings above) and costs the client 1.50 ms",
+		"could not pass 2 × 1,000 ÷ (0.667 + 1.50) = 923 sessions/s. Twice the best peer (vsftpd, 200) is 400. OpenSSL signs in 0.200 ms.",
+		"| RSA-2048 signatures, Go crypto/rsa, one core | 1,500/s |",
+		"| RSA-2048 signatures, OpenSSL, one core | 5,000/s | `openssl speed -mr -seconds 2 rsa2048` |",
+		"| 8 clients: ≥ 2× the best peer's sessions/s | 500 vs vsftpd 200 = 2.50×; at most 923 possible here (see Churn) | met |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q\n%s", want, md)
+		}
+	}
+	for name, mutate := range map[string]func(*Report){
+		"no CPU count":         func(r *Report) { delete(r.Settings, CPUsSetting) },
+		"no Go signing figure": func(r *Report) { r.Ceilings.GoRSASign = 0 },
+		"no client CPU": func(r *Report) {
+			for _, res := range r.Results {
+				delete(res.Metrics, scenario.ClientCPUmsPerSession)
+			}
+		},
+	} {
+		r := sample()
+		r.Settings[CPUsSetting] = "2"
+		r.Ceilings.GoRSASign = 1500
+		for _, res := range r.Results {
+			if res.Scenario == "churn" {
+				res.Metrics[scenario.ClientCPUmsPerSession] = 1.5
+			}
+		}
+		mutate(r)
+		if md := r.Markdown(Charts{}); strings.Contains(md, "The most ftpsd could reach") {
+			t.Errorf("%s: the churn bound is stated anyway", name)
+		}
+	}
+	// A run from before the RSA figures has no rows for them.
+	if md := sample().Markdown(Charts{}); strings.Contains(md, "RSA-2048 signatures") {
+		t.Errorf("Markdown shows RSA signing rates a run did not measure")
+	}
+}
+
+// TestCellString: a cell whose rounds ran without measuring the metric is
+// not a failure; one whose rounds failed is.
+func TestCellString(t *testing.T) {
+	for _, tt := range []struct {
+		cell Cell
+		want string
+	}{
+		{Cell{}, "—"},
+		{Cell{Runs: 3}, "—"},
+		{Cell{Runs: 3, Err: "dial: refused"}, "fails: dial: refused"},
+		{Cell{Runs: 3, Failed: 2}, "fails"},
+		{Cell{Runs: 1, Err: "RETR: 500 unknown"}, "not supported: RETR: 500 unknown"},
+	} {
+		if got := tt.cell.String(); got != tt.want {
+			t.Errorf("%+v: %q, want %q", tt.cell, got, tt.want)
+		}
+	}
+}

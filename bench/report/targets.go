@@ -45,7 +45,11 @@ func (r *Report) Targets() []Target {
 		}
 	}
 	for _, c := range r.Cases("churn") {
-		out = append(out, r.versusBest(c, scenario.SessionsPerSec, 2, "≥ 2× the best peer's sessions/s"))
+		t := r.versusBest(c, scenario.SessionsPerSec, 2, "≥ 2× the best peer's sessions/s")
+		if limit, _, _, _, ok := r.churnLimit(c); ok && t.Known {
+			t.Figure += "; at most " + num(limit) + " possible here (see Churn)"
+		}
+		out = append(out, t)
 	}
 	for _, c := range r.Cases("bulk") {
 		if !strings.HasPrefix(c.Case, "RETR PROT C") {

@@ -14,12 +14,14 @@ const (
 	CPUSecPerGB       = "cpu_s_per_gb"
 	ClientCPUSecPerGB = "client_cpu_s_per_gb" // the generator's own
 	CPUmsPerSession   = "cpu_ms_per_session"
-	ListingsPerSec    = "listings_per_s"
-	FilesPerSec       = "files_per_s"
-	Failed            = "failed"
-	BytesMoved        = "bytes"
-	ServerCPUSec      = "server_cpu_s"
-	ServerProcsAtPeak = "server_procs"
+	// ClientCPUmsPerSession is the generator's own CPU per churn session.
+	ClientCPUmsPerSession = "client_cpu_ms_per_session"
+	ListingsPerSec        = "listings_per_s"
+	FilesPerSec           = "files_per_s"
+	Failed                = "failed"
+	BytesMoved            = "bytes"
+	ServerCPUSec          = "server_cpu_s"
+	ServerProcsAtPeak     = "server_procs"
 )
 
 // Result is one run of one scenario case against one server.

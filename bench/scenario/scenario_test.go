@@ -118,7 +118,7 @@ func TestScenariosAgainstFtpsd(t *testing.T) {
 	})
 	t.Run("churn", func(t *testing.T) {
 		r := Churn(ctx, tg, ChurnConfig{Clients: 4, Duration: 500 * time.Millisecond}, &p)
-		ok(t, r, SessionsPerSec, P50ms, Sessions)
+		ok(t, r, SessionsPerSec, P50ms, Sessions, ClientCPUmsPerSession)
 	})
 	for _, c := range []BulkConfig{
 		{Store: false, ProtP: true, Streams: 1, Volume: vol},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto"
 	"fmt"
 	"io"
 	"os"
@@ -154,7 +155,7 @@ func rounds(ctx context.Context, o *options, env *peers.Env, d *display, prog *s
 
 // brief is one result's line in the log.
 func brief(r *scenario.Result) string {
-	keys := []string{scenario.MBPerSec, scenario.CPUSecPerGB, scenario.ClientCPUSecPerGB, scenario.SessionsPerSec, scenario.ListingsPerSec,
+	keys := []string{scenario.MBPerSec, scenario.CPUSecPerGB, scenario.ClientCPUSecPerGB, scenario.SessionsPerSec, scenario.ClientCPUmsPerSession, scenario.ListingsPerSec,
 		scenario.FilesPerSec, scenario.RSSPerSessionKiB, scenario.PSSPerSessionKiB, scenario.NoopP99ms, scenario.P99ms, scenario.Failed}
 	var parts []string
 	for _, k := range keys {
@@ -197,8 +198,20 @@ func measureCeilings(env *peers.Env, o *options, d *display) ceiling.Ceilings {
 	if err != nil {
 		d.logf("ceiling: %v", err)
 	}
-	d.logf("ceilings: AES-128-GCM %.0f MB/s, Go TLS loopback %.0f MB/s, plain loopback %.0f MB/s",
-		c.OpenSSLAESGCM, c.GoTLSLoopback, c.PlainLoopback)
+	if c.OpenSSLRSASign, err = ceiling.OpenSSLRSA(); err != nil {
+		d.logf("ceiling: %v", err)
+	}
+	if srv != nil {
+		// The certificate every server presents: its key signs each
+		// full handshake.
+		if key, ok := srv.Certificates[0].PrivateKey.(crypto.Signer); ok {
+			if c.GoRSASign, err = ceiling.GoRSASign(key, 2*time.Second); err != nil {
+				d.logf("ceiling: %v", err)
+			}
+		}
+	}
+	d.logf("ceilings: AES-128-GCM %.0f MB/s, Go TLS loopback %.0f MB/s, plain loopback %.0f MB/s, RSA-2048 signatures/s OpenSSL %.0f, Go %.0f",
+		c.OpenSSLAESGCM, c.GoTLSLoopback, c.PlainLoopback, c.OpenSSLRSASign, c.GoRSASign)
 	return c
 }
 
