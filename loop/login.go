@@ -102,9 +102,12 @@ func (v *vhost) enter(id auth.Identity) (entry, error) {
 	return entry{fs: base, cwd: "/"}, nil
 }
 
-// enterAs applies a login that a worker accepted: the session may have
-// moved on (REIN, a closed connection) while it ran, and then the entry
-// is dropped.
+// enterAs applies, on the loop, a login that a worker accepted. The
+// session is still checking its password: while the job ran, no other
+// command was served (REIN waits for it), and had the connection closed,
+// the mailbox would have discarded the result (result.discard) instead of
+// applying it. Should the transition be refused all the same, the entry
+// is dropped rather than leaked.
 func (s *Session) enterAs(id auth.Identity, e entry) {
 	if s.setLogin(loginDone) != nil {
 		e.drop()
