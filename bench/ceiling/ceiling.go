@@ -62,23 +62,18 @@ func OpenSSLRSA() (float64, error) {
 // `openssl speed -mr rsa2048`: "+F2:2:2048:5109.000000:83922.000000"
 // (index, bits, signatures and verifications per second).
 func parseRSASpeed(out []byte) (float64, error) {
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	for sc.Scan() {
-		line := sc.Text()
-		if !strings.HasPrefix(line, "+F2:") {
-			continue
-		}
-		f := strings.Split(line, ":")
-		if len(f) != 5 || f[2] != "2048" {
-			return 0, fmt.Errorf("ceiling: openssl speed line %q: want +F2:n:2048:sign:verify", line)
-		}
-		v, err := strconv.ParseFloat(f[3], 64)
-		if err != nil || v <= 0 {
-			return 0, fmt.Errorf("ceiling: openssl speed line %q: bad signature rate", line)
-		}
-		return v, nil
+	line, f, err := resultLine(out, "+F2:")
+	if err != nil {
+		return 0, err
 	}
-	return 0, fmt.Errorf("ceiling: no +F2: line in openssl speed rsa2048 output")
+	if len(f) != 5 || f[2] != "2048" {
+		return 0, fmt.Errorf("ceiling: openssl speed line %q: want +F2:n:2048:sign:verify", line)
+	}
+	v, err := strconv.ParseFloat(f[3], 64)
+	if err != nil || v <= 0 {
+		return 0, fmt.Errorf("ceiling: openssl speed line %q: bad signature rate", line)
+	}
+	return v, nil
 }
 
 // GoRSASign signs SHA-256 digests with key for d, one at a time, as
@@ -101,20 +96,27 @@ func GoRSASign(key crypto.Signer, d time.Duration) (float64, error) {
 // parseSpeed reads the last field of the "+F:" line of `openssl speed -mr`:
 // "+F:25:AES-128-GCM:5461704704.00" (bytes per second for the one size).
 func parseSpeed(out []byte) (float64, error) {
+	line, f, err := resultLine(out, "+F:")
+	if err != nil {
+		return 0, err
+	}
+	v, err := strconv.ParseFloat(f[len(f)-1], 64)
+	if err != nil {
+		return 0, fmt.Errorf("ceiling: openssl speed line %q: %w", line, err)
+	}
+	return v, nil
+}
+
+// resultLine finds the first line of `openssl speed -mr` output that
+// starts with prefix, and returns it with its ':'-separated fields.
+func resultLine(out []byte, prefix string) (string, []string, error) {
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
-		line := sc.Text()
-		if !strings.HasPrefix(line, "+F:") {
-			continue
+		if line := sc.Text(); strings.HasPrefix(line, prefix) {
+			return line, strings.Split(line, ":"), nil
 		}
-		f := strings.Split(line, ":")
-		v, err := strconv.ParseFloat(f[len(f)-1], 64)
-		if err != nil {
-			return 0, fmt.Errorf("ceiling: openssl speed line %q: %w", line, err)
-		}
-		return v, nil
 	}
-	return 0, fmt.Errorf("ceiling: no +F: line in openssl speed output")
+	return "", nil, fmt.Errorf("ceiling: no %s line in openssl speed output", prefix)
 }
 
 // Loopback sends n bytes over one loopback TCP connection, through TLS
