@@ -216,29 +216,38 @@ func (r *Report) churn(b *strings.Builder) {
 	}
 }
 
-// churnLimit is the most sessions per second ftpsd could reach in case c
-// on this machine, from what the run measured: each session costs its
-// server at least one RSA-2048 signature (the full handshake's), with Go's
-// rate from the ceilings, and costs the client what it measured, on the
-// same CPUs. ok is false when the run lacks one of these.
-func (r *Report) churnLimit(c Case) (limit, signMs, clientMs float64, cpus int, ok bool) {
+// churnLimit is the most sessions per second ftpsd could reach in a
+// churn case on this machine, and what it comes from.
+type churnLimit struct {
+	perSec   float64 // cpus × 1000 ÷ (signMs + clientMs)
+	signMs   float64 // one Go RSA-2048 signature, from the ceilings
+	clientMs float64 // the client's CPU per ftpsd session, median
+	cpus     int
+}
+
+// churnLimit works out case c's limit from what the run measured: each
+// session costs its server at least one RSA-2048 signature (the full
+// handshake's) and costs the client what it measured, on the same CPUs.
+// ok is false when the run lacks one of these.
+func (r *Report) churnLimit(c Case) (l churnLimit, ok bool) {
 	cpus, err := strconv.Atoi(r.Settings[CPUsSetting])
 	client := r.Get(c, Self, scenario.ClientCPUmsPerSession)
 	if err != nil || cpus <= 0 || !client.Valid() || !(r.Ceilings.GoRSASign > 0) {
-		return 0, 0, 0, 0, false
+		return l, false
 	}
-	signMs, clientMs = 1000/r.Ceilings.GoRSASign, client.Median
-	return float64(cpus) * 1000 / (signMs + clientMs), signMs, clientMs, cpus, true
+	l = churnLimit{signMs: 1000 / r.Ceilings.GoRSASign, clientMs: client.Median, cpus: cpus}
+	l.perSec = float64(cpus) * 1000 / (l.signMs + l.clientMs)
+	return l, true
 }
 
 // churnBound writes churnLimit's figure and how it comes.
 func (r *Report) churnBound(b *strings.Builder, c Case) {
-	limit, sign, client, cpus, ok := r.churnLimit(c)
+	l, ok := r.churnLimit(c)
 	if !ok {
 		return
 	}
 	fmt.Fprintf(b, "**The most ftpsd could reach on this machine (%s).** Each session costs ftpsd's server at least one RSA-2048 signature (Go crypto/rsa: %s ms, from the ceilings above) and costs the client %s ms (ftpbench's own CPU, median of ftpsd's rounds), on the same %d CPUs: however little else ftpsd did, it could not pass %d × 1,000 ÷ (%s + %s) = %s sessions/s.",
-		c.Case, num(sign), num(client), cpus, cpus, num(sign), num(client), num(limit))
+		c.Case, num(l.signMs), num(l.clientMs), l.cpus, l.cpus, num(l.signMs), num(l.clientMs), num(l.perSec))
 	if name, best, ok := r.BestPeer(c, scenario.SessionsPerSec, true); ok {
 		fmt.Fprintf(b, " Twice the best peer (%s, %s) is %s.", name, num(best.Median), num(2*best.Median))
 	}

@@ -46,8 +46,8 @@ func (r *Report) Targets() []Target {
 	}
 	for _, c := range r.Cases("churn") {
 		t := r.versusBest(c, scenario.SessionsPerSec, 2, "≥ 2× the best peer's sessions/s")
-		if limit, _, _, _, ok := r.churnLimit(c); ok && t.Known {
-			t.Figure += "; at most " + num(limit) + " possible here (see Churn)"
+		if l, ok := r.churnLimit(c); ok && t.Known {
+			t.Figure += "; at most " + num(l.perSec) + " possible here (see Churn)"
 		}
 		out = append(out, t)
 	}
