@@ -82,10 +82,10 @@ bench-profile:
 
 # The Go micro-benchmarks of the hot paths (BENCHMARKS.md, first part).
 bench-micro:
-	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./codec ./xfer ./tlsstate ./loop ./loop/ftplog
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./codec ./xfer ./tlsstate ./loop ./internal/ftplog
 
 bench-micro-quick:
-	$(GO) test -run '^$$' -bench . -benchmem -count 1 -benchtime 200ms ./codec ./xfer ./tlsstate ./loop ./loop/ftplog
+	$(GO) test -run '^$$' -bench . -benchmem -count 1 -benchtime 200ms ./codec ./xfer ./tlsstate ./loop ./internal/ftplog
 
 clean:
 	rm -rf bin ftpsd-profile

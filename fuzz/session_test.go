@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/ftpsd/ftpsd/codec"
+	"github.com/ftpsd/ftpsd/internal/auth"
 	"github.com/ftpsd/ftpsd/loop"
-	"github.com/ftpsd/ftpsd/loop/auth"
 	"github.com/ftpsd/ftpsd/tlsstate"
 )
 

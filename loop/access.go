@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/ftpsd/ftpsd/xfer/fsys"
+	"github.com/ftpsd/ftpsd/internal/fsys"
 )
 
 // errDenied: the host's Authorizer refused the command on its path (550).

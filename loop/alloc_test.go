@@ -7,7 +7,7 @@ import (
 
 	"github.com/panjf2000/gnet/v2"
 
-	"github.com/ftpsd/ftpsd/loop/auth"
+	"github.com/ftpsd/ftpsd/internal/auth"
 	"github.com/ftpsd/ftpsd/xfer"
 )
 

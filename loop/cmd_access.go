@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/ftpsd/ftpsd/codec"
-	"github.com/ftpsd/ftpsd/loop/auth"
+	"github.com/ftpsd/ftpsd/internal/auth"
 )
 
 // USER starts a login. The reply is the same for every name, so USER does

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/ftpsd/ftpsd/codec"
-	"github.com/ftpsd/ftpsd/loop/ftplog"
-	"github.com/ftpsd/ftpsd/xfer/fsys"
+	"github.com/ftpsd/ftpsd/internal/fsys"
+	"github.com/ftpsd/ftpsd/internal/ftplog"
 )
 
 // fsJob runs fn on a worker with a path resolved against the working

@@ -15,10 +15,10 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/ftpsd/ftpsd/codec"
-	"github.com/ftpsd/ftpsd/loop/ftplog"
+	"github.com/ftpsd/ftpsd/internal/fsys"
+	"github.com/ftpsd/ftpsd/internal/ftplog"
 	"github.com/ftpsd/ftpsd/tlsstate"
 	"github.com/ftpsd/ftpsd/xfer"
-	"github.com/ftpsd/ftpsd/xfer/fsys"
 )
 
 // dataSource is how a transfer gets its data connection: a passive

@@ -10,9 +10,9 @@ import (
 	"strings"
 
 	"github.com/ftpsd/ftpsd/codec"
-	"github.com/ftpsd/ftpsd/loop/auth"
-	"github.com/ftpsd/ftpsd/loop/ftplog"
-	"github.com/ftpsd/ftpsd/xfer/fsys"
+	"github.com/ftpsd/ftpsd/internal/auth"
+	"github.com/ftpsd/ftpsd/internal/fsys"
+	"github.com/ftpsd/ftpsd/internal/ftplog"
 )
 
 // Host is one FTP server a listener can serve: a virtual host in Apache's

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/ftpsd/ftpsd/codec"
-	"github.com/ftpsd/ftpsd/loop/auth"
+	"github.com/ftpsd/ftpsd/internal/auth"
 )
 
 // testServers maps a test server's listener addresses to the server, for

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/ftpsd/ftpsd/loop/ftplog"
+	"github.com/ftpsd/ftpsd/internal/ftplog"
 )
 
 // lockedBuffer is a bytes.Buffer the log writer's goroutine and the test

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"sync/atomic"
 
-	"github.com/ftpsd/ftpsd/loop/auth"
-	"github.com/ftpsd/ftpsd/xfer/fsys"
+	"github.com/ftpsd/ftpsd/internal/auth"
+	"github.com/ftpsd/ftpsd/internal/fsys"
 )
 
 // loginState is where a session is in logging in. The zero value is the

@@ -6,8 +6,8 @@ import (
 	"syscall"
 
 	"github.com/ftpsd/ftpsd/codec"
+	"github.com/ftpsd/ftpsd/internal/fsys"
 	"github.com/ftpsd/ftpsd/xfer"
-	"github.com/ftpsd/ftpsd/xfer/fsys"
 )
 
 // Reply is what a handler returns. The zero Reply (noReply) means a job

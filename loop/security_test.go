@@ -5,7 +5,7 @@ package loop
 //	FTP bounce refused                 cmd/ftpsd TestSecurityNoBounce; xfer TestCheckActive
 //	passive theft refused, the real    cmd/ftpsd TestSecurityPassiveTheft;
 //	  client undisturbed                 xfer TestPassiveRefusesForeignPeer
-//	traversal and symlink escapes      cmd/ftpsd TestSecurityConfinement; xfer/fsys TestEscapeRefused
+//	traversal and symlink escapes      cmd/ftpsd TestSecurityConfinement; internal/fsys TestEscapeRefused
 //	CR, LF, NUL inside arguments       TestControlCharsInArguments (here); codec TestParseCommand
 //	257 quoting                        TestQuoting257 (here); codec TestAppendQuoted
 //	ALPN check                         tlsstate TestALPN

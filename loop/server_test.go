@@ -13,7 +13,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/ftpsd/ftpsd/loop/auth"
+	"github.com/ftpsd/ftpsd/internal/auth"
 )
 
 // testUsers admits anonymous (read-only) and "alice" with password "secret".

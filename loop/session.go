@@ -10,11 +10,11 @@ import (
 	"github.com/valyala/bytebufferpool"
 
 	"github.com/ftpsd/ftpsd/codec"
-	"github.com/ftpsd/ftpsd/loop/auth"
-	"github.com/ftpsd/ftpsd/loop/ftplog"
+	"github.com/ftpsd/ftpsd/internal/auth"
+	"github.com/ftpsd/ftpsd/internal/fsys"
+	"github.com/ftpsd/ftpsd/internal/ftplog"
 	"github.com/ftpsd/ftpsd/tlsstate"
 	"github.com/ftpsd/ftpsd/xfer"
-	"github.com/ftpsd/ftpsd/xfer/fsys"
 )
 
 // Session is one control connection. Every field is owned by the event

@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ftpsd/ftpsd/xfer/fsys"
+	"github.com/ftpsd/ftpsd/internal/fsys"
 )
 
 // openFDs counts this process's open file descriptors.

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ftpsd/ftpsd/xfer/fsys"
+	"github.com/ftpsd/ftpsd/internal/fsys"
 )
 
 const bigSize = 8 << 20

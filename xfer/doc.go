@@ -3,7 +3,7 @@
 // worker pool, the copy kernels (sendfile for clear downloads; pooled
 // buffers for uploads and TLS, with TLS records gathered into one write),
 // TYPE A conversion and directory listings. The rooted file
-// system lives in the sub-package xfer/fsys.
+// system lives in the sub-package internal/fsys.
 //
 // Every function here may block, and so runs on a worker started with
 // [Pool.Go], never on the event loop. The exceptions are cheap, non-blocking
@@ -27,5 +27,5 @@
 // Byte counts are the bytes that crossed the data connection, which differ
 // from the file's bytes only in TYPE A. Errors of the data connection match
 // [ErrDataConn] (426); other copy errors are the file's (451, or 452 for
-// ENOSPC/EDQUOT); file-system errors match the xfer/fsys sentinels (550).
+// ENOSPC/EDQUOT); file-system errors match the internal/fsys sentinels (550).
 package xfer

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/ftpsd/ftpsd/codec"
-	"github.com/ftpsd/ftpsd/xfer/fsys"
+	"github.com/ftpsd/ftpsd/internal/fsys"
 	"github.com/valyala/bytebufferpool"
 )
 

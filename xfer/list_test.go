@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/ftpsd/ftpsd/codec"
-	"github.com/ftpsd/ftpsd/xfer/fsys"
+	"github.com/ftpsd/ftpsd/internal/fsys"
 )
 
 // listRoot builds a document root with every kind of entry a listing must

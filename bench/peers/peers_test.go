@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ftpsd/ftpsd/loop/auth"
+	"github.com/ftpsd/ftpsd/internal/auth"
 )
 
 func TestMakeCert(t *testing.T) {

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ftpsd/ftpsd/internal/auth"
 	"github.com/ftpsd/ftpsd/loop"
-	"github.com/ftpsd/ftpsd/loop/auth"
 	"github.com/ftpsd/ftpsd/tlsstate"
 )
 

@@ -8,7 +8,7 @@ import (
 
 	"github.com/tg123/go-htpasswd"
 
-	"github.com/ftpsd/ftpsd/cmd/ftpsd/config"
+	"github.com/ftpsd/ftpsd/internal/config"
 )
 
 // scopeAuthorizer is the loop.Authorizer of one server: Apache 2.4's

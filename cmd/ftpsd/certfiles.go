@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/ftpsd/ftpsd/cmd/ftpsd/config"
+	"github.com/ftpsd/ftpsd/internal/config"
 )
 
 // certFiles names the server certificate: -cert and -key, or

@@ -16,9 +16,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ftpsd/ftpsd/cmd/ftpsd/config"
+	"github.com/ftpsd/ftpsd/internal/auth"
+	"github.com/ftpsd/ftpsd/internal/config"
 	"github.com/ftpsd/ftpsd/loop"
-	"github.com/ftpsd/ftpsd/loop/auth"
 	"github.com/ftpsd/ftpsd/tlsstate"
 )
 

@@ -53,10 +53,10 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ftpsd/ftpsd/cmd/ftpsd/config"
+	"github.com/ftpsd/ftpsd/internal/auth"
+	"github.com/ftpsd/ftpsd/internal/config"
+	"github.com/ftpsd/ftpsd/internal/ftplog"
 	"github.com/ftpsd/ftpsd/loop"
-	"github.com/ftpsd/ftpsd/loop/auth"
-	"github.com/ftpsd/ftpsd/loop/ftplog"
 )
 
 // directiveError is a problem with the directive at "at" found after the

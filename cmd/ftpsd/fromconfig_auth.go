@@ -7,8 +7,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ftpsd/ftpsd/cmd/ftpsd/config"
-	"github.com/ftpsd/ftpsd/loop/auth"
+	"github.com/ftpsd/ftpsd/internal/auth"
+	"github.com/ftpsd/ftpsd/internal/config"
 )
 
 // Per-directory settings. Logins are checked once per host, with the

@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ftpsd/ftpsd/internal/ftplog"
 	"github.com/ftpsd/ftpsd/loop"
-	"github.com/ftpsd/ftpsd/loop/ftplog"
 	"github.com/ftpsd/ftpsd/tlsstate"
 )
 
@@ -584,7 +584,7 @@ func TestVerifyDepth(t *testing.T) {
 func TestDirectivesExampleIsServed(t *testing.T) {
 	t.Parallel()
 	dir := fcFixture(t)
-	b, err := os.ReadFile(filepath.Join("config", "DIRECTIVES.md"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "internal", "config", "DIRECTIVES.md"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"strconv"
 
-	"github.com/ftpsd/ftpsd/cmd/ftpsd/config"
+	"github.com/ftpsd/ftpsd/internal/config"
 )
 
 // tlsSettings maps the mod_ssl directives. With SSLEngine off (the

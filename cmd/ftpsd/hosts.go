@@ -4,7 +4,7 @@ import (
 	"log/slog"
 	"net/netip"
 
-	"github.com/ftpsd/ftpsd/cmd/ftpsd/config"
+	"github.com/ftpsd/ftpsd/internal/config"
 	"github.com/ftpsd/ftpsd/loop"
 	"github.com/ftpsd/ftpsd/tlsstate"
 )

@@ -7,7 +7,7 @@ import (
 	"io"
 	"log/slog"
 
-	"github.com/ftpsd/ftpsd/loop/ftplog"
+	"github.com/ftpsd/ftpsd/internal/ftplog"
 )
 
 // serverLogs are the process's logs: the error log (slog; standard error,

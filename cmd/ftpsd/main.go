@@ -18,7 +18,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/ftpsd/ftpsd/cmd/ftpsd/config"
+	"github.com/ftpsd/ftpsd/internal/config"
 	"github.com/ftpsd/ftpsd/loop"
 	"github.com/ftpsd/ftpsd/tlsstate"
 )
