@@ -189,7 +189,7 @@ func (s *Session) start(transfer bool, moved *atomic.Int64, fn jobFunc) Reply {
 // jobHook, when set, runs at the start of every job, inside its recover:
 // tests set it (before the server starts) to make a job panic. It is nil in
 // production.
-var jobHook func()
+var jobHook func(*job)
 
 // runJob calls fn and contains a panic: a bug in one job must not take
 // down the server, other sessions or print anything to the client. The
@@ -203,7 +203,7 @@ func runJob(j *job, fn jobFunc, srv *Server) (d delayed) {
 		}
 	}()
 	if jobHook != nil {
-		jobHook()
+		jobHook(j)
 	}
 	return fn(j)
 }
