@@ -119,11 +119,13 @@ type Outcome struct {
 
 // Fail classifies a file-system, copy or data-connection error into its
 // outcome. It is the only place that does: the reply then follows from
-// the Kind.
+// the Kind. Runs on a worker.
 func Fail(err error) Outcome {
 	return Outcome{Kind: classify(err), Err: err}
 }
 
+// classify is Fail's table, in the order the errors are told apart: an
+// error matching several sentinels takes the first. Runs on a worker.
 func classify(err error) Kind {
 	switch {
 	case err == nil:

@@ -84,7 +84,8 @@ type DataSource struct {
 	Reuse    bool          // PROT P: refuse a data connection that did not resume the session
 }
 
-// Valid reports whether a PASV or PORT prepared the data connection.
+// Valid reports whether a PASV or PORT prepared the data connection. The
+// loop asks it while building a Transfer; it reads fields only.
 func (d DataSource) Valid() bool { return d.Passive != nil || d.Active.IsValid() }
 
 // open waits for or dials the data connection; cancelling ctx (ABOR, the
@@ -98,7 +99,8 @@ func (d DataSource) open(ctx context.Context) (net.Conn, error) {
 	return Dial(ctx, d.Local, d.ActiveLo, d.ActiveHi, d.Active, d.Timeout)
 }
 
-// drop frees a passive listener the transfer will not use.
+// drop frees a passive listener the transfer will not use. Runs on a
+// worker.
 func (d DataSource) drop() {
 	if d.Passive != nil {
 		_ = d.Passive.Close()
@@ -192,7 +194,7 @@ func (t *Transfer) retr(ctx context.Context, p Progress) Outcome {
 	return o
 }
 
-// uploadMode is the fsys upload mode of a store command.
+// uploadMode is the fsys upload mode of a store command. Runs on a worker.
 func (t *Transfer) uploadMode() fsys.UploadMode {
 	switch {
 	case t.Op == Appe:
@@ -281,6 +283,7 @@ type dataResult struct {
 }
 
 // outcome picks a transfer's outcome from how its data connection went.
+// Runs on a worker.
 func (r dataResult) outcome() Outcome {
 	switch {
 	case r.aborted:
