@@ -101,6 +101,8 @@ type job struct {
 	bytes    *atomic.Int64 // moved so far, for STAT; never nil
 	mb       *mailbox
 	conn     gnet.Conn
+	x        xfer.Job     // the xfer job to run, or nil for a jobFunc
+	out      xfer.Outcome // x's outcome: written by the worker before its final post, read by the loop after
 }
 
 // noBytes is the byte count of a job that moves none: it is never written.
@@ -137,20 +139,21 @@ type jobFunc func(j *job) delayed
 
 // startJob runs an xfer job on a worker: it crosses into xfer once, and
 // its outcome comes back once, to be turned into the reply on the loop
-// (settle). moved is the job's byte counter for STAT, nil when it moves
-// no data.
+// (job.settle). moved is the job's byte counter for STAT, nil when it
+// moves no data.
 func (s *Session) startJob(transfer bool, moved *atomic.Int64, x xfer.Job) Reply {
-	return s.start(transfer, moved, func(j *job) delayed { return settled(x.Run(j.ctx, j)) })
+	return s.start(transfer, moved, x, nil)
 }
 
-// start runs fn on a worker. While it runs the session dispatches only the
-// commands marked duringTransfer (and only for transfers).
-func (s *Session) start(transfer bool, moved *atomic.Int64, fn jobFunc) Reply {
+// start runs x, or else fn, on a worker. While it runs the session
+// dispatches only the commands marked duringTransfer (and only for
+// transfers).
+func (s *Session) start(transfer bool, moved *atomic.Int64, x xfer.Job, fn jobFunc) Reply {
 	if moved == nil {
 		moved = &noBytes
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	j := &job{transfer: transfer, ctx: ctx, cancel: cancel, bytes: moved, mb: &s.mbox, conn: s.conn}
+	j := &job{transfer: transfer, ctx: ctx, cancel: cancel, bytes: moved, mb: &s.mbox, conn: s.conn, x: x}
 	srv := s.srv
 	if transfer {
 		srv.transfers.Add(1)
@@ -205,6 +208,10 @@ func runJob(j *job, fn jobFunc, srv *Server) (d delayed) {
 	if jobHook != nil {
 		jobHook(j)
 	}
+	if j.x != nil {
+		j.out = j.x.Run(j.ctx, j)
+		return delayed{result: result{apply: j.settle}}
+	}
 	return fn(j)
 }
 
@@ -216,14 +223,7 @@ func (s *Session) jobPanicked() (codec.Code, string) {
 	return codec.CodeServiceUnavailable, "Requested action aborted: local error, closing control connection."
 }
 
-// outcome carries an xfer job's outcome through the mailbox to the loop,
-// where its apply method runs: the worker only wraps the value.
-type outcome struct{ xfer.Outcome }
-
-func (o *outcome) apply(s *Session) (codec.Code, string) { return s.settle(&o.Outcome) }
-
-// settled is the final result of an xfer job. Runs on a worker.
-func settled(o xfer.Outcome) delayed {
-	x := &outcome{o}
-	return delayed{result: result{apply: x.apply}}
-}
+// settle turns the job's outcome into its reply, and applies what it
+// changes in the session. It is the apply of an xfer job's final result,
+// so it runs on the loop; the worker only stored the outcome.
+func (j *job) settle(s *Session) (codec.Code, string) { return s.settle(&j.out) }
