@@ -124,26 +124,5 @@ func cmdMLST(s *Session, arg []byte) Reply {
 }
 
 // permFunc returns the MLSx perm fact for the session's rights (RFC 3659
-// §7.5.5). The function it returns is pure and runs on the worker that
-// writes the facts.
-func (s *Session) permFunc() func(fs.FileInfo) string {
-	if s.ident.ReadOnly {
-		return permReadOnly
-	}
-	return permReadWrite
-}
-
-// permReadOnly and permReadWrite are the perm facts; they run on workers.
-func permReadOnly(fi fs.FileInfo) string {
-	if fi.IsDir() {
-		return "el"
-	}
-	return "r"
-}
-
-func permReadWrite(fi fs.FileInfo) string {
-	if fi.IsDir() {
-		return "cdeflmp"
-	}
-	return "adfrw"
-}
+// §7.5.5); the workers that write facts call it.
+func (s *Session) permFunc() func(fs.FileInfo) string { return xfer.PermFact(s.ident.ReadOnly) }

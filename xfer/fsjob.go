@@ -224,3 +224,27 @@ func (j *FSJob) delete() Outcome {
 	}
 	return Outcome{Kind: Deleted}
 }
+
+// PermFact returns the MLSx perm fact of a login's rights (RFC 3659
+// §7.5.5), for ListOptions.Perm and FSJob.Perm. The function it returns
+// runs on a worker.
+func PermFact(readOnly bool) func(fs.FileInfo) string {
+	if readOnly {
+		return permReadOnly
+	}
+	return permReadWrite
+}
+
+func permReadOnly(fi fs.FileInfo) string {
+	if fi.IsDir() {
+		return "el"
+	}
+	return "r"
+}
+
+func permReadWrite(fi fs.FileInfo) string {
+	if fi.IsDir() {
+		return "cdeflmp"
+	}
+	return "adfrw"
+}

@@ -155,3 +155,29 @@ func TestFSJobDenied(t *testing.T) {
 		t.Errorf("README of a denied file: %q after %d questions, want nothing after one", text, az.asked-before)
 	}
 }
+
+func TestPermFact(t *testing.T) {
+	_, dir := rootFS(t, map[string]string{"f": "x"})
+	d, err := os.Stat(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Stat(filepath.Join(dir, "f"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		readOnly  bool
+		fi        os.FileInfo
+		want, why string
+	}{
+		{true, d, "el", "read-only directory"},
+		{true, f, "r", "read-only file"},
+		{false, d, "cdeflmp", "writable directory"},
+		{false, f, "adfrw", "writable file"},
+	} {
+		if got := PermFact(tt.readOnly)(tt.fi); got != tt.want {
+			t.Errorf("%s: perm=%s, want %s", tt.why, got, tt.want)
+		}
+	}
+}
