@@ -21,7 +21,7 @@ func cmdUSER(s *Session, arg []byte) Reply {
 	s.user = s.userName(string(arg))
 	if id, ok := s.certIdentity(s.user); ok {
 		host := s.host
-		return s.start(false, func(*job) delayed {
+		return s.start(false, nil, nil, func(*job) delayed {
 			return host.login(id, Reply{codec.CodeLoggedInSecure, "User logged in, authorized by TLS client certificate."}, 0)
 		})
 	}
@@ -47,7 +47,7 @@ func cmdPASS(s *Session, arg []byte) Reply {
 	authn, user, pass := s.host.Auth, s.user, string(arg)
 	delay := s.loginFailDelay()
 	host := s.host
-	return s.start(false, func(*job) delayed {
+	return s.start(false, nil, nil, func(*job) delayed {
 		if authn == nil {
 			return delayed{result: failedLogin(), after: delay}
 		}

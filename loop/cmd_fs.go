@@ -2,84 +2,32 @@ package loop
 
 import (
 	"bytes"
-	"errors"
-	"io"
 	"io/fs"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/ftpsd/ftpsd/codec"
-	"github.com/ftpsd/ftpsd/internal/fsys"
 	"github.com/ftpsd/ftpsd/internal/ftplog"
+	"github.com/ftpsd/ftpsd/xfer"
 )
 
-// fsJob runs fn on a worker with a path resolved against the working
-// directory; fn must not touch the session.
-func (s *Session) fsJob(arg []byte, fn func(fsys fsView, path string) delayed) Reply {
-	path, fsys, acc, verb := codec.Join(s.cwd, string(arg)), s.fs, s.acc, s.verb
-	return s.start(false, func(*job) delayed {
-		if err := acc.check(verb, path); err != nil {
-			return fromReply(fsReply(err))
-		}
-		return fn(fsys, path)
-	})
+// fsJob builds the job of a file-system command on arg, a path resolved
+// against the working directory. The worker that runs it must not read
+// session fields: everything it needs is copied in here.
+func (s *Session) fsJob(op xfer.FSOp, arg []byte) *xfer.FSJob {
+	return &xfer.FSJob{Op: op, FS: s.fs, Path: codec.Join(s.cwd, string(arg)), Verb: s.verb, Access: s.acc}
 }
 
-// CWD changes the working directory once a worker has checked it exists.
+// startFS runs a file-system job; its outcome answers the command.
+func (s *Session) startFS(j *xfer.FSJob) Reply { return s.startJob(false, nil, j) }
+
+// CWD changes the working directory once a worker has checked it exists;
+// the session enters it when the outcome comes back (settle).
 func cmdCWD(s *Session, arg []byte) Reply {
-	readme := s.readme()
-	return s.fsJob(arg, func(f fsView, path string) delayed {
-		fi, err := f.Stat(path)
-		if err != nil {
-			return fromReply(fsReply(err))
-		}
-		if !fi.IsDir() {
-			return done(codec.CodeFileUnavailable, "Not a directory.")
-		}
-		msg := "Directory successfully changed."
-		if readme != nil {
-			if text := readme(f, path); text != "" {
-				msg = text + "\n" + msg
-			}
-		}
-		return doneApply(func(s *Session) (codec.Code, string) {
-			s.cwd = path
-			return codec.CodeFileActionOK, msg
-		})
-	})
-}
-
-// maxReadme bounds a README file shown with CWD's reply.
-const maxReadme = 8 << 10
-
-// readme returns the FTPReadmeMessage lookup for the session's host, to run
-// on the worker for the directory entered; nil when there is none.
-func (s *Session) readme() func(f fsView, dir string) string {
-	find := s.host.Readme
-	if find == nil {
-		return nil
+	j := s.fsJob(xfer.OpChdir, arg)
+	if find := s.host.Readme; find != nil {
+		j.Readme = &xfer.Readme{Find: find, Root: s.host.absRoot, Prefix: s.viewPrefix}
 	}
-	prefix, root, acc := s.viewPrefix, s.host.absRoot, s.acc
-	return func(f fsView, dir string) string {
-		text, file := find(hostPaths(root, prefix, dir))
-		if file == "" {
-			return text
-		}
-		file = codec.Join(dir, file)
-		// Shown to whoever enters the directory: only if they could
-		// RETR it (a README that is a link to a denied file stays unread).
-		if acc.check("RETR", file) != nil {
-			return ""
-		}
-		r, err := f.Open(file)
-		if err != nil {
-			return ""
-		}
-		defer r.Close()
-		b, _ := io.ReadAll(io.LimitReader(r, maxReadme))
-		return strings.TrimRight(strings.ReplaceAll(string(b), "\r", ""), "\n")
-	}
+	return s.startFS(j)
 }
 
 // CDUP is CWD "..".
@@ -97,65 +45,22 @@ func quotedPath(path, tail string) string {
 	return string(append(b, tail...))
 }
 
-func cmdMKD(s *Session, arg []byte) Reply {
-	return s.fsJob(arg, func(f fsView, path string) delayed {
-		if err := f.Mkdir(path); err != nil {
-			return fromReply(fsReply(err))
-		}
-		return done(codec.CodePathCreated, quotedPath(path, " directory created."))
-	})
-}
+func cmdMKD(s *Session, arg []byte) Reply { return s.startFS(s.fsJob(xfer.OpMkdir, arg)) }
 
-func cmdRMD(s *Session, arg []byte) Reply {
-	return s.fsJob(arg, func(f fsView, path string) delayed {
-		if path == "/" {
-			return done(codec.CodeFileUnavailable, "Permission denied.")
-		}
-		if err := f.RemoveDir(path); err != nil {
-			if errors.Is(err, fsys.ErrExist) {
-				return done(codec.CodeFileUnavailable, "Directory not empty.")
-			}
-			return fromReply(fsReply(err))
-		}
-		return done(codec.CodeFileActionOK, "Remove directory operation successful.")
-	})
-}
+func cmdRMD(s *Session, arg []byte) Reply { return s.startFS(s.fsJob(xfer.OpRmdir, arg)) }
 
 // DELE removes a file; the transfer log records it with direction d.
 func cmdDELE(s *Session, arg []byte) Reply {
-	log := s.host.Log
-	var rec ftplog.Transfer
-	if log.Wants(ftplog.Transfers) {
-		rec = s.transferRecord(codec.Join(s.cwd, string(arg)))
+	j := s.fsJob(xfer.OpDelete, arg)
+	if log := s.host.Log; log.Wants(ftplog.Transfers) {
+		j.Log, j.Record = log, s.transferRecord(j.Path)
 	}
-	return s.fsJob(arg, func(f fsView, path string) delayed {
-		fi, _ := f.Lstat(path)
-		if err := f.Remove(path); err != nil {
-			return fromReply(fsReply(err))
-		}
-		if log.Wants(ftplog.Transfers) {
-			rec.Start, rec.Direction, rec.Complete, rec.Status = time.Now(), ftplog.DirDeleted, true, int(codec.CodeFileActionOK)
-			if fi != nil {
-				rec.Bytes = fi.Size()
-			}
-			log.Transfer(&rec)
-		}
-		return done(codec.CodeFileActionOK, "Delete operation successful.")
-	})
+	return s.startFS(j)
 }
 
-// RNFR remembers an existing path for the RNTO that must follow.
-func cmdRNFR(s *Session, arg []byte) Reply {
-	return s.fsJob(arg, func(f fsView, path string) delayed {
-		if _, err := f.Lstat(path); err != nil {
-			return fromReply(fsReply(err))
-		}
-		return doneApply(func(s *Session) (codec.Code, string) {
-			s.renameFrom = path
-			return codec.CodePending, "Ready for RNTO."
-		})
-	})
-}
+// RNFR remembers an existing path for the RNTO that must follow; the
+// session remembers it when the outcome comes back (settle).
+func cmdRNFR(s *Session, arg []byte) Reply { return s.startFS(s.fsJob(xfer.OpRenameFrom, arg)) }
 
 func cmdRNTO(s *Session, arg []byte) Reply {
 	from := s.renameFrom
@@ -163,38 +68,16 @@ func cmdRNTO(s *Session, arg []byte) Reply {
 	if from == "" {
 		return Reply{codec.CodeBadSequence, "RNFR required first."}
 	}
-	return s.fsJob(arg, func(f fsView, path string) delayed {
-		if err := f.Rename(from, path); err != nil {
-			return fromReply(fsReply(err))
-		}
-		return done(codec.CodeFileActionOK, "Rename successful.")
-	})
+	j := s.fsJob(xfer.OpRenameTo, arg)
+	j.From = from
+	return s.startFS(j)
 }
 
 // SIZE answers a regular file's size in bytes (RFC 3659 §4).
-func cmdSIZE(s *Session, arg []byte) Reply {
-	return s.fsJob(arg, func(f fsView, path string) delayed {
-		fi, err := f.Stat(path)
-		if err != nil {
-			return fromReply(fsReply(err))
-		}
-		if !fi.Mode().IsRegular() {
-			return done(codec.CodeFileUnavailable, "Could not get file size.")
-		}
-		return done(codec.CodeFileStatus, strconv.FormatInt(fi.Size(), 10))
-	})
-}
+func cmdSIZE(s *Session, arg []byte) Reply { return s.startFS(s.fsJob(xfer.OpSize, arg)) }
 
 // MDTM answers a file's modification time in UTC (RFC 3659 §3).
-func cmdMDTM(s *Session, arg []byte) Reply {
-	return s.fsJob(arg, func(f fsView, path string) delayed {
-		fi, err := f.Stat(path)
-		if err != nil {
-			return fromReply(fsReply(err))
-		}
-		return done(codec.CodeFileStatus, string(codec.AppendTime(nil, fi.ModTime())))
-	})
-}
+func cmdMDTM(s *Session, arg []byte) Reply { return s.startFS(s.fsJob(xfer.OpModTime, arg)) }
 
 // MFMT sets a file's modification time (draft-somers-ftp-mfxx).
 func cmdMFMT(s *Session, arg []byte) Reply {
@@ -206,13 +89,9 @@ func cmdMFMT(s *Session, arg []byte) Reply {
 	if err != nil {
 		return Reply{codec.CodeArgSyntax, "Bad time value."}
 	}
-	stamp := string(arg[:sp])
-	return s.fsJob(arg[sp+1:], func(f fsView, path string) delayed {
-		if err := f.Chtimes(path, t); err != nil {
-			return fromReply(fsReply(err))
-		}
-		return done(codec.CodeFileStatus, "Modify="+stamp+"; "+path)
-	})
+	j := s.fsJob(xfer.OpSetModTime, arg[sp+1:])
+	j.Time, j.Stamp = t, string(arg[:sp])
+	return s.startFS(j)
 }
 
 // SITE CHMOD and SITE HELP.
@@ -230,47 +109,20 @@ func cmdSITE(s *Session, arg []byte) Reply {
 		if !ok || len(path) == 0 || err != nil || mode > 0o7777 {
 			return Reply{codec.CodeArgSyntax, "Syntax: SITE CHMOD mode path."}
 		}
-		return s.fsJob(path, func(f fsView, path string) delayed {
-			if err := f.Chmod(path, fs.FileMode(mode)); err != nil {
-				return fromReply(fsReply(err))
-			}
-			return done(codec.CodeOK, "SITE CHMOD command ok.")
-		})
+		j := s.fsJob(xfer.OpChmod, path)
+		j.Mode = fs.FileMode(mode)
+		return s.startFS(j)
 	}
 	return Reply{codec.CodeParamNotImplemented, "Unknown SITE command."}
 }
 
 // MLST answers one entry's facts on the control channel (RFC 3659 §7).
 func cmdMLST(s *Session, arg []byte) Reply {
-	facts, perm := s.facts, s.permFunc()
-	return s.fsJob(arg, func(f fsView, path string) delayed {
-		fi, err := f.Stat(path)
-		if err != nil {
-			return fromReply(fsReply(err))
-		}
-		line := append([]byte(" "), codec.AppendMLSx(nil, fi, path, facts, perm(fi))...)
-		msg := "Listing " + path + "\n" + strings.TrimRight(string(line), "\r\n") + "\nEnd."
-		return done(codec.CodeFileActionOK, msg)
-	})
+	j := s.fsJob(xfer.OpFacts, arg)
+	j.Facts, j.Perm = s.facts, s.permFunc()
+	return s.startFS(j)
 }
 
-// permFunc returns the MLSx perm fact for the session's rights (RFC 3659 §7.5.5).
-func (s *Session) permFunc() func(fs.FileInfo) string {
-	if s.ident.ReadOnly {
-		return func(fi fs.FileInfo) string {
-			if fi.IsDir() {
-				return "el"
-			}
-			return "r"
-		}
-	}
-	return func(fi fs.FileInfo) string {
-		if fi.IsDir() {
-			return "cdeflmp"
-		}
-		return "adfrw"
-	}
-}
-
-// fsView is the rooted file system a job works on.
-type fsView = *fsys.FS
+// permFunc returns the MLSx perm fact for the session's rights (RFC 3659
+// §7.5.5); the workers that write facts call it.
+func (s *Session) permFunc() func(fs.FileInfo) string { return xfer.PermFact(s.ident.ReadOnly) }

@@ -80,19 +80,9 @@ func cmdSTAT(s *Session, arg []byte) Reply {
 	arg, flags := splitListFlags(arg)
 	opts := xfer.ListOptions{Format: xfer.FormatList, Perm: s.permFunc(), ShowHidden: strings.ContainsRune(flags, 'a'), Now: time.Now(),
 		NoIDs: s.host.Options.RemoveUserGroup}
-	return s.fsJob(arg, func(f fsView, path string) delayed {
-		// Stat follows links, so one that leaves the root is refused
-		// here as for LIST and CWD.
-		if _, err := f.Stat(path); err != nil {
-			return fromReply(fsReply(err))
-		}
-		var buf bytes.Buffer
-		if err := xfer.WriteListing(&buf, f, path, opts); err != nil {
-			return fromReply(fsReply(err))
-		}
-		text := strings.TrimRight(strings.ReplaceAll(buf.String(), "\r\n", "\n"), "\n")
-		return done(codec.CodeFileStatus, "Status of "+path+":\n"+text+"\nEnd of status.")
-	})
+	j := s.fsJob(xfer.OpStatus, arg)
+	j.List = opts
+	return s.startFS(j)
 }
 
 func (s *Session) status() string {

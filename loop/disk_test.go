@@ -106,10 +106,15 @@ func TestFullDiskReplies(t *testing.T) {
 	if !errors.Is(err, syscall.ENOSPC) || errors.Is(err, xfer.ErrDataConn) {
 		t.Fatalf("receive into /dev/full: %v, want ENOSPC and not a data-connection error", err)
 	}
-	if r := fsReply(err); r.Code != codec.CodeInsufficientStorage {
+	if o := xfer.Fail(err); o.Kind != xfer.NoSpace {
+		t.Errorf("ENOSPC: outcome %v, want NoSpace", o.Kind)
+	}
+	o := xfer.Fail(err)
+	if r := outcomeReply(&o); r.Code != codec.CodeInsufficientStorage {
 		t.Errorf("ENOSPC: %d %s, want 452", r.Code, r.Msg)
 	}
-	if r := fsReply(fmt.Errorf("write: %w", syscall.EFBIG)); r.Code != codec.CodeExceededStorage || strings.Contains(r.Msg, "file too large") {
+	o = xfer.Fail(fmt.Errorf("write: %w", syscall.EFBIG))
+	if r := outcomeReply(&o); r.Code != codec.CodeExceededStorage || strings.Contains(r.Msg, "file too large") {
 		t.Errorf("EFBIG: %d %s, want 552 without the error text", r.Code, r.Msg)
 	}
 }

@@ -1,20 +1,32 @@
 // Package loop is the event loop: the gnet handler, the per-connection
 // Session, the command table, login state and reply writing.
 //
-// What runs where:
+// What loop owns, and which goroutine runs it:
 //
 //   - gnet calls OnOpen, OnTraffic and OnClose on the loop goroutine that
 //     owns the connection. Every Session field belongs to that goroutine.
-//   - File-system work, password checks, listings and transfers run as
-//     jobs on the xfer worker pool. A job never touches its Session: it
-//     gets copies of what it needs, and posts results (replies plus an
-//     optional state change) to the session's mailbox, then calls Wake.
-//     OnTraffic drains the mailbox before it reads new commands.
+//   - A command that needs the disk or a data connection builds a typed
+//     xfer job on the loop from the session's state (an xfer.Transfer for
+//     RETR, STOR, APPE, STOU, LIST, NLST and MLSD; an xfer.FSJob for CWD,
+//     MKD, RMD, DELE, RNFR, RNTO, SIZE, MDTM, MFMT, SITE CHMOD, MLST and
+//     STAT with a path) and hands it to the worker pool. The job's Run,
+//     in xfer, never touches the Session: a transfer's 150 comes back
+//     through xfer.Progress, and its end as one xfer.Outcome, both posted
+//     to the session's mailbox with a Wake.
+//   - OnTraffic drains the mailbox before it reads new commands. Each
+//     outcome becomes its reply in one table (outcomeReply, reply.go), and
+//     the state it changes (CWD's directory, RNFR's source) is set then,
+//     on the loop (settle). Password checks still run as closures of
+//     cmd_access.go on the pool and post the same way.
 //   - While a job runs, the session reads but does not dispatch, except the
 //     commands the table marks duringTransfer (ABOR, STAT, NOOP, QUIT) when
 //     the job is a transfer. Replies therefore leave in command order.
+//   - A job that panics is contained on its worker: the stack goes to the
+//     error log and its final result closes that session with 421; the
+//     other sessions go on.
 //
 // What loop must never do: touch the disk (not even stat), resolve names,
-// do TLS handshake work, or block in any other way on the loop goroutine;
-// write to a connection from any goroutine but its loop.
+// do TLS handshake work, or block in any other way on the loop goroutine
+// (TestLoopMakesNoBlockingCall checks the calls); write to a connection
+// from any goroutine but its loop; let err.Error() reach a client.
 package loop

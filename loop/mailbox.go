@@ -3,7 +3,7 @@ package loop
 import (
 	"context"
 	"fmt"
-	"log/slog"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -11,6 +11,7 @@ import (
 	"github.com/panjf2000/gnet/v2"
 
 	"github.com/ftpsd/ftpsd/codec"
+	"github.com/ftpsd/ftpsd/xfer"
 )
 
 // result is what a worker sends back to its session: a reply, and
@@ -95,22 +96,31 @@ func (m *mailbox) recycle(items []result) {
 // any number of preliminary replies (150) and exactly one final result.
 type job struct {
 	transfer bool
-	opened   bool // the data connection was opened (150 sent); worker-only
 	ctx      context.Context
 	cancel   context.CancelFunc
-	bytes    atomic.Int64 // moved so far, for STAT
-	started  time.Time
+	bytes    *atomic.Int64 // moved so far, for STAT; never nil
 	mb       *mailbox
 	conn     gnet.Conn
-	log      *slog.Logger
+	x        xfer.Job     // the xfer job to run, or nil for a jobFunc
+	out      xfer.Outcome // x's outcome: written by the worker before its final post, read by the loop after
 }
 
-// prelim posts a preliminary reply (such as 150) and wakes the loop.
+// noBytes is the byte count of a job that moves none: it is never written.
+var noBytes atomic.Int64
+
+// prelim posts a preliminary reply (such as 150) and wakes the loop. Runs
+// on a worker.
 func (j *job) prelim(code codec.Code, msg string) {
 	j.mb.post(result{code: code, msg: msg})
 	_ = j.conn.Wake(nil)
 }
 
+// Opened posts the 150 of a transfer whose data connection is open: job is
+// the xfer.Progress of the xfer job it runs. Runs on a worker.
+func (j *job) Opened(msg string) { j.prelim(codec.CodeFileStatusOK, msg) }
+
+// finish posts the final result and wakes the loop. Runs on a worker (or
+// on a timer's goroutine, for a delayed result).
 func (j *job) finish(r result) {
 	r.final = true
 	j.mb.post(r)
@@ -127,17 +137,29 @@ type delayed struct {
 // jobFunc runs on a worker and returns the job's final result.
 type jobFunc func(j *job) delayed
 
-// start runs fn on a worker. While it runs the session dispatches only the
-// commands marked duringTransfer (and only for transfers).
-func (s *Session) start(transfer bool, fn jobFunc) Reply {
+// startJob runs an xfer job on a worker: it crosses into xfer once, and
+// its outcome comes back once, to be turned into the reply on the loop
+// (job.settle). moved is the job's byte counter for STAT, nil when it
+// moves no data.
+func (s *Session) startJob(transfer bool, moved *atomic.Int64, x xfer.Job) Reply {
+	return s.start(transfer, moved, x, nil)
+}
+
+// start runs x, or else fn, on a worker. While it runs the session
+// dispatches only the commands marked duringTransfer (and only for
+// transfers).
+func (s *Session) start(transfer bool, moved *atomic.Int64, x xfer.Job, fn jobFunc) Reply {
+	if moved == nil {
+		moved = &noBytes
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	j := &job{transfer: transfer, ctx: ctx, cancel: cancel, started: time.Now(), mb: &s.mbox, conn: s.conn,
-		log: s.srv.cfg.logger()}
+	j := &job{transfer: transfer, ctx: ctx, cancel: cancel, bytes: moved, mb: &s.mbox, conn: s.conn, x: x}
 	srv := s.srv
 	if transfer {
 		srv.transfers.Add(1)
 	}
 	unhold := s.holdFS()
+	// The function given to the pool runs on a worker.
 	err := srv.pool.Go(func() {
 		d := runJob(j, fn, srv)
 		unhold()
@@ -167,28 +189,41 @@ func (s *Session) start(transfer bool, fn jobFunc) Reply {
 	return noReply
 }
 
-// runJob calls fn and turns a panic into a 451 reply: a bug in one command
-// must not take down the server or print anything to the client.
+// jobHook, when set, runs at the start of every job, inside its recover:
+// tests set it (before the server starts) to make a job panic. It is nil in
+// production.
+var jobHook func(*job)
+
+// runJob calls fn and contains a panic: a bug in one job must not take
+// down the server, other sessions or print anything to the client. The
+// stack goes to the error log, and the job's final result closes its
+// session with 421 (jobPanicked). Runs on a worker.
 func runJob(j *job, fn jobFunc, srv *Server) (d delayed) {
 	defer func() {
 		if p := recover(); p != nil {
-			srv.cfg.logger().Error("job panicked", "panic", fmt.Sprint(p))
-			d = delayed{result: result{code: codec.CodeLocalError, msg: "Requested action aborted: local error in processing."}}
+			srv.cfg.logger().Error("job panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			d = delayed{result: result{apply: (*Session).jobPanicked}}
 		}
 	}()
+	if jobHook != nil {
+		jobHook(j)
+	}
+	if j.x != nil {
+		j.out = j.x.Run(j.ctx, j)
+		return delayed{result: result{apply: j.settle}}
+	}
 	return fn(j)
 }
 
-// done wraps a final reply without delay.
-func done(code codec.Code, msg string) delayed {
-	return delayed{result: result{code: code, msg: msg}}
+// jobPanicked is the final result of a job that panicked: the session
+// answers 421 and closes, since what the job left behind (a half-made
+// upload, a session state it meant to change) cannot be trusted.
+func (s *Session) jobPanicked() (codec.Code, string) {
+	s.closing = true
+	return codec.CodeServiceUnavailable, "Requested action aborted: local error, closing control connection."
 }
 
-// doneApply is a final result whose reply comes from apply, run on the
-// loop.
-func doneApply(apply func(*Session) (codec.Code, string)) delayed {
-	return delayed{result: result{apply: apply}}
-}
-
-// fromReply turns a Reply into a final result.
-func fromReply(r Reply) delayed { return done(r.Code, r.Msg) }
+// settle turns the job's outcome into its reply, and applies what it
+// changes in the session. It is the apply of an xfer job's final result,
+// so it runs on the loop; the worker only stored the outcome.
+func (j *job) settle(s *Session) (codec.Code, string) { return s.settle(&j.out) }

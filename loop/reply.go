@@ -2,11 +2,9 @@ package loop
 
 import (
 	"errors"
-	"io/fs"
-	"syscall"
+	"strconv"
 
 	"github.com/ftpsd/ftpsd/codec"
-	"github.com/ftpsd/ftpsd/internal/fsys"
 	"github.com/ftpsd/ftpsd/xfer"
 )
 
@@ -31,39 +29,78 @@ func parseErrorReply(err error) Reply {
 	}
 }
 
-// fsReply maps a file-system error to the reply a client gets. It is the
-// only place that does: err.Error() never reaches a client.
-func fsReply(err error) Reply {
-	switch {
-	case errors.Is(err, fsys.ErrEscape), errors.Is(err, fsys.ErrReadOnly), errors.Is(err, fs.ErrPermission),
-		errors.Is(err, errDenied):
-		return Reply{codec.CodeFileUnavailable, "Permission denied."}
-	case errors.Is(err, fsys.ErrBadOffset):
-		return Reply{codec.CodeBadRestOffset, "Invalid REST offset."}
-	case errors.Is(err, fsys.ErrNotRegular):
-		return Reply{codec.CodeFileUnavailable, "Not a regular file."}
-	case errors.Is(err, fsys.ErrIsDir):
-		return Reply{codec.CodeFileUnavailable, "Is a directory."}
-	case errors.Is(err, fsys.ErrNotDir):
-		return Reply{codec.CodeFileUnavailable, "Not a directory."}
-	case errors.Is(err, fs.ErrNotExist):
-		return Reply{codec.CodeFileUnavailable, "No such file or directory."}
-	case errors.Is(err, fs.ErrExist):
-		return Reply{codec.CodeFileUnavailable, "File exists."}
-	case errors.Is(err, syscall.ENOTEMPTY):
-		return Reply{codec.CodeFileUnavailable, "Directory not empty."}
-	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
-		return Reply{codec.CodeInsufficientStorage, "Insufficient storage space."}
-	case errors.Is(err, syscall.EFBIG):
-		// The file outgrew what the file system or RLIMIT_FSIZE allows.
-		return Reply{codec.CodeExceededStorage, "Exceeded storage allocation."}
-	case errors.Is(err, syscall.ENAMETOOLONG), errors.Is(err, syscall.EINVAL):
-		return Reply{codec.CodeBadFileName, "File name not allowed."}
-	case errors.Is(err, xfer.ErrDataConn):
-		return Reply{codec.CodeTransferAborted, "Connection closed; transfer aborted."}
-	case errors.Is(err, xfer.ErrBusy):
-		return Reply{codec.CodeFileBusy, "Server busy, try again later."}
-	default:
-		return Reply{codec.CodeLocalError, "Requested action aborted: local error in processing."}
+// outcomeText is the reply text of each outcome kind whose text is fixed;
+// the code is the kind's (xfer.Kind.Code). Together with outcomeReply it is
+// the one table from a job's outcome to its reply.
+var outcomeText = [...]string{
+	xfer.LocalError:  "Requested action aborted: local error in processing.",
+	xfer.Denied:      "Permission denied.",
+	xfer.BadOffset:   "Invalid REST offset.",
+	xfer.NotRegular:  "Not a regular file.",
+	xfer.IsDir:       "Is a directory.",
+	xfer.NotDir:      "Not a directory.",
+	xfer.NotExist:    "No such file or directory.",
+	xfer.Exists:      "File exists.",
+	xfer.NotEmpty:    "Directory not empty.",
+	xfer.NoSpace:     "Insufficient storage space.",
+	xfer.TooBig:      "Exceeded storage allocation.",
+	xfer.BadName:     "File name not allowed.",
+	xfer.Busy:        "Server busy, try again later.",
+	xfer.Aborted:     "Connection closed; transfer aborted.",
+	xfer.NoData:      "Can't open data connection.",
+	xfer.NoReuse:     "TLS session of data connection not resumed: session reuse required.",
+	xfer.DataTLS:     "TLS handshake on the data connection failed.",
+	xfer.Complete:    "Transfer complete.",
+	xfer.DirRemoved:  "Remove directory operation successful.",
+	xfer.Deleted:     "Delete operation successful.",
+	xfer.RenameReady: "Ready for RNTO.",
+	xfer.Renamed:     "Rename successful.",
+	xfer.NoSize:      "Could not get file size.",
+	xfer.ModeChanged: "SITE CHMOD command ok.",
+}
+
+// outcomeReply maps a job's outcome to the reply a client gets. It is the
+// only place that does, and it looks at the kind and the values the
+// outcome carries, never at its error: err.Error() never reaches a client.
+func outcomeReply(o *xfer.Outcome) Reply {
+	code := o.Kind.Code()
+	switch o.Kind {
+	case xfer.StoredAs:
+		return Reply{code, "Transfer complete, stored as " + o.Name + "."}
+	case xfer.DirChanged:
+		if o.Text != "" {
+			return Reply{code, o.Text + "\nDirectory successfully changed."}
+		}
+		return Reply{code, "Directory successfully changed."}
+	case xfer.DirCreated:
+		return Reply{code, quotedPath(o.Path, " directory created.")}
+	case xfer.Size:
+		return Reply{code, strconv.FormatInt(o.Size, 10)}
+	case xfer.ModTime:
+		return Reply{code, string(codec.AppendTime(nil, o.Time))}
+	case xfer.ModTimeSet:
+		return Reply{code, "Modify=" + o.Text + "; " + o.Path}
+	case xfer.Facts:
+		return Reply{code, "Listing " + o.Path + "\n" + o.Text + "\nEnd."}
+	case xfer.Status:
+		return Reply{code, "Status of " + o.Path + ":\n" + o.Text + "\nEnd of status."}
 	}
+	if int(o.Kind) < len(outcomeText) && outcomeText[o.Kind] != "" {
+		return Reply{code, outcomeText[o.Kind]}
+	}
+	return Reply{codec.CodeLocalError, outcomeText[xfer.LocalError]}
+}
+
+// settle applies, on the loop, what a job's outcome changes in the
+// session, and returns its reply: CWD enters the directory, RNFR
+// remembers its source for RNTO.
+func (s *Session) settle(o *xfer.Outcome) (codec.Code, string) {
+	switch o.Kind {
+	case xfer.DirChanged:
+		s.cwd = o.Path
+	case xfer.RenameReady:
+		s.renameFrom = o.Path
+	}
+	r := outcomeReply(o)
+	return r.Code, r.Msg
 }
