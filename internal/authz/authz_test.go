@@ -85,7 +85,7 @@ func TestAllow(t *testing.T) {
 		{"/srv/ftp/pub/new", "/pub/new", "XMKD", "alice", true},
 		{"/srv/ftp/private/x", "/private/x", "RETR", "anonymous", false},
 		{"/srv/ftp/private/x", "/private/x", "RETR", "alice", true},
-		{"/srv/ftp/private/x", "/private/x", "QUIT", "anonymous", true},      // LimitExcept does not cover QUIT
+		{"/srv/ftp/private/x", "/private/x", "QUIT", "anonymous", true},     // LimitExcept does not cover QUIT
 		{"/srv/ftp/privateer/x", "/privateer/x", "RETR", "anonymous", true}, // component boundary
 		{"/srv/ftp/incoming/up", "/incoming/up", "STOR", "anonymous", true}, // Location replaces the Require lines
 		{"/srv/ftp/incoming/up", "/incoming/up", "STOR", "", false},
