@@ -28,7 +28,7 @@ func Given[T any](v T) Opt[T] { return Opt[T]{Value: v, Set: true} }
 // -max-login-attempts 0 and -fail-delay 0 into it).
 //
 // The fields marked "host" are about one server: they set the first FTP
-// server of a file, never its virtual hosts (see HostFlags).
+// server of a file, never its virtual hosts (see forVirtualHost).
 type Flags struct {
 	// Listeners replace every Listen: -listen, then -implicit.
 	Listeners Opt[[]loop.Listener]
