@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha1"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/pem"
 	"os"
 	"path/filepath"
@@ -15,6 +17,13 @@ import (
 
 // The helpers here are prefixed fc: the package's test files share one
 // namespace.
+
+// fcSHA returns an htpasswd {SHA} hash of pass. It is the fixture's own,
+// so that the fixture does not depend on the end-to-end tests' helpers.
+func fcSHA(pass string) string {
+	sum := sha1.Sum([]byte(pass))
+	return "{SHA}" + base64.StdEncoding.EncodeToString(sum[:])
+}
 
 // fcWriteCert writes a new self-signed certificate and its key as PEM.
 func fcWriteCert(t *testing.T, certPath, keyPath string) *tls.Certificate {
@@ -56,7 +65,7 @@ func fcFixture(t *testing.T) string {
 		}
 	}
 	files := map[string]string{
-		"conf/htpasswd":     "alice:" + shaHash("alice-secret") + "\n",
+		"conf/htpasswd":     "alice:" + fcSHA("alice-secret") + "\n",
 		"conf/bad-htpasswd": "alice:not-a-hash\n",
 		"conf/banner.txt":   "Welcome.\nSecond line.\n",
 	}

@@ -5,6 +5,12 @@
 //	ftpsd -t -config /etc/ftpsd/ftpsd.conf
 //
 // See README.md for every flag and the configuration file.
+//
+// This package is main, the flag definitions, signals and wiring only: the
+// flags become setup.Flags, typed directives that internal/setup lays over
+// the configuration file and builds into loop.Config. Everything here runs
+// on main's goroutine, except what signals start (SIGHUP's reopening and
+// certificate reload run on it too, never on the event loop).
 package main
 
 import (

@@ -180,3 +180,35 @@ func TestCompileBadGroupFile(t *testing.T) {
 		t.Error("a group from an unreadable file admitted alice")
 	}
 }
+
+// BenchmarkAllow is the compiled check a worker runs per command and path;
+// BenchmarkAccessAllows is what it replaced (the parser's merge, then its
+// check), for comparison.
+func BenchmarkAllow(b *testing.B) {
+	a, _ := Compile(loadB(b))
+	b.ReportAllocs()
+	for b.Loop() {
+		a.Allow("STOR", "carol", "/srv/ftp/pub/a/b/c.txt", "/pub/a/b/c.txt")
+	}
+}
+
+func BenchmarkAccessAllows(b *testing.B) {
+	srv := loadB(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		srv.Access("/srv/ftp/pub/a/b/c.txt", "/pub/a/b/c.txt").Allows("STOR", "carol", func(string) bool { return false })
+	}
+}
+
+func loadB(b *testing.B) *config.Server {
+	dir := b.TempDir()
+	path := filepath.Join(dir, "ftpsd.conf")
+	if err := os.WriteFile(path, []byte(strings.ReplaceAll(mirror, "AuthGroupFile GROUPS\n", "")), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	c, _, err := config.Load(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c.Servers()[0]
+}
