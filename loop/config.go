@@ -3,6 +3,9 @@ package loop
 import (
 	"log/slog"
 	"time"
+
+	"github.com/ftpsd/ftpsd/tlsstate"
+	"github.com/ftpsd/ftpsd/xfer"
 )
 
 // Listener is one control-connection listener.
@@ -17,7 +20,7 @@ type Listener struct {
 // has a default, returned by the accessor of the same name, and the server
 // never modifies the caller's struct.
 type Config struct {
-	// Listeners default to one explicit listener on 127.0.0.1:2121.
+	// Listeners default to one explicit listener on DefaultListen.
 	Listeners []Listener
 
 	// Host is the default host, whose fields read as Config's (cfg.Root,
@@ -39,9 +42,9 @@ type Config struct {
 	// MaxLine caps a command line (excluding CRLF). Default codec.DefaultMaxLine.
 	MaxLine int
 	// MaxPendingInput caps unread command bytes held while a command is
-	// pending. Default 64 KiB; a client that sends more is disconnected.
+	// pending. Default DefaultMaxPendingInput (64 KiB); a client that sends more is disconnected.
 	MaxPendingInput int
-	// Workers caps concurrent file-system jobs and transfers. Default xfer.DefaultPoolSize.
+	// Workers caps concurrent file-system jobs and transfers. Default DefaultWorkers.
 	Workers int
 	// EventLoops is the number of gnet event loops. Default: one per CPU.
 	EventLoops int
@@ -57,11 +60,11 @@ type Config struct {
 	// byte for this long (426). Default 5m.
 	DataIdleTimeout time.Duration
 	// FailDelay is the pause before answering a failed login. Default 1s;
-	// negative means no pause.
+	// NoLimit (or any negative value) means no pause.
 	FailDelay time.Duration
 	// MemoryTrimQuiet is how long no session must open before the server
 	// returns its freed heap to the kernel (see loop/trim.go). Default 1s;
-	// negative never trims.
+	// NoLimit (or any negative value) never trims.
 	MemoryTrimQuiet time.Duration
 	// ShutdownGrace is how long Shutdown lets running transfers finish. Default 10s.
 	ShutdownGrace time.Duration
@@ -81,22 +84,34 @@ type Config struct {
 	Limits
 }
 
+// The defaults of Config's fields, exported so that cmd/ftpsd's flag help
+// and internal/setup state them from here rather than repeat them. A field
+// left at zero gets its default; so does a negative one, except where the
+// field's comment says that negative means none (NoLimit).
 const (
-	defaultListen       = "127.0.0.1:2121"
-	defaultPendingInput = 64 << 10
-	defaultDataTimeout  = 30 * time.Second
-	defaultIdleTimeout  = 5 * time.Minute
-	defaultDataIdle     = 5 * time.Minute
-	defaultLoginTimeout = time.Minute
-	defaultFailDelay    = time.Second
-	defaultGrace        = 10 * time.Second
-	defaultBanner       = "ftpsd ready."
-	defaultExitMessage  = "Goodbye."
+	DefaultListen           = "127.0.0.1:2121"
+	DefaultMaxPendingInput  = 64 << 10
+	DefaultWorkers          = xfer.DefaultPoolSize
+	DefaultDataTimeout      = 30 * time.Second
+	DefaultIdleTimeout      = 5 * time.Minute
+	DefaultDataIdleTimeout  = 5 * time.Minute
+	DefaultLoginTimeout     = time.Minute
+	DefaultFailDelay        = time.Second
+	DefaultShutdownGrace    = 10 * time.Second
+	DefaultHandshakeTimeout = tlsstate.DefaultHandshakeTimeout
+	DefaultMaxHandshakes    = tlsstate.DefaultHandshakes
+	DefaultBanner           = "ftpsd ready."
+	DefaultExitMessage      = "Goodbye."
 )
+
+// NoLimit, in a field whose comment says so (FailDelay, MemoryTrimQuiet,
+// MaxLoginAttempts), turns the setting off: no pause, no trim, no limit.
+// Any negative value does the same; zero is the default, as everywhere.
+const NoLimit = -1
 
 func (c *Config) listeners() []Listener {
 	if len(c.Listeners) == 0 {
-		return []Listener{{Addr: defaultListen}}
+		return []Listener{{Addr: DefaultListen}}
 	}
 	return c.Listeners
 }
@@ -120,19 +135,19 @@ func orNone[T int | time.Duration](v, def T) T {
 	return positiveOr(v, def)
 }
 
-func (c *Config) maxPendingInput() int       { return positiveOr(c.MaxPendingInput, defaultPendingInput) }
-func (c *Config) dataTimeout() time.Duration { return positiveOr(c.DataTimeout, defaultDataTimeout) }
+func (c *Config) maxPendingInput() int       { return positiveOr(c.MaxPendingInput, DefaultMaxPendingInput) }
+func (c *Config) dataTimeout() time.Duration { return positiveOr(c.DataTimeout, DefaultDataTimeout) }
 func (c *Config) dataIdleTimeout() time.Duration {
-	return positiveOr(c.DataIdleTimeout, defaultDataIdle)
+	return positiveOr(c.DataIdleTimeout, DefaultDataIdleTimeout)
 }
-func (c *Config) idleTimeout() time.Duration  { return positiveOr(c.IdleTimeout, defaultIdleTimeout) }
-func (c *Config) loginTimeout() time.Duration { return positiveOr(c.LoginTimeout, defaultLoginTimeout) }
+func (c *Config) idleTimeout() time.Duration  { return positiveOr(c.IdleTimeout, DefaultIdleTimeout) }
+func (c *Config) loginTimeout() time.Duration { return positiveOr(c.LoginTimeout, DefaultLoginTimeout) }
 func (c *Config) shutdownGrace() time.Duration {
-	return positiveOr(c.ShutdownGrace, defaultGrace)
+	return positiveOr(c.ShutdownGrace, DefaultShutdownGrace)
 }
 
 func (c *Config) trimQuiet() time.Duration { return orNone(c.MemoryTrimQuiet, defaultTrimQuiet) }
-func (c *Config) failDelay() time.Duration { return orNone(c.FailDelay, defaultFailDelay) }
+func (c *Config) failDelay() time.Duration { return orNone(c.FailDelay, DefaultFailDelay) }
 
 func (c *Config) logger() *slog.Logger {
 	if c.Logger == nil {

@@ -210,14 +210,14 @@ func (h *Host) fsOptions(readOnly bool) fsys.Options {
 
 func (h *Host) banner() string {
 	if h.Banner == "" {
-		return defaultBanner
+		return DefaultBanner
 	}
 	return h.Banner
 }
 
 func (h *Host) exitMessage() string {
 	if h.ExitMessage == "" {
-		return defaultExitMessage
+		return DefaultExitMessage
 	}
 	return h.ExitMessage
 }

@@ -41,8 +41,8 @@ type Limits struct {
 
 	// MaxLoginAttempts is how many failed logins a session may make
 	// (FTPMaxLoginAttempts): the last is answered 530, then 421, and the
-	// connection closes. Default 3, mod_ftp's and vsftpd's; negative: no
-	// limit. The pause before each 530 grows with the session's failures:
+	// connection closes. Default 3, mod_ftp's and vsftpd's; NoLimit (any
+	// negative value): no limit. The pause before each 530 grows with the session's failures:
 	// FailDelay times the failure's number (1s, 2s, 3s by default), at most
 	// ten times FailDelay. It runs on a timer: it holds no worker and does
 	// not block the loop.
@@ -79,21 +79,25 @@ type Limits struct {
 	MaxQueuedOutput int
 }
 
+// The defaults of Limits' fields, exported for the flag help and
+// internal/setup. The limits without a default here (MaxSessions,
+// MaxSessionsPerIP, MaxSessionsPerUser, BanAfter, SessionRate, ServerRate)
+// default to none: for them zero, the default, is no limit.
 const (
-	defaultLoginAttempts = 3
-	defaultBanWindow     = 10 * time.Minute
-	defaultBanDuration   = time.Hour
-	defaultBanTable      = 10000
-	defaultQueuedOutput  = 1 << 20
+	DefaultMaxLoginAttempts = 3
+	DefaultBanWindow        = 10 * time.Minute
+	DefaultBanDuration      = time.Hour
+	DefaultBanTable         = 10000
+	DefaultMaxQueuedOutput  = 1 << 20
 	// maxFailDelayFactor bounds the growing pause after failed logins.
 	maxFailDelayFactor = 10
 )
 
-func (l *Limits) maxLoginAttempts() int      { return orNone(l.MaxLoginAttempts, defaultLoginAttempts) }
-func (l *Limits) banWindow() time.Duration   { return positiveOr(l.BanWindow, defaultBanWindow) }
-func (l *Limits) banDuration() time.Duration { return positiveOr(l.BanDuration, defaultBanDuration) }
-func (l *Limits) banTable() int              { return positiveOr(l.BanTable, defaultBanTable) }
-func (l *Limits) maxQueuedOutput() int       { return positiveOr(l.MaxQueuedOutput, defaultQueuedOutput) }
+func (l *Limits) maxLoginAttempts() int      { return orNone(l.MaxLoginAttempts, DefaultMaxLoginAttempts) }
+func (l *Limits) banWindow() time.Duration   { return positiveOr(l.BanWindow, DefaultBanWindow) }
+func (l *Limits) banDuration() time.Duration { return positiveOr(l.BanDuration, DefaultBanDuration) }
+func (l *Limits) banTable() int              { return positiveOr(l.BanTable, DefaultBanTable) }
+func (l *Limits) maxQueuedOutput() int       { return positiveOr(l.MaxQueuedOutput, DefaultMaxQueuedOutput) }
 
 // The refusals at connect, built once: they go out in place of the 220.
 var (

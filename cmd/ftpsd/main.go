@@ -5,6 +5,12 @@
 //	ftpsd -t -config /etc/ftpsd/ftpsd.conf
 //
 // See README.md for every flag and the configuration file.
+//
+// This package is main, the flag definitions, signals and wiring only: the
+// flags become setup.Flags, typed directives that internal/setup lays over
+// the configuration file and builds into loop.Config. Everything here runs
+// on main's goroutine, except what signals start (SIGHUP's reopening and
+// certificate reload run on it too, never on the event loop).
 package main
 
 import (
@@ -13,14 +19,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
 
 	"github.com/ftpsd/ftpsd/internal/config"
+	"github.com/ftpsd/ftpsd/internal/setup"
 	"github.com/ftpsd/ftpsd/loop"
-	"github.com/ftpsd/ftpsd/tlsstate"
 )
 
 func main() {
@@ -37,22 +42,18 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ftpsd: %v\n", err)
 		return 2
 	}
-	var file *fileSettings
-	if opts.configFile != "" {
-		var errs []error
-		file, errs = loadFile(opts)
-		for _, err := range errs {
-			printError(stderr, err)
-		}
-		if len(errs) > 0 {
-			return 1
-		}
-		if opts.check {
-			fmt.Fprintln(stderr, "Syntax OK")
-			return 0
-		}
+	plan, errs := setup.Load(opts.configFile, opts.flags)
+	for _, err := range errs {
+		printError(stderr, err)
 	}
-	logs, err := openLogs(opts, file, stderr)
+	if len(errs) > 0 {
+		return 1
+	}
+	if opts.check {
+		fmt.Fprintln(stderr, "Syntax OK")
+		return 0
+	}
+	logs, err := plan.OpenLogs(stderr)
 	if err != nil {
 		printError(stderr, err)
 		return 1
@@ -63,31 +64,20 @@ func run(args []string, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "ftpsd: closing the logs: %v\n", err)
 		}
 	}()
-	log := logs.log
-	file.logNotes(log)
+	log := logs.Logger()
 
-	stopProfile := startProfile(opts.profile)
+	stopProfile := startProfile(plan.Profile())
 	defer stopProfile()
 
-	certs, cfg, err := opts.build(file, log)
+	built, err := plan.Build(logs)
 	if err != nil {
 		printError(stderr, err)
 		return 1
 	}
-	cfg.Log = logs.access
-	reloads := []certReload{{opts.cert, certs}}
-	if file != nil {
-		more, err := file.addHosts(&cfg, logs, log)
-		if err != nil {
-			printError(stderr, err)
-			return 1
-		}
-		reloads = append(reloads, more...)
-	}
 	// The configured umask is the only one that applies to uploads.
 	syscall.Umask(0)
 
-	srv, err := loop.New(cfg)
+	srv, err := loop.New(built.Config)
 	if err != nil {
 		fmt.Fprintf(stderr, "ftpsd: %v\n", err)
 		return 1
@@ -115,14 +105,10 @@ func run(args []string, stderr io.Writer) int {
 		if b.Implicit {
 			kind = "ftps-implicit"
 		}
-		logs.announce("listening", "addr", b.Addr.String(), "kind", kind)
+		logs.Announce("listening", "addr", b.Addr.String(), "kind", kind)
 	}
-	if !opts.anonymous && opts.users == "" {
-		if file != nil {
-			log.Warn("no AuthUserFile or Anonymous for the document root, nor -users or -anonymous: nobody can log in")
-		} else {
-			log.Warn("neither -anonymous nor -users given: nobody can log in")
-		}
+	if msg := plan.NobodyCanLogIn(); msg != "" {
+		log.Warn(msg)
 	}
 
 wait:
@@ -137,25 +123,14 @@ wait:
 		case <-hup:
 			// Rotation first, so that what follows lands in the new files.
 			// Reopen waits for the disk: it runs here, never on the loop.
-			if logs.reopening() {
+			if logs.Reopening() {
 				if err := logs.Reopen(); err != nil {
 					log.Error("SIGHUP: logs not reopened", "err", err)
 				} else {
 					log.Info("SIGHUP: logs reopened")
 				}
 			}
-			// New handshakes use the new certificates; sessions carry on.
-			reloaded := false
-			for _, r := range reloads {
-				reloaded = r.reload(log) || reloaded
-			}
-			switch {
-			case reloaded:
-			case file != nil:
-				log.Info("SIGHUP: no certificate file to reload")
-			default:
-				log.Info("SIGHUP: no -cert to reload")
-			}
+			built.ReloadCerts(log)
 		case s := <-sig:
 			log.Info("shutting down", "signal", s.String())
 			break wait
@@ -175,26 +150,8 @@ wait:
 		fmt.Fprintf(stderr, "ftpsd: %v\n", err)
 		return 1
 	}
-	logs.announce("stopped")
+	logs.Announce("stopped")
 	return 0
-}
-
-// build makes the certificate store (nil without TLS) and the server's
-// configuration from the options and, with -config, the file's other
-// settings.
-func (o *options) build(file *fileSettings, log *slog.Logger) (*tlsstate.CertStore, loop.Config, error) {
-	certs, err := o.loadCerts(log)
-	if err != nil {
-		return nil, loop.Config{}, err
-	}
-	cfg, err := o.config(log, certs)
-	if err != nil {
-		return nil, loop.Config{}, err
-	}
-	if file != nil {
-		file.apply(&cfg)
-	}
-	return certs, cfg, nil
 }
 
 // printError prints a configuration error as "file:line: message", as -t

@@ -18,10 +18,15 @@
 // The model (model.go, access.go) is plain structs. Every setting is an Opt whose zero value
 // means "not set" and which remembers the file:line that set it; accessor methods (Umask,
 // EPSVIgnoreFamily, …) return the documented default for what nobody set, except where the
-// default is a flag's (cmd/ftpsd keeps the flag's value for an unset FTPTimeoutIdle). Config.Main and
-// Config.VirtualHosts are the configuration as written; Config.Servers and Config.Match give
-// effective servers, virtual hosts merged onto the main server as Apache merges them, and
-// Server.Access merges the <Directory> and <Location> sections that apply to a path.
+// default is ftpsd's own (internal/setup keeps loop's default for an unset FTPTimeoutIdle).
+// Config.Main and Config.VirtualHosts are the configuration as written; Config.Servers and
+// Config.Match give effective servers, virtual hosts merged onto the main server as Apache
+// merges them, and Server.Access merges the <Directory> and <Location> sections that apply to
+// a path.
+//
+// The model is read at start-up only, on main's goroutine: internal/setup lays the command
+// line over it and builds the server's configuration, and internal/authz compiles its Require
+// rules into plain data, so that no worker or event loop consults a Config while serving.
 //
 // Every problem is reported at once: Load returns an ErrorList of *Error values, each with the
 // file and first line of the directive at fault, printed "file:line: message", and each

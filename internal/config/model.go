@@ -45,8 +45,9 @@ func setOpt[T any](v T, at Pos) Opt[T] { return Opt[T]{Value: v, Set: true, At: 
 // Defaults of the settings whose zero value is not the default. The accessor methods return
 // them for settings the configuration leaves unset. They are mod_ftp's, mod_ssl's and Apache
 // core's documented defaults. A setting that maps onto a flag of cmd/ftpsd (the FTPTimeout*
-// directives, FTPMaxLoginAttempts, LogLevel) has neither: unset, it leaves the flag's default,
-// which DIRECTIVES.md gives and which may differ from mod_ftp's.
+// directives, FTPMaxLoginAttempts, LogLevel) has neither: unset, it leaves ftpsd's default
+// (loop's Default* constants, applied by internal/setup), which DIRECTIVES.md gives and which
+// may differ from mod_ftp's.
 const (
 	DefaultUmask       = fs.FileMode(0o022)
 	DefaultDirUmask    = fs.FileMode(0o022)

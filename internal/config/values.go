@@ -207,3 +207,7 @@ func parseVerbs(args []string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// CanonicalVerb returns an FTP command as <Limit> and <LimitExcept> name it: upper case, the
+// X-variants folded (XMKD is MKD). internal/authz compiles Limit sections with it.
+func CanonicalVerb(v string) string { return canonicalVerb(strings.ToUpper(v)) }

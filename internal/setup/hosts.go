@@ -1,4 +1,4 @@
-package main
+package setup
 
 import (
 	"log/slog"
@@ -11,34 +11,35 @@ import (
 
 // certReload is a certificate file and the store serving it, for SIGHUP.
 type certReload struct {
-	files *certFiles          // nil: a generated certificate or no TLS, nothing to reload
+	files *CertFiles          // nil: a generated certificate or no TLS, nothing to reload
 	store *tlsstate.CertStore // never nil when files is not: loadCerts fills it from them
 }
 
 // reload reads the files again into the store; it reports whether there
-// was a file to read.
+// was a file to read. Runs on the signal-handling goroutine (SIGHUP), never
+// on the loop: it reads the disk.
 func (r certReload) reload(log *slog.Logger) bool {
 	if r.files == nil {
 		return false
 	}
 	cert, err := r.files.load()
 	if err != nil {
-		log.Error("SIGHUP: certificate not reloaded", "cert", r.files.cert, "err", err)
+		log.Error("SIGHUP: certificate not reloaded", "cert", r.files.Cert, "err", err)
 		return true
 	}
 	r.store.Set(cert)
-	log.Info("SIGHUP: certificate reloaded", "cert", r.files.cert)
+	log.Info("SIGHUP: certificate reloaded", "cert", r.files.Cert)
 	return true
 }
 
 // addHosts builds the virtual hosts of the file into cfg, each from its
-// own options and settings as the first server is built, and routes
-// connections to them. It returns their certificates for SIGHUP.
-func (f *fileSettings) addHosts(cfg *loop.Config, logs *serverLogs, log *slog.Logger) ([]certReload, error) {
+// own settings as the first server is built, and routes connections to
+// them. It returns their certificates for SIGHUP.
+func (f *fileSettings) addHosts(cfg *loop.Config, logs *Logs, log *slog.Logger) ([]certReload, error) {
 	hostOf := map[*config.Server]*loop.Host{f.srv: nil}
 	var reloads []certReload
 	for i, v := range f.vhosts {
-		certs, vcfg, err := v.o.build(v.f, log)
+		certs, vcfg, err := v.s.build(v.f, log)
 		if err != nil {
 			return nil, err
 		}
@@ -46,7 +47,7 @@ func (f *fileSettings) addHosts(cfg *loop.Config, logs *serverLogs, log *slog.Lo
 		h := vcfg.DefaultHost()
 		cfg.VirtualHosts = append(cfg.VirtualHosts, h)
 		hostOf[v.f.srv] = h
-		reloads = append(reloads, certReload{v.o.cert, certs})
+		reloads = append(reloads, certReload{v.s.cert, certs})
 	}
 	route := f.route
 	cfg.Route = func(listener int, local netip.AddrPort) []*loop.Host {

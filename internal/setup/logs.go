@@ -1,4 +1,4 @@
-package main
+package setup
 
 import (
 	"context"
@@ -10,11 +10,11 @@ import (
 	"github.com/ftpsd/ftpsd/internal/ftplog"
 )
 
-// serverLogs are the process's logs: the error log (slog; standard error,
+// Logs are the process's logs: the error log (slog; standard error,
 // or ErrorLog's file) and the command and transfer logs (CustomLog, through
 // ftplog). Reopen and Close wait for the disk: call them from the signal
 // handling goroutine or at shutdown, never from the loop.
-type serverLogs struct {
+type Logs struct {
 	log *slog.Logger
 	// console also writes to standard error when the error log does not
 	// (ErrorLog, or a LogLevel above info): the listening and stopped lines,
@@ -36,10 +36,10 @@ type serverLogs struct {
 	writers map[string]*ftplog.Writer
 }
 
-// openLogs opens the error log and the CustomLog files of file (nil without
-// -config), creating the files that do not exist.
-func openLogs(o *options, file *fileSettings, stderr io.Writer) (*serverLogs, error) {
-	l := &serverLogs{}
+// openLogs opens the error log, at level, and the CustomLog files of file
+// (nil without -config), creating the files that do not exist.
+func openLogs(level slog.Level, file *fileSettings, stderr io.Writer) (*Logs, error) {
+	l := &Logs{}
 	if file != nil && file.errorLog != "" {
 		path := file.errorLog
 		w, err := ftplog.Open(path, ftplog.Options{OnError: func(err error) {
@@ -62,7 +62,7 @@ func openLogs(o *options, file *fileSettings, stderr io.Writer) (*serverLogs, er
 			l.console = slog.New(slog.NewTextHandler(lineWriter{l.errorLog}, &slog.HandlerOptions{Level: slog.LevelInfo}))
 		}
 	}
-	l.log = slog.New(slog.NewTextHandler(lineWriter{l.errorLog}, &slog.HandlerOptions{Level: o.logLevel}))
+	l.log = slog.New(slog.NewTextHandler(lineWriter{l.errorLog}, &slog.HandlerOptions{Level: level}))
 	if file == nil {
 		return l, nil
 	}
@@ -86,7 +86,7 @@ func openLogs(o *options, file *fileSettings, stderr io.Writer) (*serverLogs, er
 
 // loggerFor opens the files of one server's CustomLogs, sharing a writer
 // among servers that log to the same file; nil when there are none.
-func (l *serverLogs) loggerFor(logs []logTarget) (*ftplog.Logger, error) {
+func (l *Logs) loggerFor(logs []logTarget) (*ftplog.Logger, error) {
 	if len(logs) == 0 {
 		return nil, nil
 	}
@@ -108,12 +108,12 @@ func (l *serverLogs) loggerFor(logs []logTarget) (*ftplog.Logger, error) {
 	return ftplog.NewLogger(targets...)
 }
 
-// announce logs a line that must reach standard error whatever the error
+// Announce logs a line that must reach standard error whatever the error
 // log's file and level: "listening" and "stopped". It waits until the line
 // is written, so that whoever reads standard error (an operator, a test,
 // a supervisor) sees it at once: call it from the main goroutine, never
 // from the loop.
-func (l *serverLogs) announce(msg string, args ...any) {
+func (l *Logs) Announce(msg string, args ...any) {
 	l.log.Info(msg, args...)
 	if l.console != nil && (l.errorPath != "" || !l.log.Enabled(context.Background(), slog.LevelInfo)) {
 		l.console.Info(msg, args...)
@@ -121,11 +121,14 @@ func (l *serverLogs) announce(msg string, args ...any) {
 	_ = l.errorLog.Flush() // its errors went to OnError, or nowhere
 }
 
-// reopening reports whether SIGHUP has log files to reopen.
-func (l *serverLogs) reopening() bool { return l.errorPath != "" || len(l.writers) > 0 }
+// Logger returns the error log.
+func (l *Logs) Logger() *slog.Logger { return l.log }
+
+// Reopening reports whether SIGHUP has log files to reopen.
+func (l *Logs) Reopening() bool { return l.errorPath != "" || len(l.writers) > 0 }
 
 // Reopen reopens every log file by its path (SIGHUP, for rotation).
-func (l *serverLogs) Reopen() error {
+func (l *Logs) Reopen() error {
 	var errs []error
 	if l.errorPath != "" {
 		if err := l.errorLog.Reopen(); err != nil {
@@ -142,7 +145,7 @@ func (l *serverLogs) Reopen() error {
 // log (which their write errors go to; standard error is flushed, not
 // closed). Call it once the server has
 // stopped, so that no line is lost.
-func (l *serverLogs) Close() error {
+func (l *Logs) Close() error {
 	var err error
 	for _, w := range l.writers {
 		err = errors.Join(err, w.Close())

@@ -1,20 +1,20 @@
-package main
+package setup
 
 // The configuration file (-config): what of a loaded config.Config the
-// server acts on today, and how it meets the command line.
+// server acts on today, and how it meets the command line (Flags).
 //
 // Every effective server with FTP On that a Listen reaches is served: the
 // first (the main server, when it has FTP On) is loop.Config's default
 // host, the others its VirtualHosts, routed by config.Match on the address
 // a connection reached and chosen by name with HOST or user@host. The
-// first server's settings fill the options the user did not give as flags
-// (a flag given always wins, see options.set); a virtual host takes the
+// first server's settings fill the settings the user did not give as flags
+// (a flag given always wins, see layer); a virtual host takes the
 // flags that are not about one server (timeouts, workers, limits) and its
 // own settings for the rest, except the error log and its level: those are
 // the first server's for the whole process, and processWide warns when a
 // virtual host sets others, as it does for limits. What loop.Config has but
-// no flag sets (ServerName, the FTPTimeout* directives, FTPExitMessage, the
-// mod_ssl details, the logs, authorization) goes into fileSettings.
+// no flag sets (ServerName, FTPExitMessage, the mod_ssl details, the logs,
+// authorization) goes into fileSettings.
 //
 // Three rules decide what happens to a directive ftpsd cannot honour yet:
 //
@@ -31,7 +31,7 @@ package main
 // Files: this one selects the server and maps the FTP* and log directives;
 // fromconfig_auth.go the per-directory settings (authentication, Require,
 // umasks), fromconfig_tls.go the mod_ssl ones; certfiles.go reads the
-// certificate and logfiles.go opens the logs.
+// certificate and logs.go opens the logs.
 //
 // `ftpsd -t` runs all of this, including opening the certificate, key,
 // chain, CA, htpasswd and message files and checking that the log
@@ -52,6 +52,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/ftpsd/ftpsd/internal/auth"
 	"github.com/ftpsd/ftpsd/internal/config"
@@ -101,11 +102,12 @@ type fileSettings struct {
 	route  func(listener int, local netip.AddrPort) []*config.Server
 }
 
-// vhostSettings are one more FTP server's options and file settings
-// (f.srv is the server).
+// vhostSettings are one more FTP server's settings, the flags that apply
+// to it, and its file settings (f.srv is the server).
 type vhostSettings struct {
-	o *options
-	f *fileSettings
+	s  *settings
+	fl Flags
+	f  *fileSettings
 }
 
 // logTarget is one checked CustomLog.
@@ -116,11 +118,11 @@ type logTarget struct {
 	kind   ftplog.Kind
 }
 
-// loadFile loads o.configFile and applies it to o. The errors are the
-// ErrorList of config.Load or, once it loaded, those of applyFile; each
-// prints as "file:line: message".
-func loadFile(o *options) (*fileSettings, []error) {
-	c, notes, err := config.Load(o.configFile)
+// loadFile loads path and lays it under the flags' settings s. The errors
+// are the ErrorList of config.Load or, once it loaded, those of applyFile;
+// each prints as "file:line: message".
+func loadFile(path string, s *settings, fl Flags) (*fileSettings, []error) {
+	c, notes, err := config.Load(path)
 	if err != nil {
 		var list config.ErrorList
 		if !errors.As(err, &list) {
@@ -128,7 +130,7 @@ func loadFile(o *options) (*fileSettings, []error) {
 		}
 		return nil, list.Unwrap()
 	}
-	return applyFile(c, notes, o)
+	return applyFile(c, notes, s, fl)
 }
 
 // problems collects what applyFile finds, so that every error is reported
@@ -151,18 +153,18 @@ func (p *problems) warnf(at config.Pos, format string, args ...any) {
 	p.warnings = append(p.warnings, config.Note{Pos: at, Msg: fmt.Sprintf(format, args...)})
 }
 
-// applyFile fills the options the user did not set from the served server of
-// c and returns the rest of its settings, or every reason it cannot be
-// served, sorted by file and line.
-func applyFile(c *config.Config, notes []config.Note, o *options) (*fileSettings, []error) {
+// applyFile fills the settings the user did not give as flags from the
+// served server of c and returns the rest of its settings, or every reason
+// it cannot be served, sorted by file and line.
+func applyFile(c *config.Config, notes []config.Note, s *settings, fl Flags) (*fileSettings, []error) {
 	p := &problems{}
 	f := &fileSettings{file: c.File, notes: notes}
 	servers := p.servedServers(c)
 	if len(servers) == 0 {
 		return f, p.list()
 	}
-	if !o.set["listen"] && !o.set["implicit"] && len(c.Listen) > 0 {
-		o.listeners = nil
+	if !fl.Listeners.Set && len(c.Listen) > 0 {
+		s.listeners = nil
 		for _, l := range c.Listen {
 			reached := c.Reachable(l)
 			if !slices.ContainsFunc(reached, (*config.Server).FTPEnabled) {
@@ -170,19 +172,21 @@ func applyFile(c *config.Config, notes []config.Note, o *options) (*fileSettings
 					l.Addr(), describe(reached[0]))
 				continue
 			}
-			o.listeners = append(o.listeners, loop.Listener{Addr: l.Addr(), Implicit: l.Implicit})
+			s.listeners = append(s.listeners, loop.Listener{Addr: l.Addr(), Implicit: l.Implicit})
 		}
 	}
-	processSettings(c.Main.Process, o)
-	p.applyServer(servers[0], o, f)
+	processSettings(c.Main.Process, s, fl)
+	p.applyServer(servers[0], s, fl, f)
 	for _, srv := range servers[1:] {
-		vo := o.forVirtualHost()
+		// A virtual host gets the process defaults and the process-wide
+		// settings resolved so far, never the flags about one server.
+		vs, vfl := s.forVirtualHost(), fl.forVirtualHost()
 		vf := &fileSettings{file: c.File}
-		p.applyServer(srv, vo, vf)
-		p.processWide(servers[0], srv, o, vo, f)
-		f.vhosts = append(f.vhosts, &vhostSettings{o: vo, f: vf})
+		p.applyServer(srv, vs, vfl, vf)
+		p.processWide(servers[0], srv, s, vs, fl, f)
+		f.vhosts = append(f.vhosts, &vhostSettings{s: vs, fl: vfl, f: vf})
 	}
-	f.route = routeFor(c, o)
+	f.route = routeFor(c, s.listeners)
 
 	f.warnings = p.warnings
 	return f, p.list()
@@ -200,10 +204,10 @@ func (p *problems) list() []error {
 
 // processWide warns about what a virtual host srv sets that ftpsd applies
 // once for the whole process, from the first FTP server: the limits, the
-// error log and its level. vo holds srv's options; o and f the first
-// server's options and settings.
-func (p *problems) processWide(first, srv *config.Server, o, vo *options, f *fileSettings) {
-	if vo.limits() != o.limits() {
+// error log and its level. vs holds srv's settings; s and f the first
+// server's settings, fl the flags.
+func (p *problems) processWide(first, srv *config.Server, s, vs *settings, fl Flags, f *fileSettings) {
+	if vs.limits != s.limits {
 		// The warning is logged at srv.At: the message names srv without it.
 		p.warnf(srv.At, "%s sets other session, login or bandwidth limits than %s: ftpsd applies one set to the whole process, the first FTP server's", section(srv), describe(first))
 	}
@@ -211,54 +215,59 @@ func (p *problems) processWide(first, srv *config.Server, o, vo *options, f *fil
 		p.warnf(e.At, "ErrorLog %s: not used for %s; ftpsd writes one error log for the whole process, the first FTP server's (%s)",
 			e.Value, section(srv), cmp.Or(f.errorLog, "standard error"))
 	}
-	if l := srv.LogLevel; l.Set && !o.set["log-level"] && l.Value != o.logLevel {
+	if l := srv.LogLevel; l.Set && !fl.LogLevel.Set && l.Value != s.logLevel {
 		p.warnf(l.At, "LogLevel %s: not used for %s; ftpsd logs at one level for the whole process, the first FTP server's (%s)",
-			strings.ToLower(l.Value.String()), section(srv), strings.ToLower(o.logLevel.String()))
+			strings.ToLower(l.Value.String()), section(srv), strings.ToLower(s.logLevel.String()))
 	}
 }
 
 // processSettings maps ftpsd's directives for the process-wide flags.
-func processSettings(ps config.ProcessSettings, o *options) {
-	setOpt(o, "workers", ps.Workers, &o.workers)
-	setOpt(o, "loops", ps.EventLoops, &o.loops)
-	setOpt(o, "grace", ps.Grace, &o.grace)
-	setOpt(o, "data-timeout", ps.DataConnectTimeout, &o.dataTimeout)
-	setOpt(o, "fail-delay", ps.FailDelay, &o.failDelay)
-	setOpt(o, "tls-reuse", ps.TLSSessionReuse, &o.tlsReuse)
-	setOpt(o, "handshake-timeout", ps.HandshakeTimeout, &o.handshakeTimeout)
-	setOpt(o, "max-handshakes", ps.MaxHandshakes, &o.maxHandshakes)
-	setOpt(o, "profile", ps.Profile, &o.profile)
-	setOpt(o, "max-pending-input", ps.MaxPendingInput, &o.maxPendingInput)
-	setOpt(o, "max-queued-output", ps.MaxQueuedOutput, &o.maxQueuedOutput)
-}
-
-// setOpt sets *dst from a directive unless the flag was given.
-func setOpt[T any](o *options, flag string, v config.Opt[T], dst *T) {
-	if v.Set && !o.set[flag] {
-		*dst = v.Value
+func processSettings(ps config.ProcessSettings, s *settings, fl Flags) {
+	layer(fl.Workers, ps.Workers, &s.workers)
+	layer(fl.Loops, ps.EventLoops, &s.loops)
+	layer(fl.Grace, ps.Grace, &s.grace)
+	layer(fl.DataTimeout, ps.DataConnectTimeout, &s.dataTimeout)
+	layer(fl.FailDelay, noneIfZero(ps.FailDelay), &s.failDelay)
+	layer(fl.TLSReuse, ps.TLSSessionReuse, &s.tlsReuse)
+	layer(fl.HandshakeTimeout, ps.HandshakeTimeout, &s.handshakeTimeout)
+	layer(fl.MaxHandshakes, ps.MaxHandshakes, &s.maxHandshakes)
+	layer(fl.Profile, ps.Profile, &s.profile)
+	layer(fl.MaxPendingInput, ps.MaxPendingInput, &s.maxPendingInput)
+	if q := ps.MaxQueuedOutput; q.Set && !fl.MaxQueuedOutput.Set {
+		s.limits.MaxQueuedOutput = int(q.Value)
 	}
 }
 
-// applyServer fills o and f from one server.
-func (p *problems) applyServer(srv *config.Server, o *options, f *fileSettings) {
+// noneIfZero turns a directive's 0, which means none (FTPFailDelay 0,
+// FTPMaxLoginAttempts 0), into loop.NoLimit: in loop.Config zero is the
+// default.
+func noneIfZero[T int | time.Duration](o config.Opt[T]) config.Opt[T] {
+	if o.Set && o.Value == 0 {
+		o.Value = loop.NoLimit
+	}
+	return o
+}
+
+// applyServer fills s and f from one server, below the flags fl.
+func (p *problems) applyServer(srv *config.Server, s *settings, fl Flags, f *fileSettings) {
 	f.srv = srv
 	f.serverName = srv.ServerName.Or("")
 	f.names = srv.Names()
-	if !o.set["root"] && srv.DocumentRoot.Set {
-		o.root = srv.DocumentRoot.Value
-		o.from("root", "DocumentRoot", srv.DocumentRoot.At)
+	if !fl.Root.Set && srv.DocumentRoot.Set {
+		s.root = srv.DocumentRoot.Value
+		s.rootFrom = srv.DocumentRoot.At.String() + ": DocumentRoot"
 	}
-	root, err := filepath.Abs(o.root)
+	root, err := filepath.Abs(s.root)
 	if err != nil {
-		root = o.root
+		root = s.root
 	}
 	scope := srv.Access(root, "/")
 
-	p.authentication(srv, root, scope, o, f)
-	p.tlsSettings(srv, o, f)
-	p.ftpOptions(srv, o, f)
-	p.ftpSettings(srv, root, scope, o, f)
-	p.logSettings(srv, o, f)
+	p.authentication(srv, root, scope, s, fl, f)
+	p.tlsSettings(srv, s, fl, f)
+	p.ftpOptions(srv, s, fl, f)
+	p.ftpSettings(srv, root, scope, s, fl, f)
+	p.logSettings(srv, s, fl, f)
 }
 
 // servedServers returns the effective servers with FTP On that a
@@ -282,9 +291,9 @@ func (p *problems) servedServers(c *config.Config) []*config.Server {
 // routeFor maps a connection to the servers config.Match gives for the
 // address it reached. A listener the file gave with port 0 (tests) matches
 // as port 0 does in the file, whatever port the kernel picked.
-func routeFor(c *config.Config, o *options) func(int, netip.AddrPort) []*config.Server {
-	zero := make([]bool, len(o.listeners))
-	for i, l := range o.listeners {
+func routeFor(c *config.Config, listeners []loop.Listener) func(int, netip.AddrPort) []*config.Server {
+	zero := make([]bool, len(listeners))
+	for i, l := range listeners {
 		_, port, err := net.SplitHostPort(l.Addr)
 		zero[i] = err == nil && strings.Trim(port, "0") == ""
 	}
@@ -317,10 +326,10 @@ func section(s *config.Server) string {
 }
 
 // ftpOptions maps FTPOptions.
-func (p *problems) ftpOptions(srv *config.Server, o *options, f *fileSettings) {
+func (p *problems) ftpOptions(srv *config.Server, s *settings, fl Flags, f *fileSettings) {
 	opts := srv.FTPOptions
-	if opts.Has(config.RequireSSL) && !o.set["require-tls"] {
-		o.requireTLS = true
+	if opts.Has(config.RequireSSL) && !fl.RequireTLS.Set {
+		s.requireTLS = true
 	}
 	for _, x := range []config.FTPOption{config.AllowProxyPASV, config.AllowProxyPORT} {
 		if opts.Has(x) {
@@ -339,31 +348,29 @@ func (p *problems) ftpOptions(srv *config.Server, o *options, f *fileSettings) {
 }
 
 // ftpSettings maps the other mod_ftp directives.
-func (p *problems) ftpSettings(srv *config.Server, root string, scope *config.Scope, o *options, f *fileSettings) {
-	if r := srv.FTPPASVRange; r.Set && !o.set["pasv-ports"] {
-		o.pasvMin, o.pasvMax = r.Value.Lo, r.Value.Hi
+func (p *problems) ftpSettings(srv *config.Server, root string, scope *config.Scope, s *settings, fl Flags, f *fileSettings) {
+	if r := srv.FTPPASVRange; r.Set && !fl.PasvRange.Set {
+		s.pasvMin, s.pasvMax = r.Value.Lo, r.Value.Hi
 	}
-	if a := srv.FTPPASVAddr; a.Set && !o.set["pasv-addr"] {
-		o.pasvAddr = a.Value
-	}
-	if !o.set["umask"] {
-		o.umask, o.dirUmask = uint64(scope.Umask()), uint64(scope.DirUmask())
+	layer(fl.PasvAddr, srv.FTPPASVAddr, &s.pasvAddr)
+	if !fl.Umask.Set {
+		s.umask, s.dirUmask = scope.Umask(), scope.DirUmask()
 	}
 	for _, sc := range scopes(srv) {
 		if sc.Kind == config.ScopeServer || appliesAtRoot(sc, root) {
 			continue
 		}
-		p.dirUmask(sc, "FTPUmask", sc.FTPUmask, o.umask)
-		p.dirUmask(sc, "FTPDirUmask", sc.FTPDirUmask, o.dirUmask)
+		p.dirUmask(sc, "FTPUmask", sc.FTPUmask, s.umask)
+		p.dirUmask(sc, "FTPDirUmask", sc.FTPDirUmask, s.dirUmask)
 	}
 	if slices.ContainsFunc(scopes(srv), func(sc *config.Scope) bool { return sc.FTPReadmeMessage.Set }) {
 		f.readme = readmeOf(srv)
 	}
-	setOpt(o, "login-timeout", srv.FTPTimeoutLogin, &o.loginTimeout)
-	setOpt(o, "idle-timeout", srv.FTPTimeoutIdle, &o.idleTimeout)
-	setOpt(o, "data-idle-timeout", srv.FTPTimeoutData, &o.dataIdleTimeout)
-	if m := srv.FTPBannerMessage; m.Set && !o.set["banner"] {
-		o.banner = p.message(m, "FTPBannerMessage")
+	layer(fl.LoginTimeout, srv.FTPTimeoutLogin, &s.loginTimeout)
+	layer(fl.IdleTimeout, srv.FTPTimeoutIdle, &s.idleTimeout)
+	layer(fl.DataIdleTimeout, srv.FTPTimeoutData, &s.dataIdleTimeout)
+	if m := srv.FTPBannerMessage; m.Set && !fl.Banner.Set {
+		s.banner = p.message(m, "FTPBannerMessage")
 	}
 	if m := srv.FTPExitMessage; m.Set {
 		f.exitMessage = p.message(m, "FTPExitMessage")
@@ -374,7 +381,7 @@ func (p *problems) ftpSettings(srv *config.Server, root string, scope *config.Sc
 	if h := srv.FTPHomeDir; h.Set {
 		f.homeDir = h.Value
 	}
-	p.limitSettings(srv, o)
+	p.limitSettings(srv, s, fl)
 	if j := srv.FTPJailUser; j.Set && j.Value {
 		if !srv.FTPHomeDir.Set {
 			p.errorf(j.At, "FTPJailUser On needs FTPHomeDir: a user is jailed in its home directory, and there is none; refusing to start rather than leave users unjailed")
@@ -390,27 +397,21 @@ func (p *problems) ftpSettings(srv *config.Server, root string, scope *config.Sc
 }
 
 // limitSettings maps FTPLimitLogin*, FTPMaxLoginAttempts and ftpsd's
-// FTPRateLimit* and FTPLoginBan onto the limit flags the user did not give.
-// FTPMaxLoginAttempts unset leaves -max-login-attempts's default, which is
-// mod_ftp's (3).
-func (p *problems) limitSettings(srv *config.Server, o *options) {
-	setOpt(o, "max-sessions", srv.FTPLimitLoginServer, &o.maxSessions)
-	setOpt(o, "max-per-ip", srv.FTPLimitLoginIP, &o.maxPerIP)
-	setOpt(o, "max-per-user", srv.FTPLimitLoginUser, &o.maxPerUser)
-	setOpt(o, "max-login-attempts", srv.FTPMaxLoginAttempts, &o.maxLoginAttempts)
-	setOpt(o, "rate-session", srv.FTPRateLimitSession, &o.rateSession)
-	setOpt(o, "rate-server", srv.FTPRateLimitServer, &o.rateServer)
+// FTPRateLimit* and FTPLoginBan onto the limits the user gave no flag for.
+// FTPMaxLoginAttempts unset leaves loop's default, which is mod_ftp's (3).
+func (p *problems) limitSettings(srv *config.Server, s *settings, fl Flags) {
+	l := &s.limits
+	layer(fl.MaxSessions, srv.FTPLimitLoginServer, &l.MaxSessions)
+	layer(fl.MaxPerIP, srv.FTPLimitLoginIP, &l.MaxSessionsPerIP)
+	layer(fl.MaxPerUser, srv.FTPLimitLoginUser, &l.MaxSessionsPerUser)
+	layer(fl.MaxLoginAttempts, noneIfZero(srv.FTPMaxLoginAttempts), &l.MaxLoginAttempts)
+	layer(fl.RateSession, srv.FTPRateLimitSession, &l.SessionRate)
+	layer(fl.RateServer, srv.FTPRateLimitServer, &l.ServerRate)
 	// FTPLoginBan sets three flags' values at once.
 	if b := srv.FTPLoginBan; b.Set {
-		if !o.set["ban-after"] {
-			o.banAfter = b.Value.Failures
-		}
-		if !o.set["ban-window"] {
-			o.banWindow = b.Value.Window
-		}
-		if !o.set["ban-time"] {
-			o.banTime = b.Value.Duration
-		}
+		layer(fl.BanAfter, config.Opt[int]{Value: b.Value.Failures, Set: true}, &l.BanAfter)
+		layer(fl.BanWindow, config.Opt[time.Duration]{Value: b.Value.Window, Set: true}, &l.BanWindow)
+		layer(fl.BanTime, config.Opt[time.Duration]{Value: b.Value.Duration, Set: true}, &l.BanDuration)
 	}
 }
 
@@ -431,10 +432,8 @@ func (p *problems) message(m config.Opt[config.Message], name string) string {
 // logSettings maps ErrorLog, LogLevel and CustomLog. The files are opened
 // at start-up (openLogs); here the formats compile and the directories
 // must exist.
-func (p *problems) logSettings(srv *config.Server, o *options, f *fileSettings) {
-	if l := srv.LogLevel; l.Set && !o.set["log-level"] {
-		o.logLevel = l.Value
-	}
+func (p *problems) logSettings(srv *config.Server, s *settings, fl Flags, f *fileSettings) {
+	layer(fl.LogLevel, srv.LogLevel, &s.logLevel)
 	if e := srv.ErrorLog; e.Set {
 		f.errorLog = e.Value
 		p.logDir(e.At, "ErrorLog", e.Value)
@@ -477,7 +476,7 @@ func (p *problems) logDir(at config.Pos, name, file string) {
 }
 
 // apply sets what fileSettings carries on a loop.Config built from the
-// options.
+// settings.
 func (f *fileSettings) apply(cfg *loop.Config) {
 	cfg.ServerName = f.serverName
 	cfg.ExitMessage = f.exitMessage

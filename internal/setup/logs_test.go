@@ -1,4 +1,4 @@
-package main
+package setup
 
 import (
 	"bytes"
@@ -41,11 +41,11 @@ func TestAnnounce(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stderr bytes.Buffer
-			logs, err := openLogs(&options{logLevel: tt.level}, tt.file, &stderr)
+			logs, err := openLogs(tt.level, tt.file, &stderr)
 			if err != nil {
 				t.Fatal(err)
 			}
-			logs.announce("listening", "addr", "127.0.0.1:21")
+			logs.Announce("listening", "addr", "127.0.0.1:21")
 			logs.log.Debug("debug line")
 			if err := logs.Close(); err != nil {
 				t.Fatal(err)
@@ -76,7 +76,7 @@ func TestErrorLogReopen(t *testing.T) {
 	t.Parallel()
 	p := filepath.Join(t.TempDir(), "error_log")
 	var stderr bytes.Buffer
-	logs, err := openLogs(&options{logLevel: slog.LevelInfo}, &fileSettings{errorLog: p}, &stderr)
+	logs, err := openLogs(slog.LevelInfo, &fileSettings{errorLog: p}, &stderr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestErrorLogReopen(t *testing.T) {
 func TestErrorLogDoesNotWait(t *testing.T) {
 	t.Parallel()
 	p := filepath.Join(t.TempDir(), "error_log")
-	logs, err := openLogs(&options{logLevel: slog.LevelInfo}, &fileSettings{errorLog: p}, io.Discard)
+	logs, err := openLogs(slog.LevelInfo, &fileSettings{errorLog: p}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +159,7 @@ func fcUmask() os.FileMode {
 func TestStderrLogDoesNotWait(t *testing.T) {
 	t.Parallel()
 	stderr := &stuckWriter{entered: make(chan struct{}), release: make(chan struct{})}
-	logs, err := openLogs(&options{logLevel: slog.LevelInfo}, nil, stderr)
+	logs, err := openLogs(slog.LevelInfo, nil, stderr)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package setup
 
 import (
 	"crypto/x509"
@@ -11,7 +11,7 @@ import (
 // tlsSettings maps the mod_ssl directives. With SSLEngine off (the
 // default) and no -cert the server runs without TLS, as mod_ftp does:
 // no AUTH TLS, no implicit listener.
-func (p *problems) tlsSettings(srv *config.Server, o *options, f *fileSettings) {
+func (p *problems) tlsSettings(srv *config.Server, s *settings, fl Flags, f *fileSettings) {
 	t := &srv.SSL
 	f.versions = t.Versions()
 	if t.CipherSuite.Set {
@@ -23,18 +23,19 @@ func (p *problems) tlsSettings(srv *config.Server, o *options, f *fileSettings) 
 	}
 
 	switch {
-	case o.set["cert"]:
+	case fl.Cert.Set:
 		// -cert/-key replace the file's certificate.
 	case !srv.TLSEnabled():
-		o.noTLS = true
+		s.noTLS = true
 		at := t.Engine.At
 		if at.File == "" {
 			at = config.Pos{File: f.file}
 		}
-		for _, flag := range []string{"require-tls", "client-ca"} {
-			if o.set[flag] {
-				p.errorf(at, "-%s needs TLS: set SSLEngine on, or give -cert and -key", flag)
-			}
+		if fl.RequireTLS.Set {
+			p.errorf(at, "-require-tls needs TLS: set SSLEngine on, or give -cert and -key")
+		}
+		if fl.ClientCA.Set {
+			p.errorf(at, "-client-ca needs TLS: set SSLEngine on, or give -cert and -key")
 		}
 		return
 	case len(t.CertificateFile) == 0:
@@ -43,12 +44,12 @@ func (p *problems) tlsSettings(srv *config.Server, o *options, f *fileSettings) 
 		if len(t.CertificateFile) > 1 {
 			p.warnf(t.CertificateFile[1].At, "SSLCertificateFile: ftpsd serves one certificate, the first; this one is not used")
 		}
-		cf := &certFiles{cert: t.CertificateFile[0].Value, certAt: t.CertificateFile[0].At}
+		cf := &CertFiles{Cert: t.CertificateFile[0].Value, certAt: t.CertificateFile[0].At}
 		if len(t.CertificateKeyFile) > 0 {
-			cf.key, cf.keyAt = t.CertificateKeyFile[0].Value, t.CertificateKeyFile[0].At
+			cf.Key, cf.keyAt = t.CertificateKeyFile[0].Value, t.CertificateKeyFile[0].At
 		}
 		if ch := t.CertificateChainFile; ch.Set {
-			cf.chain, cf.chainAt = ch.Value, ch.At
+			cf.Chain, cf.chainAt = ch.Value, ch.At
 		}
 		if _, err := cf.load(); err != nil {
 			// The files come from directives, so fail made a *config.Error.
@@ -58,37 +59,37 @@ func (p *problems) tlsSettings(srv *config.Server, o *options, f *fileSettings) 
 			}
 			p.errs = append(p.errs, ce)
 		}
-		o.cert = cf
+		s.cert = cf
 	}
 
-	if ca := t.CACertificateFile; ca.Set && !o.set["client-ca"] {
-		o.clientCA = ca.Value
-		o.from("client-ca", "SSLCACertificateFile", ca.At)
+	if ca := t.CACertificateFile; ca.Set && !fl.ClientCA.Set {
+		s.clientCA = ca.Value
+		s.clientCAFrom = ca.At.String() + ": SSLCACertificateFile"
 		if _, err := loadCAs(ca.Value); err != nil {
 			p.wrap(ca.At, err, "SSLCACertificateFile")
 		}
 	}
 	vc := t.VerifyClient
 	switch {
-	case o.set["client-cert"]:
+	case fl.ClientCert.Set:
 	case vc.Set && vc.Value != config.VerifyNone:
-		o.clientCert = "optional"
+		s.clientCert = ClientOptional
 		if vc.Value == config.VerifyRequire {
-			o.clientCert = "require"
+			s.clientCert = ClientRequire
 		}
 		if vc.Value == config.VerifyOptionalNoCA {
 			p.warnf(vc.At, "SSLVerifyClient optional_no_ca: ftpsd verifies a client certificate against SSLCACertificateFile, as optional does")
 		}
-		if o.clientCA == "" {
+		if s.clientCA == "" {
 			p.errorf(vc.At, "SSLVerifyClient %s needs SSLCACertificateFile: ftpsd verifies client certificates against it, never against the system's roots", vc.Value)
 		}
 		if !t.UserName.Set {
 			p.errorf(vc.At, "SSLVerifyClient %s without SSLUserName SSL_CLIENT_S_DN_CN: ftpsd logs in, without a password, a client whose verified certificate's CN is its USER name; add SSLUserName SSL_CLIENT_S_DN_CN to allow that (refusing to start rather than grant more than configured)", vc.Value)
 		}
-	case o.set["client-ca"]:
+	case fl.ClientCA.Set:
 		// -client-ca alone asks for an optional certificate, as without a file.
-	case o.clientCA != "":
-		o.clientCert = "none"
+	case s.clientCA != "":
+		s.clientCert = ClientNone
 	}
 }
 

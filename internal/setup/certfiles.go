@@ -1,4 +1,4 @@
-package main
+package setup
 
 import (
 	"cmp"
@@ -11,35 +11,36 @@ import (
 	"github.com/ftpsd/ftpsd/internal/config"
 )
 
-// certFiles names the server certificate: -cert and -key, or
+// CertFiles names a server certificate: -cert and -key, or
 // SSLCertificateFile, SSLCertificateKeyFile and SSLCertificateChainFile
 // with the positions of those directives, so that errors name them.
-type certFiles struct {
-	cert, key, chain       string // key "": the key is in the certificate file
+type CertFiles struct {
+	Cert, Key, Chain       string // Key "": the key is in the certificate file
 	certAt, keyAt, chainAt config.Pos
 }
 
 // load reads the certificate and key and appends the chain file's
 // certificates to the chain sent to clients. It runs at start-up, for -t,
-// and on SIGHUP; it reads the files afresh each time.
-func (c *certFiles) load() (*tls.Certificate, error) {
-	certPEM, err := os.ReadFile(c.cert)
+// and on SIGHUP (on the signal-handling goroutine, never the loop); it reads
+// the files afresh each time.
+func (c *CertFiles) load() (*tls.Certificate, error) {
+	certPEM, err := os.ReadFile(c.Cert)
 	if err != nil {
 		return nil, c.fail(c.certAt, "SSLCertificateFile", err)
 	}
 	keyPEM, keyAt, keyName := certPEM, c.certAt, "SSLCertificateFile"
-	if c.key != "" {
+	if c.Key != "" {
 		keyAt, keyName = c.keyAt, "SSLCertificateKeyFile"
-		if keyPEM, err = os.ReadFile(c.key); err != nil {
+		if keyPEM, err = os.ReadFile(c.Key); err != nil {
 			return nil, c.fail(keyAt, keyName, err)
 		}
 	}
 	cert, err := tls.X509KeyPair(certPEM, keyPEM)
 	if err != nil {
-		return nil, c.fail(keyAt, keyName, fmt.Errorf("certificate %s and key %s: %w", c.cert, cmp.Or(c.key, c.cert), err))
+		return nil, c.fail(keyAt, keyName, fmt.Errorf("certificate %s and key %s: %w", c.Cert, cmp.Or(c.Key, c.Cert), err))
 	}
-	if c.chain != "" {
-		data, err := os.ReadFile(c.chain)
+	if c.Chain != "" {
+		data, err := os.ReadFile(c.Chain)
 		if err != nil {
 			return nil, c.fail(c.chainAt, "SSLCertificateChainFile", err)
 		}
@@ -55,7 +56,7 @@ func (c *certFiles) load() (*tls.Certificate, error) {
 			}
 		}
 		if n == 0 {
-			return nil, c.fail(c.chainAt, "SSLCertificateChainFile", errors.New(c.chain+" holds no PEM certificate"))
+			return nil, c.fail(c.chainAt, "SSLCertificateChainFile", errors.New(c.Chain+" holds no PEM certificate"))
 		}
 	}
 	return &cert, nil
@@ -63,7 +64,7 @@ func (c *certFiles) load() (*tls.Certificate, error) {
 
 // fail names the directive at fault, or the flags when the files came
 // from -cert/-key.
-func (c *certFiles) fail(at config.Pos, directive string, err error) error {
+func (c *CertFiles) fail(at config.Pos, directive string, err error) error {
 	if at.File == "" {
 		return fmt.Errorf("-cert/-key: %w", err)
 	}

@@ -1,4 +1,4 @@
-package main
+package setup
 
 import (
 	"os"
@@ -15,12 +15,12 @@ import (
 // authentication settings of the document root's scope (Server.Access for
 // the root itself); a section below the root may not change how users log
 // in. Authorization (Require, <Limit>, <LimitExcept>, AuthGroupFile) applies
-// per command and path through a loop.Authorizer (authorizer.go).
+// per command and path through the Authorizer internal/authz compiles.
 
 // authentication takes the login settings of the document root's scope and
 // refuses authentication settings written for part of the tree: a login
 // happens before any path is named, so they could never apply.
-func (p *problems) authentication(srv *config.Server, root string, scope *config.Scope, o *options, f *fileSettings) {
+func (p *problems) authentication(srv *config.Server, root string, scope *config.Scope, s *settings, fl Flags, f *fileSettings) {
 	for _, sc := range scopes(srv) {
 		if sc.Kind != config.ScopeServer && !appliesAtRoot(sc, root) && hasAuthn(sc) {
 			p.errorf(sc.At, "<%s %s> sets how users log in for part of the tree; ftpsd checks a login once, with the document root's AuthUserFile and Anonymous (Require, <Limit> and AuthGroupFile may be set per directory)", sc.Kind, sc.Path)
@@ -32,9 +32,9 @@ func (p *problems) authentication(srv *config.Server, root string, scope *config
 		switch {
 		case !slices.Contains(providers, config.ProviderFile):
 			p.warnf(uf.At, "AuthUserFile: not used, AuthBasicProvider does not list file")
-		case !o.set["users"]:
-			o.users = uf.Value
-			o.from("users", "AuthUserFile", uf.At)
+		case !fl.Users.Set:
+			s.users = uf.Value
+			s.usersFrom = uf.At.String() + ": AuthUserFile"
 			if _, err := auth.NewUsers(uf.Value, false); err != nil {
 				p.wrap(uf.At, err, "AuthUserFile")
 			}
@@ -44,8 +44,8 @@ func (p *problems) authentication(srv *config.Server, root string, scope *config
 		if !slices.Contains(providers, config.ProviderAnon) {
 			p.warnf(an.At, "Anonymous: not used, AuthBasicProvider does not list anon")
 		} else {
-			if !o.set["anonymous"] {
-				o.anonymous = true
+			if !fl.Anonymous.Set {
+				s.anonymous = true
 			}
 			f.anonPolicy = auth.AnonPolicy{
 				Names:         an.Value,
@@ -107,11 +107,11 @@ func hasAuthn(sc *config.Scope) bool {
 // dirUmask handles an FTPUmask or FTPDirUmask of a section below the
 // document root: the loop applies one umask everywhere, so a stricter one
 // there is refused and a looser one is a warning.
-func (p *problems) dirUmask(sc *config.Scope, name string, m config.Opt[os.FileMode], applied uint64) {
+func (p *problems) dirUmask(sc *config.Scope, name string, m config.Opt[os.FileMode], applied os.FileMode) {
 	if !m.Set {
 		return
 	}
-	if uint64(m.Value)&^applied != 0 {
+	if m.Value&^applied != 0 {
 		p.errorf(m.At, "%s %03o in <%s %s>: per-directory umasks are not applied yet and this one is stricter than the %03o applied everywhere; refusing to start rather than create files more open than configured",
 			name, m.Value, sc.Kind, sc.Path, applied)
 		return
