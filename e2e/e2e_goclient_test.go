@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // github.com/jlaffaye/ftp against the server, over EPSV and over PASV.
 

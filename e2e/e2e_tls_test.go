@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // FTP over TLS (RFC 4217) end to end. This file holds the TLS additions to
 // the harness that e2e_tls_curl_test.go, e2e_tls_lftp_test.go and

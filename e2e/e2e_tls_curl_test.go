@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // curl over FTP with TLS (RFC 4217): explicit TLS (--ssl-reqd) with every
 // data-connection mode, TLS 1.2 and 1.3, clear data (--ftp-ssl-control),

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // curl against the server: downloads and uploads over EPSV, PASV, PORT and
 // EPRT, resumed transfers, ASCII mode, listings and quote commands. curl runs

@@ -1,15 +1,8 @@
-package main
+package e2e
 
-// The end-to-end tests in the e2e_*_test.go files start the real ftpsd binary
-// and drive it with real clients: a raw control connection (for exact reply
-// codes), github.com/jlaffaye/ftp, curl, lftp and Python's ftplib. This file
-// is their harness: it builds the binary once, starts one server per test on
-// 127.0.0.1:0 with its own temporary root, and offers a small line-protocol
-// client.
-//
-// `go test -short` (make unit) skips them. A missing curl, lftp or python3 is
-// a failure, not a skip: `make test` installs them (target test-deps).
-// FTPSD_E2E_RACE=1 builds the server itself with -race.
+// This file is the harness of the end-to-end tests: it builds the binary
+// once, starts one server per test on 127.0.0.1:0 with its own temporary
+// root, and offers a small line-protocol client.
 
 import (
 	"bufio"
@@ -68,9 +61,18 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// buildServer builds ./cmd/ftpsd (the package under test) into a temporary
-// directory, with -race when FTPSD_E2E_RACE=1.
+// buildServer builds ./cmd/ftpsd of this module (the binary under test)
+// into a temporary directory, with -race when FTPSD_E2E_RACE=1. It builds
+// from the module root, which `go env GOMOD` names, so that the tests do not
+// depend on the directory they run from.
 func buildServer() (dir, bin string, err error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	gomod, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	modRoot := filepath.Dir(strings.TrimSpace(string(gomod)))
 	dir, err = os.MkdirTemp("", "ftpsd-e2e-")
 	if err != nil {
 		return "", "", err
@@ -80,10 +82,10 @@ func buildServer() (dir, bin string, err error) {
 	if os.Getenv("FTPSD_E2E_RACE") == "1" {
 		args = append(args, "-race")
 	}
-	args = append(args, ".")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, "go", args...).CombinedOutput()
+	args = append(args, "./cmd/ftpsd")
+	build := exec.CommandContext(ctx, "go", args...)
+	build.Dir = modRoot
+	out, err := build.CombinedOutput()
 	if err != nil {
 		return dir, "", fmt.Errorf("go %s: %w\n%s", strings.Join(args, " "), err, out)
 	}

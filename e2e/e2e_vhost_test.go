@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // Virtual hosts, per-directory authorization and user homes from a
 // configuration file, driven by curl and Python's ftplib: the typical

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // The configuration file end to end: the seed's two configurations
 // (examples/seed-*.conf) run as written, their Listen lines moved to
@@ -333,8 +333,8 @@ func TestConfigRefused(t *testing.T) {
 	}{
 		{"start", []string{"-config", conf, "-root", root}, 1, refusal + "\n"},
 		{"check", []string{"-t", "-config", conf, "-root", root}, 1, refusal + "\n"},
-		{"example explicit", []string{"-t", "-config", filepath.Join("..", "..", "examples", "seed-explicit.conf")}, 0, "Syntax OK\n"},
-		{"example implicit", []string{"-t", "-config", filepath.Join("..", "..", "examples", "seed-implicit.conf")}, 0, "Syntax OK\n"},
+		{"example explicit", []string{"-t", "-config", filepath.Join("..", "examples", "seed-explicit.conf")}, 0, "Syntax OK\n"},
+		{"example implicit", []string{"-t", "-config", filepath.Join("..", "examples", "seed-implicit.conf")}, 0, "Syntax OK\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

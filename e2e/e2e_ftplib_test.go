@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // Python's ftplib against the server: the script below runs a session and
 // prints what each call returned as JSON; the assertions are in Go.

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // Load: many concurrent sessions, each logging in, uploading and
 // downloading, all checked byte for byte.

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // Raw protocol tests of the data channel: every transfer command over EPSV,
 // PASV, PORT and EPRT, ABOR in its forms, commands during a transfer and the

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // Raw protocol tests: every command of the server's table sent over a plain
 // control connection, with the exact reply code RFC 959, 2389, 2428, 3659

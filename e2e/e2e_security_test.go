@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // Security tests: no FTP bounce through PORT/EPRT, no passive-port theft,
 // no path escaping the root (by "..", by absolute path, by symbolic link),

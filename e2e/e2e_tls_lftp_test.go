@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // lftp (GnuTLS) over FTP with TLS: mirror down and up, put, get and ls
 // with PROT P, over explicit TLS in passive and active mode and over

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // Python's ftplib.FTP_TLS against the server: AUTH TLS, PROT P transfers,
 // CCC, and PROT C transfers. The script prints what each call returned as

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // lftp against the server: mirror down and up, put and get, ls and cls, in
 // passive mode (with MLSD) and active mode (with LIST). lftp runs with
