@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ftpsd/ftpsd/tlsstate"
+	"github.com/ftpsd/ftpsd/internal/testserver"
 )
 
 // The configuration-file fixtures of the e2e tests. They were shared with
@@ -20,7 +20,7 @@ import (
 // fcWriteCert writes a new self-signed certificate and its key as PEM.
 func fcWriteCert(t *testing.T, certPath, keyPath string) *tls.Certificate {
 	t.Helper()
-	cert, _, err := tlsstate.SelfSigned([]string{"127.0.0.1", "localhost"})
+	cert, err := testserver.SelfSigned("127.0.0.1", "localhost")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/ftpsd/ftpsd/internal/testserver"
 )
 
 // Bounds of every wait in the e2e tests.
@@ -502,18 +504,14 @@ func (c *ctrl) expectClass(line string, class int) reply {
 	return r
 }
 
-var epsvRE = regexp.MustCompile(`\(\|\|\|(\d+)\|\)`)
-var pasvRE = regexp.MustCompile(`(\d+),(\d+),(\d+),(\d+),(\d+),(\d+)`)
-
 // epsv sends EPSV and returns the announced port.
 func (c *ctrl) epsv() int {
 	c.t.Helper()
 	r := c.must("EPSV", 229)
-	m := epsvRE.FindStringSubmatch(r.msg)
-	if m == nil {
+	p, ok := testserver.EPSVPort(r.msg)
+	if !ok {
 		c.t.Fatalf("EPSV: no (|||port|) in %q", r)
 	}
-	p, _ := strconv.Atoi(m[1])
 	return p
 }
 
@@ -521,13 +519,11 @@ func (c *ctrl) epsv() int {
 func (c *ctrl) pasv() string {
 	c.t.Helper()
 	r := c.must("PASV", 227)
-	m := pasvRE.FindStringSubmatch(r.msg)
-	if m == nil {
+	addr, ok := testserver.PASVAddr(r.msg)
+	if !ok {
 		c.t.Fatalf("PASV: no h1,h2,h3,h4,p1,p2 in %q", r)
 	}
-	p1, _ := strconv.Atoi(m[5])
-	p2, _ := strconv.Atoi(m[6])
-	return net.JoinHostPort(strings.Join(m[1:5], "."), strconv.Itoa(p1*256+p2))
+	return addr
 }
 
 // dialData connects to a passive data port of the server.

@@ -36,6 +36,8 @@ import (
 	"time"
 
 	"github.com/jlaffaye/ftp"
+
+	"github.com/ftpsd/ftpsd/internal/testserver"
 )
 
 // tlsServerName is the name every Go client sends (see the file comment).
@@ -44,20 +46,10 @@ const tlsServerName = "localhost"
 // clientTLS is the configuration of a Go client that resumes its control
 // session on its data connections. Each client gets its own session cache,
 // so it never offers another session's ticket by accident.
-func clientTLS() *tls.Config {
-	return &tls.Config{
-		InsecureSkipVerify: true, // the server's certificate is self-signed
-		ServerName:         tlsServerName,
-		ClientSessionCache: tls.NewLRUClientSessionCache(4),
-	}
-}
+func clientTLS() *tls.Config { return testserver.ClientTLS(tlsServerName, 0) }
 
 // clientTLSVersion is clientTLS limited to one protocol version.
-func clientTLSVersion(v uint16) *tls.Config {
-	cfg := clientTLS()
-	cfg.MinVersion, cfg.MaxVersion = v, v
-	return cfg
-}
+func clientTLSVersion(v uint16) *tls.Config { return testserver.ClientTLS(tlsServerName, v) }
 
 var (
 	listenKindRE  = regexp.MustCompile(`msg=listening addr=(\S+) kind=(\S+)`)

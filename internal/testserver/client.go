@@ -83,18 +83,42 @@ var (
 	pasvRE = regexp.MustCompile(`(\d+),(\d+),(\d+),(\d+),(\d+),(\d+)`)
 )
 
+// EPSVPort returns the port of a 229 reply's text, "(|||port|)".
+func EPSVPort(msg string) (int, bool) {
+	m := epsvRE.FindStringSubmatch(msg)
+	if m == nil {
+		return 0, false
+	}
+	p, err := strconv.Atoi(m[1])
+	return p, err == nil && p > 0 && p < 1<<16
+}
+
+// PASVAddr returns the host:port of a 227 reply's text, "h1,h2,h3,h4,p1,p2".
+func PASVAddr(msg string) (string, bool) {
+	m := pasvRE.FindStringSubmatch(msg)
+	if m == nil {
+		return "", false
+	}
+	p1, _ := strconv.Atoi(m[5])
+	p2, _ := strconv.Atoi(m[6])
+	if p1 > 255 || p2 > 255 {
+		return "", false
+	}
+	return net.JoinHostPort(strings.Join(m[1:5], "."), strconv.Itoa(p1<<8|p2)), true
+}
+
 // EPSV sends EPSV, expects 229, and connects to the announced port on the
 // control connection's remote host. The data connection is closed when
 // the test ends.
 func (cl *Client) EPSV() net.Conn {
 	cl.T.Helper()
 	msg := cl.Cmd(229, "EPSV")
-	m := epsvRE.FindStringSubmatch(msg)
-	if m == nil {
+	port, ok := EPSVPort(msg)
+	if !ok {
 		cl.T.Fatalf("EPSV: no (|||port|) in %q", msg)
 	}
 	host, _, _ := net.SplitHostPort(cl.Conn.RemoteAddr().String())
-	return cl.DialData(net.JoinHostPort(host, m[1]))
+	return cl.DialData(net.JoinHostPort(host, strconv.Itoa(port)))
 }
 
 // PASV sends PASV, expects 227, and connects to the announced address. The
@@ -102,13 +126,11 @@ func (cl *Client) EPSV() net.Conn {
 func (cl *Client) PASV() net.Conn {
 	cl.T.Helper()
 	msg := cl.Cmd(227, "PASV")
-	m := pasvRE.FindStringSubmatch(msg)
-	if m == nil {
+	addr, ok := PASVAddr(msg)
+	if !ok {
 		cl.T.Fatalf("PASV: no h1,h2,h3,h4,p1,p2 in %q", msg)
 	}
-	p1, _ := strconv.Atoi(m[5])
-	p2, _ := strconv.Atoi(m[6])
-	return cl.DialData(net.JoinHostPort(strings.Join(m[1:5], "."), strconv.Itoa(p1<<8|p2)))
+	return cl.DialData(addr)
 }
 
 // DialData connects to a data address and closes the connection when the

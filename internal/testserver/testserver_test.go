@@ -195,6 +195,35 @@ func TestClientTLSResumes(t *testing.T) {
 	}
 }
 
+func TestPassiveReplies(t *testing.T) {
+	tests := []struct {
+		name, msg string
+		port      int
+		addr      string
+		ok        bool
+	}{
+		{name: "EPSV", msg: "Entering Extended Passive Mode (|||6446|)", port: 6446, ok: true},
+		{name: "EPSV no port", msg: "Entering Extended Passive Mode (|||)"},
+		{name: "EPSV port too big", msg: "(|||70000|)"},
+		{name: "PASV", msg: "Entering Passive Mode (127,0,0,1,25,46).", addr: "127.0.0.1:6446", ok: true},
+		{name: "PASV byte too big", msg: "(127,0,0,1,256,0)"},
+		{name: "PASV short", msg: "(127,0,0,1,25)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if strings.HasPrefix(tc.name, "EPSV") {
+				if p, ok := EPSVPort(tc.msg); p != tc.port && tc.ok || ok != tc.ok {
+					t.Errorf("EPSVPort(%q) = %d, %v; want %d, %v", tc.msg, p, ok, tc.port, tc.ok)
+				}
+				return
+			}
+			if a, ok := PASVAddr(tc.msg); a != tc.addr || ok != tc.ok {
+				t.Errorf("PASVAddr(%q) = %q, %v; want %q, %v", tc.msg, a, ok, tc.addr, tc.ok)
+			}
+		})
+	}
+}
+
 func TestUsers(t *testing.T) {
 	tests := []struct {
 		name, user, pass string
