@@ -1,7 +1,6 @@
 package fuzz
 
 import (
-	"context"
 	"crypto/sha1"
 	"encoding/base64"
 	"io"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/ftpsd/ftpsd/codec"
 	"github.com/ftpsd/ftpsd/internal/auth"
+	"github.com/ftpsd/ftpsd/internal/testserver"
 	"github.com/ftpsd/ftpsd/loop"
 	"github.com/ftpsd/ftpsd/tlsstate"
 )
@@ -27,7 +27,7 @@ var server struct {
 	dir        string // holds root and outside, nothing else
 	outside    string // a file next to the root that no session may change
 	goroutines int    // after the first session: what a quiet server runs
-	srv        *loop.Server
+	stop       func() error
 	err        error
 }
 
@@ -35,10 +35,8 @@ var server struct {
 // its directory.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if server.srv != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		_ = server.srv.Shutdown(ctx)
-		cancel()
+	if server.stop != nil {
+		_ = server.stop()
 	}
 	if server.dir != "" {
 		_ = os.RemoveAll(server.dir)
@@ -77,7 +75,7 @@ func startServer() {
 		server.err = err
 		return
 	}
-	cert, _, err := tlsstate.SelfSigned([]string{"127.0.0.1"})
+	cert, err := testserver.SelfSigned("127.0.0.1")
 	if err != nil {
 		server.err = err
 		return
@@ -96,15 +94,13 @@ func startServer() {
 		server.err = err
 		return
 	}
-	server.srv = srv
-	go func() { _ = srv.Serve() }()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	bound, err := srv.Addrs(ctx)
+	// Not testserver.Start: the server outlives each input's test.
+	bound, stop, err := testserver.Run[loop.BoundListener](srv)
 	if err != nil {
 		server.err = err
 		return
 	}
+	server.stop = stop
 	server.addr = bound[0].Addr.String()
 	// One session first, so the baseline counts what the server keeps
 	// once it has served (a worker waiting for its next job).

@@ -1,7 +1,6 @@
 package loop
 
 import (
-	"context"
 	"crypto/tls"
 	"net"
 	"net/textproto"
@@ -14,27 +13,18 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/ftpsd/ftpsd/internal/auth"
+	"github.com/ftpsd/ftpsd/internal/testserver"
 )
 
-// testUsers admits anonymous (read-only) and "alice" with password "secret".
+// testUsers admits anonymous (read-only) and "alice" with password
+// "secret": testserver.Alice, as a type whose zero value the tests name.
 type testUsers struct{}
 
-func (testUsers) IsAnonymous(u string) bool { return u == "anonymous" || u == "ftp" }
+func (testUsers) IsAnonymous(u string) bool { return testserver.Alice.IsAnonymous(u) }
 func (testUsers) Authenticate(u, p string) (auth.Identity, error) {
-	switch {
-	case u == "anonymous" || u == "ftp":
-		return auth.Identity{User: "anonymous", Anonymous: true, ReadOnly: true, Password: p}, nil
-	case u == "alice" && p == "secret":
-		return auth.Identity{User: "alice"}, nil
-	}
-	return auth.Identity{}, auth.ErrDenied
+	return testserver.Alice.Authenticate(u, p)
 }
-func (testUsers) Lookup(u string) (auth.Identity, bool) {
-	if u == "alice" {
-		return auth.Identity{User: "alice"}, true
-	}
-	return auth.Identity{}, false
-}
+func (testUsers) Lookup(u string) (auth.Identity, bool) { return testserver.Alice.Lookup(u) }
 
 // startServer runs a server on 127.0.0.1:0 over a fresh root and stops it
 // when the test ends.
@@ -62,79 +52,46 @@ func startListeners(t *testing.T, cfg Config) ([]BoundListener, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve() }()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	bound, err := srv.Addrs(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	bound := testserver.Start[BoundListener](t, srv)
 	rememberServer(t, srv, bound)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("serve: %v", err)
-			}
-		case <-ctx.Done():
-			t.Error("server did not stop")
-		}
-	})
 	return bound, cfg.Root
 }
 
-// client is a raw control connection with exact reply checks.
+// client is a raw control connection with exact reply checks: a
+// testserver.Client whose fields the tests in this package reach by their
+// short names (they replace c and tp after AUTH TLS and CCC).
 type client struct {
 	t  *testing.T
 	c  net.Conn
 	tp *textproto.Conn
 }
 
+// shared is cl as the testserver.Client whose methods do the work.
+func (cl *client) shared() *testserver.Client {
+	return &testserver.Client{T: cl.t, Conn: cl.c, Text: cl.tp}
+}
+
 func dial(t *testing.T, addr string) *client {
 	t.Helper()
-	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	cl := &client{t: t, c: c, tp: textproto.NewConn(c)}
-	cl.expect(220)
-	return cl
+	sc := testserver.Dial(t, addr)
+	return &client{t: t, c: sc.Conn, tp: sc.Text}
 }
 
 // expect reads one reply and checks its code.
 func (cl *client) expect(code int) string {
 	cl.t.Helper()
-	_ = cl.c.SetReadDeadline(time.Now().Add(10 * time.Second))
-	got, msg, err := cl.tp.ReadResponse(0)
-	if err != nil && got == 0 {
-		cl.t.Fatalf("reading reply: %v", err)
-	}
-	if got != code {
-		cl.t.Fatalf("got %d %q, want %d", got, msg, code)
-	}
-	return msg
+	return cl.shared().Expect(code)
 }
 
 // cmd sends a command and checks its reply code.
 func (cl *client) cmd(code int, format string, args ...any) string {
 	cl.t.Helper()
-	if err := cl.tp.PrintfLine(format, args...); err != nil {
-		cl.t.Fatal(err)
-	}
-	return cl.expect(code)
+	return cl.shared().Cmd(code, format, args...)
 }
 
 func (cl *client) login(user, pass string) {
 	cl.t.Helper()
-	cl.cmd(331, "USER %s", user)
-	cl.cmd(230, "PASS %s", pass)
+	cl.shared().Login(user, pass)
 }
 
 func writeFile(t *testing.T, root, name, content string) {

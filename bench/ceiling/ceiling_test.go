@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ftpsd/ftpsd/tlsstate"
+	"github.com/ftpsd/ftpsd/internal/testserver"
 )
 
 func TestParseSpeed(t *testing.T) {
@@ -31,7 +31,7 @@ func TestLoopback(t *testing.T) {
 	if v, err := Loopback(8<<20, nil, nil); err != nil || v <= 0 {
 		t.Errorf("plain: %v MB/s, %v", v, err)
 	}
-	cert, _, err := tlsstate.SelfSigned([]string{"localhost"})
+	cert, err := testserver.SelfSigned("localhost")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,18 +2,12 @@ package scenario
 
 import (
 	"context"
-	"crypto/sha1"
 	"crypto/tls"
-	"encoding/base64"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/ftpsd/ftpsd/internal/auth"
-	"github.com/ftpsd/ftpsd/loop"
-	"github.com/ftpsd/ftpsd/tlsstate"
+	"github.com/ftpsd/ftpsd/ftpsdtest"
 )
 
 // startFtpsd runs ftpsd in process on 127.0.0.1:0 over a fixture tree with
@@ -25,56 +19,15 @@ func startFtpsd(t *testing.T, bulk []int64) *Target {
 	if err := MakeTree(root, bulk); err != nil {
 		t.Fatal(err)
 	}
-	sum := sha1.Sum([]byte("secret"))
-	users := filepath.Join(t.TempDir(), "htpasswd")
-	if err := os.WriteFile(users, []byte("bench:{SHA}"+base64.StdEncoding.EncodeToString(sum[:])+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	au, err := auth.NewUsers(users, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _, err := tlsstate.SelfSigned([]string{"localhost", "127.0.0.1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	certs := &tlsstate.CertStore{}
-	certs.Set(&cert)
-	srv, err := loop.New(loop.Config{
-		Listeners:  []loop.Listener{{Addr: "127.0.0.1:0"}},
-		Host:       loop.Host{Root: root, Auth: au, TLS: tlsstate.BaseConfig(certs)},
-		FailDelay:  -1,
-		EventLoops: 2,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve() }()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	bound, err := srv.Addrs(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("serve: %v", err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Error("server did not stop")
-		}
+	srv := ftpsdtest.NewServer(t, ftpsdtest.Options{
+		Root:      root,
+		Users:     map[string]string{"bench": "secret"},
+		Anonymous: true,
+		TLS:       true,
 	})
 	return &Target{
 		Name:      "ftpsd",
-		Addr:      bound[0].Addr.String(),
+		Addr:      srv.Addr,
 		TLS:       &tls.Config{InsecureSkipVerify: true, ServerName: "localhost"},
 		Read:      Login{"anonymous", "bench@"},
 		Write:     Login{"bench", "secret"},
