@@ -1,11 +1,8 @@
 package setup
 
 import (
-	"crypto/sha1"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/base64"
-	"encoding/pem"
 	"log/slog"
 	"net/netip"
 	"os"
@@ -16,93 +13,12 @@ import (
 	"time"
 
 	"github.com/ftpsd/ftpsd/internal/ftplog"
+	"github.com/ftpsd/ftpsd/internal/testserver"
 	"github.com/ftpsd/ftpsd/loop"
-	"github.com/ftpsd/ftpsd/tlsstate"
 )
 
 // The helpers here are prefixed fc: the package's test files share one
 // namespace.
-
-// shaHash returns an htpasswd {SHA} hash of pass.
-func shaHash(pass string) string {
-	sum := sha1.Sum([]byte(pass))
-	return "{SHA}" + base64.StdEncoding.EncodeToString(sum[:])
-}
-
-// fcWriteCert writes a new self-signed certificate and its key as PEM.
-func fcWriteCert(t *testing.T, certPath, keyPath string) *tls.Certificate {
-	t.Helper()
-	cert, _, err := tlsstate.SelfSigned([]string{"127.0.0.1", "localhost"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(cert.PrivateKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range []struct {
-		path, typ string
-		der       []byte
-	}{{certPath, "CERTIFICATE", cert.Certificate[0]}, {keyPath, "PRIVATE KEY", der}} {
-		if err := os.MkdirAll(filepath.Dir(f.path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(f.path, pem.EncodeToMemory(&pem.Block{Type: f.typ, Bytes: f.der}), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return &cert
-}
-
-// fcFixture makes the files a configuration in dir may name: conf/ and
-// ssl/ certificate pairs, conf/ca.pem, logs/, root/ (a document root with
-// root/sub), conf/htpasswd, conf/bad-htpasswd and conf/banner.txt.
-func fcFixture(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	fcWriteCert(t, filepath.Join(dir, "conf/server.crt"), filepath.Join(dir, "conf/server.key"))
-	fcWriteCert(t, filepath.Join(dir, "ssl/server.crt"), filepath.Join(dir, "ssl/server.key"))
-	fcWriteCert(t, filepath.Join(dir, "conf/ca.pem"), filepath.Join(dir, "conf/ca.key"))
-	for _, d := range []string{"logs", "root/sub"} {
-		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	files := map[string]string{
-		"conf/htpasswd":     "alice:" + shaHash("alice-secret") + "\n",
-		"conf/bad-htpasswd": "alice:not-a-hash\n",
-		"conf/banner.txt":   "Welcome.\nSecond line.\n",
-	}
-	for name, data := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
-// fcSeed returns the seed configuration at examples/seed-NAME.conf with
-// its Listen lines on 127.0.0.1:0 and, when root is not empty, its
-// DocumentRoot there.
-func fcSeed(t *testing.T, name, root string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "examples", "seed-"+name+".conf"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, l := range strings.Split(string(b), "\n") {
-		f := strings.Fields(l)
-		switch {
-		case len(f) >= 2 && f[0] == "Listen":
-			l = "Listen 127.0.0.1:0 " + strings.Join(f[2:], " ")
-		case len(f) >= 2 && f[0] == "DocumentRoot" && root != "":
-			l = strings.Replace(l, f[1], `"`+root+`"`, 1)
-		}
-		out = append(out, l)
-	}
-	return strings.Join(out, "\n")
-}
 
 // fcMapped is what a configuration maps to.
 type fcMapped struct {
@@ -616,3 +532,13 @@ func TestProcessWideWarnings(t *testing.T) {
 		})
 	}
 }
+
+// The configuration fixtures are internal/testserver's, shared with the
+// other packages that test configurations.
+var (
+	fcWriteCert = testserver.WriteCert
+	fcFixture   = testserver.ConfigFixture
+	fcSeed      = testserver.SeedConfig
+)
+
+var shaHash = testserver.SHAHash
