@@ -6,7 +6,6 @@ import "github.com/ftpsd/ftpsd/internal/testserver"
 // binary's and the builder's tests; the fc names keep the tests that call
 // them reading the same in all three places.
 var (
-	fcWriteCert = testserver.WriteCert
-	fcFixture   = testserver.ConfigFixture
-	fcSeed      = testserver.SeedConfig
+	fcFixture = testserver.ConfigFixture
+	fcSeed    = testserver.SeedConfig
 )

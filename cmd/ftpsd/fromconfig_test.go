@@ -70,7 +70,5 @@ func TestCheckGolden(t *testing.T) {
 // The configuration fixtures are internal/testserver's, shared with the
 // other packages that test configurations.
 var (
-	fcWriteCert = testserver.WriteCert
-	fcFixture   = testserver.ConfigFixture
-	fcSeed      = testserver.SeedConfig
+	fcFixture = testserver.ConfigFixture
 )

@@ -536,9 +536,6 @@ func TestProcessWideWarnings(t *testing.T) {
 // The configuration fixtures are internal/testserver's, shared with the
 // other packages that test configurations.
 var (
-	fcWriteCert = testserver.WriteCert
-	fcFixture   = testserver.ConfigFixture
-	fcSeed      = testserver.SeedConfig
+	fcFixture = testserver.ConfigFixture
+	fcSeed    = testserver.SeedConfig
 )
-
-var shaHash = testserver.SHAHash
