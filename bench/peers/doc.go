@@ -10,8 +10,8 @@
 // nothing. Every server then runs from that folder on 127.0.0.1, on a
 // control port chosen free at start and a passive range of its own, with
 // the same RSA-2048 certificate, anonymous logins, and the same fixture
-// tree as document root. ../shared/PEERS.md records the settings each one
-// needs and why.
+// tree as document root. Each server's file in this package holds its
+// configuration.
 //
 // Install and Start need root (apt-get, the ftp account, servers that
 // chroot). They are never called from tests.
