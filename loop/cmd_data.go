@@ -180,10 +180,10 @@ func cmdALLO(*Session, []byte) Reply {
 func cmdABOR(s *Session, _ []byte) Reply {
 	s.closePassive()
 	s.active = netip.AddrPort{}
-	if s.job == nil || !s.job.transfer {
+	if !s.connState().transferring() {
 		return Reply{codec.CodeDataOpen, "No transfer to abort."}
 	}
-	s.abortPending = true
+	s.markAbort()
 	s.job.cancel()
 	return noReply
 }

@@ -162,8 +162,7 @@ func (s *Session) start(transfer bool, fn jobFunc) Reply {
 		}
 		return Reply{codec.CodeFileBusy, "Server busy, try again later."}
 	}
-	s.job = j
-	s.busy.Store(true)
+	s.startedJob(j)
 	return noReply
 }
 

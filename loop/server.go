@@ -344,7 +344,7 @@ func (s *Server) OnTick() (time.Duration, gnet.Action) {
 	idle, login := int64(s.cfg.idleTimeout()), int64(s.cfg.loginTimeout())
 	s.sessions.Range(func(k, _ any) bool {
 		sess := k.(*Session)
-		if sess.busy.Load() || sess.expired.Load() {
+		if sess.busyForSweep() || sess.expired.Load() {
 			return true
 		}
 		limit := login
