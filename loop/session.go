@@ -325,6 +325,27 @@ func (s *Session) check(c *command, arg []byte) Reply {
 	return Reply{}
 }
 
+// contain ends the session after a panic in its event (a command handler,
+// an applied result, the TLS pump): the replies not yet flushed are
+// dropped, since the panic may have come half-way through building them,
+// and the client gets only 421 before the connection closes. OnClose then
+// releases the session as after any close. The flush is itself guarded: a
+// panic in it (a broken TLS state) closes the connection without a reply.
+func (s *Session) contain() (action gnet.Action) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.srv.logPanic(s.conn, p)
+			action = gnet.Close
+		}
+	}()
+	s.closeConn()
+	if s.out != nil {
+		s.out.B = s.out.B[:0]
+	}
+	s.reply(codec.CodeServiceUnavailable, "Internal error, closing control connection.")
+	return s.flush()
+}
+
 // reply appends one reply to the pending output.
 func (s *Session) reply(code codec.Code, msg string) {
 	if s.out == nil {
