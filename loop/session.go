@@ -254,7 +254,7 @@ func (s *Session) dispatch(line []byte) {
 		s.reply(codec.CodeSyntax, "Unknown command.")
 		return
 	}
-	if c.verb != "RNTO" {
+	if c.flags&keepsRename == 0 {
 		s.renameFrom = ""
 	}
 	logging := s.host.Log.Wants(ftplog.Commands)
@@ -272,13 +272,13 @@ func (s *Session) dispatch(line []byte) {
 	}
 	if logging {
 		p := pendingCmd{verb: c.verb, start: start}
-		if c.verb != "PASS" {
+		if c.flags&secretArg == 0 {
 			p.arg = string(arg)
 		}
 		switch {
 		case r.Code != 0:
 			s.logCommand(p, r.Code)
-		case s.job != nil && s.job.transfer && (c.verb == "ABOR" || c.verb == "QUIT"):
+		case c.flags&answeredAfterTransfer != 0 && s.connState().transferring():
 			// Answered when the transfer ends: see finishJob.
 		default:
 			s.jobCmd = p
@@ -311,7 +311,7 @@ func (s *Session) check(c *command, arg []byte) Reply {
 	switch {
 	case c.flags&needTLSConfig != 0 && cfg.TLS == nil:
 		return Reply{codec.CodeNotImplemented, "TLS is not configured on this server."}
-	case cfg.RequireTLS && !s.secure() && (c.flags&needLogin != 0 || c.verb == "USER" || c.verb == "PASS"):
+	case cfg.RequireTLS && !s.secure() && c.flags&(needLogin|loginCmd) != 0:
 		return Reply{codec.CodeNotLoggedIn, "TLS required: send AUTH TLS before logging in."}
 	case c.flags&needLogin != 0 && s.login != loginDone:
 		return Reply{codec.CodeNotLoggedIn, "Please login with USER and PASS."}
@@ -321,6 +321,10 @@ func (s *Session) check(c *command, arg []byte) Reply {
 		return Reply{codec.CodeFileUnavailable, "Permission denied."}
 	case c.flags&opensData != 0 && cfg.RequireTLS && !s.protect:
 		return Reply{codec.CodeDataProtDenied, "Data connections must be protected: send PBSZ 0 and PROT P."}
+	case c.flags&notAfterEPSVAll != 0 && s.epsvAll:
+		// RFC 2428 §4: after EPSV ALL the client may use no other data
+		// connection setup command.
+		return Reply{codec.CodeBadSequence, "EPSV ALL in effect."}
 	}
 	return Reply{}
 }
