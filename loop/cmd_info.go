@@ -120,7 +120,7 @@ func (s *Session) status() string {
 	}
 	b.WriteString("\n TYPE: ")
 	b.WriteString(modeName(s.ascii))
-	if s.job != nil && s.job.transfer {
+	if s.connState().transferring() {
 		b.WriteString("\n Transfer in progress: ")
 		b.WriteString(strconv.FormatInt(s.job.bytes.Load(), 10))
 		b.WriteString(" bytes moved")

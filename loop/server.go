@@ -280,8 +280,9 @@ func addrPortOf(a net.Addr) netip.AddrPort {
 	return netip.AddrPort{}
 }
 
-// OnOpen greets a new control connection. A panic in it closes only this
-// connection, with 421 (see contain).
+// OnOpen greets a new control connection. A panic in it is logged and
+// closes only this connection, with a plain 421: no TLS is up yet to carry
+// it, even on an implicit listener.
 func (s *Server) OnOpen(c gnet.Conn) (out []byte, action gnet.Action) {
 	defer func() {
 		if p := recover(); p != nil {
