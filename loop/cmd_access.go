@@ -98,11 +98,11 @@ func cmdREIN(s *Session, _ []byte) Reply {
 // QUIT closes the session; during a transfer it waits for the transfer's
 // final reply (RFC 959 §4.1.1).
 func cmdQUIT(s *Session, _ []byte) Reply {
-	if s.job != nil {
-		s.quitPending = true
+	if s.connState().transferring() {
+		s.markQuit()
 		return noReply
 	}
-	s.closing = true
+	s.closeConn()
 	return Reply{codec.CodeClosing, s.host.exitMessage()}
 }
 

@@ -12,9 +12,6 @@ import (
 // PORT sets an active-mode target: only the control peer's address and a
 // port of 1024 or more, so the server cannot be used for an FTP bounce.
 func cmdPORT(s *Session, arg []byte) Reply {
-	if s.epsvAll {
-		return Reply{codec.CodeBadSequence, "EPSV ALL in effect."}
-	}
 	ap, err := codec.ParsePORT(arg)
 	if err != nil {
 		return Reply{codec.CodeArgSyntax, "Illegal PORT command."}
@@ -24,9 +21,6 @@ func cmdPORT(s *Session, arg []byte) Reply {
 
 // EPRT is PORT for any address family (RFC 2428).
 func cmdEPRT(s *Session, arg []byte) Reply {
-	if s.epsvAll {
-		return Reply{codec.CodeBadSequence, "EPSV ALL in effect."}
-	}
 	ap, err := codec.ParseEPRT(arg)
 	switch {
 	case errors.Is(err, codec.ErrNetProto):
@@ -49,9 +43,6 @@ func (s *Session) setActive(ap netip.AddrPort, ok string) Reply {
 
 // PASV opens a passive listener and announces it (IPv4 only, RFC 959).
 func cmdPASV(s *Session, _ []byte) Reply {
-	if s.epsvAll {
-		return Reply{codec.CodeBadSequence, "EPSV ALL in effect."}
-	}
 	announce := s.local.Addr()
 	if a := s.host.PasvAddr; a.IsValid() {
 		announce = a
@@ -180,10 +171,10 @@ func cmdALLO(*Session, []byte) Reply {
 func cmdABOR(s *Session, _ []byte) Reply {
 	s.closePassive()
 	s.active = netip.AddrPort{}
-	if s.job == nil || !s.job.transfer {
+	if !s.connState().transferring() {
 		return Reply{codec.CodeDataOpen, "No transfer to abort."}
 	}
-	s.abortPending = true
+	s.markAbort()
 	s.job.cancel()
 	return noReply
 }

@@ -20,21 +20,34 @@ func cmdFEAT(s *Session, _ []byte) Reply {
 	b.WriteString("Features:")
 	cfg := s.host
 	for _, c := range commandList {
-		if c.flags&needTLSConfig != 0 && (cfg.TLS == nil || c.verb == "CCC" && cfg.RequireTLS) {
+		if c.flags&needTLSConfig != 0 && cfg.TLS == nil || c.flags&weakensTLS != 0 && cfg.RequireTLS {
 			continue
 		}
-		switch {
-		case c.feat == "UTF8" && s.host.Options.NoUTF8Feature:
-		case c.feat == "MLST":
-			b.WriteString("\n MLST ")
-			b.Write(codec.AppendFeatMLST(nil, s.facts))
-		case c.feat != "":
+		line := c.feat
+		if c.featLine != nil {
+			line = c.featLine(s)
+		}
+		if line != "" {
 			b.WriteString("\n ")
-			b.WriteString(c.feat)
+			b.WriteString(line)
 		}
 	}
 	b.WriteString("\n TVFS\nEnd")
 	return Reply{codec.CodeSystemStatus, b.String()}
+}
+
+// featUTF8 is OPTS's FEAT line, which FTPOptions NoUTF8Feature hides.
+func featUTF8(s *Session) string {
+	if s.host.Options.NoUTF8Feature {
+		return ""
+	}
+	return "UTF8"
+}
+
+// featMLST is MLST's FEAT line: the facts, with the session's selection
+// marked (RFC 3659 §7.8).
+func featMLST(s *Session) string {
+	return "MLST " + string(codec.AppendFeatMLST(nil, s.facts))
 }
 
 // OPTS UTF8 (RFC 2640: paths are always UTF-8 here) and OPTS MLST (RFC 3659 §7.9).
@@ -97,7 +110,7 @@ func (s *Session) status() string {
 	}
 	b.WriteString("\n TYPE: ")
 	b.WriteString(modeName(s.ascii))
-	if s.job != nil && s.job.transfer {
+	if s.connState().transferring() {
 		b.WriteString("\n Transfer in progress: ")
 		b.WriteString(strconv.FormatInt(s.job.bytes.Load(), 10))
 		b.WriteString(" bytes moved")

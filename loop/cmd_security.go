@@ -26,7 +26,7 @@ func cmdAUTH(s *Session, arg []byte) Reply {
 	// Credentials sent before TLS do not carry over: log in again, protected.
 	s.resetLogin()
 	s.pbsz, s.protect = private, private
-	s.tlsPending = true
+	s.moveConn(connTLSPending)
 	return Reply{codec.CodeAuthOK, "AUTH TLS successful."}
 }
 
@@ -73,7 +73,7 @@ func cmdCCC(s *Session, _ []byte) Reply {
 	if s.host.RequireTLS {
 		return Reply{codec.CodePolicyDenied, "CCC refused: the control connection must stay protected."}
 	}
-	s.cccPending = true
+	s.moveConn(connCCCPending)
 	return Reply{codec.CodeOK, "Control connection returns to clear text."}
 }
 

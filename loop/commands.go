@@ -15,6 +15,24 @@ const (
 	duringTransfer                      // may run while a transfer job is pending
 	needTLSConfig                       // exists only when TLS is configured (else 502)
 	opensData                           // uses a data connection: 521 if it must be protected and is not
+	// loginCmd marks the commands that log in (USER, PASS): under
+	// RequireTLS they get 530 before AUTH TLS, as needLogin commands do.
+	loginCmd
+	// secretArg keeps the argument (a password) out of the command log.
+	secretArg
+	// keepsRename keeps a pending RNFR for this command (RNTO); every
+	// other command forgets it.
+	keepsRename
+	// answeredAfterTransfer marks the commands (ABOR, QUIT) that, during
+	// a transfer, are answered and logged only after its final reply.
+	answeredAfterTransfer
+	// notAfterEPSVAll marks the data connection setup commands other than
+	// EPSV: after EPSV ALL they get 503 (RFC 2428 §4).
+	notAfterEPSVAll
+	// weakensTLS marks a command that gives up the control channel's
+	// protection (CCC): FEAT leaves it out under RequireTLS, where its
+	// handler refuses it.
+	weakensTLS
 )
 
 // command is one row of the command table.
@@ -26,6 +44,9 @@ type command struct {
 	syntax string
 	// feat is the FEAT line this command adds (RFC 2389), if any.
 	feat string
+	// featLine, when set, makes the FEAT line from the session instead of
+	// feat; "" leaves it out.
+	featLine func(s *Session) string
 }
 
 // commands is the command table: the single place that says what each
@@ -38,8 +59,8 @@ var commandList []*command
 func init() {
 	table := []*command{
 		// Access control, RFC 959 §4.1.1.
-		{verb: "USER", fn: cmdUSER, flags: needArg, syntax: "USER <sp> username"},
-		{verb: "PASS", fn: cmdPASS, syntax: "PASS <sp> password"},
+		{verb: "USER", fn: cmdUSER, flags: needArg | loginCmd, syntax: "USER <sp> username"},
+		{verb: "PASS", fn: cmdPASS, flags: loginCmd | secretArg, syntax: "PASS <sp> password"},
 		{verb: "ACCT", fn: cmdACCT, flags: needLogin, syntax: "ACCT <sp> account"},
 		{verb: "CWD", fn: cmdCWD, flags: needLogin, syntax: "CWD <sp> pathname"},
 		{verb: "XCWD", fn: cmdCWD, flags: needLogin, syntax: "XCWD <sp> pathname"},
@@ -47,18 +68,18 @@ func init() {
 		{verb: "XCUP", fn: cmdCDUP, flags: needLogin, syntax: "XCUP"},
 		{verb: "REIN", fn: cmdREIN, syntax: "REIN"},
 		{verb: "HOST", fn: cmdHOST, flags: needArg, syntax: "HOST <sp> hostname", feat: "HOST"},
-		{verb: "QUIT", fn: cmdQUIT, flags: duringTransfer, syntax: "QUIT"},
+		{verb: "QUIT", fn: cmdQUIT, flags: duringTransfer | answeredAfterTransfer, syntax: "QUIT"},
 
 		// Security extensions, RFC 2228 and RFC 4217.
 		{verb: "AUTH", fn: cmdAUTH, flags: needArg | needTLSConfig, syntax: "AUTH <sp> TLS", feat: "AUTH TLS"},
 		{verb: "PBSZ", fn: cmdPBSZ, flags: needArg | needTLSConfig, syntax: "PBSZ <sp> 0", feat: "PBSZ"},
 		{verb: "PROT", fn: cmdPROT, flags: needArg | needTLSConfig, syntax: "PROT <sp> C|P", feat: "PROT"},
-		{verb: "CCC", fn: cmdCCC, flags: needTLSConfig, syntax: "CCC", feat: "CCC"},
+		{verb: "CCC", fn: cmdCCC, flags: needTLSConfig | weakensTLS, syntax: "CCC", feat: "CCC"},
 
 		// Transfer parameters, RFC 959 §4.1.2 and RFC 2428.
-		{verb: "PORT", fn: cmdPORT, flags: needLogin | needArg, syntax: "PORT <sp> h1,h2,h3,h4,p1,p2"},
-		{verb: "PASV", fn: cmdPASV, flags: needLogin, syntax: "PASV"},
-		{verb: "EPRT", fn: cmdEPRT, flags: needLogin | needArg, syntax: "EPRT <sp> |af|addr|port|", feat: "EPRT"},
+		{verb: "PORT", fn: cmdPORT, flags: needLogin | needArg | notAfterEPSVAll, syntax: "PORT <sp> h1,h2,h3,h4,p1,p2"},
+		{verb: "PASV", fn: cmdPASV, flags: needLogin | notAfterEPSVAll, syntax: "PASV"},
+		{verb: "EPRT", fn: cmdEPRT, flags: needLogin | needArg | notAfterEPSVAll, syntax: "EPRT <sp> |af|addr|port|", feat: "EPRT"},
 		{verb: "EPSV", fn: cmdEPSV, flags: needLogin, syntax: "EPSV [<sp> 1|2|ALL]", feat: "EPSV"},
 		{verb: "TYPE", fn: cmdTYPE, flags: needLogin | needArg, syntax: "TYPE <sp> A|I|L 8"},
 		{verb: "STRU", fn: cmdSTRU, flags: needLogin | needArg, syntax: "STRU <sp> F"},
@@ -72,8 +93,8 @@ func init() {
 		{verb: "ALLO", fn: cmdALLO, flags: needLogin, syntax: "ALLO <sp> size"},
 		{verb: "REST", fn: cmdREST, flags: needLogin | needArg, syntax: "REST <sp> offset", feat: "REST STREAM"},
 		{verb: "RNFR", fn: cmdRNFR, flags: needLogin | needArg | writes, syntax: "RNFR <sp> pathname"},
-		{verb: "RNTO", fn: cmdRNTO, flags: needLogin | needArg | writes, syntax: "RNTO <sp> pathname"},
-		{verb: "ABOR", fn: cmdABOR, flags: duringTransfer, syntax: "ABOR"},
+		{verb: "RNTO", fn: cmdRNTO, flags: needLogin | needArg | writes | keepsRename, syntax: "RNTO <sp> pathname"},
+		{verb: "ABOR", fn: cmdABOR, flags: duringTransfer | answeredAfterTransfer, syntax: "ABOR"},
 		{verb: "DELE", fn: cmdDELE, flags: needLogin | needArg | writes, syntax: "DELE <sp> pathname"},
 		{verb: "RMD", fn: cmdRMD, flags: needLogin | needArg | writes, syntax: "RMD <sp> pathname"},
 		{verb: "XRMD", fn: cmdRMD, flags: needLogin | needArg | writes, syntax: "XRMD <sp> pathname"},
@@ -91,11 +112,11 @@ func init() {
 
 		// Extensions: RFC 2389, RFC 3659, RFC 2640.
 		{verb: "FEAT", fn: cmdFEAT, syntax: "FEAT"},
-		{verb: "OPTS", fn: cmdOPTS, flags: needArg, syntax: "OPTS <sp> UTF8 ON|MLST facts", feat: "UTF8"},
+		{verb: "OPTS", fn: cmdOPTS, flags: needArg, syntax: "OPTS <sp> UTF8 ON|MLST facts", feat: "UTF8", featLine: featUTF8},
 		{verb: "SIZE", fn: cmdSIZE, flags: needLogin | needArg, syntax: "SIZE <sp> pathname", feat: "SIZE"},
 		{verb: "MDTM", fn: cmdMDTM, flags: needLogin | needArg, syntax: "MDTM <sp> pathname", feat: "MDTM"},
 		{verb: "MFMT", fn: cmdMFMT, flags: needLogin | needArg | writes, syntax: "MFMT <sp> YYYYMMDDHHMMSS <sp> pathname", feat: "MFMT"},
-		{verb: "MLST", fn: cmdMLST, flags: needLogin, syntax: "MLST [<sp> pathname]", feat: "MLST"},
+		{verb: "MLST", fn: cmdMLST, flags: needLogin, syntax: "MLST [<sp> pathname]", feat: "MLST", featLine: featMLST},
 		{verb: "MLSD", fn: cmdMLSD, flags: needLogin | opensData, syntax: "MLSD [<sp> pathname]"},
 	}
 	commands = make(map[string]*command, len(table))

@@ -290,7 +290,7 @@ func (s *Session) countLogin(user string, anonymous bool) Reply {
 // refuseUser answers a login over MaxSessionsPerUser, and closes the
 // session.
 func (s *Session) refuseUser() Reply {
-	s.closing = true
+	s.closeConn()
 	return Reply{codec.CodeServiceUnavailable, "Too many sessions for this user, closing."}
 }
 
@@ -322,7 +322,7 @@ func (s *Session) sayFarewell() {
 	}
 	s.reply(codec.CodeServiceUnavailable, s.lim.farewell)
 	s.lim.farewell = ""
-	s.closing = true
+	s.closeConn()
 }
 
 // outputBacklogged closes a session whose client left more than
@@ -333,7 +333,7 @@ func (s *Session) outputBacklogged() bool {
 		return false
 	}
 	s.srv.cfg.logger().Debug("replies not read, closing", "peer", s.peer, "queued", s.conn.OutboundBuffered())
-	s.closing = true
+	s.closeConn()
 	return true
 }
 

@@ -189,8 +189,8 @@ func TestLoginRaceSettles(t *testing.T) {
 	if code, _ := a.apply(first); code != codec.CodeLoggedIn || first.login != loginDone || first.lim.user != "alice" {
 		t.Fatalf("first to settle: %d, login %v, counted as %q", code, first.login, first.lim.user)
 	}
-	if code, _ := b.apply(second); code != codec.CodeServiceUnavailable || !second.closing || second.login == loginDone || second.fs != nil {
-		t.Fatalf("second to settle: %d, closing %v, login %v", code, second.closing, second.login)
+	if code, _ := b.apply(second); code != codec.CodeServiceUnavailable || !second.closing() || second.login == loginDone || second.fs != nil {
+		t.Fatalf("second to settle: %d, closing %v, login %v", code, second.closing(), second.login)
 	}
 	first.release()
 	if srv.lim.perUser.full("alice") {

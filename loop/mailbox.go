@@ -184,8 +184,7 @@ func (s *Session) start(transfer bool, moved *atomic.Int64, x xfer.Job, fn jobFu
 		}
 		return Reply{codec.CodeFileBusy, "Server busy, try again later."}
 	}
-	s.job = j
-	s.busy.Store(true)
+	s.startedJob(j)
 	return noReply
 }
 
@@ -219,7 +218,7 @@ func runJob(j *job, fn jobFunc, srv *Server) (d delayed) {
 // answers 421 and closes, since what the job left behind (a half-made
 // upload, a session state it meant to change) cannot be trusted.
 func (s *Session) jobPanicked() (codec.Code, string) {
-	s.closing = true
+	s.closeConn()
 	return codec.CodeServiceUnavailable, "Requested action aborted: local error, closing control connection."
 }
 

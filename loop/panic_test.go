@@ -1,115 +1,155 @@
 package loop
 
 import (
+	"crypto/tls"
+	"errors"
+	"io"
 	"log/slog"
+	"net"
+	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/ftpsd/ftpsd/codec"
-	"github.com/ftpsd/ftpsd/xfer"
 )
 
-// TestJobPanicClosesOnlyItsSession: a job that panics answers its session
-// 421 and closes it, logs the stack, and leaves every other session (and
-// the server) serving.
-func TestJobPanicClosesOnlyItsSession(t *testing.T) {
-	var victim atomic.Value // the victim's client address, as the server sees it
-	victim.Store("")
-	jobHook = func(j *job) {
-		if j.conn.RemoteAddr().String() == victim.Load().(string) {
-			panic("test: job panics")
-		}
-	}
-	t.Cleanup(func() { jobHook = nil }) // runs after the server stopped
-	var log syncBuffer
-	addr, root := startServer(t, Config{Logger: slog.New(slog.NewTextHandler(&log, nil))})
-	writeFile(t, root, "f.txt", "12345")
+// Two test-only commands that panic: XPANIC in its handler, XAPPLY in the
+// result a worker hands back, applied on the loop. They are added to the
+// map only, not to commandList, so HELP and FEAT do not show them; init
+// runs before any test, so no test races with the change.
+func init() {
+	commands["XPANIC"] = &command{verb: "XPANIC", fn: func(*Session, []byte) Reply {
+		panic("test: handler panic")
+	}}
+	commands["XAPPLY"] = &command{verb: "XAPPLY", fn: func(s *Session, _ []byte) Reply {
+		return s.start(false, nil, nil, func(*job) delayed {
+			return delayed{result: result{apply: func(*Session) (codec.Code, string) { panic("test: apply panic") }}}
+		})
+	}}
+}
 
-	other, bad := dial(t, addr), dial(t, addr)
-	other.login("alice", "secret")
+// TestPanicClosesOnlyItsSession: a panic in a handler or an applied result
+// gives that client 421 and EOF, logs the stack at error, releases the
+// session's passive listener and its place under MaxSessionsPerIP, and the
+// session connected before it goes on serving.
+func TestPanicClosesOnlyItsSession(t *testing.T) {
+	for _, verb := range []string{"XPANIC", "XAPPLY"} {
+		t.Run(verb, func(t *testing.T) {
+			var logBuf syncBuffer
+			addr, root := startServer(t, Config{
+				Logger: slog.New(slog.NewTextHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelError})),
+				Limits: Limits{MaxSessionsPerIP: 2},
+			})
+			writeFile(t, root, "file.txt", "hello\n")
+
+			other := dial(t, addr)
+			other.login("alice", "secret")
+
+			bad := dial(t, addr)
+			bad.login("alice", "secret")
+			msg := bad.cmd(229, "EPSV")
+			port, err := codec.ParseEPSV([]byte(msg))
+			if err != nil {
+				t.Fatalf("EPSV reply %q: %v", msg, err)
+			}
+			if msg := bad.cmd(421, "%s", verb); strings.Contains(msg, "panic") {
+				t.Fatalf("421 text %q shows the panic", msg)
+			}
+			_ = bad.c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			if rest, err := io.ReadAll(bad.c); err != nil || len(rest) != 0 {
+				t.Fatalf("after 421: %q, %v; want EOF and nothing else", rest, err)
+			}
+
+			// The passive listener went with the session.
+			d, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(int(port))), time.Second)
+			if err == nil {
+				d.Close()
+				t.Fatal("the panicked session's passive listener still accepts")
+			}
+
+			// The session before it still serves, data connections too.
+			other.cmd(200, "NOOP")
+			data := other.epsv()
+			other.cmd(150, "RETR file.txt")
+			got, err := io.ReadAll(data)
+			if err != nil || string(got) != "hello\n" {
+				t.Fatalf("RETR after the panic: %q, %v", got, err)
+			}
+			other.expect(226)
+
+			// The panicked session's place under MaxSessionsPerIP is free
+			// again: with the limit at 2, a third session gets its 220.
+			// Its release runs in OnClose, just after the client saw EOF.
+			deadline := time.Now().Add(5 * time.Second)
+			for {
+				c, err := net.DialTimeout("tcp", addr, time.Second)
+				if err != nil {
+					t.Fatal(err)
+				}
+				line := make([]byte, 3)
+				_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+				_, err = io.ReadFull(c, line)
+				c.Close()
+				if err == nil && string(line) == "220" {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("third session after the panic: %q, %v", line, err)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+
+			log := logBuf.String()
+			for _, want := range []string{"level=ERROR", "session panicked", "test: ", "goroutine ", "panic_test.go"} {
+				if !strings.Contains(log, want) {
+					t.Errorf("error log lacks %q:\n%s", want, log)
+				}
+			}
+		})
+	}
+}
+
+// TestIllegalTransitionIsContained: a move the state machine refuses is a
+// bug that panics, and like any panic it closes only that session.
+func TestIllegalTransitionIsContained(t *testing.T) {
+	s := &Session{}
+	defer func() {
+		p := recover()
+		err, ok := p.(error)
+		var te *connTransitionError
+		if !ok || !errors.As(err, &te) || te.from != connIdle || te.to != connAborting {
+			t.Fatalf("moveConn(aborting) from idle panicked with %v, want a *connTransitionError idle -> aborting", p)
+		}
+		if s.connState() != connIdle {
+			t.Fatalf("state after a refused move: %s, want idle", s.connState())
+		}
+	}()
+	s.moveConn(connAborting)
+}
+
+// TestPanicOnTLSSession: the 421 after a panic goes through TLS on a
+// protected control connection, and nothing follows it but the end of the
+// stream.
+func TestPanicOnTLSSession(t *testing.T) {
+	var logBuf syncBuffer
+	addr, _ := startServer(t, Config{
+		Host:   Host{TLS: tlsConfig(t)},
+		Logger: slog.New(slog.NewTextHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelError})),
+	})
+	other := dialTLS(t, addr, clientTLS(tls.VersionTLS13))
+	other.auth()
+	bad := dialTLS(t, addr, clientTLS(tls.VersionTLS13))
+	bad.auth()
 	bad.login("alice", "secret")
-	victim.Store(bad.c.LocalAddr().String())
-
-	msg := bad.cmd(int(codec.CodeServiceUnavailable), "SIZE f.txt")
-	if strings.Contains(msg, "test: job panics") {
-		t.Errorf("the panic reached the client: %q", msg)
-	}
+	bad.cmd(421, "XPANIC")
 	_ = bad.c.SetReadDeadline(time.Now().Add(5 * time.Second))
-	if n, err := bad.c.Read(make([]byte, 1)); n != 0 || err == nil {
-		t.Errorf("after the 421 the session still reads: %d bytes, %v", n, err)
+	if rest, err := io.ReadAll(bad.c); len(rest) != 0 || err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("after 421: %q, %v; want the end of the stream", rest, err)
 	}
-	if got := other.cmd(int(codec.CodeFileStatus), "SIZE f.txt"); got != "5" {
-		t.Errorf("the other session's SIZE answered %q, want 5", got)
-	}
-	other.cmd(int(codec.CodeClosing), "QUIT")
-	if l := log.String(); !strings.Contains(l, "job panicked") || !strings.Contains(l, "runJob") {
-		t.Errorf("error log %q, want the panic with its stack", l)
-	}
-}
-
-// TestOutcomeReplies: every outcome kind answers with its code and a text
-// of its own, and the texts are today's; the error an outcome carries
-// never shows.
-func TestOutcomeReplies(t *testing.T) {
-	secret := &codecErr{"secret error text"}
-	for k := xfer.Kind(0); !strings.HasPrefix(k.String(), "Kind("); k++ {
-		o := xfer.Outcome{Kind: k, Err: secret, Path: "/p", Text: "t", Name: "/n", Size: 1}
-		r := outcomeReply(&o)
-		if r.Code != k.Code() || r.Msg == "" || strings.Contains(r.Msg, secret.s) {
-			t.Errorf("%v: %d %q, want code %d and a text without the error", k, r.Code, r.Msg, k.Code())
-		}
-		if k != xfer.LocalError && r.Msg == outcomeText[xfer.LocalError] {
-			t.Errorf("%v has no text of its own", k)
-		}
-	}
-	for _, tt := range []struct {
-		o    xfer.Outcome
-		code codec.Code
-		msg  string
-	}{
-		{xfer.Outcome{Kind: xfer.Complete}, 226, "Transfer complete."},
-		{xfer.Outcome{Kind: xfer.StoredAs, Name: "/ftpsd.1"}, 226, "Transfer complete, stored as /ftpsd.1."},
-		{xfer.Outcome{Kind: xfer.Aborted}, 426, "Connection closed; transfer aborted."},
-		{xfer.Outcome{Kind: xfer.NoData}, 425, "Can't open data connection."},
-		{xfer.Outcome{Kind: xfer.NoReuse}, 522, "TLS session of data connection not resumed: session reuse required."},
-		{xfer.Outcome{Kind: xfer.DataTLS}, 425, "TLS handshake on the data connection failed."},
-		{xfer.Outcome{Kind: xfer.DirChanged}, 250, "Directory successfully changed."},
-		{xfer.Outcome{Kind: xfer.DirChanged, Text: "Hello"}, 250, "Hello\nDirectory successfully changed."},
-		{xfer.Outcome{Kind: xfer.DirCreated, Path: `/a"b`}, 257, `"/a""b" directory created.`},
-		{xfer.Outcome{Kind: xfer.Size, Size: 12345}, 213, "12345"},
-		{xfer.Outcome{Kind: xfer.ModTime, Time: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)}, 213, "20240102030405"},
-		{xfer.Outcome{Kind: xfer.ModTimeSet, Path: "/f", Text: "20240102030405"}, 213, "Modify=20240102030405; /f"},
-		{xfer.Outcome{Kind: xfer.Facts, Path: "/f", Text: " size=1; /f"}, 250, "Listing /f\n size=1; /f\nEnd."},
-		{xfer.Outcome{Kind: xfer.Status, Path: "/d", Text: "a\nb"}, 213, "Status of /d:\na\nb\nEnd of status."},
-		{xfer.Outcome{Kind: xfer.RenameReady}, 350, "Ready for RNTO."},
-		{xfer.Fail(xfer.ErrDenied), 550, "Permission denied."},
-		{xfer.Fail(xfer.ErrBusy), 450, "Server busy, try again later."},
-		{xfer.Outcome{Kind: 200}, 451, "Requested action aborted: local error in processing."},
-	} {
-		if r := outcomeReply(&tt.o); r.Code != tt.code || r.Msg != tt.msg {
-			t.Errorf("%v: %d %q, want %d %q", tt.o.Kind, r.Code, r.Msg, tt.code, tt.msg)
-		}
-	}
-}
-
-type codecErr struct{ s string }
-
-func (e *codecErr) Error() string { return e.s }
-
-// TestSettleAppliesState: the session state an outcome changes is set on
-// the loop when the outcome is settled, and only by the outcomes that
-// change it.
-func TestSettleAppliesState(t *testing.T) {
-	s := &Session{cwd: "/", renameFrom: ""}
-	if code, _ := s.settle(&xfer.Outcome{Kind: xfer.DirChanged, Path: "/pub"}); code != 250 || s.cwd != "/pub" {
-		t.Errorf("CWD outcome: %d, cwd %q", code, s.cwd)
-	}
-	if code, _ := s.settle(&xfer.Outcome{Kind: xfer.RenameReady, Path: "/pub/a"}); code != 350 || s.renameFrom != "/pub/a" {
-		t.Errorf("RNFR outcome: %d, renameFrom %q", code, s.renameFrom)
-	}
-	if _, _ = s.settle(&xfer.Outcome{Kind: xfer.NotDir, Path: "/x"}); s.cwd != "/pub" || s.renameFrom != "/pub/a" {
-		t.Errorf("a failed outcome changed the session: cwd %q, renameFrom %q", s.cwd, s.renameFrom)
+	other.login("alice", "secret")
+	other.cmd(200, "NOOP")
+	if !strings.Contains(logBuf.String(), "test: handler panic") {
+		t.Fatalf("error log lacks the panic:\n%s", logBuf.String())
 	}
 }

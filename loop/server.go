@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -279,8 +280,18 @@ func addrPortOf(a net.Addr) netip.AddrPort {
 	return netip.AddrPort{}
 }
 
-// OnOpen greets a new control connection.
-func (s *Server) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
+// OnOpen greets a new control connection. A panic in it is logged and
+// closes only this connection, with a plain 421: no TLS is up yet to carry
+// it, even on an implicit listener.
+func (s *Server) OnOpen(c gnet.Conn) (out []byte, action gnet.Action) {
+	defer func() {
+		if p := recover(); p != nil {
+			// OnClose releases the session, if it got as far as
+			// having one.
+			s.logPanic(c, p)
+			out, action = panicReply, gnet.Close
+		}
+	}()
 	if s.draining.Load() {
 		return codec.AppendReply(nil, codec.CodeServiceUnavailable, "Server shutting down."), gnet.Close
 	}
@@ -318,20 +329,43 @@ func (s *Server) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 }
 
 // OnTraffic runs when bytes arrive or a worker woke the connection.
-func (s *Server) OnTraffic(c gnet.Conn) gnet.Action {
+func (s *Server) OnTraffic(c gnet.Conn) (action gnet.Action) {
 	sess, ok := c.Context().(*Session)
 	if !ok {
 		return gnet.Close
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			s.logPanic(c, p)
+			action = sess.contain()
+		}
+	}()
 	return sess.traffic()
 }
 
+// panicReply is all a client sees of a panic in its session.
+var panicReply = codec.AppendReply(nil, codec.CodeServiceUnavailable, "Internal error, closing control connection.")
+
+// logPanic writes a recovered panic and its stack to the error log.
+func (s *Server) logPanic(c gnet.Conn, p any) {
+	s.cfg.logger().Error("session panicked", "peer", c.RemoteAddr().String(), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+}
+
 // OnClose releases the session: it cancels its job and closes listeners.
+// A panic while releasing is logged and the rest is still done, so one
+// session's bug neither stops the loop nor leaks the session.
 func (s *Server) OnClose(c gnet.Conn, _ error) gnet.Action {
-	if sess, ok := c.Context().(*Session); ok {
-		sess.release()
-		s.sessions.Delete(sess)
+	sess, ok := c.Context().(*Session)
+	if !ok {
+		return gnet.None
 	}
+	defer s.sessions.Delete(sess)
+	defer func() {
+		if p := recover(); p != nil {
+			s.logPanic(c, p)
+		}
+	}()
+	sess.release()
 	return gnet.None
 }
 
@@ -344,7 +378,7 @@ func (s *Server) OnTick() (time.Duration, gnet.Action) {
 	idle, login := int64(s.cfg.idleTimeout()), int64(s.cfg.loginTimeout())
 	s.sessions.Range(func(k, _ any) bool {
 		sess := k.(*Session)
-		if sess.busy.Load() || sess.expired.Load() {
+		if sess.busyForSweep() || sess.expired.Load() {
 			return true
 		}
 		limit := login

@@ -50,31 +50,25 @@ type Session struct {
 	epsvAll    bool
 	facts      codec.Facts
 
-	tls        *tlsstate.Conn             // nil until AUTH TLS or an implicit listener
-	plain      *bytebufferpool.ByteBuffer // decrypted command bytes not yet dispatched
-	implicit   bool                       // TLS from the first byte (port 990 style)
-	pbsz       bool                       // PBSZ given (RFC 4217 §8)
-	protect    bool                       // PROT P: data connections use TLS
-	tlsBase    *tls.Config                // the host config TLS started with
-	dataTLS    *tls.Config                // this session's data-connection config, made on first use
-	tlsPending bool                       // 234 queued: start the handshake once it is on the wire
-	cccPending bool                       // 200 to CCC queued: it is the last protected reply
-	peerClosed bool                       // the peer sent close_notify: close after its last lines
+	tls      *tlsstate.Conn             // nil until AUTH TLS or an implicit listener
+	plain    *bytebufferpool.ByteBuffer // decrypted command bytes not yet dispatched
+	implicit bool                       // TLS from the first byte (port 990 style)
+	pbsz     bool                       // PBSZ given (RFC 4217 §8)
+	protect  bool                       // PROT P: data connections use TLS
+	tlsBase  *tls.Config                // the host config TLS started with
+	dataTLS  *tls.Config                // this session's data-connection config, made on first use
 
-	job          *job       // the running job; nil when idle
-	jobCmd       pendingCmd // the command the job answers, for the command log
-	mbox         mailbox
-	abortPending bool // ABOR arrived during a transfer: answer after its final reply
-	quitPending  bool // QUIT arrived during a transfer: answer and close after it
-	closing      bool
+	job    *job       // the running job; nil when idle
+	jobCmd pendingCmd // the command the job answers, for the command log
+	mbox   mailbox
 
 	lim sessionLimits // session, login and bandwidth limits (limits.go)
 
 	// Read by the idle sweep on the ticker goroutine.
-	lastActive atomic.Int64 // Server.clock at the last input
-	busy       atomic.Bool  // a job is running: never idle
-	loggedIn   atomic.Bool  // selects the idle or the login timeout
-	expired    atomic.Bool  // set by the sweep: answer 421 and close
+	lastActive atomic.Int64  // Server.clock at the last input
+	cstate     atomic.Uint32 // a connState (state.go); busy sessions are never idle
+	loggedIn   atomic.Bool   // selects the idle or the login timeout
+	expired    atomic.Bool   // set by the sweep: answer 421 and close
 }
 
 func newSession(srv *Server, c gnet.Conn, id uint64, peer, local netip.AddrPort, hosts []*vhost) *Session {
@@ -112,23 +106,28 @@ func (s *Session) open(implicit bool) ([]byte, gnet.Action) {
 func (s *Session) traffic() gnet.Action {
 	for {
 		st := s.tlsState()
-		if s.tls != nil && !s.pumpTLS() {
-			return s.abort()
+		peerClosed := false
+		if s.tls != nil {
+			ok, closed := s.pumpTLS()
+			if !ok {
+				return s.abort()
+			}
+			peerClosed = closed
 		}
 		s.drainMailbox()
-		if s.expired.Load() && s.job == nil {
+		if s.expired.Load() && !s.connState().busy() {
 			s.reply(codec.CodeServiceUnavailable, "Timeout, closing control connection.")
-			s.closing = true
+			s.closeConn()
 		}
-		if !s.closing {
+		if !s.closing() {
 			s.readInput()
 		}
-		if s.peerClosed && s.tlsState() == st {
+		if peerClosed && s.tlsState() == st {
 			// close_notify without CCC: the client is gone.
-			s.closing = true
+			s.closeConn()
 		}
 		// CCC can make more bytes readable in the clear: go round again.
-		if s.closing || s.tls == nil || s.tlsState() == st {
+		if s.closing() || s.tls == nil || s.tlsState() == st {
 			break
 		}
 	}
@@ -167,17 +166,17 @@ func (s *Session) readInput() {
 	if s.outputBacklogged() {
 		return
 	}
-	for !s.closing && !s.tlsPending && !s.cccPending {
+	for s.connState().reading() {
 		buf := s.input()
 		if len(buf) == 0 {
 			return
 		}
 		s.lastActive.Store(s.srv.clock.Load())
-		if s.job != nil {
+		if s.connState().busy() {
 			if !s.headMayRunNow(buf) {
 				if len(buf) > s.srv.cfg.maxPendingInput() {
 					s.reply(codec.CodeServiceUnavailable, "Too much input while busy, closing connection.")
-					s.closing = true
+					s.closeConn()
 				}
 				return
 			}
@@ -199,7 +198,7 @@ func (s *Session) readInput() {
 			s.consume(n)
 		}
 	}
-	if s.tlsPending {
+	if s.connState() == connTLSPending {
 		// Bytes sent behind AUTH were sent in the clear before TLS: a
 		// client that waits for 234 sends none, and honouring them would
 		// allow STARTTLS command injection.
@@ -208,11 +207,11 @@ func (s *Session) readInput() {
 }
 
 // headMayRunNow reports whether the first complete line in buf is a command
-// allowed while the current job runs. It parses a copy, because framing
-// strips Telnet sequences in place and the line must stay intact until it
-// is really dispatched.
+// allowed while the current transfer runs (the duringTransfer flag). It
+// parses a copy, because framing strips Telnet sequences in place and the
+// line must stay intact until it is really dispatched.
 func (s *Session) headMayRunNow(buf []byte) bool {
-	if !s.job.transfer {
+	if !s.connState().transferring() {
 		return false
 	}
 	var scratch [32]byte
@@ -255,7 +254,7 @@ func (s *Session) dispatch(line []byte) {
 		s.reply(codec.CodeSyntax, "Unknown command.")
 		return
 	}
-	if c.verb != "RNTO" {
+	if c.flags&keepsRename == 0 {
 		s.renameFrom = ""
 	}
 	logging := s.host.Log.Wants(ftplog.Commands)
@@ -273,13 +272,13 @@ func (s *Session) dispatch(line []byte) {
 	}
 	if logging {
 		p := pendingCmd{verb: c.verb, start: start}
-		if c.verb != "PASS" {
+		if c.flags&secretArg == 0 {
 			p.arg = string(arg)
 		}
 		switch {
 		case r.Code != 0:
 			s.logCommand(p, r.Code)
-		case s.job != nil && s.job.transfer && (c.verb == "ABOR" || c.verb == "QUIT"):
+		case c.flags&answeredAfterTransfer != 0 && s.connState().transferring():
 			// Answered when the transfer ends: see finishJob.
 		default:
 			s.jobCmd = p
@@ -312,7 +311,7 @@ func (s *Session) check(c *command, arg []byte) Reply {
 	switch {
 	case c.flags&needTLSConfig != 0 && cfg.TLS == nil:
 		return Reply{codec.CodeNotImplemented, "TLS is not configured on this server."}
-	case cfg.RequireTLS && !s.secure() && (c.flags&needLogin != 0 || c.verb == "USER" || c.verb == "PASS"):
+	case cfg.RequireTLS && !s.secure() && c.flags&(needLogin|loginCmd) != 0:
 		return Reply{codec.CodeNotLoggedIn, "TLS required: send AUTH TLS before logging in."}
 	case c.flags&needLogin != 0 && s.login != loginDone:
 		return Reply{codec.CodeNotLoggedIn, "Please login with USER and PASS."}
@@ -322,8 +321,33 @@ func (s *Session) check(c *command, arg []byte) Reply {
 		return Reply{codec.CodeFileUnavailable, "Permission denied."}
 	case c.flags&opensData != 0 && cfg.RequireTLS && !s.protect:
 		return Reply{codec.CodeDataProtDenied, "Data connections must be protected: send PBSZ 0 and PROT P."}
+	case c.flags&notAfterEPSVAll != 0 && s.epsvAll:
+		// RFC 2428 §4: after EPSV ALL the client may use no other data
+		// connection setup command.
+		return Reply{codec.CodeBadSequence, "EPSV ALL in effect."}
 	}
 	return Reply{}
+}
+
+// contain ends the session after a panic in its event (a command handler,
+// an applied result, the TLS pump): the replies not yet flushed are
+// dropped, since the panic may have come half-way through building them,
+// and the client gets only 421 before the connection closes. OnClose then
+// releases the session as after any close. The flush is itself guarded: a
+// panic in it (a broken TLS state) closes the connection without a reply.
+func (s *Session) contain() (action gnet.Action) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.srv.logPanic(s.conn, p)
+			action = gnet.Close
+		}
+	}()
+	s.closeConn()
+	if s.out != nil {
+		s.out.B = s.out.B[:0]
+	}
+	s.reply(codec.CodeServiceUnavailable, "Internal error, closing control connection.")
+	return s.flush()
 }
 
 // reply appends one reply to the pending output.
@@ -344,7 +368,7 @@ func (s *Session) flush() gnet.Action {
 		if len(out.B) > 0 {
 			if s.tls != nil {
 				if err := s.tls.WritePlain(out.B); err != nil {
-					s.closing = true
+					s.closeConn()
 				}
 			} else {
 				_, _ = s.conn.Write(out.B)
@@ -352,10 +376,10 @@ func (s *Session) flush() gnet.Action {
 		}
 		bytebufferpool.Put(out)
 	}
-	if s.cccPending {
-		s.cccPending = false
+	if s.connState() == connCCCPending {
+		s.moveConn(connIdle)
 		if err := s.tls.Clear(); err != nil {
-			s.closing = true
+			s.closeConn()
 		}
 	}
 	if s.tls != nil {
@@ -368,13 +392,13 @@ func (s *Session) flush() gnet.Action {
 			s.plain = nil
 		}
 	}
-	if s.tlsPending {
-		s.tlsPending = false
+	if s.connState() == connTLSPending {
+		s.moveConn(connIdle)
 		if !s.startTLS() {
-			s.closing = true
+			s.closeConn()
 		}
 	}
-	if s.closing {
+	if s.closing() {
 		return gnet.Close
 	}
 	return gnet.None
@@ -404,21 +428,17 @@ func (s *Session) drainMailbox() {
 // finishJob runs after a job's final reply: the ABOR or QUIT that waited
 // for it is answered now.
 func (s *Session) finishJob() {
-	s.job = nil
-	s.busy.Store(false)
+	abort, quit := s.endJob()
 	s.lastActive.Store(s.srv.clock.Load())
 	logging := s.host.Log.Wants(ftplog.Commands)
-	if s.abortPending {
-		s.abortPending = false
+	if abort {
 		s.reply(codec.CodeTransferComplete, "ABOR command successful.")
 		if logging {
 			s.logCommand(pendingCmd{verb: "ABOR", start: time.Now()}, codec.CodeTransferComplete)
 		}
 	}
-	if s.quitPending {
-		s.quitPending = false
+	if quit {
 		s.reply(codec.CodeClosing, s.host.exitMessage())
-		s.closing = true
 		if logging {
 			s.logCommand(pendingCmd{verb: "QUIT", start: time.Now()}, codec.CodeClosing)
 		}

@@ -46,22 +46,24 @@ func (s *Session) startTLS() bool {
 }
 
 // pumpTLS moves received records through the TLS machine: handshake
-// progress, then decrypted command bytes into s.plain. It returns false
-// when the connection must close.
-func (s *Session) pumpTLS() bool {
+// progress, then decrypted command bytes into s.plain. ok is false when
+// the connection must close at once; peerClosed is true when the peer sent
+// close_notify, after the lines before it (now in s.plain), which the
+// caller dispatches before it closes.
+func (s *Session) pumpTLS() (ok, peerClosed bool) {
 	if buf, _ := s.conn.Next(-1); len(buf) > 0 {
 		if err := s.tls.Feed(buf); err != nil {
-			return false
+			return false, false
 		}
 	}
 	if s.tls.State() == tlsstate.Handshaking {
 		changed, err := s.tls.Poll()
 		if err != nil {
 			s.srv.cfg.logger().Debug("TLS handshake failed", "peer", s.peer, "err", err)
-			return false
+			return false, false
 		}
 		if !changed {
-			return true
+			return true, false
 		}
 		s.onSecure()
 	}
@@ -74,11 +76,11 @@ func (s *Session) pumpTLS() bool {
 	case errors.Is(err, tlsstate.ErrClosed):
 		// Dispatch what came before the close_notify; a CCC among it
 		// turns the connection clear instead of ending it.
-		s.peerClosed = true
+		return true, true
 	case err != nil:
-		return false
+		return false, false
 	}
-	return true
+	return true, false
 }
 
 // onSecure runs once the handshake is done.
