@@ -69,7 +69,7 @@ func TestPathCommandAccessAllocatesNothing(t *testing.T) {
 		fc := &fakeConn{out: make([]byte, 0, 64)}
 		s := newSession(srv, fc, 1, addrPortOf(nil), addrPortOf(nil), []*vhost{{Host: &Host{Authorize: az}}})
 		s.login = loginChecking
-		s.enterAs(auth.Identity{User: "alice"}, entry{cwd: "/"})
+		s.enterAs(auth.Identity{User: "alice"}, xfer.Entry{Cwd: "/"})
 		if s.login != loginDone || (s.acc != nil) != (az != nil) {
 			t.Fatalf("login: state %v, checker %v with Authorizer %v", s.login, s.acc, az)
 		}

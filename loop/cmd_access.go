@@ -3,10 +3,10 @@ package loop
 import (
 	"net/netip"
 	"strings"
-	"time"
 
 	"github.com/ftpsd/ftpsd/codec"
 	"github.com/ftpsd/ftpsd/internal/auth"
+	"github.com/ftpsd/ftpsd/xfer"
 )
 
 // USER starts a login. The reply is the same for every name, so USER does
@@ -20,10 +20,7 @@ func cmdUSER(s *Session, arg []byte) Reply {
 	}
 	s.user = s.userName(string(arg))
 	if id, ok := s.certIdentity(s.user); ok {
-		host := s.host
-		return s.start(false, nil, nil, func(*job) delayed {
-			return host.login(id, Reply{codec.CodeLoggedInSecure, "User logged in, authorized by TLS client certificate."}, 0)
-		})
+		return s.startJob(false, nil, &xfer.Login{User: s.user, Proven: &id, Home: s.host.home()})
 	}
 	if s.host.Auth != nil && s.host.Auth.IsAnonymous(s.user) {
 		return Reply{codec.CodeNeedPassword, "Anonymous login ok, send your e-mail address as password."}
@@ -44,43 +41,30 @@ func cmdPASS(s *Session, arg []byte) Reply {
 	if err := s.setLogin(loginChecking); err != nil {
 		return Reply{codec.CodeBadSequence, "Login with USER first."}
 	}
-	authn, user, pass := s.host.Auth, s.user, string(arg)
-	delay := s.loginFailDelay()
-	host := s.host
-	return s.start(false, nil, nil, func(*job) delayed {
-		if authn == nil {
-			return delayed{result: failedLogin(), after: delay}
-		}
-		id, err := authn.Authenticate(user, pass)
-		if err != nil {
-			return delayed{result: failedLogin(), after: delay}
-		}
-		return host.login(id, Reply{codec.CodeLoggedIn, "Login successful."}, delay)
-	})
+	return s.startJob(false, nil, &xfer.Login{Auth: s.host.Auth, User: s.user, Pass: string(arg),
+		Home: s.host.home(), FailDelay: s.loginFailDelay()})
 }
 
-// login finishes, on the worker, a login whose identity is proven: it finds
-// where the login lands on the host, then the loop counts the session
-// against MaxSessionsPerUser (unless anonymous) and enters it, answering
-// welcome. A login that cannot land fails after delay; one over the cap
-// gets 421 and its entry is dropped.
-func (v *vhost) login(id auth.Identity, welcome Reply, delay time.Duration) delayed {
-	e, err := v.enter(id)
-	if err != nil {
-		return delayed{result: failedLogin(), after: delay}
+// home is where the host's logins land, for the login job.
+func (v *vhost) home() xfer.Home {
+	return xfer.Home{User: v.fsUser, Anon: v.fsAnon, Dir: v.HomeDir, Jail: v.Jail}
+}
+
+// settleLogin applies, on the loop, the outcome of a login job: a proven
+// identity is counted against MaxSessionsPerUser (unless anonymous) and
+// entered, answering the welcome; one over the cap gets 421 and its entry
+// is dropped. A failure counts against the session and the address.
+func (s *Session) settleLogin(o *xfer.Outcome) (codec.Code, string) {
+	if o.Kind == xfer.LoginFailed {
+		return s.settleFailedLogin()
 	}
-	return delayed{result: result{discard: e.drop, apply: func(s *Session) (codec.Code, string) {
-		if r := s.countLogin(id.User, id.Anonymous); r.Code != 0 {
-			e.drop()
-			return r.Code, r.Msg
-		}
-		s.enterAs(id, e)
-		return welcome.Code, welcome.Msg
-	}}}
-}
-
-func failedLogin() result {
-	return result{apply: (*Session).settleFailedLogin}
+	if r := s.countLogin(o.Identity.User, o.Identity.Anonymous); r.Code != 0 {
+		o.Entry.Drop()
+		return r.Code, r.Msg
+	}
+	s.enterAs(o.Identity, o.Entry)
+	r := outcomeReply(o)
+	return r.Code, r.Msg
 }
 
 // ACCT is superfluous here: no account is ever needed.

@@ -2,6 +2,7 @@ package loop
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net"
 	"net/netip"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/ftpsd/ftpsd/codec"
 	"github.com/ftpsd/ftpsd/internal/auth"
+	"github.com/ftpsd/ftpsd/xfer"
 )
 
 // testServers maps a test server's listener addresses to the server, for
@@ -184,12 +186,16 @@ func TestLoginRaceSettles(t *testing.T) {
 		return s
 	}
 	first, second := session(), session()
-	id, welcome := auth.Identity{User: "alice"}, Reply{codec.CodeLoggedIn, "Login successful."}
-	a, b := v.login(id, welcome, 0), v.login(id, welcome, 0)
-	if code, _ := a.apply(first); code != codec.CodeLoggedIn || first.login != loginDone || first.lim.user != "alice" {
+	login := func() *xfer.Outcome {
+		o := (&xfer.Login{Proven: &auth.Identity{User: "alice"}, Home: v.home()}).Run(context.Background(), nil)
+		o.Kind = xfer.LoggedIn // as a password login, for the 230
+		return &o
+	}
+	a, b := login(), login()
+	if code, _ := first.settle(a); code != codec.CodeLoggedIn || first.login != loginDone || first.lim.user != "alice" {
 		t.Fatalf("first to settle: %d, login %v, counted as %q", code, first.login, first.lim.user)
 	}
-	if code, _ := b.apply(second); code != codec.CodeServiceUnavailable || !second.closing() || second.login == loginDone || second.fs != nil {
+	if code, _ := second.settle(b); code != codec.CodeServiceUnavailable || !second.closing() || second.login == loginDone || second.fs != nil {
 		t.Fatalf("second to settle: %d, closing %v, login %v", code, second.closing(), second.login)
 	}
 	first.release()

@@ -3,12 +3,10 @@ package loop
 import (
 	"errors"
 	"fmt"
-	"path"
-	"strings"
 	"sync/atomic"
 
 	"github.com/ftpsd/ftpsd/internal/auth"
-	"github.com/ftpsd/ftpsd/internal/fsys"
+	"github.com/ftpsd/ftpsd/xfer"
 )
 
 // loginState is where a session is in logging in. The zero value is the
@@ -61,61 +59,20 @@ func (s *Session) setLogin(to loginState) error {
 	return nil
 }
 
-// entry is where a login lands: the file system it sees and its first
-// directory.
-type entry struct {
-	fs     *fsys.FS
-	cwd    string
-	prefix string // fs's root as a path under the host's Root
-	own    bool   // fs was opened for this login and must be closed with it
-}
-
-// errNoHome: a jailed user whose home cannot be opened cannot log in.
-var errNoHome = errors.New("loop: home directory unavailable")
-
-// enter finds a login's file system and first directory on the host. It
-// runs on a worker: it may open the user's home. Anonymous logins see the
-// whole root, read-only; named users start in their home when HomeDir is
-// set, and with Jail see nothing else.
-func (v *vhost) enter(id auth.Identity) (entry, error) {
-	base := v.fsUser
-	if id.ReadOnly {
-		base = v.fsAnon
-	}
-	if id.Anonymous || v.HomeDir == "" {
-		return entry{fs: base, cwd: "/"}, nil
-	}
-	if u := id.User; u == "" || u == "." || u == ".." || strings.ContainsAny(u, "/\\\x00") {
-		return entry{}, errNoHome
-	}
-	home := path.Join("/", v.HomeDir, id.User)
-	if v.Jail {
-		sub, err := base.Sub(home, base.Options())
-		if err != nil {
-			return entry{}, fmt.Errorf("%w: %w", errNoHome, err)
-		}
-		return entry{fs: sub, cwd: "/", prefix: home, own: true}, nil
-	}
-	if fi, err := base.Stat(home); err == nil && fi.IsDir() {
-		return entry{fs: base, cwd: home}, nil
-	}
-	return entry{fs: base, cwd: "/"}, nil
-}
-
 // enterAs applies, on the loop, a login that a worker accepted. The
 // session is still checking its password: while the job ran, no other
 // command was served (REIN waits for it), and had the connection closed,
 // the mailbox would have discarded the result (result.discard) instead of
 // applying it. Should the transition be refused all the same, the entry
 // is dropped rather than leaked.
-func (s *Session) enterAs(id auth.Identity, e entry) {
+func (s *Session) enterAs(id auth.Identity, e xfer.Entry) {
 	if s.setLogin(loginDone) != nil {
-		e.drop()
+		e.Drop()
 		return
 	}
-	s.ident, s.fs, s.cwd, s.viewPrefix = id, e.fs, e.cwd, e.prefix
-	s.acc = s.host.access(id.User, e.fs, e.prefix)
-	if e.own {
+	s.ident, s.fs, s.cwd, s.viewPrefix = id, e.FS, e.Cwd, e.Prefix
+	s.acc = s.host.access(id.User, e.FS, e.Prefix)
+	if e.Own {
 		s.fsRefs = new(atomic.Int32)
 		s.fsRefs.Store(1)
 	}
@@ -134,14 +91,6 @@ func (s *Session) holdFS() func() {
 		if refs.Add(-1) == 0 {
 			f.Close()
 		}
-	}
-}
-
-// drop closes the entry's file system when it was opened for the login
-// that is not going ahead.
-func (e entry) drop() {
-	if e.own {
-		e.fs.Close()
 	}
 }
 

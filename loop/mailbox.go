@@ -188,6 +188,12 @@ func (s *Session) start(transfer bool, moved *atomic.Int64, x xfer.Job, fn jobFu
 	return noReply
 }
 
+// pacer is a job whose outcome may wait before it is answered (a failed
+// login), without holding a worker for the pause.
+type pacer interface {
+	Delay(*xfer.Outcome) time.Duration
+}
+
 // jobHook, when set, runs at the start of every job, inside its recover:
 // tests set it (before the server starts) to make a job panic. It is nil in
 // production.
@@ -209,7 +215,11 @@ func runJob(j *job, fn jobFunc, srv *Server) (d delayed) {
 	}
 	if j.x != nil {
 		j.out = j.x.Run(j.ctx, j)
-		return delayed{result: result{apply: j.settle}}
+		d := delayed{result: result{apply: j.settle, discard: j.out.Release}}
+		if p, ok := j.x.(pacer); ok {
+			d.after = p.Delay(&j.out)
+		}
+		return d
 	}
 	return fn(j)
 }

@@ -50,9 +50,6 @@ var blockingMethods = []string{
 var offLoop = map[string]string{
 	// Server start-up (New), before any event loop runs.
 	"host.go:openHost": "runs in New, at start-up",
-	// The login job: it runs on a worker, from cmd_access.go's PASS and
-	// certificate logins. It belongs in xfer with the other jobs.
-	"login.go:(*vhost).enter": "runs on a worker, in the login job",
 }
 
 // blockingCall is one call of a blocking function found in a file.

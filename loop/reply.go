@@ -33,30 +33,33 @@ func parseErrorReply(err error) Reply {
 // the code is the kind's (xfer.Kind.Code). Together with outcomeReply it is
 // the one table from a job's outcome to its reply.
 var outcomeText = [...]string{
-	xfer.LocalError:  "Requested action aborted: local error in processing.",
-	xfer.Denied:      "Permission denied.",
-	xfer.BadOffset:   "Invalid REST offset.",
-	xfer.NotRegular:  "Not a regular file.",
-	xfer.IsDir:       "Is a directory.",
-	xfer.NotDir:      "Not a directory.",
-	xfer.NotExist:    "No such file or directory.",
-	xfer.Exists:      "File exists.",
-	xfer.NotEmpty:    "Directory not empty.",
-	xfer.NoSpace:     "Insufficient storage space.",
-	xfer.TooBig:      "Exceeded storage allocation.",
-	xfer.BadName:     "File name not allowed.",
-	xfer.Busy:        "Server busy, try again later.",
-	xfer.Aborted:     "Connection closed; transfer aborted.",
-	xfer.NoData:      "Can't open data connection.",
-	xfer.NoReuse:     "TLS session of data connection not resumed: session reuse required.",
-	xfer.DataTLS:     "TLS handshake on the data connection failed.",
-	xfer.Complete:    "Transfer complete.",
-	xfer.DirRemoved:  "Remove directory operation successful.",
-	xfer.Deleted:     "Delete operation successful.",
-	xfer.RenameReady: "Ready for RNTO.",
-	xfer.Renamed:     "Rename successful.",
-	xfer.NoSize:      "Could not get file size.",
-	xfer.ModeChanged: "SITE CHMOD command ok.",
+	xfer.LocalError:   "Requested action aborted: local error in processing.",
+	xfer.LoggedIn:     "Login successful.",
+	xfer.CertLoggedIn: "User logged in, authorized by TLS client certificate.",
+	xfer.LoginFailed:  "Login incorrect.",
+	xfer.Denied:       "Permission denied.",
+	xfer.BadOffset:    "Invalid REST offset.",
+	xfer.NotRegular:   "Not a regular file.",
+	xfer.IsDir:        "Is a directory.",
+	xfer.NotDir:       "Not a directory.",
+	xfer.NotExist:     "No such file or directory.",
+	xfer.Exists:       "File exists.",
+	xfer.NotEmpty:     "Directory not empty.",
+	xfer.NoSpace:      "Insufficient storage space.",
+	xfer.TooBig:       "Exceeded storage allocation.",
+	xfer.BadName:      "File name not allowed.",
+	xfer.Busy:         "Server busy, try again later.",
+	xfer.Aborted:      "Connection closed; transfer aborted.",
+	xfer.NoData:       "Can't open data connection.",
+	xfer.NoReuse:      "TLS session of data connection not resumed: session reuse required.",
+	xfer.DataTLS:      "TLS handshake on the data connection failed.",
+	xfer.Complete:     "Transfer complete.",
+	xfer.DirRemoved:   "Remove directory operation successful.",
+	xfer.Deleted:      "Delete operation successful.",
+	xfer.RenameReady:  "Ready for RNTO.",
+	xfer.Renamed:      "Rename successful.",
+	xfer.NoSize:       "Could not get file size.",
+	xfer.ModeChanged:  "SITE CHMOD command ok.",
 }
 
 // outcomeReply maps a job's outcome to the reply a client gets. It is the
@@ -96,6 +99,8 @@ func outcomeReply(o *xfer.Outcome) Reply {
 // remembers its source for RNTO.
 func (s *Session) settle(o *xfer.Outcome) (codec.Code, string) {
 	switch o.Kind {
+	case xfer.LoggedIn, xfer.CertLoggedIn, xfer.LoginFailed:
+		return s.settleLogin(o)
 	case xfer.DirChanged:
 		s.cwd = o.Path
 	case xfer.RenameReady:

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ftpsd/ftpsd/codec"
+	"github.com/ftpsd/ftpsd/internal/auth"
 	"github.com/ftpsd/ftpsd/internal/fsys"
 	"github.com/ftpsd/ftpsd/internal/ftplog"
 )
@@ -58,6 +59,12 @@ const (
 	Facts       // 250: MLST of Path, its facts line in Text
 	Status      // 213: STAT of Path, the listing in Text
 
+	// Logins. Their replies depend on session state (the welcome, the
+	// count of failures), so the loop's settle builds them.
+	LoggedIn     // 230: the password was right; Identity lands at Entry
+	CertLoggedIn // 232: a client certificate vouched for Identity, landing at Entry
+	LoginFailed  // 530: wrong password, unknown user, or no home to land in
+
 	kindCount
 )
 
@@ -68,7 +75,8 @@ var kindNames = [kindCount]string{
 	DataTLS: "DataTLS", Complete: "Complete", StoredAs: "StoredAs", DirChanged: "DirChanged",
 	DirCreated: "DirCreated", DirRemoved: "DirRemoved", Deleted: "Deleted", RenameReady: "RenameReady",
 	Renamed: "Renamed", Size: "Size", NoSize: "NoSize", ModTime: "ModTime", ModTimeSet: "ModTimeSet",
-	ModeChanged: "ModeChanged", Facts: "Facts", Status: "Status",
+	ModeChanged: "ModeChanged", Facts: "Facts", Status: "Status", LoggedIn: "LoggedIn",
+	CertLoggedIn: "CertLoggedIn", LoginFailed: "LoginFailed",
 }
 
 var kindCodes = [kindCount]codec.Code{
@@ -83,6 +91,7 @@ var kindCodes = [kindCount]codec.Code{
 	Renamed: codec.CodeFileActionOK, Size: codec.CodeFileStatus, NoSize: codec.CodeFileUnavailable,
 	ModTime: codec.CodeFileStatus, ModTimeSet: codec.CodeFileStatus, ModeChanged: codec.CodeOK,
 	Facts: codec.CodeFileActionOK, Status: codec.CodeFileStatus,
+	LoggedIn: codec.CodeLoggedIn, CertLoggedIn: codec.CodeLoggedInSecure, LoginFailed: codec.CodeNotLoggedIn,
 }
 
 func (k Kind) String() string {
@@ -115,6 +124,17 @@ type Outcome struct {
 	Name string    // the name STOU chose
 	Size int64     // SIZE
 	Time time.Time // MDTM
+
+	Identity auth.Identity // LoggedIn, CertLoggedIn: who
+	Entry    Entry         // LoggedIn, CertLoggedIn: where the login lands
+}
+
+// Release frees what the outcome holds when nobody will apply it (the
+// session closed first): a jailed login's root.
+func (o *Outcome) Release() {
+	if o.Kind == LoggedIn || o.Kind == CertLoggedIn {
+		o.Entry.Drop()
+	}
 }
 
 // Fail classifies a file-system, copy or data-connection error into its

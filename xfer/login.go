@@ -1,0 +1,120 @@
+package xfer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/ftpsd/ftpsd/internal/auth"
+	"github.com/ftpsd/ftpsd/internal/fsys"
+)
+
+// Home says where a host's logins land: the views of its root for named
+// and read-only users, and FTPHomeDir/FTPJailUser.
+type Home struct {
+	User, Anon *fsys.FS // the root seen by named users, and read-only
+	Dir        string   // FTPHomeDir, a virtual path; "" for none
+	Jail       bool     // named users see only their home
+}
+
+// Entry is where a login lands: the file system it sees and its first
+// directory.
+type Entry struct {
+	FS     *fsys.FS
+	Cwd    string
+	Prefix string // FS's root as a path under the host's Root
+	Own    bool   // FS was opened for this login and must be closed with it
+}
+
+// Drop closes the entry's file system when it was opened for a login that
+// is not going ahead.
+func (e Entry) Drop() {
+	if e.Own && e.FS != nil {
+		e.FS.Close()
+	}
+}
+
+// ErrNoHome: a jailed user whose home cannot be opened cannot log in.
+var ErrNoHome = errors.New("xfer: home directory unavailable")
+
+// Enter finds a login's file system and first directory. Anonymous logins
+// see the whole root, read-only; named users start in their home when
+// Dir is set, and with Jail see nothing else. Runs on a worker: it may
+// open the user's home.
+func (h Home) Enter(id auth.Identity) (Entry, error) {
+	base := h.User
+	if id.ReadOnly {
+		base = h.Anon
+	}
+	if id.Anonymous || h.Dir == "" {
+		return Entry{FS: base, Cwd: "/"}, nil
+	}
+	if u := id.User; u == "" || u == "." || u == ".." || strings.ContainsAny(u, "/\\\x00") {
+		return Entry{}, ErrNoHome
+	}
+	home := path.Join("/", h.Dir, id.User)
+	if h.Jail {
+		sub, err := base.Sub(home, base.Options())
+		if err != nil {
+			return Entry{}, fmt.Errorf("%w: %w", ErrNoHome, err)
+		}
+		return Entry{FS: sub, Cwd: "/", Prefix: home, Own: true}, nil
+	}
+	if fi, err := base.Stat(home); err == nil && fi.IsDir() {
+		return Entry{FS: base, Cwd: home}, nil
+	}
+	return Entry{FS: base, Cwd: "/"}, nil
+}
+
+// Login is the worker half of PASS, or of USER when a client certificate
+// vouches for the name: it checks the password (unless Proven is set) and
+// finds where the login lands. The loop then counts the session and
+// enters it (loop/login.go).
+type Login struct {
+	Auth       auth.Authenticator // nil: nobody can log in with a password
+	User, Pass string
+	Proven     *auth.Identity // the identity a client certificate proved; skips the password
+	Home       Home
+	// FailDelay is how long a failed login waits before it is answered,
+	// without holding a worker (Delay).
+	FailDelay time.Duration
+}
+
+// Run checks the login. Its outcome is LoggedIn or CertLoggedIn (with
+// Identity and Entry), or LoginFailed; the reply does not say which part failed. Runs on a
+// worker.
+func (l *Login) Run(context.Context, Progress) Outcome {
+	var id auth.Identity
+	switch {
+	case l.Proven != nil:
+		id = *l.Proven
+	case l.Auth == nil:
+		return Outcome{Kind: LoginFailed}
+	default:
+		var err error
+		if id, err = l.Auth.Authenticate(l.User, l.Pass); err != nil {
+			return Outcome{Kind: LoginFailed, Err: err}
+		}
+	}
+	e, err := l.Home.Enter(id)
+	if err != nil {
+		return Outcome{Kind: LoginFailed, Err: err}
+	}
+	kind := LoggedIn
+	if l.Proven != nil {
+		kind = CertLoggedIn
+	}
+	return Outcome{Kind: kind, Identity: id, Entry: e}
+}
+
+// Delay is the pause before o is answered: the fail delay for a failed
+// login, none otherwise.
+func (l *Login) Delay(o *Outcome) time.Duration {
+	if o.Kind == LoginFailed {
+		return l.FailDelay
+	}
+	return 0
+}
