@@ -7,7 +7,7 @@
 // check. The rooted file system lives in internal/fsys.
 //
 // What runs where: the event loop (package loop) builds a job from a
-// session's state, a [Transfer] or an [FSJob], and starts it with
+// session's state, a [Transfer], an [FSJob] or a [Login], and starts it with
 // [Pool.Go]; the job's Run runs on a worker and returns an [Outcome]. A job
 // never sees the session: what it needs is copied into it, a transfer's
 // preliminary 150 goes out through [Progress], and everything else the
