@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/ftpsd/ftpsd/codec"
+	"github.com/ftpsd/ftpsd/internal/testserver"
 	"github.com/ftpsd/ftpsd/tlsstate"
 )
 
@@ -46,17 +47,8 @@ func tlsConfig(t *testing.T) *tls.Config {
 	return tlsstate.BaseConfig(store)
 }
 
-// clientTLS is a client config that resumes sessions: Go clients do so
-// only with a session cache and a ServerName (the cache key).
-func clientTLS(version uint16) *tls.Config {
-	return &tls.Config{
-		InsecureSkipVerify: true,
-		ServerName:         "ftpsd.test",
-		ClientSessionCache: tls.NewLRUClientSessionCache(8),
-		MinVersion:         version,
-		MaxVersion:         version,
-	}
-}
+// clientTLS is a client config that resumes sessions (testserver.ClientTLS).
+func clientTLS(version uint16) *tls.Config { return testserver.ClientTLS("ftpsd.test", version) }
 
 // tlsClient is a control connection that can switch to TLS.
 type tlsClient struct {

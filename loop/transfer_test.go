@@ -12,19 +12,20 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ftpsd/ftpsd/codec"
+	"github.com/ftpsd/ftpsd/internal/testserver"
 )
 
-// epsv opens a passive data connection through EPSV.
+// epsv opens a passive data connection through EPSV; the reply is parsed
+// by testserver, not by the codec under test.
 func (cl *client) epsv() net.Conn {
 	cl.t.Helper()
 	msg := cl.cmd(229, "EPSV")
-	port, err := codec.ParseEPSV([]byte(msg))
-	if err != nil {
-		cl.t.Fatalf("EPSV reply %q: %v", msg, err)
+	port, ok := testserver.EPSVPort(msg)
+	if !ok {
+		cl.t.Fatalf("EPSV: no (|||port|) in %q", msg)
 	}
 	host, _, _ := net.SplitHostPort(cl.c.RemoteAddr().String())
-	d, err := net.DialTimeout("tcp", net.JoinHostPort(host, strconv.Itoa(int(port))), 5*time.Second)
+	d, err := net.DialTimeout("tcp", net.JoinHostPort(host, strconv.Itoa(port)), 5*time.Second)
 	if err != nil {
 		cl.t.Fatal(err)
 	}
