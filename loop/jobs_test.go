@@ -2,12 +2,15 @@ package loop
 
 import (
 	"log/slog"
+	"net"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/ftpsd/ftpsd/codec"
+	"github.com/ftpsd/ftpsd/internal/testserver"
 	"github.com/ftpsd/ftpsd/xfer"
 )
 
@@ -111,5 +114,39 @@ func TestSettleAppliesState(t *testing.T) {
 	}
 	if _, _ = s.settle(&xfer.Outcome{Kind: xfer.NotDir, Path: "/x"}); s.cwd != "/pub" || s.renameFrom != "/pub/a" {
 		t.Errorf("a failed outcome changed the session: cwd %q, renameFrom %q", s.cwd, s.renameFrom)
+	}
+}
+
+// TestFullPoolClosesPassive: a transfer refused because every worker is
+// busy gives back the passive listener it took, at once rather than at the
+// data timeout.
+func TestFullPoolClosesPassive(t *testing.T) {
+	addr, root := startServer(t, Config{Workers: 1, DataTimeout: time.Minute})
+	writeFile(t, root, "file.txt", "hello\n")
+
+	// Both log in while the one worker is free (a login is a job too).
+	c := dial(t, addr)
+	c.login("alice", "secret")
+	holder := dial(t, addr)
+	holder.login("alice", "secret")
+	msg := c.cmd(229, "EPSV")
+	port, ok := testserver.EPSVPort(msg)
+	if !ok {
+		t.Fatalf("EPSV reply %q", msg)
+	}
+	// Then the worker waits for a data connection that never comes.
+	holder.cmd(229, "EPSV")
+	if err := holder.tp.PrintfLine("RETR file.txt"); err != nil {
+		t.Fatal(err)
+	}
+	// STAT is read after RETR, whose dispatch handed its job to the pool:
+	// once STAT is answered, the pool has no worker left.
+	holder.cmd(211, "STAT")
+
+	c.cmd(425, "RETR file.txt")
+	d, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), time.Second)
+	if err == nil {
+		d.Close()
+		t.Fatal("the refused transfer's passive listener still accepts")
 	}
 }

@@ -101,7 +101,7 @@ type job struct {
 	bytes    *atomic.Int64 // moved so far, for STAT; never nil
 	mb       *mailbox
 	conn     gnet.Conn
-	x        xfer.Job     // the xfer job to run, or nil for a jobFunc
+	x        xfer.Job     // the xfer job to run
 	out      xfer.Outcome // x's outcome: written by the worker before its final post, read by the loop after
 }
 
@@ -134,21 +134,12 @@ type delayed struct {
 	after time.Duration
 }
 
-// jobFunc runs on a worker and returns the job's final result.
-type jobFunc func(j *job) delayed
-
 // startJob runs an xfer job on a worker: it crosses into xfer once, and
 // its outcome comes back once, to be turned into the reply on the loop
 // (job.settle). moved is the job's byte counter for STAT, nil when it
-// moves no data.
+// moves no data. While it runs the session dispatches only the commands
+// marked duringTransfer (and only for transfers).
 func (s *Session) startJob(transfer bool, moved *atomic.Int64, x xfer.Job) Reply {
-	return s.start(transfer, moved, x, nil)
-}
-
-// start runs x, or else fn, on a worker. While it runs the session
-// dispatches only the commands marked duringTransfer (and only for
-// transfers).
-func (s *Session) start(transfer bool, moved *atomic.Int64, x xfer.Job, fn jobFunc) Reply {
 	if moved == nil {
 		moved = &noBytes
 	}
@@ -161,7 +152,7 @@ func (s *Session) start(transfer bool, moved *atomic.Int64, x xfer.Job, fn jobFu
 	unhold := s.holdFS()
 	// The function given to the pool runs on a worker.
 	err := srv.pool.Go(func() {
-		d := runJob(j, fn, srv)
+		d := runJob(j, srv)
 		unhold()
 		if transfer {
 			srv.transfers.Add(-1)
@@ -174,6 +165,9 @@ func (s *Session) start(transfer bool, moved *atomic.Int64, x xfer.Job, fn jobFu
 		j.finish(d.result)
 	})
 	if err != nil {
+		if d, ok := x.(dropper); ok {
+			d.Drop() // the passive listener it took, or it waits out its timeout
+		}
 		unhold()
 		if transfer {
 			srv.transfers.Add(-1)
@@ -188,6 +182,9 @@ func (s *Session) start(transfer bool, moved *atomic.Int64, x xfer.Job, fn jobFu
 	return noReply
 }
 
+// dropper is a job holding what must be freed if it never runs.
+type dropper interface{ Drop() }
+
 // pacer is a job whose outcome may wait before it is answered (a failed
 // login), without holding a worker for the pause.
 type pacer interface {
@@ -199,11 +196,11 @@ type pacer interface {
 // production.
 var jobHook func(*job)
 
-// runJob calls fn and contains a panic: a bug in one job must not take
+// runJob runs the job's Run and contains a panic: a bug in one job must not take
 // down the server, other sessions or print anything to the client. The
 // stack goes to the error log, and the job's final result closes its
 // session with 421 (jobPanicked). Runs on a worker.
-func runJob(j *job, fn jobFunc, srv *Server) (d delayed) {
+func runJob(j *job, srv *Server) (d delayed) {
 	defer func() {
 		if p := recover(); p != nil {
 			srv.cfg.logger().Error("job panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
@@ -213,15 +210,12 @@ func runJob(j *job, fn jobFunc, srv *Server) (d delayed) {
 	if jobHook != nil {
 		jobHook(j)
 	}
-	if j.x != nil {
-		j.out = j.x.Run(j.ctx, j)
-		d := delayed{result: result{apply: j.settle, discard: j.out.Release}}
-		if p, ok := j.x.(pacer); ok {
-			d.after = p.Delay(&j.out)
-		}
-		return d
+	j.out = j.x.Run(j.ctx, j)
+	d = delayed{result: result{apply: j.settle, discard: j.out.Release}}
+	if p, ok := j.x.(pacer); ok {
+		d.after = p.Delay(&j.out)
 	}
-	return fn(j)
+	return d
 }
 
 // jobPanicked is the final result of a job that panicked: the session
@@ -229,7 +223,7 @@ func runJob(j *job, fn jobFunc, srv *Server) (d delayed) {
 // upload, a session state it meant to change) cannot be trusted.
 func (s *Session) jobPanicked() (codec.Code, string) {
 	s.closeConn()
-	return codec.CodeServiceUnavailable, "Requested action aborted: local error, closing control connection."
+	return codec.CodeServiceUnavailable, panicText
 }
 
 // settle turns the job's outcome into its reply, and applies what it

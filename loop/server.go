@@ -284,11 +284,16 @@ func addrPortOf(a net.Addr) netip.AddrPort {
 // closes only this connection, with a plain 421: no TLS is up yet to carry
 // it, even on an implicit listener.
 func (s *Server) OnOpen(c gnet.Conn) (out []byte, action gnet.Action) {
+	var admitted netip.Addr // counted by lim.admit, not yet owned by a session
 	defer func() {
 		if p := recover(); p != nil {
 			// OnClose releases the session, if it got as far as
-			// having one.
+			// having one; before that, the count admit took is
+			// given back here.
 			s.logPanic(c, p)
+			if _, ok := c.Context().(*Session); !ok && admitted.IsValid() {
+				s.lim.leave(admitted)
+			}
 			out, action = panicReply, gnet.Close
 		}
 	}()
@@ -318,6 +323,7 @@ func (s *Server) OnOpen(c gnet.Conn) (out []byte, action gnet.Action) {
 	if refusal := s.lim.admit(peer.Addr()); refusal != nil {
 		return refusal, gnet.Close
 	}
+	admitted = peer.Addr()
 	// The coarse clock would make a session opened just after a tick look
 	// a whole tick old; the trim must not run in the middle of a burst.
 	s.lastOpen.Store(time.Now().UnixNano())
@@ -343,8 +349,20 @@ func (s *Server) OnTraffic(c gnet.Conn) (action gnet.Action) {
 	return sess.traffic()
 }
 
-// panicReply is all a client sees of a panic in its session.
-var panicReply = codec.AppendReply(nil, codec.CodeServiceUnavailable, "Internal error, closing control connection.")
+// panicText is all a client sees of a panic in its session, after 421.
+const panicText = "Internal error, closing control connection."
+
+var panicReply = codec.AppendReply(nil, codec.CodeServiceUnavailable, panicText)
+
+// contained runs f, logging a panic in it instead of letting it through.
+func (s *Server) contained(c gnet.Conn, f func()) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.logPanic(c, p)
+		}
+	}()
+	f()
+}
 
 // logPanic writes a recovered panic and its stack to the error log.
 func (s *Server) logPanic(c gnet.Conn, p any) {
@@ -352,19 +370,15 @@ func (s *Server) logPanic(c gnet.Conn, p any) {
 }
 
 // OnClose releases the session: it cancels its job and closes listeners.
-// A panic while releasing is logged and the rest is still done, so one
-// session's bug neither stops the loop nor leaks the session.
+// A panic in one step of the release is logged and the other steps are
+// still done (Session.release), so one session's bug neither stops the
+// loop nor leaks the session.
 func (s *Server) OnClose(c gnet.Conn, _ error) gnet.Action {
 	sess, ok := c.Context().(*Session)
 	if !ok {
 		return gnet.None
 	}
 	defer s.sessions.Delete(sess)
-	defer func() {
-		if p := recover(); p != nil {
-			s.logPanic(c, p)
-		}
-	}()
 	sess.release()
 	return gnet.None
 }

@@ -346,7 +346,7 @@ func (s *Session) contain() (action gnet.Action) {
 	if s.out != nil {
 		s.out.B = s.out.B[:0]
 	}
-	s.reply(codec.CodeServiceUnavailable, "Internal error, closing control connection.")
+	s.reply(codec.CodeServiceUnavailable, panicText)
 	return s.flush()
 }
 
@@ -448,23 +448,36 @@ func (s *Session) finishJob() {
 
 // release frees what the session holds when its connection closes.
 func (s *Session) release() {
-	s.releaseLimits()
-	if s.job != nil {
-		s.job.cancel()
-	}
-	if s.tls != nil {
-		s.tls.Close()
-	}
-	if s.plain != nil {
-		bytebufferpool.Put(s.plain)
-		s.plain = nil
-	}
-	s.closePassive()
-	s.mbox.shut()
-	s.dropFS()
-	if s.out != nil {
-		bytebufferpool.Put(s.out)
-		s.out = nil
+	// Each step runs even if one before it panics, so a bug in one cannot
+	// leak the rest: the limits counters, the passive listener, a jailed
+	// root, results still to be discarded.
+	for _, step := range [...]func(){
+		s.releaseLimits,
+		func() {
+			if s.job != nil {
+				s.job.cancel()
+			}
+		},
+		func() {
+			if s.tls != nil {
+				s.tls.Close()
+			}
+		},
+		s.closePassive,
+		s.mbox.shut,
+		s.dropFS,
+		func() {
+			if s.plain != nil {
+				bytebufferpool.Put(s.plain)
+				s.plain = nil
+			}
+			if s.out != nil {
+				bytebufferpool.Put(s.out)
+				s.out = nil
+			}
+		},
+	} {
+		s.srv.contained(s.conn, step)
 	}
 }
 

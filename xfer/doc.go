@@ -15,7 +15,7 @@
 // reply. Every function here may block, and so runs on a worker, never on
 // the event loop. The exceptions are cheap, non-blocking calls the loop
 // makes while answering a command: [Listen] and [Passive.Close] (PASV/EPSV,
-// ABOR, session close), [CheckActive] (PORT/EPRT), [NewLimiter],
+// ABOR, session close), [Transfer.Drop] (a full pool), [CheckActive] (PORT/EPRT), [NewLimiter],
 // [Pool.Go] itself, and the pure [Kind.Code], [Kind.String] and
 // [HostPaths].
 //

@@ -135,6 +135,11 @@ type Transfer struct {
 	Debug  *slog.Logger // for failed data-connection handshakes; nil: slog.Default
 }
 
+// Drop frees the passive listener of a transfer that will not run (the
+// worker pool was full). Runs on the loop: closing a listener does not
+// block.
+func (t *Transfer) Drop() { t.Data.drop() }
+
 // Run carries out the transfer. Runs on a worker.
 func (t *Transfer) Run(ctx context.Context, p Progress) Outcome {
 	if t.Debug == nil {

@@ -30,8 +30,8 @@ func load(t *testing.T, conf string) *config.Server {
 	return c.Servers()[0]
 }
 
-// The typical setup, as internal/config's TestAccessAnonymousReadUsersWrite and the old
-// scopeAuthorizer of cmd/ftpsd decided it.
+// The typical mirror setup, with the outcomes internal/config's
+// TestAccessAnonymousReadUsersWrite expects of Scope.Allows.
 const mirror = `FTP On
 DocumentRoot /srv/ftp
 <Directory /srv/ftp>

@@ -150,6 +150,10 @@ func (sc *Scope) Requirements(verb string) []Require {
 // applies (no Require at all, or only Limits that do not cover verb) it is allowed, as Apache
 // allows a method no Require names. Authentication is the caller's: user is the logged-in name
 // (the anonymous name for an anonymous login), "" before login.
+//
+// The server does not call it: internal/authz compiles the same rules into
+// plain data at start-up. It stays as the reference that authz's tests
+// compare their decisions with.
 func (sc *Scope) Allows(verb, user string, inGroup func(group string) bool) bool {
 	reqs := sc.Requirements(verb)
 	if len(reqs) == 0 {

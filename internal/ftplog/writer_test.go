@@ -244,8 +244,11 @@ func TestWriterDropsWhenFullAndReports(t *testing.T) {
 		t.Errorf("%d lines written + %d reported dropped (counter %d), want %d in all",
 			len(lines), dropped, w.Dropped(), total)
 	}
-	if !strings.HasSuffix(sw.String(), " log lines dropped\n") {
-		t.Errorf("the drop report is not the last line: %q", sw.String())
+	// Where the report lands depends on when the flusher ran: after the
+	// lines written before the drops, or, when it was scheduled late, after
+	// the first buffer with the lines that fitted later behind it.
+	if !strings.Contains(sw.String(), " log lines dropped\n") {
+		t.Errorf("no drop report: %q", sw.String())
 	}
 }
 

@@ -29,8 +29,8 @@ package setup
 //     info.
 //
 // Files: this one selects the server and maps the FTP* and log directives;
-// fromconfig_auth.go the per-directory settings (authentication, Require,
-// umasks), fromconfig_tls.go the mod_ssl ones; certfiles.go reads the
+// auth.go the per-directory settings (authentication, Require,
+// umasks), tls.go the mod_ssl ones; certfiles.go reads the
 // certificate and logs.go opens the logs.
 //
 // `ftpsd -t` runs all of this, including opening the certificate, key,
