@@ -73,8 +73,7 @@ res["auth"] = f.auth()
 res["control"] = f.sock.version()
 res["login"] = f.login(user, password)
 if mode == "protc":
-    # prot_c() sends PROT C alone; RFC 4217 §9 wants PBSZ first.
-    f.voidcmd("PBSZ 0")
+    # prot_c() sends PROT C alone, without PBSZ: accepted as PBSZ 0.
     res["pbsz_prot"] = f.prot_c()
 else:
     res["pbsz_prot"] = f.prot_p()  # PBSZ 0, then PROT P

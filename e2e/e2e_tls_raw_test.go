@@ -41,7 +41,9 @@ func TestTLSCommandSequence(t *testing.T) {
 	t.Run("after AUTH TLS", func(t *testing.T) {
 		c := s.dialTLS(t, clientTLS())
 		c.expect("AUTH TLS", 503)
-		c.expect("PROT P", 503) // PBSZ first
+		// A PROT without PBSZ implies PBSZ 0, as vsftpd, ProFTPD and
+		// Pure-FTPd take it.
+		c.expect("PROT C", 200)
 		if r := c.expect("PBSZ 0", 200); r.msg != "PBSZ=0" {
 			t.Errorf("PBSZ 0: %q, want 200 PBSZ=0", r)
 		}
@@ -448,7 +450,6 @@ func TestTLSRequireTLS(t *testing.T) {
 		cfg := clientTLS()
 		c := s.dialImplicit(t, s.implicitAddr(t), cfg)
 		c.login(&bob)
-		c.expect("PROT P", 503) // PBSZ first, implicit or not
 		c.protP()
 		c.expect("PROT C", 534)
 		x := c.retrTLS("RETR hello.txt", cfg)

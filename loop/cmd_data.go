@@ -34,7 +34,9 @@ func cmdEPRT(s *Session, arg []byte) Reply {
 func (s *Session) setActive(ap netip.AddrPort, ok string) Reply {
 	ap = netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
 	if err := xfer.CheckActive(s.peer.Addr(), ap); err != nil {
-		return Reply{codec.CodeFileUnavailable, "Illegal PORT command: only your own address and ports from 1024."}
+		// 504 as RFC 2577 §3 suggests: a refused data address is a
+		// command parameter not accepted, never a file error (550).
+		return Reply{codec.CodeParamNotImplemented, "Illegal PORT command: only your own address and ports from 1024."}
 	}
 	s.closePassive()
 	s.active = ap

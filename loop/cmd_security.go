@@ -45,18 +45,22 @@ func cmdPBSZ(s *Session, arg []byte) Reply {
 // PROT sets the data channel protection level (RFC 4217 §9): C and P are
 // supported, S and E are not (536).
 func cmdPROT(s *Session, arg []byte) Reply {
-	if !s.secure() || !s.pbsz {
+	if !s.secure() {
 		return Reply{codec.CodeBadSequence, "PROT needs AUTH TLS and PBSZ first."}
 	}
+	// RFC 4217 §9 wants PBSZ before PROT, but vsftpd, ProFTPD and
+	// Pure-FTPd all take a PROT after AUTH without one, and clients rely
+	// on it (Python's FTP_TLS.prot_c() sends PROT C alone): a PROT that
+	// is accepted implies PBSZ 0, the only size TLS allows.
 	switch string(upper(arg)) {
 	case "C":
 		if s.host.RequireTLS {
 			return Reply{codec.CodePolicyDenied, "PROT C refused: data connections must be protected."}
 		}
-		s.protect = false
+		s.pbsz, s.protect = true, false
 		return Reply{codec.CodeOK, "Protection level set to Clear."}
 	case "P":
-		s.protect = true
+		s.pbsz, s.protect = true, true
 		return Reply{codec.CodeOK, "Protection level set to Private."}
 	case "S", "E":
 		return Reply{codec.CodeProtUnsupported, "Protection level not supported."}

@@ -145,7 +145,7 @@ func TestTLSCommandStates(t *testing.T) {
 		{name: "CCC before AUTH", steps: []step{{"CCC", 503}}},
 		{name: "unknown mechanism", steps: []step{{"AUTH KERBEROS_V4", 504}}},
 		{name: "AUTH without argument", steps: []step{{"AUTH", 501}}},
-		{name: "PROT before PBSZ", auth: true, steps: []step{{"PROT P", 503}}},
+		{name: "PROT without PBSZ implies PBSZ 0", auth: true, steps: []step{{"PROT P", 200}, {"PROT C", 200}, {"PBSZ 0", 200}}},
 		{name: "PBSZ junk", auth: true, steps: []step{{"PBSZ x", 501}}},
 		{name: "PROT levels", auth: true, steps: []step{{"PBSZ 0", 200}, {"PROT C", 200}, {"PROT P", 200}, {"PROT S", 536}, {"PROT E", 536}, {"PROT Q", 504}}},
 		{name: "second AUTH", auth: true, steps: []step{{"AUTH TLS", 503}}},
@@ -335,7 +335,6 @@ func TestRequireTLS(t *testing.T) {
 	c.cmd(200, "NOOP")
 	c.auth()
 	c.login("alice", "secret")
-	c.cmd(503, "PROT P") // PBSZ first
 	c.cmd(200, "PBSZ 0")
 	c.cmd(521, "RETR f") // still PROT C
 	c.cmd(534, "PROT C")
