@@ -3,6 +3,8 @@ package loop
 import (
 	"log/slog"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -86,6 +88,7 @@ func TestOutcomeReplies(t *testing.T) {
 		{xfer.Outcome{Kind: xfer.ModTimeSet, Path: "/f", Text: "20240102030405"}, 213, "Modify=20240102030405; /f"},
 		{xfer.Outcome{Kind: xfer.Facts, Path: "/f", Text: " size=1; /f"}, 250, "Listing /f\n size=1; /f\nEnd."},
 		{xfer.Outcome{Kind: xfer.Status, Path: "/d", Text: "a\nb"}, 213, "Status of /d:\na\nb\nEnd of status."},
+		{xfer.Outcome{Kind: xfer.Status, Path: "/empty"}, 213, "Status of /empty:\nEnd of status."},
 		{xfer.Outcome{Kind: xfer.RenameReady}, 350, "Ready for RNTO."},
 		{xfer.Fail(xfer.ErrDenied), 550, "Permission denied."},
 		{xfer.Fail(xfer.ErrBusy), 450, "Server busy, try again later."},
@@ -148,5 +151,19 @@ func TestFullPoolClosesPassive(t *testing.T) {
 	if err == nil {
 		d.Close()
 		t.Fatal("the refused transfer's passive listener still accepts")
+	}
+}
+
+// TestStatEmptyDirectory: STAT of an empty directory has no blank line
+// between its first and last lines.
+func TestStatEmptyDirectory(t *testing.T) {
+	addr, root := startServer(t, Config{})
+	if err := os.Mkdir(filepath.Join(root, "empty"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c := dial(t, addr)
+	c.login("alice", "secret")
+	if msg := c.cmd(213, "STAT empty"); strings.Contains(msg, "\n\n") || !strings.HasSuffix(msg, "End of status.") {
+		t.Errorf("STAT of an empty directory: %q", msg)
 	}
 }

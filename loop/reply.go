@@ -86,6 +86,10 @@ func outcomeReply(o *xfer.Outcome) Reply {
 	case xfer.Facts:
 		return Reply{code, "Listing " + o.Path + "\n" + o.Text + "\nEnd."}
 	case xfer.Status:
+		if o.Text == "" {
+			// An empty directory: no blank line between the two.
+			return Reply{code, "Status of " + o.Path + ":\nEnd of status."}
+		}
 		return Reply{code, "Status of " + o.Path + ":\n" + o.Text + "\nEnd of status."}
 	}
 	if int(o.Kind) < len(outcomeText) && outcomeText[o.Kind] != "" {
