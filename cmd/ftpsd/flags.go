@@ -124,10 +124,9 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 		return nil, fmt.Errorf("-client-cert: %q is not optional or require", v)
 	}
 	if len(listen) > 0 || len(implicit) > 0 {
-		// -implicit alone keeps the default explicit listener beside it.
-		if len(listen) == 0 {
-			listen = []string{loop.DefaultListen}
-		}
+		// The listeners named are the listeners served: -implicit alone
+		// serves implicit TLS only. The default explicit listener is for
+		// a command line that names none.
 		var ls []loop.Listener
 		for _, l := range listen {
 			ls = append(ls, loop.Listener{Addr: l})

@@ -63,9 +63,17 @@ func TestFlagsAsDirectives(t *testing.T) {
 	if f.MaxLoginAttempts != setup.Given(loop.NoLimit) || f.FailDelay != setup.Given(time.Duration(loop.NoLimit)) {
 		t.Errorf("0 given: max-login-attempts %+v, fail-delay %+v; want NoLimit", f.MaxLoginAttempts, f.FailDelay)
 	}
-	want := []loop.Listener{{Addr: loop.DefaultListen}, {Addr: "127.0.0.1:990", Implicit: true}}
+	// -implicit alone: implicit TLS only, no default plain listener.
+	want := []loop.Listener{{Addr: "127.0.0.1:990", Implicit: true}}
 	if !f.Listeners.Set || !slices.Equal(f.Listeners.Value, want) {
 		t.Errorf("listeners %+v, want %v", f.Listeners, want)
+	}
+	both, err := parseFlags([]string{"-listen", "127.0.0.1:21", "-implicit", "127.0.0.1:990"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []loop.Listener{{Addr: "127.0.0.1:21"}, {Addr: "127.0.0.1:990", Implicit: true}}; !slices.Equal(both.flags.Listeners.Value, want) {
+		t.Errorf("-listen and -implicit: %+v, want %v", both.flags.Listeners.Value, want)
 	}
 	if f.Umask != setup.Given(os.FileMode(0o077)) || f.PasvRange != setup.Given(config.PortRange{Lo: 2000, Hi: 2010}) ||
 		f.LogLevel != setup.Given(slog.LevelWarn) || f.Users != setup.Given("") {
