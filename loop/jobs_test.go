@@ -167,3 +167,20 @@ func TestStatEmptyDirectory(t *testing.T) {
 		t.Errorf("STAT of an empty directory: %q", msg)
 	}
 }
+
+// TestTempNamesRefused: a client can neither create (553) nor reach (550)
+// a name of the form upload temporaries use, even while such a file exists.
+func TestTempNamesRefused(t *testing.T) {
+	addr, root := startServer(t, Config{})
+	const temp = ".ftpsd-0123456789abcdef.part"
+	writeFile(t, root, temp, "someone's upload in progress")
+	c := dial(t, addr)
+	c.login("alice", "secret")
+	c.cmd(550, "SIZE "+temp)
+	c.cmd(550, "DELE "+temp)
+	c.epsv()
+	c.cmd(550, "RETR "+temp)
+	c.epsv()
+	c.cmd(553, "STOR "+temp)
+	c.cmd(553, "MKD "+temp)
+}

@@ -197,6 +197,9 @@ func (f *FS) Mkdir(vpath string) error {
 	if f.opts.ReadOnly {
 		return wrap("mkdir", vpath, ErrReadOnly)
 	}
+	if badNewName(vpath) {
+		return wrap("mkdir", vpath, syscall.EINVAL)
+	}
 	return wrap("mkdir", vpath, f.root.Mkdir(rel(vpath), f.opts.DirPerm()))
 }
 
@@ -242,6 +245,9 @@ func (f *FS) RemoveDir(vpath string) error {
 func (f *FS) Rename(from, to string) error {
 	if f.opts.ReadOnly {
 		return wrap("rename", from, ErrReadOnly)
+	}
+	if badNewName(to) {
+		return wrap("rename", to, syscall.EINVAL)
 	}
 	a, b := rel(from), rel(to)
 	if a == "." || b == "." {

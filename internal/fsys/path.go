@@ -12,13 +12,51 @@ import (
 
 // rel turns a virtual path into a name relative to the root. It does no
 // cleaning of its own: ".." is left for os.Root, which resolves it inside the
-// root and refuses it when it would climb out.
+// root and refuses it when it would climb out. A path through an upload
+// temporary's name becomes a name os.Root refuses (EINVAL; wrap reports it
+// as not found, except to a create, which gets 553): nobody can create,
+// open, list or SIZE another upload's temporary file, or pass one off as
+// their own.
 func rel(vpath string) string {
 	name := strings.TrimLeft(vpath, "/")
 	if name == "" {
 		return "."
 	}
+	if strings.Contains(name, tempPrefix) && reserved(name) {
+		return invalidName
+	}
 	return name
+}
+
+// creates are the operations that make a new name: a reserved one is
+// refused there as a bad name (553), and is simply not found elsewhere.
+var creates = map[string]bool{"upload": true, "mkdir": true}
+
+// invalidName is a name every file system call refuses with EINVAL.
+const invalidName = "\x00"
+
+// reserved reports whether a component of the root-relative name is an
+// upload temporary's.
+func reserved(name string) bool {
+	for seg := range strings.SplitSeq(name, "/") {
+		if IsTemp(seg) {
+			return true
+		}
+	}
+	return false
+}
+
+// badNewName reports whether the last component of vpath may not be
+// created: bytes below 0x20 and DEL would corrupt listings and logs that
+// show the name (553).
+func badNewName(vpath string) bool {
+	base := vpath[strings.LastIndexByte(vpath, '/')+1:]
+	for i := 0; i < len(base); i++ {
+		if c := base[i]; c < 0x20 || c == 0x7f {
+			return true
+		}
+	}
+	return false
 }
 
 // Upload temporaries are named tempPrefix + 16 hex digits + tempSuffix.
@@ -82,6 +120,11 @@ func wrap(op, vpath string, err error) error {
 	}
 	if pe, ok := err.(*pathError); ok {
 		return pe
+	}
+	if !creates[op] && errors.Is(err, syscall.EINVAL) && reserved(strings.TrimLeft(vpath, "/")) {
+		// rel hid an upload temporary's name: to anything but a create
+		// it is not there at all, as listings already do not show it.
+		err = ErrNotFound
 	}
 	kind := classify(err)
 	if kind == err {

@@ -84,6 +84,9 @@ func (f *FS) CreateUpload(vpath string, mode UploadMode, offset int64) (*Upload,
 	if f.opts.ReadOnly {
 		return nil, wrap(op, vpath, ErrReadOnly)
 	}
+	if badNewName(vpath) {
+		return nil, wrap(op, vpath, syscall.EINVAL)
+	}
 	name := rel(vpath)
 	if name == "." {
 		return nil, wrap(op, vpath, ErrIsDir)
