@@ -51,6 +51,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -175,6 +176,7 @@ func applyFile(c *config.Config, notes []config.Note, s *settings, fl Flags) (*f
 			s.listeners = append(s.listeners, loop.Listener{Addr: l.Addr(), Implicit: l.Implicit})
 		}
 	}
+	standIn := p.flagListeners(c, s.listeners, fl)
 	processSettings(c.Main.Process, s, fl)
 	p.applyServer(servers[0], s, fl, f)
 	for _, srv := range servers[1:] {
@@ -186,7 +188,7 @@ func applyFile(c *config.Config, notes []config.Note, s *settings, fl Flags) (*f
 		p.processWide(servers[0], srv, s, vs, fl, f)
 		f.vhosts = append(f.vhosts, &vhostSettings{s: vs, fl: vfl, f: vf})
 	}
-	f.route = routeFor(c, s.listeners)
+	f.route = routeFor(c, s.listeners, standIn)
 
 	f.warnings = p.warnings
 	return f, p.list()
@@ -288,18 +290,59 @@ func (p *problems) servedServers(c *config.Config) []*config.Server {
 	return ftp
 }
 
+// flagListeners checks the listeners the command line gave in place of the
+// file's Listen lines, and returns the port they stand in for. With one
+// Listen in the file, -listen and -implicit move it: their connections
+// reach the servers its port reaches, so "-listen 127.0.0.1:2121" serves
+// what "Listen 21" and <VirtualHost _default_:21> describe. With several,
+// each flag listener keeps its own port (0: none to stand in for). A
+// listener whose connections would reach only servers with FTP Off is
+// refused, as such a Listen line is.
+func (p *problems) flagListeners(c *config.Config, listeners []loop.Listener, fl Flags) uint16 {
+	if !fl.Listeners.Set {
+		return 0
+	}
+	var standIn uint16
+	if len(c.Listen) == 1 {
+		standIn = c.Listen[0].Port
+	}
+	for _, l := range listeners {
+		host, portText, err := net.SplitHostPort(l.Addr)
+		port, perr := strconv.ParseUint(portText, 10, 16)
+		if err != nil || perr != nil {
+			continue // the listener itself will fail to start, with its own error
+		}
+		if port != 0 && standIn != 0 {
+			port = uint64(standIn)
+		}
+		reached := c.Reachable(config.Listen{Host: host, Port: uint16(port)})
+		if len(reached) > 0 && !slices.ContainsFunc(reached, (*config.Server).FTPEnabled) {
+			flag := "-listen"
+			if l.Implicit {
+				flag = "-implicit"
+			}
+			p.errorf(config.Pos{File: flag}, "%s: the connections it accepts go to %s, which has FTP Off; give the port a <VirtualHost> with FTP On, or keep one Listen in %s for the flag to move",
+				l.Addr, describe(reached[0]), c.File)
+		}
+	}
+	return standIn
+}
+
 // routeFor maps a connection to the servers config.Match gives for the
 // address it reached. A listener the file gave with port 0 (tests) matches
 // as port 0 does in the file, whatever port the kernel picked.
-func routeFor(c *config.Config, listeners []loop.Listener) func(int, netip.AddrPort) []*config.Server {
+func routeFor(c *config.Config, listeners []loop.Listener, standIn uint16) func(int, netip.AddrPort) []*config.Server {
 	zero := make([]bool, len(listeners))
 	for i, l := range listeners {
 		_, port, err := net.SplitHostPort(l.Addr)
 		zero[i] = err == nil && strings.Trim(port, "0") == ""
 	}
 	return func(listener int, local netip.AddrPort) []*config.Server {
-		if listener >= 0 && listener < len(zero) && zero[listener] {
+		switch {
+		case listener >= 0 && listener < len(zero) && zero[listener]:
 			local = netip.AddrPortFrom(local.Addr(), 0)
+		case standIn != 0:
+			local = netip.AddrPortFrom(local.Addr(), standIn)
 		}
 		return c.Match(local)
 	}

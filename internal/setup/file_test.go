@@ -330,6 +330,14 @@ FTPDataBlockSize 65536
 					t.Errorf("users %q, anonymous %v: want the file provider only (AuthBasicProvider's default)", m.s.users, m.s.anonymous)
 				}
 			}},
+		{"a flag listener moves the one Listen", strings.Replace(fcVHost(""), "Listen 127.0.0.1:0", "Listen 21", 1),
+			Flags{Listeners: Given([]loop.Listener{{Addr: "127.0.0.1:2121"}})}, func(t *testing.T, m fcMapped) {
+				// README's recipe: the seed's <VirtualHost _default_:21>
+				// serves the port the flag moved Listen 21 to.
+				if got := m.file.route(0, netip.MustParseAddrPort("127.0.0.1:2121")); len(got) != 1 || got[0] != m.file.srv {
+					t.Errorf("route of -listen 127.0.0.1:2121: %d servers, want the FTP host", len(got))
+				}
+			}},
 		{"a looser umask below the root is a warning", fcVHost("<Directory root/sub>\nFTPUmask 002\n</Directory>"), Flags{},
 			func(t *testing.T, m fcMapped) {
 				want := "DIR/ftpsd.conf:10: FTPUmask in <Directory DIR/root/sub>: not acted on yet, 022 applies everywhere"
@@ -364,6 +372,10 @@ func TestFromConfigRefused(t *testing.T) {
 		{"Listen reaching a server without FTP", "Listen 127.0.0.1:21\nListen 127.0.0.1:22\n<VirtualHost *:21>\nFTP On\n</VirtualHost>\n", Flags{}, []string{
 			"DIR/ftpsd.conf:2: Listen 127.0.0.1:22: the connections it accepts go to the main server, which has FTP Off; remove the Listen or let a server with FTP On match it",
 		}},
+		{"flag listener reaching a server without FTP", "Listen 127.0.0.1:21\nListen 127.0.0.1:22\n<VirtualHost *:21>\nFTP On\n</VirtualHost>\n",
+			Flags{Listeners: Given([]loop.Listener{{Addr: "127.0.0.1:2121"}, {Addr: "127.0.0.1:0", Implicit: true}})}, []string{
+				"-listen: 127.0.0.1:2121: the connections it accepts go to the main server, which has FTP Off; give the port a <VirtualHost> with FTP On, or keep one Listen in DIR/ftpsd.conf for the flag to move",
+			}},
 		{"authentication below the root", fcVHost("<Directory root/sub>\nAuthUserFile conf/htpasswd\n</Directory>\n<Location /pub>\nAnonymous guest\n</Location>"), Flags{}, []string{
 			"DIR/ftpsd.conf:9: <Directory DIR/root/sub> sets how users log in for part of the tree; ftpsd checks a login once, with the document root's AuthUserFile and Anonymous (Require, <Limit> and AuthGroupFile may be set per directory)",
 			"DIR/ftpsd.conf:12: <Location /pub> sets how users log in for part of the tree; ftpsd checks a login once, with the document root's AuthUserFile and Anonymous (Require, <Limit> and AuthGroupFile may be set per directory)",
