@@ -281,10 +281,17 @@ func addrPortOf(a net.Addr) netip.AddrPort {
 }
 
 // OnOpen greets a new control connection. A panic in it is logged and
-// closes only this connection, with a plain 421: no TLS is up yet to carry
-// it, even on an implicit listener.
+// closes only this connection, with a plain 421 (no TLS is up yet to carry
+// it), or with no byte at all on an implicit listener.
+//
+// An implicit-TLS listener never sends a clear-text byte: its client
+// speaks TLS first and would read a 421 as a broken ClientHello answer.
+// Refusals there (shutting down, no service, no certificate, over a limit,
+// banned) are a plain close, logged at debug; handshaking first only to
+// say 421 would hand whoever is refused a full handshake's CPU.
 func (s *Server) OnOpen(c gnet.Conn) (out []byte, action gnet.Action) {
 	var admitted netip.Addr // counted by lim.admit, not yet owned by a session
+	implicit := false       // known once the local address is
 	defer func() {
 		if p := recover(); p != nil {
 			// OnClose releases the session, if it got as far as
@@ -294,12 +301,9 @@ func (s *Server) OnOpen(c gnet.Conn) (out []byte, action gnet.Action) {
 			if _, ok := c.Context().(*Session); !ok && admitted.IsValid() {
 				s.lim.leave(admitted)
 			}
-			out, action = panicReply, gnet.Close
+			out, action = s.refuse(c, implicit, panicReply)
 		}
 	}()
-	if s.draining.Load() {
-		return codec.AppendReply(nil, codec.CodeServiceUnavailable, "Server shutting down."), gnet.Close
-	}
 	local := addrPortOf(c.LocalAddr())
 	// gnet reports the listener's address, which is 0.0.0.0 for a wildcard
 	// listener; PASV needs the address the client actually reached.
@@ -310,18 +314,21 @@ func (s *Server) OnOpen(c gnet.Conn) (out []byte, action gnet.Action) {
 	// as RFC 959 suggests; without SO_OOBINLINE Linux takes that byte out
 	// of the stream and the line never ends. Inline, the framer sees it.
 	_ = unix.SetsockoptInt(c.Fd(), unix.SOL_SOCKET, unix.SO_OOBINLINE, 1)
+	implicit = s.implicit[local.Port()]
+	if s.draining.Load() {
+		return s.refuse(c, implicit, drainingReply)
+	}
 	hosts := s.route(local)
 	if len(hosts) == 0 {
-		return codec.AppendReply(nil, codec.CodeServiceUnavailable, "No FTP service on this address."), gnet.Close
+		return s.refuse(c, implicit, noServiceReply)
 	}
-	implicit := s.implicit[local.Port()]
 	if implicit && hosts[0].TLS == nil {
-		return codec.AppendReply(nil, codec.CodeServiceUnavailable, "No TLS configured for this address."), gnet.Close
+		return s.refuse(c, implicit, noTLSReply)
 	}
 	peer := addrPortOf(c.RemoteAddr())
 	// Session limits and bans apply at connect: 421 instead of the 220.
 	if refusal := s.lim.admit(peer.Addr()); refusal != nil {
-		return refusal, gnet.Close
+		return s.refuse(c, implicit, refusal)
 	}
 	admitted = peer.Addr()
 	// The coarse clock would make a session opened just after a tick look
@@ -352,7 +359,26 @@ func (s *Server) OnTraffic(c gnet.Conn) (action gnet.Action) {
 // panicText is all a client sees of a panic in its session, after 421.
 const panicText = "Internal error, closing control connection."
 
-var panicReply = codec.AppendReply(nil, codec.CodeServiceUnavailable, panicText)
+var (
+	panicReply     = codec.AppendReply(nil, codec.CodeServiceUnavailable, panicText)
+	drainingReply  = codec.AppendReply(nil, codec.CodeServiceUnavailable, "Server shutting down.")
+	noServiceReply = codec.AppendReply(nil, codec.CodeServiceUnavailable, "No FTP service on this address.")
+	noTLSReply     = codec.AppendReply(nil, codec.CodeServiceUnavailable, "No TLS configured for this address.")
+)
+
+// refuse closes a connection OnOpen will not serve: with reply on a plain
+// listener, with nothing on an implicit-TLS one (see OnOpen), where the
+// reply's text goes to the debug log instead.
+func (s *Server) refuse(c gnet.Conn, implicit bool, reply []byte) ([]byte, gnet.Action) {
+	if !implicit {
+		return reply, gnet.Close
+	}
+	if l := s.cfg.logger(); l.Enabled(context.Background(), slog.LevelDebug) {
+		l.Debug("implicit TLS connection refused", "peer", c.RemoteAddr().String(),
+			"reason", strings.TrimRight(string(reply), "\r\n"))
+	}
+	return nil, gnet.Close
+}
 
 // contained runs f, logging a panic in it instead of letting it through.
 func (s *Server) contained(c gnet.Conn, f func()) {
