@@ -110,6 +110,9 @@ func run(args []string, stderr io.Writer) int {
 	if msg := plan.NobodyCanLogIn(); msg != "" {
 		log.Warn(msg)
 	}
+	sweepCtx, stopSweep := context.WithCancel(context.Background())
+	defer stopSweep()
+	go built.SweepTemps(sweepCtx, log)
 
 wait:
 	for {
