@@ -27,8 +27,9 @@ const futureWindow = time.Hour
 // the name. A non-empty linkTarget adds " -> target". The link count comes
 // from fi.Sys() when it is a *syscall.Stat_t, else it is 1.
 //
-// name and linkTarget are written as given; a name holding '\r' or '\n'
-// cannot be listed faithfully, and the caller decides whether to skip it.
+// name and linkTarget are written with their control bytes as '?'
+// (AppendName); a name holding '\r' or '\n' cannot be listed faithfully,
+// and the caller decides whether to skip it.
 // Unlike vsftpd, which writes the day as "%d" ("Nov 05"), the day is padded
 // with a space as ls does. AppendList does not allocate when dst has room.
 func AppendList(dst []byte, fi fs.FileInfo, name, linkTarget string, now time.Time) []byte {
@@ -62,10 +63,10 @@ func appendList(dst []byte, fi fs.FileInfo, name, linkTarget string, now time.Ti
 	dst = append(dst, ' ')
 	dst = appendListTime(dst, fi.ModTime(), now)
 	dst = append(dst, ' ')
-	dst = append(dst, name...)
+	dst = AppendName(dst, name)
 	if linkTarget != "" {
 		dst = append(dst, " -> "...)
-		dst = append(dst, linkTarget...)
+		dst = AppendName(dst, linkTarget)
 	}
 	return append(dst, '\r', '\n')
 }

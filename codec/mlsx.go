@@ -120,8 +120,9 @@ func equalFoldString(b []byte, s string) bool {
 //
 // An MLST reply (RFC 3659 §7.2) sends the same entry on the control
 // connection after a leading space and without the "\r\n", which is always
-// the last two bytes, so the caller trims it. name is written as given; one
-// holding '\r' or '\n' cannot be listed, and the caller skips it.
+// the last two bytes, so the caller trims it. name is written with its
+// control bytes as '?' (AppendName); one holding '\r' or '\n' cannot be
+// listed, and the caller skips it.
 // AppendMLSx does not allocate when dst has room.
 func AppendMLSx(dst []byte, fi fs.FileInfo, name string, f Facts, perm string) []byte {
 	typ := "file"
@@ -170,7 +171,7 @@ func AppendMLSxType(dst []byte, fi fs.FileInfo, name, typ string, f Facts, perm 
 		dst = append(dst, ';')
 	}
 	dst = append(dst, ' ')
-	dst = append(dst, name...)
+	dst = AppendName(dst, name)
 	return append(dst, '\r', '\n')
 }
 

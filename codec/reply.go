@@ -107,7 +107,8 @@ func looksLikeReplyLine[S string | []byte](line S) bool {
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // AppendQuoted appends s in double quotes with every '"' inside doubled, the
-// form RFC 959 Appendix II gives for the path in a 257 reply: `"/a""b"`.
+// form RFC 959 Appendix II gives for the path in a 257 reply: `"/a""b"`;
+// control bytes in s are shown as '?' (AppendName).
 func AppendQuoted(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	for {
@@ -115,11 +116,11 @@ func AppendQuoted(dst []byte, s string) []byte {
 		if i < 0 {
 			break
 		}
-		dst = append(dst, s[:i+1]...)
+		dst = AppendName(dst, s[:i+1])
 		dst = append(dst, '"')
 		s = s[i+1:]
 	}
-	dst = append(dst, s...)
+	dst = AppendName(dst, s)
 	return append(dst, '"')
 }
 

@@ -69,7 +69,7 @@ func outcomeReply(o *xfer.Outcome) Reply {
 	code := o.Kind.Code()
 	switch o.Kind {
 	case xfer.StoredAs:
-		return Reply{code, "Transfer complete, stored as " + o.Name + "."}
+		return Reply{code, "Transfer complete, stored as " + codec.ShownName(o.Name) + "."}
 	case xfer.DirChanged:
 		if o.Text != "" {
 			return Reply{code, o.Text + "\nDirectory successfully changed."}
@@ -82,15 +82,15 @@ func outcomeReply(o *xfer.Outcome) Reply {
 	case xfer.ModTime:
 		return Reply{code, string(codec.AppendTime(nil, o.Time))}
 	case xfer.ModTimeSet:
-		return Reply{code, "Modify=" + o.Text + "; " + o.Path}
+		return Reply{code, "Modify=" + o.Text + "; " + codec.ShownName(o.Path)}
 	case xfer.Facts:
-		return Reply{code, "Listing " + o.Path + "\n" + o.Text + "\nEnd."}
+		return Reply{code, "Listing " + codec.ShownName(o.Path) + "\n" + o.Text + "\nEnd."}
 	case xfer.Status:
 		if o.Text == "" {
 			// An empty directory: no blank line between the two.
-			return Reply{code, "Status of " + o.Path + ":\nEnd of status."}
+			return Reply{code, "Status of " + codec.ShownName(o.Path) + ":\nEnd of status."}
 		}
-		return Reply{code, "Status of " + o.Path + ":\n" + o.Text + "\nEnd of status."}
+		return Reply{code, "Status of " + codec.ShownName(o.Path) + ":\n" + o.Text + "\nEnd of status."}
 	}
 	if int(o.Kind) < len(outcomeText) && outcomeText[o.Kind] != "" {
 		return Reply{code, outcomeText[o.Kind]}

@@ -212,7 +212,7 @@ func (l *lister) keep(name string) bool {
 }
 
 func (l *lister) nameLine(name string) {
-	l.buf.B = append(l.buf.B, name...)
+	l.buf.B = codec.AppendName(l.buf.B, name)
 	l.buf.B = append(l.buf.B, '\r', '\n')
 	l.maybeFlush()
 }
