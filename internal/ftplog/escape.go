@@ -49,6 +49,22 @@ func appendField(dst []byte, s string) []byte {
 	return appendEscaped(dst, s)
 }
 
+// appendPathField is appendField for a transfer's file name, with each
+// space written as '_': xferlog's convention (wu-ftpd, vsftpd and ProFTPD
+// all do it), so the name stays one field of a space-separated line and
+// tools that split xferlog on spaces keep working. The name is for reading,
+// not for finding the file again: "a b" and "a_b" log alike.
+func appendPathField(dst []byte, s string) []byte {
+	start := len(dst)
+	dst = appendField(dst, s)
+	for i := start; i < len(dst); i++ {
+		if dst[i] == ' ' {
+			dst[i] = '_'
+		}
+	}
+	return dst
+}
+
 func appendEscByte(dst []byte, c byte) []byte {
 	switch c {
 	case '\b':

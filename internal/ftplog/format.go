@@ -442,10 +442,10 @@ func (o *op) append(dst []byte, r *rec) []byte {
 		if r.c != nil {
 			return appendField(dst, commandArg(r.c))
 		}
-		return appendField(dst, r.x.Path)
+		return appendPathField(dst, r.x.Path)
 	case opFilename:
 		if r.x != nil {
-			return appendField(dst, r.x.Path)
+			return appendPathField(dst, r.x.Path)
 		}
 	case opProto:
 		return append(dst, "FTP"...)

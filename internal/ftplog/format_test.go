@@ -250,8 +250,19 @@ func TestEscaping(t *testing.T) {
 	t.Run("transfer path", func(t *testing.T) {
 		x := &Transfer{Path: "/a \"b\"\n", User: "x\r"}
 		got := string(mustCompile(t, "%U %u %f").AppendTransfer(nil, x))
-		if want := `/a \"b\"\n x\r /a \"b\"\n` + "\n"; got != want {
+		// xferlog's convention: a space in the name becomes '_'.
+		if want := `/a_\"b\"\n x\r /a_\"b\"\n` + "\n"; got != want {
 			t.Errorf("got %q, want %q", got, want)
+		}
+	})
+	t.Run("transfer path with spaces stays one field", func(t *testing.T) {
+		x := &Transfer{Path: "/my docs/q 1.txt", User: "bob", Bytes: 3}
+		got := string(mustCompile(t, "%B %U %u").AppendTransfer(nil, x))
+		if want := "3 /my_docs/q_1.txt bob\n"; got != want {
+			t.Errorf("got %q, want %q", got, want)
+		}
+		if n := len(strings.Fields(got)); n != 3 {
+			t.Errorf("%q splits into %d fields, want 3", got, n)
 		}
 	})
 }
