@@ -226,9 +226,15 @@ func startServer(t *testing.T, cfg serverConfig) *server {
 // standard error, and stops it (checking a clean exit) when the test ends.
 func launch(t *testing.T, root string, args []string) *server {
 	t.Helper()
+	return launchIn(t, t.TempDir(), root, args) // -profile would write there
+}
+
+// launchIn is launch with the working directory dir.
+func launchIn(t *testing.T, dir, root string, args []string) *server {
+	t.Helper()
 	s := &server{t: t, root: root, log: newLogWriter(), exited: make(chan struct{})}
 	s.cmd = exec.Command(ftpsdBin, args...)
-	s.cmd.Dir = t.TempDir() // -profile would write here
+	s.cmd.Dir = dir
 	s.cmd.Stdout = s.log
 	s.cmd.Stderr = s.log
 	s.cmd.WaitDelay = stopTimeout
