@@ -229,12 +229,20 @@ func launch(t *testing.T, root string, args []string) *server {
 	return launchIn(t, t.TempDir(), root, args) // -profile would write there
 }
 
-// launchIn is launch with the working directory dir.
+// launchIn is launch with the working directory dir, which is also the
+// state directory: a generated certificate is kept there, not in $HOME.
 func launchIn(t *testing.T, dir, root string, args []string) *server {
+	t.Helper()
+	return launchEnv(t, dir, root, args, "STATE_DIRECTORY="+dir)
+}
+
+// launchEnv is launchIn with more environment variables.
+func launchEnv(t *testing.T, dir, root string, args []string, env ...string) *server {
 	t.Helper()
 	s := &server{t: t, root: root, log: newLogWriter(), exited: make(chan struct{})}
 	s.cmd = exec.Command(ftpsdBin, args...)
 	s.cmd.Dir = dir
+	s.cmd.Env = append(os.Environ(), env...)
 	s.cmd.Stdout = s.log
 	s.cmd.Stderr = s.log
 	s.cmd.WaitDelay = stopTimeout

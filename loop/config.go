@@ -79,6 +79,12 @@ type Config struct {
 	// Logger receives the error log. Default slog.Default().
 	Logger *slog.Logger
 
+	// BeforeServe, when set, runs once every listener is bound and before
+	// the event loops start, so before any connection is accepted; an
+	// error stops the server (Serve and Addrs return it). main drops root
+	// here. It runs on the goroutine that called Serve.
+	BeforeServe func([]BoundListener) error
+
 	// Limits caps sessions, logins, bandwidth and queued replies; see
 	// limits.go. Its fields read as Config's.
 	Limits

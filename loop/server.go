@@ -216,6 +216,13 @@ func (s *Server) OnBoot(eng gnet.Engine) gnet.Action {
 		s.implicit[ap.Port()] = l.Implicit
 		s.listenerOf[ap.Port()] = i
 	}
+	if hook := s.cfg.BeforeServe; hook != nil {
+		if err := hook(s.bound); err != nil {
+			s.bootErr = err
+			close(s.booted)
+			return gnet.Shutdown
+		}
+	}
 	close(s.booted)
 	return gnet.None
 }

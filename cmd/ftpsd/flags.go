@@ -19,8 +19,11 @@ import (
 // (setup.Flags), and the two flags that say what to do with them.
 type options struct {
 	flags      setup.Flags
-	configFile string // -config
-	check      bool   // -t: check the configuration and exit
+	configFile string        // -config
+	check      bool          // -t: check the configuration and exit
+	version    bool          // -version: print it and exit
+	manpage    bool          // -manpage: print ftpsd(8) and exit
+	fs         *flag.FlagSet // the flags parsed, for -manpage
 }
 
 // listFlag collects a repeatable flag.
@@ -97,6 +100,8 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	fs.BoolVar(&o.check, "t", false, "with -config: check the configuration, print Syntax OK or its errors, and exit")
 	raw(fs, &certFile, "cert", "", "TLS certificate `FILE` (PEM, chain included); default: a generated self-signed ECDSA certificate")
 	raw(fs, &keyFile, "key", "", "TLS private key `FILE` (PEM)")
+	defineDaemonFlags(fs, o)
+	fs.Usage = func() { usage(fs.FlagSet) }
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -108,6 +113,8 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 			mark()
 		}
 	})
+	finishDaemonFlags(o)
+	o.fs = fs.FlagSet
 	if o.check && o.configFile == "" {
 		return nil, fmt.Errorf("-t checks a configuration file: give -config FILE")
 	}

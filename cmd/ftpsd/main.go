@@ -24,6 +24,7 @@ import (
 	"syscall"
 
 	"github.com/ftpsd/ftpsd/internal/config"
+	"github.com/ftpsd/ftpsd/internal/daemon"
 	"github.com/ftpsd/ftpsd/internal/setup"
 	"github.com/ftpsd/ftpsd/loop"
 )
@@ -41,6 +42,14 @@ func run(args []string, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "ftpsd: %v\n", err)
 		return 2
+	}
+	switch {
+	case opts.version:
+		printVersion(os.Stdout)
+		return 0
+	case opts.manpage:
+		writeManPage(os.Stdout, opts.fs)
+		return 0
 	}
 	plan, errs := setup.Load(opts.configFile, opts.flags)
 	for _, err := range errs {
@@ -77,6 +86,17 @@ func run(args []string, stderr io.Writer) int {
 	// The configured umask is the only one that applies to uploads.
 	syscall.Umask(0)
 
+	d := plan.Daemon()
+	hook, err := beforeServe(d, log)
+	if err != nil {
+		printError(stderr, err)
+		return 1
+	}
+	built.Config.BeforeServe = hook
+	if d.PidFile != "" {
+		defer daemon.RemovePidFile(d.PidFile)
+	}
+
 	srv, err := loop.New(built.Config)
 	if err != nil {
 		fmt.Fprintf(stderr, "ftpsd: %v\n", err)
@@ -96,7 +116,11 @@ func run(args []string, stderr io.Writer) int {
 
 	bound, err := srv.Addrs(context.Background())
 	if err != nil {
-		fmt.Fprintf(stderr, "ftpsd: %v\n", err)
+		var addrs []string
+		for _, l := range built.Config.Listeners {
+			addrs = append(addrs, l.Addr)
+		}
+		fmt.Fprintf(stderr, "ftpsd: %v\n", daemon.ExplainBind(err, addrs))
 		<-serveErr
 		return 1
 	}
@@ -110,6 +134,7 @@ func run(args []string, stderr io.Writer) int {
 	if msg := plan.NobodyCanLogIn(); msg != "" {
 		log.Warn(msg)
 	}
+	daemon.Ready(fmt.Sprintf("serving %d listeners", len(bound)))
 	sweepCtx, stopSweep := context.WithCancel(context.Background())
 	defer stopSweep()
 	go built.SweepTemps(sweepCtx, log)
@@ -124,6 +149,7 @@ wait:
 			}
 			return 0
 		case <-hup:
+			daemon.Reloading()
 			// Rotation first, so that what follows lands in the new files.
 			// Reopen waits for the disk: it runs here, never on the loop.
 			if logs.Reopening() {
@@ -134,11 +160,13 @@ wait:
 				}
 			}
 			built.ReloadCerts(log)
+			daemon.Ready("reloaded")
 		case s := <-sig:
 			log.Info("shutting down", "signal", s.String())
 			break wait
 		}
 	}
+	daemon.Stopping()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {

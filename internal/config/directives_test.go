@@ -197,6 +197,16 @@ var directiveTests = []struct {
 	{name: "FTPTLSHandshakeTimeout", conf: "FTPTLSHandshakeTimeout x\n", errs: at(1, "FTPTLSHandshakeTimeout: x is not a number of seconds or a duration such as 500ms (at most 24h)")},
 	{name: "FTPTLSMaxHandshakes", conf: "FTPTLSMaxHandshakes 0\n", errs: at(1, "FTPTLSMaxHandshakes: 0 is not a number of handshakes (1 to 1000000)")},
 	{name: "FTPProfile", conf: "FTPProfile heap\n", errs: at(1, "FTPProfile: heap is not one of cpu, mem, allocs, block, mutex, trace")},
+	{name: "User, Group, PidFile", conf: "User ftp\nGroup #65534\nPidFile run/ftpsd.pid\n", check: onMain(func(t *testing.T, s *Server) {
+		p := s.Process
+		eq(t, "user", p.User.Value, "ftp")
+		eq(t, "group", p.Group.Value, "#65534")
+		eq(t, "pidfile", p.PidFile.Value, "/etc/ftpsd/run/ftpsd.pid")
+	})},
+	{name: "User number", conf: "User #x1\n", errs: at(1, "User: #x1 is not # and a number")},
+	{name: "Group name", conf: "Group \"a b\"\n", errs: at(1, `Group: "a b" is not a user or group name`)},
+	{name: "PidFile empty", conf: "PidFile \"\"\n", errs: at(1, "PidFile: empty path")},
+	{name: "User in a virtual host", conf: "<VirtualHost *:21>\nUser ftp\n</VirtualHost>\n", errs: at(2, "User is not allowed in <VirtualHost> (allowed in server config)")},
 	{name: "buffer caps", conf: "FTPMaxPendingInput 16K\nFTPMaxQueuedOutput 2M\n", check: onMain(func(t *testing.T, s *Server) {
 		eq(t, "pending", s.Process.MaxPendingInput.Value, int64(16<<10))
 		eq(t, "queued", s.Process.MaxQueuedOutput.Value, int64(2<<20))

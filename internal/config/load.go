@@ -158,6 +158,7 @@ func resolvePaths(s *Server, root string) {
 	abs(&s.DocumentRoot)
 	abs(&s.ErrorLog)
 	abs(&s.FTPLimitDBFile)
+	abs(&s.Process.PidFile)
 	abs(&s.SSL.CertificateChainFile)
 	abs(&s.SSL.CACertificateFile)
 	for i := range s.SSL.CertificateFile {

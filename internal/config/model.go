@@ -345,6 +345,9 @@ type ProcessSettings struct {
 	Profile            Opt[string]        // FTPProfile: -profile
 	MaxPendingInput    Opt[int64]         // FTPMaxPendingInput: -max-pending-input
 	MaxQueuedOutput    Opt[int64]         // FTPMaxQueuedOutput: -max-queued-output
+	User               Opt[string]        // User name|#uid: -user
+	Group              Opt[string]        // Group name|#gid: -group
+	PidFile            Opt[string]        // PidFile file: -pidfile
 }
 
 // FTPEnabled reports FTP On; default off (as mod_ftp).

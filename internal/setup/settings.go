@@ -20,6 +20,7 @@ import (
 // directives over them, and the flags given over those. The values mean
 // what loop.Config's fields mean.
 type settings struct {
+	daemon      Daemon // process-wide: privileges, pid file, state (daemon.go)
 	listeners   []loop.Listener
 	root        string
 	users       string
@@ -108,6 +109,7 @@ func resolve(f Flags) *settings {
 		c := f.Cert.Value
 		s.cert = &c
 	}
+	s.daemon = f.Daemon.resolve()
 	given(f.Workers, &s.workers)
 	given(f.Loops, &s.loops)
 	given(f.DataTimeout, &s.dataTimeout)
@@ -243,6 +245,7 @@ func (s *settings) loadCerts(log *slog.Logger) (*tlsstate.CertStore, error) {
 			return nil, err
 		}
 		certs.Set(cert)
+		log.Info("certificate loaded", append([]any{"cert", s.cert.Cert}, certFacts(cert)...)...)
 		return certs, nil
 	}
 	if s.noTLS {
@@ -254,11 +257,10 @@ func (s *settings) loadCerts(log *slog.Logger) (*tlsstate.CertStore, error) {
 			hosts = append(hosts, h)
 		}
 	}
-	cert, fp, err := tlsstate.SelfSigned(hosts)
+	cert, err := selfSigned(s.daemon.StateDir, hosts, log)
 	if err != nil {
-		return nil, fmt.Errorf("generating a certificate: %w", err)
+		return nil, err
 	}
-	certs.Set(&cert)
-	log.Info("using a generated self-signed certificate", "sha256", fp)
+	certs.Set(cert)
 	return certs, nil
 }
