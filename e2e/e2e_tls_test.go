@@ -53,7 +53,7 @@ func clientTLSVersion(v uint16) *tls.Config { return testserver.ClientTLS(tlsSer
 
 var (
 	listenKindRE  = regexp.MustCompile(`msg=listening addr=(\S+) kind=(\S+)`)
-	fingerprintRE = regexp.MustCompile(`msg="using a generated self-signed certificate" sha256=(\S+)`)
+	fingerprintRE = regexp.MustCompile(`msg="using (?:a|the) generated self-signed certificate[^"]*"(?: cert=\S+)? sha256=(\S+)`)
 )
 
 // implicitAddr returns the address of the server's -implicit listener,

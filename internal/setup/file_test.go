@@ -338,6 +338,16 @@ FTPDataBlockSize 65536
 					t.Errorf("route of -listen 127.0.0.1:2121: %d servers, want the FTP host", len(got))
 				}
 			}},
+		{"SSLEngine on without a certificate file generates one", "FTP On\nDocumentRoot root\nSSLEngine on\n", Flags{},
+			func(t *testing.T, m fcMapped) {
+				if m.s.noTLS || m.s.cert != nil {
+					t.Errorf("noTLS %v, cert %v: want TLS with a generated certificate", m.s.noTLS, m.s.cert)
+				}
+				want := "DIR/ftpsd.conf:3: SSLEngine on without SSLCertificateFile: serving a generated self-signed certificate (kept in the state directory, its fingerprint logged); clients must pin it or skip verification"
+				if w := strings.ReplaceAll(strings.Join(m.warnings(), "\n"), dir, "DIR"); w != want {
+					t.Errorf("warnings %q, want %q", w, want)
+				}
+			}},
 		{"a looser umask below the root is a warning", fcVHost("<Directory root/sub>\nFTPUmask 002\n</Directory>"), Flags{},
 			func(t *testing.T, m fcMapped) {
 				want := "DIR/ftpsd.conf:10: FTPUmask in <Directory DIR/root/sub>: not acted on yet, 022 applies everywhere"
@@ -406,7 +416,6 @@ func TestFromConfigRefused(t *testing.T) {
 		{"key of another certificate", strings.Replace(fcVHost(""), "conf/server.key", "ssl/server.key", 1), Flags{}, []string{
 			"DIR/ftpsd.conf:7: SSLCertificateKeyFile: certificate DIR/conf/server.crt and key DIR/ssl/server.key: tls: private key does not match public key",
 		}},
-		{"no certificate", "FTP On\nSSLEngine on\n", Flags{}, []string{"DIR/ftpsd.conf:2: SSLEngine on needs SSLCertificateFile"}},
 		{"chain without certificates", fcVHost("SSLCertificateChainFile conf/htpasswd"), Flags{}, []string{
 			"DIR/ftpsd.conf:9: SSLCertificateChainFile: DIR/conf/htpasswd holds no PEM certificate",
 		}},

@@ -28,7 +28,7 @@ func (r certReload) reload(log *slog.Logger) bool {
 		return true
 	}
 	r.store.Set(cert)
-	log.Info("SIGHUP: certificate reloaded", "cert", r.files.Cert)
+	log.Info("SIGHUP: certificate reloaded", append([]any{"cert", r.files.Cert}, certFacts(cert)...)...)
 	return true
 }
 

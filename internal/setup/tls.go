@@ -39,7 +39,9 @@ func (p *problems) tlsSettings(srv *config.Server, s *settings, fl Flags, f *fil
 		}
 		return
 	case len(t.CertificateFile) == 0:
-		p.errorf(t.Engine.At, "SSLEngine on needs SSLCertificateFile")
+		// As with the flags: a generated certificate, kept in the state
+		// directory, so the default configuration serves FTPS at once.
+		p.warnf(t.Engine.At, "SSLEngine on without SSLCertificateFile: serving a generated self-signed certificate (kept in the state directory, its fingerprint logged); clients must pin it or skip verification")
 	default:
 		if len(t.CertificateFile) > 1 {
 			p.warnf(t.CertificateFile[1].At, "SSLCertificateFile: ftpsd serves one certificate, the first; this one is not used")
