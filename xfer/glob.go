@@ -135,8 +135,9 @@ type globbed struct {
 }
 
 // expandGlob decides whether a listing of vpath is a pattern's. statErr is
-// what Stat answered for vpath as a literal name: only a name that does not
-// exist (and is not MLSD's) is tried as a pattern. It returns the matches,
+// what Stat answered for vpath as a literal name, never nil (a name that
+// exists is listed as itself): only a name that does not exist (and is not
+// MLSD's) is tried as a pattern. It returns the matches,
 // or nil and the error the listing fails with: statErr when vpath is no
 // pattern, fsys.ErrNotFound when nothing matched, ErrBadPattern,
 // ErrTooManyEntries. Runs on a worker.

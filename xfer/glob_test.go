@@ -20,20 +20,34 @@ import (
 // globRoot builds a tree with names a pattern must and must not reach:
 // dot files, an upload temporary, a name with CR LF, a file literally
 // called "a*b", a directory, and links inside and outside the root.
-func globRoot(t *testing.T) (*fsys.FS, string) {
+func globRoot(t testing.TB) (*fsys.FS, string) {
 	t.Helper()
-	f, dir := rootFS(t, map[string]string{
+	dir := t.TempDir()
+	for name, body := range map[string]string{
 		"a.txt": "a", "b.txt": "bb", "c.log": "c", "ab.txt": "ab", "a*b": "literal",
 		".hidden.txt": "h", ".ftpsd-0123456789abcdef.part": "upload in progress",
 		"bad\r\n226 forged.txt": "x",
 		"sub/x.txt":             "x", "sub/y.dat": "y", "sub/.ftpsd-fedcba9876543210.part": "t",
 		"sub/deep/z.txt": "z",
-	})
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for link, target := range map[string]string{"dirlink": "sub", "outlink": "/etc"} {
 		if err := os.Symlink(target, filepath.Join(dir, link)); err != nil {
 			t.Fatal(err)
 		}
 	}
+	f, err := fsys.Open(dir, fsys.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
 	return f, dir
 }
 
