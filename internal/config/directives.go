@@ -142,6 +142,7 @@ var table = []*spec{
 	{name: "FTPTLSMaxHandshakes", syntax: "FTPTLSMaxHandshakes number", min: 1, max: 1, ctx: ctxServer, set: intOpt(func(s *Server) *Opt[int] { return &s.Process.MaxHandshakes }, 1, 1000000, "a number of handshakes")},
 	{name: "FTPMaxPendingInput", syntax: "FTPMaxPendingInput bytes", min: 1, max: 1, ctx: ctxServer, set: size(func(s *Server) *Opt[int64] { return &s.Process.MaxPendingInput })},
 	{name: "FTPMaxQueuedOutput", syntax: "FTPMaxQueuedOutput bytes", min: 1, max: 1, ctx: ctxServer, set: size(func(s *Server) *Opt[int64] { return &s.Process.MaxQueuedOutput })},
+	{name: "FTPGlobMaxScan", syntax: "FTPGlobMaxScan number", min: 1, max: 1, ctx: ctxServer, set: intOpt(func(s *Server) *Opt[int] { return &s.Process.GlobMaxScan }, 1, 100000000, "a number of directory entries")},
 	{name: "FTPProfile", syntax: "FTPProfile cpu|mem|allocs|block|mutex|trace", min: 1, max: 1, ctx: ctxServer, set: keyword(func(s *Server) *Opt[string] { return &s.Process.Profile }, "cpu", "mem", "allocs", "block", "mutex", "trace")},
 	// ftpsd extensions: limits mod_ftp has no directive for (limits.go).
 	{name: "FTPRateLimitSession", syntax: "FTPRateLimitSession bytes-per-second", min: 1, max: 1, ctx: ctxServers, set: rate(func(s *Server) *Opt[int64] { return &s.FTPRateLimitSession })},

@@ -197,6 +197,9 @@ var directiveTests = []struct {
 	{name: "FTPTLSHandshakeTimeout", conf: "FTPTLSHandshakeTimeout x\n", errs: at(1, "FTPTLSHandshakeTimeout: x is not a number of seconds or a duration such as 500ms (at most 24h)")},
 	{name: "FTPTLSMaxHandshakes", conf: "FTPTLSMaxHandshakes 0\n", errs: at(1, "FTPTLSMaxHandshakes: 0 is not a number of handshakes (1 to 1000000)")},
 	{name: "FTPProfile", conf: "FTPProfile heap\n", errs: at(1, "FTPProfile: heap is not one of cpu, mem, allocs, block, mutex, trace")},
+	{name: "FTPGlobMaxScan", conf: "FTPGlobMaxScan 50000\n", check: onMain(func(t *testing.T, s *Server) { eq(t, "glob scan", s.Process.GlobMaxScan.Value, 50000) })},
+	{name: "FTPGlobMaxScan zero", conf: "FTPGlobMaxScan 0\n", errs: at(1, "FTPGlobMaxScan: 0 is not a number of directory entries (1 to 100000000)")},
+	{name: "FTPGlobMaxScan in a virtual host", conf: vh("FTPGlobMaxScan 5"), errs: at(2, "FTPGlobMaxScan is not allowed in <VirtualHost> (allowed in server config)")},
 	{name: "buffer caps", conf: "FTPMaxPendingInput 16K\nFTPMaxQueuedOutput 2M\n", check: onMain(func(t *testing.T, s *Server) {
 		eq(t, "pending", s.Process.MaxPendingInput.Value, int64(16<<10))
 		eq(t, "queued", s.Process.MaxQueuedOutput.Value, int64(2<<20))

@@ -345,6 +345,7 @@ type ProcessSettings struct {
 	Profile            Opt[string]        // FTPProfile: -profile
 	MaxPendingInput    Opt[int64]         // FTPMaxPendingInput: -max-pending-input
 	MaxQueuedOutput    Opt[int64]         // FTPMaxQueuedOutput: -max-queued-output
+	GlobMaxScan        Opt[int]           // FTPGlobMaxScan: -glob-max-scan
 }
 
 // FTPEnabled reports FTP On; default off (as mod_ftp).

@@ -71,6 +71,7 @@ type Flags struct {
 	DataIdleTimeout  Opt[time.Duration] // -data-idle-timeout (FTPTimeoutData)
 	MaxPendingInput  Opt[int64]         // -max-pending-input (FTPMaxPendingInput); 0: the default
 	MaxQueuedOutput  Opt[int64]         // -max-queued-output (FTPMaxQueuedOutput); 0: the default
+	GlobMaxScan      Opt[int]           // -glob-max-scan (FTPGlobMaxScan)
 }
 
 // The values of -client-cert and of the settings' client certificate
