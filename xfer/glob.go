@@ -8,6 +8,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/ftpsd/ftpsd/internal/fsys"
 	"github.com/valyala/bytebufferpool"
@@ -142,7 +143,9 @@ type globbed struct {
 // pattern, fsys.ErrNotFound when nothing matched, ErrBadPattern,
 // ErrTooManyEntries. Runs on a worker.
 func expandGlob(root *fsys.FS, vpath string, statErr error, o ListOptions) (*globbed, error) {
-	if o.Format == FormatMLSD || !errors.Is(statErr, fs.ErrNotExist) {
+	// A name too long to exist may still be a pattern: MaxPatternLen
+	// answers for it, so an over-long pattern is always a bad one.
+	if o.Format == FormatMLSD || !errors.Is(statErr, fs.ErrNotExist) && !errors.Is(statErr, syscall.ENAMETOOLONG) {
 		return nil, statErr
 	}
 	dir, pattern, ok := splitGlob(vpath)

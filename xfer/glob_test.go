@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -163,6 +164,8 @@ func TestGlobListing(t *testing.T) {
 		{name: "MLSD never globs", path: "/*.txt", o: ListOptions{Format: FormatMLSD, Arg: "*.txt"}, err: fs.ErrNotExist},
 		{name: "pattern in a directory component", path: "/s*/x.txt", o: ListOptions{Format: FormatNLST, Arg: "s*/x.txt"}, err: fs.ErrNotExist},
 		{name: "bad pattern", path: "/[x", o: ListOptions{Format: FormatNLST, Arg: "[x"}, err: ErrBadPattern},
+		{name: "too long to be a name", path: "/" + strings.Repeat("?", 300), o: ListOptions{Format: FormatNLST}, err: ErrBadPattern},
+		{name: "too long, no pattern", path: "/" + strings.Repeat("x", 300), o: ListOptions{Format: FormatNLST}, err: syscall.ENAMETOOLONG},
 		{name: "too many", path: "/*", o: ListOptions{Format: FormatNLST, Arg: "*", GlobMaxScan: 5}, err: ErrTooManyEntries},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
