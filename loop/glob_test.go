@@ -71,6 +71,10 @@ func TestGlobCommands(t *testing.T) {
 		cl.cmd(tt.code, "%s", tt.line)
 	}
 	cl.cmd(501, "STAT [a")
+	cl.cmd(550, "MLST *.txt") // RFC 3659: a literal name, and there is none
+	if r := cl.cmd(250, "MLST a*b"); !strings.Contains(r, " /a*b\n") {
+		t.Errorf("MLST a*b: %q, want the facts of the file called a*b", r)
+	}
 
 	small, _ := startServer(t, Config{Host: Host{Root: root}, GlobMaxScan: 3})
 	cl = dial(t, small)
