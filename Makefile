@@ -30,6 +30,7 @@ test-deps:
 	command -v python3 >/dev/null || missing="$$missing python3"; \
 	command -v openssl >/dev/null || missing="$$missing openssl"; \
 	command -v wget >/dev/null || missing="$$missing wget"; \
+	command -v tnftp >/dev/null || missing="$$missing tnftp"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \

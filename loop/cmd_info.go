@@ -93,6 +93,7 @@ func cmdSTAT(s *Session, arg []byte) Reply {
 	arg, flags := splitListFlags(arg)
 	opts := xfer.ListOptions{Format: xfer.FormatList, Perm: s.permFunc(), ShowHidden: strings.ContainsRune(flags, 'a'), Now: time.Now(),
 		NoIDs: s.host.Options.RemoveUserGroup}
+	opts.Arg, opts.GlobMaxScan = string(arg), s.srv.cfg.globMaxScan() // STAT of a pattern lists its matches
 	j := s.fsJob(xfer.OpStatus, arg)
 	j.List = opts
 	return s.startFS(j)

@@ -126,6 +126,8 @@ func (s *Session) listing(arg []byte, format xfer.ListFormat) Reply {
 	}
 	t.List = xfer.ListOptions{Format: format, Facts: s.facts, Perm: s.permFunc(), ShowHidden: showHidden,
 		NLSTFilesOnly: s.host.Options.NLSTHideDirs, NoIDs: s.host.Options.RemoveUserGroup}
+	// A pattern in the last component is matched on the worker (never for MLSD).
+	t.List.Arg, t.List.GlobMaxScan = string(arg), s.srv.cfg.globMaxScan()
 	return s.startTransfer(t)
 }
 

@@ -44,6 +44,10 @@ type Config struct {
 	// MaxPendingInput caps unread command bytes held while a command is
 	// pending. Default DefaultMaxPendingInput (64 KiB); a client that sends more is disconnected.
 	MaxPendingInput int
+	// GlobMaxScan caps the directory entries one LIST, NLST or STAT
+	// pattern is matched against; a pattern in a bigger directory is
+	// refused with 550 (xfer/glob.go). Default DefaultGlobMaxScan.
+	GlobMaxScan int
 	// Workers caps concurrent file-system jobs and transfers. Default DefaultWorkers.
 	Workers int
 	// EventLoops is the number of gnet event loops. Default: one per CPU.
@@ -108,6 +112,7 @@ const (
 	DefaultMaxHandshakes    = tlsstate.DefaultHandshakes
 	DefaultBanner           = "ftpsd ready."
 	DefaultExitMessage      = "Goodbye."
+	DefaultGlobMaxScan      = xfer.DefaultGlobMaxScan
 )
 
 // NoLimit, in a field whose comment says so (FailDelay, MemoryTrimQuiet,
@@ -154,6 +159,7 @@ func (c *Config) shutdownGrace() time.Duration {
 
 func (c *Config) trimQuiet() time.Duration { return orNone(c.MemoryTrimQuiet, defaultTrimQuiet) }
 func (c *Config) failDelay() time.Duration { return orNone(c.FailDelay, DefaultFailDelay) }
+func (c *Config) globMaxScan() int         { return positiveOr(c.GlobMaxScan, DefaultGlobMaxScan) }
 
 func (c *Config) logger() *slog.Logger {
 	if c.Logger == nil {

@@ -60,6 +60,8 @@ var outcomeText = [...]string{
 	xfer.Renamed:      "Rename successful.",
 	xfer.NoSize:       "Could not get file size.",
 	xfer.ModeChanged:  "SITE CHMOD command ok.",
+	xfer.BadPattern:   "Bad pattern.",
+	xfer.TooMany:      "Too many directory entries to match a pattern against; list the directory instead.",
 }
 
 // outcomeReply maps a job's outcome to the reply a client gets. It is the

@@ -3,8 +3,9 @@
 // become, passive listeners and active dials for the data channel, the
 // bounded worker pool, the copy kernels (sendfile for clear downloads;
 // pooled buffers for uploads and TLS, with TLS records gathered into one
-// write), TYPE A conversion, directory listings and the authorization
-// check. The rooted file system lives in internal/fsys.
+// write), TYPE A conversion, directory listings (with the patterns of
+// LIST, NLST and STAT matched in glob.go) and the authorization check.
+// The rooted file system lives in internal/fsys.
 //
 // What runs where: the event loop (package loop) builds a job from a
 // session's state, a [Transfer], an [FSJob] or a [Login], and starts it with

@@ -156,11 +156,20 @@ func (j *FSJob) Run(_ context.Context, _ Progress) Outcome {
 	case OpStatus:
 		// Stat follows links, so one that leaves the root is refused
 		// here as for LIST and CWD.
-		if _, err := f.Stat(p); err != nil {
-			return Fail(err)
-		}
 		var buf bytes.Buffer
-		if err := WriteListing(&buf, f, p, j.List); err != nil {
+		if _, err := f.Stat(p); err != nil {
+			// Not a name: perhaps a pattern (glob.go).
+			g, err := expandGlob(f, p, err, j.List)
+			if err == nil {
+				err = j.Access.Check(j.Verb, g.dir)
+			}
+			if err == nil {
+				err = g.write(&buf, f, j.List)
+			}
+			if err != nil {
+				return Fail(err)
+			}
+		} else if err := WriteListing(&buf, f, p, j.List); err != nil {
 			return Fail(err)
 		}
 		text := strings.TrimRight(strings.ReplaceAll(buf.String(), "\r\n", "\n"), "\n")

@@ -53,6 +53,12 @@ type ListOptions struct {
 	// Now dates LIST lines (recent files show a time, old ones a year); zero
 	// means time.Now().
 	Now time.Time
+	// Arg is the path argument as the client typed it (options removed);
+	// NLST of a pattern names its matches after Arg's directory part.
+	Arg string
+	// GlobMaxScan caps the directory entries a pattern is matched against
+	// (glob.go); zero or less means DefaultGlobMaxScan.
+	GlobMaxScan int
 }
 
 const (

@@ -35,6 +35,8 @@ const (
 	TooBig     // 552: EFBIG
 	BadName    // 553: ENAMETOOLONG or EINVAL
 	Busy       // 450: the worker pool is full
+	BadPattern // 501: a LIST/NLST/STAT pattern path.Match refuses, or too long (glob.go)
+	TooMany    // 550: a pattern in a directory with more entries than GlobMaxScan
 
 	// Transfers.
 	Aborted  // 426: ABOR, the session closing, or the data connection failing
@@ -77,6 +79,7 @@ var kindNames = [kindCount]string{
 	Renamed: "Renamed", Size: "Size", NoSize: "NoSize", ModTime: "ModTime", ModTimeSet: "ModTimeSet",
 	ModeChanged: "ModeChanged", Facts: "Facts", Status: "Status", LoggedIn: "LoggedIn",
 	CertLoggedIn: "CertLoggedIn", LoginFailed: "LoginFailed",
+	BadPattern: "BadPattern", TooMany: "TooMany",
 }
 
 var kindCodes = [kindCount]codec.Code{
@@ -92,6 +95,7 @@ var kindCodes = [kindCount]codec.Code{
 	ModTime: codec.CodeFileStatus, ModTimeSet: codec.CodeFileStatus, ModeChanged: codec.CodeOK,
 	Facts: codec.CodeFileActionOK, Status: codec.CodeFileStatus,
 	LoggedIn: codec.CodeLoggedIn, CertLoggedIn: codec.CodeLoggedInSecure, LoginFailed: codec.CodeNotLoggedIn,
+	BadPattern: codec.CodeArgSyntax, TooMany: codec.CodeFileUnavailable,
 }
 
 func (k Kind) String() string {
@@ -178,6 +182,10 @@ func classify(err error) Kind {
 		return Aborted
 	case errors.Is(err, ErrBusy):
 		return Busy
+	case errors.Is(err, ErrBadPattern):
+		return BadPattern
+	case errors.Is(err, ErrTooManyEntries):
+		return TooMany
 	default:
 		return LocalError
 	}

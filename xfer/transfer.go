@@ -255,8 +255,7 @@ func commit(up *fsys.Upload, mode fsys.UploadMode, r dataResult) Outcome {
 func (t *Transfer) list(ctx context.Context, p Progress) Outcome {
 	fi, err := t.FS.Stat(t.Path)
 	if err != nil {
-		t.Data.drop()
-		return Fail(err)
+		return t.listGlob(ctx, p, err)
 	}
 	if t.List.Format == FormatMLSD && !fi.IsDir() {
 		t.Data.drop()
@@ -266,6 +265,26 @@ func (t *Transfer) list(ctx context.Context, p Progress) Outcome {
 	opts.Now = time.Now()
 	return t.runData(ctx, p, "Here comes the directory listing.", func(c net.Conn) error {
 		return WriteListing(c, t.FS, t.Path, opts)
+	}).outcome()
+}
+
+// listGlob sends the listing of what the pattern in t.Path matches, when
+// it is one (glob.go); statErr is why t.Path is no literal name. The
+// directory matched in is authorized as a listing of it would be. Runs on
+// a worker.
+func (t *Transfer) listGlob(ctx context.Context, p Progress, statErr error) Outcome {
+	g, err := expandGlob(t.FS, t.Path, statErr, t.List)
+	if err == nil {
+		err = t.Access.Check(t.Verb, g.dir)
+	}
+	if err != nil {
+		t.Data.drop()
+		return Fail(err)
+	}
+	opts := t.List
+	opts.Now = time.Now()
+	return t.runData(ctx, p, "Here comes the directory listing.", func(c net.Conn) error {
+		return g.write(c, t.FS, opts)
 	}).outcome()
 }
 

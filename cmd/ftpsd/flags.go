@@ -92,6 +92,7 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	opt(fs, &f.LoginTimeout, fs.DurationVar, "login-timeout", loop.DefaultLoginTimeout, "close a session not logged in after this long (421)")
 	opt(fs, &f.IdleTimeout, fs.DurationVar, "idle-timeout", loop.DefaultIdleTimeout, "close a logged-in session silent this long, no transfer running (421)")
 	opt(fs, &f.DataIdleTimeout, fs.DurationVar, "data-idle-timeout", loop.DefaultDataIdleTimeout, "abort a transfer that moved no byte for this long (426)")
+	opt(fs, &f.GlobMaxScan, fs.IntVar, "glob-max-scan", loop.DefaultGlobMaxScan, "directory entries a LIST/NLST/STAT pattern is matched against; a pattern in a bigger directory gets 550")
 	raw(fs, &pendingInput, "max-pending-input", sizeText(loop.DefaultMaxPendingInput), "command `BYTES` a session may send ahead while a command runs; more closes it")
 	raw(fs, &queuedOutput, "max-queued-output", sizeText(loop.DefaultMaxQueuedOutput), "reply `BYTES` a client may leave unread; more closes the session")
 	raw(fs, &rateSession, "rate-session", "0", "bandwidth of one session's transfers in `BYTES` per second; K, M, G suffixes (0: no limit)")

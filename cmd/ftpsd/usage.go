@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -29,7 +30,7 @@ var flagGroups = []struct {
 	{"Listeners and files", []string{"listen", "implicit", "root", "anonymous", "users", "umask", "banner", "config", "t"}},
 	{"TLS", []string{"cert", "key", "require-tls", "tls-reuse", "client-ca", "client-cert", "handshake-timeout", "max-handshakes", "state-dir"}},
 	{"Data connections", []string{"pasv-ports", "pasv-addr", "data-timeout", "data-idle-timeout", "rate-session", "rate-server"}},
-	{"Limits and hostile clients", []string{"max-sessions", "max-per-ip", "max-per-user", "max-login-attempts", "fail-delay", "ban-after", "ban-window", "ban-time", "login-timeout", "idle-timeout", "max-pending-input", "max-queued-output"}},
+	{"Limits and hostile clients", []string{"max-sessions", "max-per-ip", "max-per-user", "max-login-attempts", "fail-delay", "ban-after", "ban-window", "ban-time", "login-timeout", "idle-timeout", "max-pending-input", "max-queued-output", "glob-max-scan"}},
 	{"Logs", []string{"log-level"}},
 	{"Process", []string{"user", "group", "allow-root", "pidfile", "workers", "loops", "grace", "profile", "version", "manpage", "help"}},
 }
@@ -98,9 +99,12 @@ func printFlag(w io.Writer, f *flag.Flag) {
 	}
 	line += "\n    \t" + strings.ReplaceAll(text, "\n", "\n    \t")
 	if d := f.DefValue; d != "" && d != "false" && d != "0" && d != "0s" && d != "[]" {
-		if _, isString := f.Value.(interface{ IsBoolFlag() bool }); !isString {
-			line += fmt.Sprintf(" (default %q)", d)
+		if g, ok := f.Value.(flag.Getter); ok {
+			if _, isString := g.Get().(string); isString {
+				d = strconv.Quote(d)
+			}
 		}
+		line += " (default " + d + ")"
 	}
 	fmt.Fprintln(w, line)
 }

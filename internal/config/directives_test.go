@@ -207,6 +207,9 @@ var directiveTests = []struct {
 	{name: "Group name", conf: "Group \"a b\"\n", errs: at(1, `Group: "a b" is not a user or group name`)},
 	{name: "PidFile empty", conf: "PidFile \"\"\n", errs: at(1, "PidFile: empty path")},
 	{name: "User in a virtual host", conf: "<VirtualHost *:21>\nUser ftp\n</VirtualHost>\n", errs: at(2, "User is not allowed in <VirtualHost> (allowed in server config)")},
+	{name: "FTPGlobMaxScan", conf: "FTPGlobMaxScan 50000\n", check: onMain(func(t *testing.T, s *Server) { eq(t, "glob scan", s.Process.GlobMaxScan.Value, 50000) })},
+	{name: "FTPGlobMaxScan zero", conf: "FTPGlobMaxScan 0\n", errs: at(1, "FTPGlobMaxScan: 0 is not a number of directory entries (1 to 100000000)")},
+	{name: "FTPGlobMaxScan in a virtual host", conf: vh("FTPGlobMaxScan 5"), errs: at(2, "FTPGlobMaxScan is not allowed in <VirtualHost> (allowed in server config)")},
 	{name: "buffer caps", conf: "FTPMaxPendingInput 16K\nFTPMaxQueuedOutput 2M\n", check: onMain(func(t *testing.T, s *Server) {
 		eq(t, "pending", s.Process.MaxPendingInput.Value, int64(16<<10))
 		eq(t, "queued", s.Process.MaxQueuedOutput.Value, int64(2<<20))

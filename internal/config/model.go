@@ -348,6 +348,7 @@ type ProcessSettings struct {
 	User               Opt[string]        // User name|#uid: -user
 	Group              Opt[string]        // Group name|#gid: -group
 	PidFile            Opt[string]        // PidFile file: -pidfile
+	GlobMaxScan        Opt[int]           // FTPGlobMaxScan: -glob-max-scan
 }
 
 // FTPEnabled reports FTP On; default off (as mod_ftp).

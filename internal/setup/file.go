@@ -236,6 +236,7 @@ func processSettings(ps config.ProcessSettings, s *settings, fl Flags) {
 	layer(fl.MaxHandshakes, ps.MaxHandshakes, &s.maxHandshakes)
 	layer(fl.Profile, ps.Profile, &s.profile)
 	layer(fl.MaxPendingInput, ps.MaxPendingInput, &s.maxPendingInput)
+	layer(fl.GlobMaxScan, ps.GlobMaxScan, &s.globMaxScan)
 	if q := ps.MaxQueuedOutput; q.Set && !fl.MaxQueuedOutput.Set {
 		s.limits.MaxQueuedOutput = int(q.Value)
 	}

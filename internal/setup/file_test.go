@@ -258,6 +258,21 @@ FTPDataBlockSize 65536
 					t.Errorf("fail delay %v (want none), reuse optional %v, handshake %v, handshakes %d", c.FailDelay, c.AllowDataWithoutReuse, c.HandshakeTimeout, c.MaxHandshakes)
 				}
 			}},
+		{"FTPGlobMaxScan", "FTPGlobMaxScan 50000\n" + fcVHost(""), Flags{}, func(t *testing.T, m fcMapped) {
+			if m.cfg.GlobMaxScan != 50000 {
+				t.Errorf("glob scan %d, want the directive's 50000", m.cfg.GlobMaxScan)
+			}
+		}},
+		{"-glob-max-scan over FTPGlobMaxScan", "FTPGlobMaxScan 50000\n" + fcVHost(""), Flags{GlobMaxScan: Given(7)}, func(t *testing.T, m fcMapped) {
+			if m.cfg.GlobMaxScan != 7 {
+				t.Errorf("glob scan %d, want the flag's 7", m.cfg.GlobMaxScan)
+			}
+		}},
+		{"glob scan default", fcVHost(""), Flags{}, func(t *testing.T, m fcMapped) {
+			if m.cfg.GlobMaxScan != loop.DefaultGlobMaxScan {
+				t.Errorf("glob scan %d, want %d", m.cfg.GlobMaxScan, loop.DefaultGlobMaxScan)
+			}
+		}},
 		{"virtual hosts", fcVHost("ServerName a.example\nFTPHomeDir /home\nFTPJailUser On\nFTPOptions VirtualHostLogin RemoveUserGroup") +
 			"<VirtualHost _default_:21>\nFTP On\nServerName b.example\nServerAlias *.b.example\nDocumentRoot " + other + "\nFTPBannerMessage \"b here\"\n</VirtualHost>\n",
 			Flags{Banner: Given("flag banner")}, func(t *testing.T, m fcMapped) {

@@ -72,7 +72,8 @@ type Flags struct {
 	MaxPendingInput  Opt[int64]         // -max-pending-input (FTPMaxPendingInput); 0: the default
 	MaxQueuedOutput  Opt[int64]         // -max-queued-output (FTPMaxQueuedOutput); 0: the default
 
-	Daemon DaemonFlags // -user, -group, -pidfile, -state-dir, -allow-root (daemon.go)
+	Daemon      DaemonFlags // -user, -group, -pidfile, -state-dir, -allow-root (daemon.go)
+	GlobMaxScan Opt[int]    // -glob-max-scan (FTPGlobMaxScan)
 }
 
 // The values of -client-cert and of the settings' client certificate

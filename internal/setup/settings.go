@@ -55,6 +55,7 @@ type settings struct {
 	loginTimeout, idleTimeout time.Duration
 	dataIdleTimeout           time.Duration
 	maxPendingInput           int64
+	globMaxScan               int
 
 	// rootFrom, usersFrom and clientCAFrom name where those settings came
 	// from in error messages: the flag ("-root"), or the directive
@@ -87,6 +88,7 @@ func resolve(f Flags) *settings {
 		idleTimeout:     loop.DefaultIdleTimeout,
 		dataIdleTimeout: loop.DefaultDataIdleTimeout,
 		maxPendingInput: loop.DefaultMaxPendingInput,
+		globMaxScan:     loop.DefaultGlobMaxScan,
 		rootFrom:        "-root",
 		usersFrom:       "-users",
 		clientCAFrom:    "-client-ca",
@@ -136,6 +138,7 @@ func resolve(f Flags) *settings {
 	given(f.IdleTimeout, &s.idleTimeout)
 	given(f.DataIdleTimeout, &s.dataIdleTimeout)
 	given(f.MaxPendingInput, &s.maxPendingInput)
+	given(f.GlobMaxScan, &s.globMaxScan)
 	return s
 }
 
@@ -197,6 +200,7 @@ func (s *settings) config(log *slog.Logger, certs *tlsstate.CertStore) (loop.Con
 		MaxPendingInput: int(s.maxPendingInput),
 		Limits:          s.limits,
 	}
+	cfg.GlobMaxScan = s.globMaxScan
 	if certs == nil {
 		return cfg, nil
 	}
