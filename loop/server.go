@@ -321,6 +321,7 @@ func (s *Server) OnOpen(c gnet.Conn) (out []byte, action gnet.Action) {
 	peer := addrPortOf(c.RemoteAddr())
 	// Session limits and bans apply at connect: 421 instead of the 220.
 	if refusal := s.lim.admit(peer.Addr()); refusal != nil {
+		s.logConnRefused(peer, refusal)
 		return refusal, gnet.Close
 	}
 	admitted = peer.Addr()
