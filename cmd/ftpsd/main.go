@@ -108,7 +108,7 @@ func run(args []string, stderr io.Writer) int {
 		logs.Announce("listening", "addr", b.Addr.String(), "kind", kind)
 	}
 	if msg := plan.NobodyCanLogIn(); msg != "" {
-		log.Warn(msg)
+		logs.Warn(msg)
 	}
 
 wait:
