@@ -217,3 +217,42 @@ func abs(t *testing.T, p string) string {
 	}
 	return a
 }
+
+// TestLogsConfigMode: with -config, a configuration warning reaches
+// standard error as well as ErrorLog, and -command-log replaces the
+// server's command CustomLog (its transfer CustomLog stays).
+func TestLogsConfigMode(t *testing.T) {
+	t.Parallel()
+	dir := fcFixture(t)
+	root := filepath.Join(dir, "root")
+	writeTree(t, root, map[string]string{"f.txt": "abc"})
+	text := strings.Replace(fcSeed(t, "explicit", ""), "FTP On", "FTP On\n  FTPDataBlockSize 4096", 1)
+	flagLog := filepath.Join(t.TempDir(), "commands")
+	s := startConfServer(t, dir, root, text, "-root", root, "-anonymous", "-command-log", flagLog)
+	c := s.login(t, nil)
+	c.must("XYZZY", 500)
+	c.must("QUIT", 221)
+	if err := s.signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	const warn = `level=WARN msg="FTPDataBlockSize: not used;`
+	errorLog := readFile(t, filepath.Join(dir, "logs", "ftps_error_log"))
+	if !strings.Contains(s.log.String(), warn) || !strings.Contains(errorLog, warn) {
+		t.Errorf("the warning must be on stderr and in ErrorLog:\nstderr:\n%s\nErrorLog:\n%s", s.log, errorLog)
+	}
+	if strings.Contains(s.log.String(), "LoadModule") {
+		t.Errorf("a note (info) went to stderr:\n%s", s.log)
+	}
+	got := readFile(t, flagLog)
+	for _, w := range []string{"anonymous [127.0.0.1] PASS 230\n", "anonymous [127.0.0.1] XYZZY 500\n", "anonymous [127.0.0.1] QUIT 221\n"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("-command-log lacks %q:\n%s", w, got)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "logs", "ftps_command_log")); len(b) > 0 {
+		t.Errorf("the replaced CustomLog got lines: %q (%v)", b, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "logs", "ftps_transfer_log")); err != nil {
+		t.Errorf("the transfer CustomLog was not opened: %v", err)
+	}
+}
