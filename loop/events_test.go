@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"crypto/tls"
 	"log/slog"
 	"net"
 	"regexp"
@@ -119,5 +120,28 @@ func TestSecurityEventsLogged(t *testing.T) {
 			t.Fatalf("error log events:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestNoReuseLogged: a PROT P data connection refused with 522 for not
+// resuming the session is reported at info with the client and the user.
+func TestNoReuseLogged(t *testing.T) {
+	var errs lockedBuffer
+	log := slog.New(slog.NewTextHandler(&errs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	addr, root := startServer(t, Config{Logger: log, Host: Host{TLS: tlsConfig(t)}})
+	writeFile(t, root, "f", "data")
+	c := dialTLS(t, addr, clientTLS(tls.VersionTLS13))
+	c.auth()
+	c.protP()
+	c.login("alice", "secret")
+	d := c.data()
+	c.cmd(150, "RETR f")
+	tc := tls.Client(d, &tls.Config{InsecureSkipVerify: true, ServerName: "ftpsd.test"})
+	_ = tc.SetDeadline(time.Now().Add(10 * time.Second))
+	_ = tc.Handshake() // a full handshake: no ticket
+	c.expect(522)
+	want := `level=INFO msg="data connection refused" client=127.0.0.1 user=alice reason="TLS session not resumed" code=522`
+	if !strings.Contains(errs.String(), want+"\n") {
+		t.Errorf("error log lacks %q:\n%s", want, errs.String())
 	}
 }
