@@ -31,6 +31,7 @@ test-deps:
 	command -v openssl >/dev/null || missing="$$missing openssl"; \
 	command -v wget >/dev/null || missing="$$missing wget"; \
 	command -v tnftp >/dev/null || missing="$$missing tnftp"; \
+	command -v fail2ban-regex >/dev/null || missing="$$missing fail2ban"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \

@@ -298,12 +298,13 @@ func (s *Session) refuseUser() Reply {
 // client's address; past MaxLoginAttempts, or when the address got banned,
 // a 421 follows the 530 and the session ends.
 func (s *Session) settleFailedLogin() (codec.Code, string) {
+	s.logLoginFailed()
 	s.resetLogin()
 	s.lim.failures++
 	if b := s.srv.lim.ban; b != nil {
 		if banned, isNew := b.fail(addrKey(s.peer.Addr()), time.Now()); banned {
 			if isNew {
-				s.srv.cfg.logger().Info("address banned after failed logins", "peer", s.peer.Addr(), "for", b.duration)
+				s.logBanned(b.duration)
 			}
 			s.lim.farewell = "Too many failed logins from your address, closing."
 		}

@@ -111,6 +111,8 @@ func (s *Session) settle(o *xfer.Outcome) (codec.Code, string) {
 		s.cwd = o.Path
 	case xfer.RenameReady:
 		s.renameFrom = o.Path
+	case xfer.NoReuse:
+		s.logNoReuse()
 	}
 	r := outcomeReply(o)
 	return r.Code, r.Msg

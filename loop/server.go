@@ -335,6 +335,7 @@ func (s *Server) OnOpen(c gnet.Conn) (out []byte, action gnet.Action) {
 	peer := addrPortOf(c.RemoteAddr())
 	// Session limits and bans apply at connect: 421 instead of the 220.
 	if refusal := s.lim.admit(peer.Addr()); refusal != nil {
+		s.logConnRefused(peer, refusal)
 		return s.refuse(c, implicit, refusal)
 	}
 	admitted = peer.Addr()

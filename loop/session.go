@@ -1,8 +1,10 @@
 package loop
 
 import (
+	"cmp"
 	"crypto/tls"
 	"net/netip"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -189,6 +191,7 @@ func (s *Session) readInput() {
 			}
 			s.consume(n)
 		case codec.TooLong:
+			s.logRefused(nil, nil, codec.CodeSyntax)
 			s.consume(n)
 			s.reply(codec.CodeSyntax, "Command line too long.")
 		case codec.Line:
@@ -247,11 +250,13 @@ func (s *Session) dispatch(line []byte) {
 	if err != nil {
 		r := parseErrorReply(err)
 		s.reply(r.Code, r.Msg)
+		s.logRefused(line, nil, r.Code)
 		return
 	}
 	c := commands[string(verb)]
 	if c == nil {
 		s.reply(codec.CodeSyntax, "Unknown command.")
+		s.logRefused(verb, arg, codec.CodeSyntax)
 		return
 	}
 	if c.flags&keepsRename == 0 {
@@ -271,7 +276,7 @@ func (s *Session) dispatch(line []byte) {
 		s.reply(r.Code, r.Msg)
 	}
 	if logging {
-		p := pendingCmd{verb: c.verb, start: start}
+		p := pendingCmd{verb: c.verb, start: start, user: s.user}
 		if c.flags&secretArg == 0 {
 			p.arg = string(arg)
 		}
@@ -290,19 +295,37 @@ func (s *Session) dispatch(line []byte) {
 type pendingCmd struct {
 	verb, arg string
 	start     time.Time
+	// user is the name given to USER when the command was dispatched:
+	// the one a failed PASS logs, since the failure forgets it before its
+	// reply is logged.
+	user string
 }
 
 // logCommand writes one command-log line.
 func (s *Session) logCommand(p pendingCmd, code codec.Code) {
 	now := time.Now()
-	user := s.ident.User
-	if user == "" {
-		user = s.user
-	}
+	user := cmp.Or(s.ident.User, s.user, p.user)
 	s.host.Log.Command(&ftplog.Command{
 		Time: now, Peer: s.peer, Local: s.local, User: user, Verb: p.verb, Arg: p.arg,
 		Status: int(code), ServerName: s.host.ServerName, Secure: s.secure(), Duration: now.Sub(p.start),
 	})
+}
+
+// logRefused writes the command-log line of a line refused before it
+// reached a command: an unknown verb (500), a line that does not parse
+// (500, 501) or one too long (500). The verb is the line's leading letters,
+// at most codec.MaxVerb+1 of them so an overlong one still shows; a line
+// that did not parse logs no argument, since nothing says it is not a
+// password ("PASS\x00secret").
+func (s *Session) logRefused(line, arg []byte, code codec.Code) {
+	if !s.host.Log.Wants(ftplog.Commands) {
+		return
+	}
+	n := 0
+	for n < len(line) && n <= codec.MaxVerb && ('a' <= line[n]|0x20 && line[n]|0x20 <= 'z') {
+		n++
+	}
+	s.logCommand(pendingCmd{verb: strings.ToUpper(string(line[:n])), arg: string(arg), start: time.Now()}, code)
 }
 
 // check applies the command table's flags before a handler runs.

@@ -103,6 +103,11 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	raw(fs, &keyFile, "key", "", "TLS private key `FILE` (PEM)")
 	defineDaemonFlags(fs, o)
 	fs.Usage = func() { usage(fs.FlagSet) }
+	opt(fs, &f.ErrorLog, fs.StringVar, "error-log", "", "error log `FILE` (ErrorLog; - is standard error, the default)")
+	opt(fs, &f.CommandLog, fs.StringVar, "command-log", "", "command log `FILE`, one line per command with its reply code (- is standard error)")
+	opt(fs, &f.TransferLog, fs.StringVar, "transfer-log", "", "transfer log `FILE`, one xferlog-style line per transfer (- is standard error)")
+	opt(fs, &f.CommandLogFormat, fs.StringVar, "command-log-format", setup.SeedCommandFormat, "Apache LogFormat `FORMAT` of -command-log")
+	opt(fs, &f.TransferLogFormat, fs.StringVar, "transfer-log-format", setup.SeedTransferFormat, "Apache LogFormat `FORMAT` of -transfer-log")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}

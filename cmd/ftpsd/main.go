@@ -132,7 +132,7 @@ func run(args []string, stderr io.Writer) int {
 		logs.Announce("listening", "addr", b.Addr.String(), "kind", kind)
 	}
 	if msg := plan.NobodyCanLogIn(); msg != "" {
-		log.Warn(msg)
+		logs.Warn(msg)
 	}
 	daemon.Ready(fmt.Sprintf("serving %d listeners", len(bound)))
 	sweepCtx, stopSweep := context.WithCancel(context.Background())

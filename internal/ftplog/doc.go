@@ -5,8 +5,10 @@
 //
 // # Records
 //
-// The loop fills a Command when it sends a command's final reply and a
-// Transfer when a transfer (or DELE) ends. A Logger holds the Targets, one
+// The loop fills a Command when it sends a command's final reply (one per
+// line received: a line refused before any command ran, such as an
+// unknown verb's 500, is a Command too, with the line's leading letters as
+// its Verb) and a Transfer when a transfer (or DELE) ends. A Logger holds the Targets, one
 // per CustomLog: Kind Commands for a CustomLog without env=, Kind
 // Transfers for one with env=do_transfer_log (mod_ftp sets that variable
 // only for transfers). A RETR is therefore one line in the command log and

@@ -14,6 +14,7 @@ import (
 type Plan struct {
 	s    *settings
 	file *fileSettings // nil without a configuration file
+	logs flagLogs      // -error-log, -command-log, -transfer-log
 }
 
 // Load lays fl over the configuration file at path ("": no file, only the
@@ -24,10 +25,13 @@ type Plan struct {
 // configuration cannot be served. Runs at start-up only.
 func Load(path string, fl Flags) (*Plan, []error) {
 	p := &Plan{s: resolve(fl)}
+	var errs []error
+	if p.logs, errs = checkFlagLogs(fl); len(errs) > 0 {
+		return nil, errs
+	}
 	if path == "" {
 		return p, nil
 	}
-	var errs []error
 	p.file, errs = loadFile(path, p.s, fl)
 	if len(errs) > 0 {
 		return nil, errs
@@ -54,11 +58,11 @@ func (p *Plan) NobodyCanLogIn() string {
 // the files that do not exist, and logs the configuration's notes (at info)
 // and warnings (at warn) to the error log. Runs at start-up only.
 func (p *Plan) OpenLogs(stderr io.Writer) (*Logs, error) {
-	logs, err := openLogs(p.s.logLevel, p.file, stderr)
+	logs, err := openAllLogs(p.s.logLevel, p.file, p.logs, stderr)
 	if err != nil {
 		return nil, err
 	}
-	p.file.logNotes(logs.log)
+	p.file.logNotes(logs.log, logs.Warn)
 	return logs, nil
 }
 

@@ -547,9 +547,10 @@ func (f *fileSettings) apply(cfg *loop.Config) {
 	}
 }
 
-// logNotes logs Load's notes at info and the settings not acted on at warn,
-// once each, with their file:line.
-func (f *fileSettings) logNotes(log *slog.Logger) {
+// logNotes logs Load's notes at info and the settings not acted on at warn
+// (through warn, which shows them on standard error too), once each, with
+// their file:line.
+func (f *fileSettings) logNotes(log *slog.Logger, warn func(string, ...any)) {
 	if f == nil {
 		return
 	}
@@ -557,6 +558,6 @@ func (f *fileSettings) logNotes(log *slog.Logger) {
 		log.Info(n.Msg, "at", n.Pos.String())
 	}
 	for _, n := range f.warnings {
-		log.Warn(n.Msg, "at", n.Pos.String())
+		warn(n.Msg, "at", n.Pos.String())
 	}
 }

@@ -74,6 +74,15 @@ type Flags struct {
 
 	Daemon      DaemonFlags // -user, -group, -pidfile, -state-dir, -allow-root (daemon.go)
 	GlobMaxScan Opt[int]    // -glob-max-scan (FTPGlobMaxScan)
+	// The logs (issue 16). A file name StderrLog ("-") is standard error.
+	// The command and transfer logs are the first server's: each replaces
+	// its CustomLogs of that kind, in the seed's format (SeedCommandFormat,
+	// SeedTransferFormat) unless its -…-format flag gives one.
+	ErrorLog          Opt[string] // -error-log (ErrorLog)
+	CommandLog        Opt[string] // host: -command-log (CustomLog FILE ftp_command)
+	TransferLog       Opt[string] // host: -transfer-log (CustomLog FILE ftp_transfer env=do_transfer_log)
+	CommandLogFormat  Opt[string] // host: -command-log-format (LogFormat)
+	TransferLogFormat Opt[string] // host: -transfer-log-format (LogFormat)
 }
 
 // The values of -client-cert and of the settings' client certificate

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 
+	"github.com/ftpsd/ftpsd/internal/config"
 	"github.com/ftpsd/ftpsd/internal/ftplog"
 )
 
@@ -34,19 +35,33 @@ type Logs struct {
 	vhosts []*ftplog.Logger
 	// writers are the CustomLog files by path, shared by the loggers.
 	writers map[string]*ftplog.Writer
+	// stderr is the Writer of standard error when a log goes there (the
+	// error log, or a flag's "-"); nil when none does. stderrOut is
+	// standard error itself.
+	stderr    *ftplog.Writer
+	stderrOut io.Writer
 }
 
 // openLogs opens the error log, at level, and the CustomLog files of file
 // (nil without -config), creating the files that do not exist.
 func openLogs(level slog.Level, file *fileSettings, stderr io.Writer) (*Logs, error) {
+	return openAllLogs(level, file, flagLogs{}, stderr)
+}
+
+// openAllLogs opens the error log, at level, where the flags or else the
+// file put it, and the command and transfer logs: the file's CustomLogs
+// with the flags' logs over the first server's (flagLogs.over).
+func openAllLogs(level slog.Level, file *fileSettings, fl flagLogs, stderr io.Writer) (*Logs, error) {
 	l := &Logs{}
-	if file != nil && file.errorLog != "" {
-		path := file.errorLog
+	if path := fl.errorPath(file); path != "" {
 		w, err := ftplog.Open(path, ftplog.Options{OnError: func(err error) {
 			// The error log's own failures go where it cannot.
 			fmt.Fprintf(stderr, "ftpsd: ErrorLog %s: %v\n", path, err)
 		}})
 		if err != nil {
+			if fl.errorLog.Set {
+				return nil, fmt.Errorf("-error-log: %w", err)
+			}
 			return nil, directiveError(file.srv.ErrorLog.At, "ErrorLog", err)
 		}
 		l.errorLog, l.errorPath = w, path
@@ -56,6 +71,7 @@ func openLogs(level slog.Level, file *fileSettings, stderr io.Writer) (*Logs, er
 	} else {
 		// Standard error's write errors have nowhere to go.
 		l.errorLog = ftplog.New(stderr, ftplog.Options{})
+		l.stderr = l.errorLog
 		if file != nil {
 			// Through the same Writer, so its lines and the error log's
 			// keep their order.
@@ -63,12 +79,18 @@ func openLogs(level slog.Level, file *fileSettings, stderr io.Writer) (*Logs, er
 		}
 	}
 	l.log = slog.New(slog.NewTextHandler(lineWriter{l.errorLog}, &slog.HandlerOptions{Level: level}))
-	if file == nil {
+	l.stderrOut = stderr
+	var first []logTarget
+	if file != nil {
+		first = file.logs
+	}
+	first = fl.over(first)
+	if file == nil && len(first) == 0 {
 		return l, nil
 	}
 	l.writers = map[string]*ftplog.Writer{}
 	var err error
-	if l.access, err = l.loggerFor(file.logs); err == nil {
+	if l.access, err = l.loggerFor(first); err == nil && file != nil {
 		for _, v := range file.vhosts {
 			var vl *ftplog.Logger
 			if vl, err = l.loggerFor(v.f.logs); err != nil {
@@ -92,6 +114,16 @@ func (l *Logs) loggerFor(logs []logTarget) (*ftplog.Logger, error) {
 	}
 	var targets []ftplog.Target
 	for _, t := range logs {
+		if t.path == StderrLog {
+			// A flag's "-": standard error, through the error log's
+			// Writer when that is standard error too, so that lines stay
+			// whole and in order.
+			if l.stderr == nil {
+				l.stderr = ftplog.New(l.stderrOut, ftplog.Options{})
+			}
+			targets = append(targets, ftplog.Target{Format: t.format, W: l.stderr, Kind: t.kind})
+			continue
+		}
 		w, ok := l.writers[t.path]
 		if !ok {
 			var err error
@@ -99,6 +131,9 @@ func (l *Logs) loggerFor(logs []logTarget) (*ftplog.Logger, error) {
 				l.log.Error("CustomLog", "file", t.path, "err", err)
 			}})
 			if err != nil {
+				if t.at == (config.Pos{}) {
+					return nil, fmt.Errorf("%s: %w", flagName(t.kind), err)
+				}
 				return nil, directiveError(t.at, "CustomLog", err)
 			}
 			l.writers[t.path] = w
@@ -119,6 +154,27 @@ func (l *Logs) Announce(msg string, args ...any) {
 		l.console.Info(msg, args...)
 	}
 	_ = l.errorLog.Flush() // its errors went to OnError, or nowhere
+}
+
+// Warn logs a start-up warning ("Anonymous: not used", "nobody can log
+// in") to the error log and, when that is a file or its level hides
+// warnings, to standard error as well: whoever starts the server sees it
+// there. Like Announce it waits for the line: call it from the main
+// goroutine, never from the loop.
+func (l *Logs) Warn(msg string, args ...any) {
+	l.log.Warn(msg, args...)
+	if l.console != nil && (l.errorPath != "" || !l.log.Enabled(context.Background(), slog.LevelWarn)) {
+		l.console.Warn(msg, args...)
+	}
+	_ = l.errorLog.Flush() // its errors went to OnError, or nowhere
+}
+
+// flagName is the flag that names a log of kind k, for its errors.
+func flagName(k ftplog.Kind) string {
+	if k == ftplog.Transfers {
+		return "-transfer-log"
+	}
+	return "-command-log"
 }
 
 // Logger returns the error log.
@@ -149,6 +205,9 @@ func (l *Logs) Close() error {
 	var err error
 	for _, w := range l.writers {
 		err = errors.Join(err, w.Close())
+	}
+	if l.stderr != nil && l.stderr != l.errorLog {
+		err = errors.Join(err, l.stderr.Close())
 	}
 	return errors.Join(err, l.errorLog.Close())
 }
