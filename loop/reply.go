@@ -60,6 +60,9 @@ var outcomeText = [...]string{
 	xfer.Renamed:      "Rename successful.",
 	xfer.NoSize:       "Could not get file size.",
 	xfer.ModeChanged:  "SITE CHMOD command ok.",
+	xfer.HashRange:    "Range exceeds the file size.",
+	xfer.HashTooBig:   "File too large to hash.",
+	xfer.NotHashable:  "Not a regular file.",
 }
 
 // outcomeReply maps a job's outcome to the reply a client gets. It is the
@@ -85,6 +88,8 @@ func outcomeReply(o *xfer.Outcome) Reply {
 		return Reply{code, "Modify=" + o.Text + "; " + o.Path}
 	case xfer.Facts:
 		return Reply{code, "Listing " + o.Path + "\n" + o.Text + "\nEnd."}
+	case xfer.Hashed, xfer.XHashed:
+		return Reply{code, o.Text}
 	case xfer.Status:
 		if o.Text == "" {
 			// An empty directory: no blank line between the two.
