@@ -7,17 +7,17 @@ import (
 	"github.com/ftpsd/ftpsd/xfer"
 )
 
-// DefaultHashCacheEntries is Config.HashCacheEntries' default: digests
+// DefaultHashCacheEntries is Limits.HashCacheEntries' default: digests
 // of a few thousand files (a few hundred bytes each) for a mirror's
 // popular ones.
 const DefaultHashCacheEntries = 4096
 
-func (c *Config) hashCacheEntries() int {
-	return orNone(c.HashCacheEntries, DefaultHashCacheEntries)
+func (l *Limits) hashCacheEntries() int {
+	return orNone(l.HashCacheEntries, DefaultHashCacheEntries)
 }
 
-// hashMaxBytes is Config.HashMaxBytes, zero (no bound) when negative.
-func (c *Config) hashMaxBytes() int64 { return max(c.HashMaxBytes, 0) }
+// hashMaxBytes is Limits.HashMaxBytes, zero (no bound) when negative.
+func (l *Limits) hashMaxBytes() int64 { return max(l.HashMaxBytes, 0) }
 
 // hashJob builds the job of a checksum command on path, as the client
 // wrote it (HASH's reply repeats it). The worker that runs it must not

@@ -154,7 +154,7 @@ func TestHashNeedsRETR(t *testing.T) {
 // TestHashMaxBytes: HashMaxBytes refuses a larger request, with 556 for
 // HASH and 550 for the X* commands, and lets a range within it through.
 func TestHashMaxBytes(t *testing.T) {
-	addr, root := startServer(t, Config{HashMaxBytes: 4})
+	addr, root := startServer(t, Config{Limits: Limits{HashMaxBytes: 4}})
 	writeFile(t, root, "f", "0123456789")
 	writeFile(t, root, "small", "0123")
 	c := dial(t, addr)

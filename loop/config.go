@@ -82,16 +82,6 @@ type Config struct {
 	// Limits caps sessions, logins, bandwidth and queued replies; see
 	// limits.go. Its fields read as Config's.
 	Limits
-
-	// HashMaxBytes bounds the bytes one HASH or X* checksum command
-	// reads (cmd_hash.go); over it HASH answers 556 and the X* commands
-	// 550. Default 0: no bound, any whole file is hashed (NoLimit is the
-	// same). A range must lie within the file whatever the bound.
-	HashMaxBytes int64
-	// HashCacheEntries caps the digests kept for every session to share
-	// (least recently used first out). Default DefaultHashCacheEntries;
-	// NoLimit keeps none.
-	HashCacheEntries int
 }
 
 // The defaults of Config's fields, exported so that cmd/ftpsd's flag help

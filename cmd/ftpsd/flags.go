@@ -97,6 +97,9 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	fs.BoolVar(&o.check, "t", false, "with -config: check the configuration, print Syntax OK or its errors, and exit")
 	raw(fs, &certFile, "cert", "", "TLS certificate `FILE` (PEM, chain included); default: a generated self-signed ECDSA certificate")
 	raw(fs, &keyFile, "key", "", "TLS private key `FILE` (PEM)")
+	var hashMaxSize setup.Opt[string]
+	raw(fs, &hashMaxSize, "hash-max-size", "0", "`BYTES` one HASH or X* checksum command may read, K, M, G suffixes; more get 556/550 (0: no limit)")
+	opt(fs, &f.HashCache, fs.IntVar, "hash-cache", loop.DefaultHashCacheEntries, "file digests kept for every session to share (0: none)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -138,6 +141,19 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	}
 	if err := convert(f, pasvPorts, pasvAddr, umask, level, pendingInput, queuedOutput, rateSession, rateServer); err != nil {
 		return nil, err
+	}
+	if hashMaxSize.Set {
+		n, err := config.ParseByteCount(hashMaxSize.Value)
+		if err != nil {
+			return nil, fmt.Errorf("-hash-max-size: %w", err)
+		}
+		f.HashMaxSize = setup.Given(n)
+	}
+	if f.HashCache.Set && f.HashCache.Value < 0 {
+		return nil, fmt.Errorf("-hash-cache: %d is negative (0 means none)", f.HashCache.Value)
+	}
+	if f.HashCache.Set && f.HashCache.Value == 0 {
+		f.HashCache.Value = loop.NoLimit
 	}
 	for _, x := range []struct {
 		name string

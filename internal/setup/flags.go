@@ -71,6 +71,8 @@ type Flags struct {
 	DataIdleTimeout  Opt[time.Duration] // -data-idle-timeout (FTPTimeoutData)
 	MaxPendingInput  Opt[int64]         // -max-pending-input (FTPMaxPendingInput); 0: the default
 	MaxQueuedOutput  Opt[int64]         // -max-queued-output (FTPMaxQueuedOutput); 0: the default
+	HashMaxSize      Opt[int64]         // -hash-max-size (FTPHashMaxSize); 0: no limit
+	HashCache        Opt[int]           // -hash-cache (FTPHashCache); loop.NoLimit: no cache
 }
 
 // The values of -client-cert and of the settings' client certificate
