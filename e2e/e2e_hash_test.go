@@ -114,12 +114,23 @@ func TestHashClients(t *testing.T) {
 	s := startServer(t, serverConfig{root: root})
 	for _, mode := range []string{"plain", "explicit TLS"} {
 		t.Run(mode, func(t *testing.T) {
+			// download fetches a file as the client would before checking
+			// it: over clear data, or PROT P resuming the control session.
+			var download func(c *ctrl, line string) ([]byte, reply)
 			login := func(t *testing.T) *ctrl {
 				if mode == "plain" {
+					download = (*ctrl).retr
 					return s.login(t, &alice)
 				}
-				c := s.loginTLS(t, &alice, clientTLS())
-				return c
+				cfg := clientTLS()
+				download = func(c *ctrl, line string) ([]byte, reply) {
+					x := c.retrTLS(line, cfg)
+					if x.dataErr != nil {
+						c.t.Fatalf("%s over PROT P: %v", line, x.dataErr)
+					}
+					return x.data, x.final
+				}
+				return s.loginTLS(t, &alice, cfg)
 			}
 
 			t.Run("WinSCP", func(t *testing.T) {
@@ -135,7 +146,7 @@ func TestHashClients(t *testing.T) {
 					}
 				}
 				// The download the checksum is to vouch for.
-				data, r := c.retr(`RETR /dist/release 1.0.tar`)
+				data, r := download(c, `RETR /dist/release 1.0.tar`)
 				if r.code != 226 || string(data) != string(fx.spaced) {
 					t.Fatalf("RETR: %d bytes, %v", len(data), r)
 				}
