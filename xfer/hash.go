@@ -79,27 +79,44 @@ func (j *HashJob) Run(ctx context.Context, _ Progress) Outcome {
 			return j.reply(sum, start, end)
 		}
 	}
+	var r hashResult
+	if keyed {
+		r = j.Cache.once(ctx, key, func() hashResult { return j.compute(ctx) })
+	} else {
+		r = j.compute(ctx)
+	}
+	if !r.ok {
+		return r.refused
+	}
+	return j.reply(r.sum, r.start, r.end)
+}
+
+// compute opens the file, hashes the range and stores the digest. Runs on
+// a worker.
+func (j *HashJob) compute(ctx context.Context) hashResult {
 	open := j.open
 	if open == nil {
 		open = j.FS.Open
 	}
 	f, err := open(j.Path)
 	if err != nil {
-		return Fail(err)
+		return hashResult{refused: Fail(err)}
 	}
 	defer f.Close()
 	// What was opened may not be what Stat saw (a rename in between):
 	// the checks and the key are made again on the open file.
-	if fi, err = f.Stat(); err != nil {
-		return Fail(err)
+	fi, err := f.Stat()
+	if err != nil {
+		return hashResult{refused: Fail(err)}
 	}
-	if start, end, refused = j.bounds(fi); refused.Kind != LocalError {
-		return refused
+	start, end, refused := j.bounds(fi)
+	if refused.Kind != LocalError {
+		return hashResult{refused: refused}
 	}
-	key, keyed = keyOf(fi, j.Algo, start, end)
+	key, keyed := keyOf(fi, j.Algo, start, end)
 	sum, err := j.digest(ctx, f, start, end)
 	if err != nil {
-		return Fail(err)
+		return hashResult{refused: Fail(err)}
 	}
 	// Stored only when the file did not change while it was read, so a
 	// digest of half-written content is never served again.
@@ -108,7 +125,7 @@ func (j *HashJob) Run(ctx context.Context, _ Progress) Outcome {
 			j.Cache.add(key, sum)
 		}
 	}
-	return j.reply(sum, start, end)
+	return hashResult{sum: sum, start: start, end: end, ok: true}
 }
 
 // bounds returns the range to hash in the file fi describes, or the

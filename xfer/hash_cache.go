@@ -1,10 +1,13 @@
 package xfer
 
 import (
+	"context"
+	"fmt"
 	"io/fs"
 	"sync/atomic"
 
 	lru "github.com/hashicorp/golang-lru/v2"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/ftpsd/ftpsd/codec"
 )
@@ -29,8 +32,13 @@ type hashKey struct {
 // (hashicorp/golang-lru's Cache holds a mutex for a map operation only).
 // A nil *HashCache keeps nothing.
 type HashCache struct {
-	lru          *lru.Cache[hashKey, string]
+	lru *lru.Cache[hashKey, string]
+	// flight joins the requests that miss the same key while one of them
+	// reads the file, so a digest asked for by many sessions at once is
+	// computed once too.
+	flight       singleflight.Group
 	hits, misses atomic.Int64
+	joined       atomic.Int64 // requests served by another's computation
 }
 
 // NewHashCache returns a cache of at most entries digests; nil (no cache)
@@ -60,6 +68,56 @@ func (c *HashCache) Stats() (hits, misses int64) {
 		return 0, 0
 	}
 	return c.hits.Load(), c.misses.Load()
+}
+
+// Joined is how many requests got a digest another request was computing.
+func (c *HashCache) Joined() int64 {
+	if c == nil {
+		return 0
+	}
+	return c.joined.Load()
+}
+
+// hashResult is what one computation of a digest gives the requests that
+// share it: the digest and its range, or the outcome that refused it.
+type hashResult struct {
+	sum        string
+	start, end int64
+	ok         bool
+	refused    Outcome // when !ok
+}
+
+// once runs compute for k unless a computation for k is under way, whose
+// digest is then shared. A follower that got no digest (its leader's
+// session closed, the file changed) computes on its own, so that it gets
+// its own reply; one whose own ctx ends stops waiting (the leader's
+// computation goes on for the others, under the leader's ctx). A nil cache just
+// computes. Runs on a worker.
+func (c *HashCache) once(ctx context.Context, k hashKey, compute func() hashResult) hashResult {
+	if c == nil {
+		return compute()
+	}
+	// led is set when this request's compute is the one that ran; the
+	// channel's receive orders its write before the read.
+	led := false
+	ch := c.flight.DoChan(fmt.Sprint(k), func() (any, error) {
+		led = true
+		return compute(), nil
+	})
+	select {
+	case r := <-ch:
+		res := r.Val.(hashResult)
+		switch {
+		case led:
+		case !res.ok:
+			return compute()
+		default:
+			c.joined.Add(1)
+		}
+		return res
+	case <-ctx.Done():
+		return hashResult{refused: Fail(connErr(ctx.Err()))}
+	}
 }
 
 // get returns the digest stored under k. Runs on a worker.

@@ -237,3 +237,38 @@ func TestHashThrottled(t *testing.T) {
 }
 
 type rateLimiter = rate.Limiter
+
+// TestHashOnceForConcurrentMisses: requests that miss the cache for the
+// same digest while one of them reads the file share its result: the file
+// is opened once, and each gets its own reply form.
+func TestHashOnceForConcurrentMisses(t *testing.T) {
+	body := strings.Repeat("y", 128<<10) // 16 KiB burst, then ~0.9 s at 128 KiB/s
+	f, _ := rootFS(t, map[string]string{"big": body})
+	cache := NewHashCache(4)
+	var opens atomic.Int64
+	leader := &HashJob{FS: f, Path: "/big", Name: "big", Draft: true, Cache: cache,
+		Rates: [2]*rateLimiter{NewLimiter(128 << 10)}}
+	countOpens(leader, &opens)
+	done := make(chan Outcome, 1)
+	go func() { done <- leader.Run(context.Background(), nil) }()
+	for deadline := time.Now().Add(5 * time.Second); opens.Load() == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the first request never opened the file")
+		}
+	}
+	// The leader holds the file for most of a second: this one joins it.
+	follower := &HashJob{FS: f, Path: "/big", Cache: cache}
+	countOpens(follower, &opens)
+	fo := follower.Run(context.Background(), nil)
+	lo := within(t, 10*time.Second, done)
+	sum := sha256.Sum256([]byte(body))
+	if lo.Kind != Hashed || !strings.Contains(lo.Text, " "+hex.EncodeToString(sum[:])+" big") {
+		t.Fatalf("leader: %v %q", lo.Kind, lo.Text)
+	}
+	if fo.Kind != XHashed || !strings.HasSuffix(fo.Text, "\n"+strings.ToUpper(hex.EncodeToString(sum[:]))) {
+		t.Fatalf("follower: %v %q", fo.Kind, fo.Text)
+	}
+	if opens.Load() != 1 || cache.Joined() != 1 {
+		t.Fatalf("%d opens, %d joined; want the file read once", opens.Load(), cache.Joined())
+	}
+}
