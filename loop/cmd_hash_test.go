@@ -166,19 +166,24 @@ func TestHashMaxBytes(t *testing.T) {
 }
 
 // TestHashThrottled: a hash waits on the session's transfer rate limit as
-// a download would, and a command sent meanwhile is answered after it.
+// a download would, and commands sent meanwhile, ABOR too, are answered
+// after it, in order: a hash is a file-system job, not a transfer.
 func TestHashThrottled(t *testing.T) {
 	addr, root := startServer(t, Config{Limits: Limits{SessionRate: rateLimit}})
-	randomFile(t, root, "blob", rateFile)
+	want := randomFile(t, root, "blob", rateFile)
 	c := dial(t, addr)
 	c.login("alice", "secret")
 	start := time.Now()
-	if _, err := c.c.Write([]byte("XSHA1 blob\r\nNOOP\r\n")); err != nil {
+	if _, err := c.c.Write([]byte("XSHA1 blob\r\nABOR\r\nNOOP\r\n")); err != nil {
 		t.Fatal(err)
 	}
-	c.expect(250)
+	sum := sha1.Sum(want)
+	if msg := c.expect(250); !strings.HasSuffix(msg, "\n"+strings.ToUpper(hexOf(sum[:]))) {
+		t.Errorf("XSHA1 with ABOR behind it: %q", msg)
+	}
 	if el := time.Since(start); el < minPaced {
 		t.Errorf("XSHA1 of %d bytes at %d B/s took %v", rateFile, rateLimit, el)
 	}
+	c.expect(225)
 	c.expect(200)
 }
