@@ -25,6 +25,7 @@ func TestHashCommands(t *testing.T) {
 	const body = "integrity for distribution\n"
 	writeFile(t, root, "pub/a file.txt", body)
 	writeFile(t, root, "abc", "abc")
+	writeFile(t, root, ".ftpsd-0123456789abcdef.part", "someone's upload in progress")
 	if err := os.Mkdir(filepath.Join(root, "dir"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -82,6 +83,8 @@ func TestHashCommands(t *testing.T) {
 		{"XMD5 of a directory", "XMD5 dir", 550, ""},
 		{"HASH of nothing", "HASH missing", 550, ""},
 		{"HASH with empty quotes", `HASH ""`, 501, ""},
+		{"HASH of an upload temporary", "HASH .ftpsd-0123456789abcdef.part", 550, ""},
+		{"XCRC of an upload temporary", "XCRC .ftpsd-0123456789abcdef.part", 550, ""},
 	}
 	for _, st := range steps {
 		msg := c.cmd(st.code, "%s", st.cmd)
