@@ -3,6 +3,7 @@ module github.com/ftpsd/ftpsd
 go 1.26.8
 
 require (
+	github.com/hashicorp/golang-lru/v2 v2.0.7
 	github.com/jlaffaye/ftp v0.2.4
 	github.com/panjf2000/ants/v2 v2.11.3
 	github.com/panjf2000/gnet/v2 v2.9.7
@@ -10,6 +11,7 @@ require (
 	github.com/tg123/go-htpasswd v1.2.5
 	github.com/valyala/bytebufferpool v1.0.0
 	golang.org/x/crypto v0.45.0
+	golang.org/x/sync v0.11.0
 	golang.org/x/sys v0.38.0
 	golang.org/x/time v0.16.0
 )
@@ -21,6 +23,5 @@ require (
 	github.com/google/pprof v0.0.0-20211214055906-6f57359322fd // indirect
 	go.uber.org/multierr v1.11.0 // indirect
 	go.uber.org/zap v1.27.0 // indirect
-	golang.org/x/sync v0.11.0 // indirect
 	gopkg.in/natefinch/lumberjack.v2 v2.2.1 // indirect
 )

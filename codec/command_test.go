@@ -29,7 +29,9 @@ func TestParseCommand(t *testing.T) {
 		{"tab", "\t", "", "", ErrEmpty},
 		{"nine letters", "ABCDEFGHI", "", "", ErrVerb},
 		{"leading space", " NOOP", "", "", ErrVerb},
-		{"digit in verb", "NO0P", "", "", ErrVerb},
+		{"leading digit", "0NOP", "", "", ErrVerb},
+		{"digits after a letter", "xsha256 f 0 9", "XSHA256", "f 0 9", nil},
+		{"digit then space", "XSHA1 \"a b\"", "XSHA1", "\"a b\"", nil},
 		{"tab after verb", "USER\tbob", "", "", ErrVerb},
 		{"hyphen", "X-Y", "", "", ErrVerb},
 		{"8-bit verb", "\xc3\xa9", "", "", ErrVerb},
@@ -61,7 +63,7 @@ func TestParseCommand(t *testing.T) {
 func FuzzParseCommand(f *testing.F) {
 	for _, s := range []string{
 		"NOOP", "USER anonymous", "PASS guest@", "PORT 132,235,1,2,24,131",
-		"EPRT |2|1080::8:800:200C:417A|5282|", "retr  spaced name ", "ABOR", "", " ", "X\x00",
+		"EPRT |2|1080::8:800:200C:417A|5282|", "retr  spaced name ", "ABOR", "", " ", "X\x00", "XSHA256 f 0 9", "9X",
 	} {
 		f.Add([]byte(s))
 	}
@@ -82,9 +84,9 @@ func FuzzParseCommand(f *testing.F) {
 		if len(verb) < 1 || len(verb) > MaxVerb {
 			t.Fatalf("verb %q has bad length", verb)
 		}
-		for _, c := range verb {
-			if c < 'A' || c > 'Z' {
-				t.Fatalf("verb %q is not upper-case letters", verb)
+		for i, c := range verb {
+			if (c < 'A' || c > 'Z') && (i == 0 || c < '0' || c > '9') {
+				t.Fatalf("verb %q is not an upper-case letter then letters or digits", verb)
 			}
 		}
 		if !bytes.EqualFold(verb, in[:len(verb)]) {

@@ -50,7 +50,8 @@ func featMLST(s *Session) string {
 	return "MLST " + string(codec.AppendFeatMLST(nil, s.facts))
 }
 
-// OPTS UTF8 (RFC 2640: paths are always UTF-8 here) and OPTS MLST (RFC 3659 §7.9).
+// OPTS UTF8 (RFC 2640: paths are always UTF-8 here), OPTS MLST (RFC 3659
+// §7.9) and OPTS HASH (draft-bryan-ftpext-hash-02 §3.2, cmd_hash.go).
 func cmdOPTS(s *Session, arg []byte) Reply {
 	name, val, _ := bytes.Cut(arg, []byte(" "))
 	switch string(upper(name)) {
@@ -66,6 +67,8 @@ func cmdOPTS(s *Session, arg []byte) Reply {
 			facts = append(facts, ';') // as before; pyftpdlib and BSD ftpd send no list here
 		}
 		return Reply{codec.CodeOK, "MLST OPTS " + string(facts)}
+	case "HASH":
+		return optsHASH(s, val)
 	}
 	return Reply{codec.CodeArgSyntax, "Option not understood."}
 }

@@ -3,6 +3,8 @@ package loop
 import (
 	"sort"
 	"strings"
+
+	"github.com/ftpsd/ftpsd/codec"
 )
 
 // cmdFlags say what a command may do; the dispatcher enforces them.
@@ -112,12 +114,20 @@ func init() {
 
 		// Extensions: RFC 2389, RFC 3659, RFC 2640.
 		{verb: "FEAT", fn: cmdFEAT, syntax: "FEAT"},
-		{verb: "OPTS", fn: cmdOPTS, flags: needArg, syntax: "OPTS <sp> UTF8 ON|MLST facts", feat: "UTF8", featLine: featUTF8},
+		{verb: "OPTS", fn: cmdOPTS, flags: needArg, syntax: "OPTS <sp> UTF8 ON|MLST facts|HASH [name]", feat: "UTF8", featLine: featUTF8},
 		{verb: "SIZE", fn: cmdSIZE, flags: needLogin | needArg, syntax: "SIZE <sp> pathname", feat: "SIZE"},
 		{verb: "MDTM", fn: cmdMDTM, flags: needLogin | needArg, syntax: "MDTM <sp> pathname", feat: "MDTM"},
 		{verb: "MFMT", fn: cmdMFMT, flags: needLogin | needArg | writes, syntax: "MFMT <sp> YYYYMMDDHHMMSS <sp> pathname", feat: "MFMT"},
 		{verb: "MLST", fn: cmdMLST, flags: needLogin, syntax: "MLST [<sp> pathname]", feat: "MLST", featLine: featMLST},
 		{verb: "MLSD", fn: cmdMLSD, flags: needLogin | opensData, syntax: "MLSD [<sp> pathname]"},
+
+		// Checksums: draft-bryan-ftpext-hash-02 and ProFTPD mod_digest's commands (cmd_hash.go).
+		{verb: "HASH", fn: cmdHASH, flags: needLogin | needArg, syntax: "HASH <sp> pathname", featLine: featHASH},
+		{verb: "XCRC", fn: xhash(codec.HashCRC32), flags: needLogin | needArg, syntax: xhashSyntax("XCRC"), feat: xhashFeat("XCRC")},
+		{verb: "XMD5", fn: xhash(codec.HashMD5), flags: needLogin | needArg, syntax: xhashSyntax("XMD5"), feat: xhashFeat("XMD5")},
+		{verb: "XSHA1", fn: xhash(codec.HashSHA1), flags: needLogin | needArg, syntax: xhashSyntax("XSHA1"), feat: xhashFeat("XSHA1")},
+		{verb: "XSHA256", fn: xhash(codec.HashSHA256), flags: needLogin | needArg, syntax: xhashSyntax("XSHA256"), feat: xhashFeat("XSHA256")},
+		{verb: "XSHA512", fn: xhash(codec.HashSHA512), flags: needLogin | needArg, syntax: xhashSyntax("XSHA512"), feat: xhashFeat("XSHA512")},
 	}
 	commands = make(map[string]*command, len(table))
 	for _, c := range table {

@@ -77,6 +77,16 @@ type Limits struct {
 	// session whose backlog is over the cap when it next sends a command
 	// is closed without a reply, since it reads none. Default 1 MiB.
 	MaxQueuedOutput int
+
+	// HashMaxBytes bounds the bytes one HASH or X* checksum command
+	// reads (cmd_hash.go); over it HASH answers 556 and the X* commands
+	// 550. Zero: no bound, any whole file is hashed (NoLimit is the same).
+	// A range must lie within the file whatever the bound.
+	HashMaxBytes int64
+	// HashCacheEntries caps the digests kept for every session to share
+	// (least recently used first out). Default DefaultHashCacheEntries;
+	// NoLimit keeps none.
+	HashCacheEntries int
 }
 
 // The defaults of Limits' fields, exported for the flag help and

@@ -62,6 +62,9 @@ var outcomeText = [...]string{
 	xfer.ModeChanged:  "SITE CHMOD command ok.",
 	xfer.BadPattern:   "Bad pattern.",
 	xfer.TooMany:      "Too many directory entries to match a pattern against; list the directory instead.",
+	xfer.HashRange:    "Range exceeds the file size.",
+	xfer.HashTooBig:   "File too large to hash.",
+	xfer.NotHashable:  "Not a regular file.",
 }
 
 // outcomeReply maps a job's outcome to the reply a client gets. It is the
@@ -87,6 +90,8 @@ func outcomeReply(o *xfer.Outcome) Reply {
 		return Reply{code, "Modify=" + o.Text + "; " + codec.ShownName(o.Path)}
 	case xfer.Facts:
 		return Reply{code, "Listing " + codec.ShownName(o.Path) + "\n" + o.Text + "\nEnd."}
+	case xfer.Hashed, xfer.XHashed:
+		return Reply{code, o.Text}
 	case xfer.Status:
 		if o.Text == "" {
 			// An empty directory: no blank line between the two.

@@ -42,6 +42,7 @@ type Server struct {
 
 	handshakes *tlsstate.Semaphore // caps concurrent control-connection handshakes
 	lim        *serverLimits       // session counts, bans, the server's bandwidth (limits.go)
+	hashes     *xfer.HashCache     // digests of HASH and the X* commands, shared by every session (cmd_hash.go)
 
 	nextID    atomic.Uint64
 	clock     atomic.Int64 // UnixNano, advanced by OnTick: sessions stamp activity without a clock read
@@ -91,6 +92,7 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.hosts[h] = v
 	}
+	s.hashes = xfer.NewHashCache(s.cfg.hashCacheEntries())
 	if s.pool, err = xfer.NewPool(cfg.Workers, s.cfg.logger()); err != nil {
 		s.closeHosts()
 		return nil, fmt.Errorf("loop: %w", err)

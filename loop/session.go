@@ -51,6 +51,7 @@ type Session struct {
 	active     netip.AddrPort // PORT/EPRT target; valid when IsValid
 	epsvAll    bool
 	facts      codec.Facts
+	hashAlgo   codec.HashAlgo // HASH's function, chosen by OPTS HASH; the zero value is SHA-256
 
 	tls      *tlsstate.Conn             // nil until AUTH TLS or an implicit listener
 	plain    *bytebufferpool.ByteBuffer // decrypted command bytes not yet dispatched
@@ -527,5 +528,6 @@ func (s *Session) resetLogin() {
 	s.active = netip.AddrPort{}
 	s.epsvAll = false
 	s.facts = codec.DefaultFacts
+	s.hashAlgo = codec.HashSHA256
 	s.closePassive()
 }

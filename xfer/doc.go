@@ -4,11 +4,12 @@
 // bounded worker pool, the copy kernels (sendfile for clear downloads;
 // pooled buffers for uploads and TLS, with TLS records gathered into one
 // write), TYPE A conversion, directory listings (with the patterns of
-// LIST, NLST and STAT matched in glob.go) and the authorization check.
-// The rooted file system lives in internal/fsys.
+// LIST, NLST and STAT matched in glob.go), file digests for the checksum
+// commands (HashJob, with the server-wide [HashCache]) and the
+// authorization check. The rooted file system lives in internal/fsys.
 //
 // What runs where: the event loop (package loop) builds a job from a
-// session's state, a [Transfer], an [FSJob] or a [Login], and starts it with
+// session's state, a [Transfer], an [FSJob], a [HashJob] or a [Login], and starts it with
 // [Pool.Go]; the job's Run runs on a worker and returns an [Outcome]. A job
 // never sees the session: what it needs is copied into it, a transfer's
 // preliminary 150 goes out through [Progress], and everything else the

@@ -67,6 +67,13 @@ const (
 	CertLoggedIn // 232: a client certificate vouched for Identity, landing at Entry
 	LoginFailed  // 530: wrong password, unknown user, or no home to land in
 
+	// Checksum commands (hash.go).
+	Hashed      // 213: HASH, the reply's text in Text
+	XHashed     // 250: XCRC, XMD5, XSHA1, XSHA256, XSHA512, the reply's text in Text
+	HashRange   // 501: a checksum range that ends beyond the end of the file
+	HashTooBig  // 556: HASH of more bytes than HashJob.MaxBytes (the X* commands get Denied)
+	NotHashable // 553: HASH of a directory or a special file (the X* commands get NotRegular or IsDir)
+
 	kindCount
 )
 
@@ -80,6 +87,7 @@ var kindNames = [kindCount]string{
 	ModeChanged: "ModeChanged", Facts: "Facts", Status: "Status", LoggedIn: "LoggedIn",
 	CertLoggedIn: "CertLoggedIn", LoginFailed: "LoginFailed",
 	BadPattern: "BadPattern", TooMany: "TooMany",
+	Hashed: "Hashed", XHashed: "XHashed", HashRange: "HashRange", HashTooBig: "HashTooBig", NotHashable: "NotHashable",
 }
 
 var kindCodes = [kindCount]codec.Code{
@@ -96,6 +104,8 @@ var kindCodes = [kindCount]codec.Code{
 	Facts: codec.CodeFileActionOK, Status: codec.CodeFileStatus,
 	LoggedIn: codec.CodeLoggedIn, CertLoggedIn: codec.CodeLoggedInSecure, LoginFailed: codec.CodeNotLoggedIn,
 	BadPattern: codec.CodeArgSyntax, TooMany: codec.CodeFileUnavailable,
+	Hashed: codec.CodeFileStatus, XHashed: codec.CodeFileActionOK, HashRange: codec.CodeArgSyntax,
+	HashTooBig: codec.CodeHashPolicy, NotHashable: codec.CodeHashNotFile,
 }
 
 func (k Kind) String() string {

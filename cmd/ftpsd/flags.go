@@ -108,6 +108,9 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	opt(fs, &f.TransferLog, fs.StringVar, "transfer-log", "", "transfer log `FILE`, one xferlog-style line per transfer (- is standard error)")
 	opt(fs, &f.CommandLogFormat, fs.StringVar, "command-log-format", setup.SeedCommandFormat, "Apache LogFormat `FORMAT` of -command-log")
 	opt(fs, &f.TransferLogFormat, fs.StringVar, "transfer-log-format", setup.SeedTransferFormat, "Apache LogFormat `FORMAT` of -transfer-log")
+	var hashMaxSize setup.Opt[string]
+	raw(fs, &hashMaxSize, "hash-max-size", "0", "`BYTES` one HASH or X* checksum command may read, K, M, G suffixes; more get 556/550 (0: no limit)")
+	opt(fs, &f.HashCache, fs.IntVar, "hash-cache", loop.DefaultHashCacheEntries, "file digests kept for every session to share (0: none)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -151,6 +154,19 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	}
 	if err := convert(f, pasvPorts, pasvAddr, umask, level, pendingInput, queuedOutput, rateSession, rateServer); err != nil {
 		return nil, err
+	}
+	if hashMaxSize.Set {
+		n, err := config.ParseByteCount(hashMaxSize.Value)
+		if err != nil {
+			return nil, fmt.Errorf("-hash-max-size: %w", err)
+		}
+		f.HashMaxSize = setup.Given(n)
+	}
+	if f.HashCache.Set && f.HashCache.Value < 0 {
+		return nil, fmt.Errorf("-hash-cache: %d is negative (0 means none)", f.HashCache.Value)
+	}
+	if f.HashCache.Set && f.HashCache.Value == 0 {
+		f.HashCache.Value = loop.NoLimit
 	}
 	for _, x := range []struct {
 		name string

@@ -152,6 +152,8 @@ var table = []*spec{
 	{name: "FTPRateLimitSession", syntax: "FTPRateLimitSession bytes-per-second", min: 1, max: 1, ctx: ctxServers, set: rate(func(s *Server) *Opt[int64] { return &s.FTPRateLimitSession })},
 	{name: "FTPRateLimitServer", syntax: "FTPRateLimitServer bytes-per-second", min: 1, max: 1, ctx: ctxServers, set: rate(func(s *Server) *Opt[int64] { return &s.FTPRateLimitServer })},
 	{name: "FTPLoginBan", syntax: "FTPLoginBan failures window-seconds ban-seconds", min: 3, max: 3, ctx: ctxServers, set: setLoginBan},
+	{name: "FTPHashMaxSize", syntax: "FTPHashMaxSize bytes", min: 1, max: 1, ctx: ctxServers, set: byteCount(func(s *Server) *Opt[int64] { return &s.FTPHashMaxSize })},
+	{name: "FTPHashCache", syntax: "FTPHashCache entries", min: 1, max: 1, ctx: ctxServers, set: intOpt(func(s *Server) *Opt[int] { return &s.FTPHashCache }, 0, 10000000, "a number of digests")},
 
 	// mod_auth_basic, mod_authn_file, mod_authz_groupfile, mod_authn_anon, mod_authz_core.
 	{name: "AuthType", syntax: "AuthType Basic|None", min: 1, max: 1, ctx: ctxDirs, set: setAuthType},

@@ -313,6 +313,8 @@ type Server struct {
 	FTPRateLimitSession Opt[int64] // bytes per second; 0 (default): no limit
 	FTPRateLimitServer  Opt[int64] // bytes per second; 0 (default): no limit
 	FTPLoginBan         Opt[LoginBan]
+	FTPHashMaxSize      Opt[int64] // bytes one HASH or X* checksum command may read; 0 (default): no limit
+	FTPHashCache        Opt[int]   // digests kept for every session to share; 0: none
 
 	ErrorLog Opt[string]     // absolute path
 	LogLevel Opt[slog.Level] // Apache's levels mapped onto slog's; unset: -log-level's default

@@ -452,6 +452,8 @@ func (p *problems) limitSettings(srv *config.Server, s *settings, fl Flags) {
 	layer(fl.MaxLoginAttempts, noneIfZero(srv.FTPMaxLoginAttempts), &l.MaxLoginAttempts)
 	layer(fl.RateSession, srv.FTPRateLimitSession, &l.SessionRate)
 	layer(fl.RateServer, srv.FTPRateLimitServer, &l.ServerRate)
+	layer(fl.HashMaxSize, srv.FTPHashMaxSize, &l.HashMaxBytes)
+	layer(fl.HashCache, noneIfZero(srv.FTPHashCache), &l.HashCacheEntries)
 	// FTPLoginBan sets three flags' values at once.
 	if b := srv.FTPLoginBan; b.Set {
 		layer(fl.BanAfter, config.Opt[int]{Value: b.Value.Failures, Set: true}, &l.BanAfter)

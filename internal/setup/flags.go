@@ -83,6 +83,8 @@ type Flags struct {
 	TransferLog       Opt[string] // host: -transfer-log (CustomLog FILE ftp_transfer env=do_transfer_log)
 	CommandLogFormat  Opt[string] // host: -command-log-format (LogFormat)
 	TransferLogFormat Opt[string] // host: -transfer-log-format (LogFormat)
+	HashMaxSize       Opt[int64]  // -hash-max-size (FTPHashMaxSize); 0: no limit
+	HashCache         Opt[int]    // -hash-cache (FTPHashCache); loop.NoLimit: no cache
 }
 
 // The values of -client-cert and of the settings' client certificate

@@ -131,6 +131,8 @@ func resolve(f Flags) *settings {
 	given(f.BanTime, &s.limits.BanDuration)
 	given(f.RateSession, &s.limits.SessionRate)
 	given(f.RateServer, &s.limits.ServerRate)
+	given(f.HashMaxSize, &s.limits.HashMaxBytes)
+	given(f.HashCache, &s.limits.HashCacheEntries)
 	if f.MaxQueuedOutput.Set {
 		s.limits.MaxQueuedOutput = int(f.MaxQueuedOutput.Value)
 	}
