@@ -57,6 +57,23 @@ func ControlConfig(base *tls.Config, id uint64) *tls.Config {
 // that did a full handshake issues untagged tickets: otherwise whoever connects to a passive port
 // first could take the 522, then come back with a ticket of the session it does not own.
 func DataConfig(base *tls.Config, id uint64) *tls.Config {
+	return dataConfig(base, id, nil)
+}
+
+// UserDataConfig is DataConfig with the "user" binding: besides session id's own tickets it resumes
+// a ticket tagged with any session that owners says belongs, at handshake time, to the same owner as
+// session id (Owners.Same: both open, same host, user and client address). Clients that keep one
+// TLS session cache for all their connections (rclone 1.60) offer such tickets. A thief still needs
+// a ticket ftpsd issued to the victim's own account, from the victim's address, while that session
+// is open; a ticket of a closed session or of a session that logged out is refused.
+func UserDataConfig(base *tls.Config, id uint64, owners *Owners) *tls.Config {
+	return dataConfig(base, id, func(tag uint64) bool { return owners.Same(id, tag) })
+}
+
+// dataConfig builds DataConfig and UserDataConfig: sibling, when set, reports whether a ticket
+// tagged with another session may be resumed too. Its UnwrapSession runs on the worker that
+// serves the data connection's handshake, so sibling must be safe there and must not block.
+func dataConfig(base *tls.Config, id uint64, sibling func(tag uint64) bool) *tls.Config {
 	cfg := base.Clone()
 	tag := wrapFor(base, id)
 	cfg.WrapSession = func(cs tls.ConnectionState, ss *tls.SessionState) ([]byte, error) {
@@ -67,14 +84,29 @@ func DataConfig(base *tls.Config, id uint64) *tls.Config {
 	}
 	cfg.UnwrapSession = func(identity []byte, cs tls.ConnectionState) (*tls.SessionState, error) {
 		ss, err := base.DecryptTicket(identity, cs)
-		if err != nil || ss == nil || !tagged(ss.Extra, id) {
+		if err != nil || ss == nil {
 			return nil, nil
 		}
-		return ss, nil
+		if tagged(ss.Extra, id) || (sibling != nil && anyTag(ss.Extra, sibling)) {
+			return ss, nil
+		}
+		return nil, nil
 	}
 	return cfg
 }
 
+// anyTag reports whether extra carries a session tag whose id ok accepts.
+func anyTag(extra [][]byte, ok func(uint64) bool) bool {
+	for _, e := range extra {
+		if len(e) == len(tagPrefix)+8 && string(e[:len(tagPrefix)]) == tagPrefix &&
+			ok(binary.BigEndian.Uint64(e[len(tagPrefix):])) {
+			return true
+		}
+	}
+	return false
+}
+
 // Resumed reports whether a data connection's handshake resumed a session (that DataConfig only
-// allows for the control session's own tickets).
+// allows for the control session's own tickets, UserDataConfig also for its owner's other open
+// sessions').
 func Resumed(cs tls.ConnectionState) bool { return cs.DidResume }

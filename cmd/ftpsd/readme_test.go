@@ -45,6 +45,7 @@ func TestREADMEDefaults(t *testing.T) {
 		"-banner":             loop.DefaultBanner,
 		"-handshake-timeout":  short(loop.DefaultHandshakeTimeout),
 		"-max-handshakes":     strconv.Itoa(loop.DefaultMaxHandshakes),
+		"-tls-reuse":          setup.ReuseUser,
 	}
 	b, err := os.ReadFile("../../README.md")
 	if err != nil {
