@@ -43,8 +43,9 @@ type Server struct {
 	handshakes *tlsstate.Semaphore // caps concurrent control-connection handshakes
 	lim        *serverLimits       // session counts, bans, the server's bandwidth (limits.go)
 
+	owners tlsstate.Owners // who each logged-in session is, for ReuseUser (tlsreuse.go)
+
 	nextID    atomic.Uint64
-	owners    tlsstate.Owners // who each logged-in session is, for ReuseUser (tlsreuse.go)
 	clock     atomic.Int64 // UnixNano, advanced by OnTick: sessions stamp activity without a clock read
 	draining  atomic.Bool
 	transfers atomic.Int64 // running transfer jobs, for a graceful stop
