@@ -41,11 +41,29 @@ func wrapFor(base *tls.Config, id uint64) func(tls.ConnectionState, *tls.Session
 // ControlConfig returns a clone of base for the control connection of session id. Tickets it issues
 // carry the session's tag and are sealed with base's keys, so the data connections of the same
 // session (DataConfig) can resume them. It resumes any ticket sealed with base's keys: a control
-// connection may resume a session from an earlier one; its new tickets then carry the new id.
+// connection may resume a session from an earlier one; its new tickets then carry the new id, and,
+// as inherited tags (datacfg_lineage.go), the sessions the resumed ticket was issued to, which only
+// UserDataConfig reads.
+//
+// The config serves one handshake: its UnwrapSession and WrapSession run on that handshake's
+// goroutine, one after the other, and share what was resumed through a variable of this call.
 func ControlConfig(base *tls.Config, id uint64) *tls.Config {
 	cfg := base.Clone()
-	cfg.WrapSession = wrapFor(base, id)
-	cfg.UnwrapSession = base.DecryptTicket
+	var from []uint64 // the sessions of the ticket offered, set by UnwrapSession
+	tag := wrapFor(base, id)
+	cfg.UnwrapSession = func(identity []byte, cs tls.ConnectionState) (*tls.SessionState, error) {
+		ss, err := base.DecryptTicket(identity, cs)
+		if err == nil && ss != nil {
+			from = lineage(ss.Extra, from[:0])
+		}
+		return ss, err
+	}
+	cfg.WrapSession = func(cs tls.ConnectionState, ss *tls.SessionState) ([]byte, error) {
+		if cs.DidResume {
+			ss.Extra = appendInherited(ss.Extra, id, from)
+		}
+		return tag(cs, ss)
+	}
 	return cfg
 }
 
@@ -62,7 +80,10 @@ func DataConfig(base *tls.Config, id uint64) *tls.Config {
 
 // UserDataConfig is DataConfig with the "user" binding: besides session id's own tickets it resumes
 // a ticket tagged with any session that owners says belongs, at handshake time, to the same owner as
-// session id (Owners.Same: both open, same host, user and client address). Clients that keep one
+// session id (Owners.Same: both open, same host, user and client address). The tags a ticket
+// inherited count too: a control connection that resumed a ticket of session A proved it held A's
+// ticket, so its own tickets vouch for whoever holds them as A's would, even while its own login is
+// still being checked (rclone opens its connections at once, all from one cache). Clients that keep one
 // TLS session cache for all their connections (rclone 1.60) offer such tickets. A thief still needs
 // a ticket ftpsd issued to the victim's own account, from the victim's address, while that session
 // is open; a ticket of a closed session or of a session that logged out is refused.
@@ -87,23 +108,12 @@ func dataConfig(base *tls.Config, id uint64, sibling func(tag uint64) bool) *tls
 		if err != nil || ss == nil {
 			return nil, nil
 		}
-		if tagged(ss.Extra, id) || (sibling != nil && anyTag(ss.Extra, sibling)) {
+		if tagged(ss.Extra, id) || (sibling != nil && anyLineage(ss.Extra, sibling)) {
 			return ss, nil
 		}
 		return nil, nil
 	}
 	return cfg
-}
-
-// anyTag reports whether extra carries a session tag whose id ok accepts.
-func anyTag(extra [][]byte, ok func(uint64) bool) bool {
-	for _, e := range extra {
-		if len(e) == len(tagPrefix)+8 && string(e[:len(tagPrefix)]) == tagPrefix &&
-			ok(binary.BigEndian.Uint64(e[len(tagPrefix):])) {
-			return true
-		}
-	}
-	return false
 }
 
 // Resumed reports whether a data connection's handshake resumed a session (that DataConfig only
