@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -116,6 +117,10 @@ type rcloneMode struct {
 	tls  string // "", --ftp-explicit-tls or --ftp-tls
 }
 
+// reply522 finds a 522 reply quoted in rclone's output ("522 TLS session
+// of data connection not resumed"), not a 522 inside some number.
+var reply522 = regexp.MustCompile(`(^|[^0-9])522 [A-Za-z]`)
+
 var rcloneModes = []rcloneMode{{"plain", ""}, {"explicit", "--ftp-explicit-tls"}, {"implicit", "--ftp-tls"}}
 
 // rcloneClient runs rclone against one server as one account.
@@ -170,7 +175,7 @@ func (c rcloneClient) must(t *testing.T, args ...string) string {
 	if err != nil {
 		t.Fatalf("rclone %s (%s): %v\n%s", strings.Join(args, " "), c.tls, err, out)
 	}
-	if strings.Contains(out, "522") {
+	if reply522.MatchString(out) {
 		t.Fatalf("rclone %s (%s) met a 522:\n%s", strings.Join(args, " "), c.tls, out)
 	}
 	return out
@@ -247,7 +252,7 @@ func TestRcloneReuseSession(t *testing.T) {
 			if err == nil {
 				t.Fatalf("rclone copy with four connections succeeded under -tls-reuse session:\n%s", out)
 			}
-			if !strings.Contains(out, "522") {
+			if !reply522.MatchString(out) {
 				t.Errorf("rclone failed, but not with 522: %v\n%s", err, out)
 			}
 		})
