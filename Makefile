@@ -32,6 +32,7 @@ test-deps:
 	command -v wget >/dev/null || missing="$$missing wget"; \
 	command -v tnftp >/dev/null || missing="$$missing tnftp"; \
 	command -v fail2ban-regex >/dev/null || missing="$$missing fail2ban"; \
+	command -v rclone >/dev/null || missing="$$missing rclone"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \

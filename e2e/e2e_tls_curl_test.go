@@ -81,7 +81,7 @@ func curlRoundTrip(t *testing.T, s *server, data []byte, name string, run func(t
 }
 
 // TestTLSCurlModes: explicit TLS with PROT P over EPSV, PASV, EPRT and
-// PORT, with TLS 1.3 and the default -tls-reuse required. Active modes are
+// PORT, with TLS 1.3 and the default -tls-reuse user. Active modes are
 // protected only with a curl that can (see curlActiveTLSData).
 func TestTLSCurlModes(t *testing.T) {
 	t.Parallel()
@@ -157,8 +157,9 @@ func TestTLSCurlTLS12(t *testing.T) {
 	}
 }
 
-// TestTLSCurlTLS12ReuseRequired: with the default -tls-reuse required,
-// curl's TLS 1.2 data connection (a full handshake) gets 522 and curl
+// TestTLSCurlTLS12ReuseRequired: with the default -tls-reuse user (as with
+// session, once called required), curl's TLS 1.2 data connection (a full
+// handshake, resuming nothing) gets 522 and curl
 // fails. With a known size curl stops at the short read (exit 18) without
 // reading the final reply, so --ignore-content-length makes it read to the
 // end and show the 522.
@@ -183,7 +184,7 @@ func TestTLSCurlTLS12ReuseRequired(t *testing.T) {
 			dir := t.TempDir()
 			out, err := curlTLS(t, dir, append([]string{"--tls-max", "1.2"}, tt.args...)...)
 			if err == nil {
-				t.Errorf("curl --tls-max 1.2 succeeded against -tls-reuse required:\n%s", out)
+				t.Errorf("curl --tls-max 1.2 succeeded against the default -tls-reuse user:\n%s", out)
 			}
 			if tt.want522 && !strings.Contains(out, "< 522") {
 				t.Errorf("no 522 reply in curl's output:\n%s", out)

@@ -225,7 +225,7 @@ func TestTLSFtplibProtP(t *testing.T) {
 }
 
 // TestTLSFtplibProtC: with PROT C the data crosses in the clear, so
-// ftplib's transfers work under the default -tls-reuse required.
+// ftplib's transfers work under the default -tls-reuse user.
 func TestTLSFtplibProtC(t *testing.T) {
 	t.Parallel()
 	s := rawServer(t)
@@ -233,8 +233,9 @@ func TestTLSFtplibProtC(t *testing.T) {
 	checkFtplibSession(t, s, res, "C")
 }
 
-// TestTLSFtplibReuseRequired: under the default -tls-reuse required, every
-// ftplib PROT P data connection (a new TLS session) is refused with 522,
+// TestTLSFtplibReuseRequired: under the default -tls-reuse user (as under
+// session, once called required), every ftplib PROT P data connection (a
+// new TLS session, resuming nothing) is refused with 522,
 // nothing is stored, and the session goes on.
 func TestTLSFtplibReuseRequired(t *testing.T) {
 	t.Parallel()

@@ -12,8 +12,9 @@ import (
 )
 
 // TestTLSGoClient: jlaffaye/ftp over explicit and implicit TLS, TLS 1.2 and
-// 1.3, EPSV and PASV, with the default -tls-reuse required: every data
-// connection must resume the control session.
+// 1.3, EPSV and PASV, with the default -tls-reuse user: every data
+// connection must resume a session (jlaffaye/ftp resumes its own control
+// session's).
 func TestTLSGoClient(t *testing.T) {
 	t.Parallel()
 	s := rawServer(t, "-implicit", "127.0.0.1:0")

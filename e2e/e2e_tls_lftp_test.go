@@ -3,7 +3,7 @@ package e2e
 // lftp (GnuTLS) over FTP with TLS: mirror down and up, put, get and ls
 // with PROT P, over explicit TLS in passive and active mode and over
 // implicit ftps://. lftp resumes the control session on its data
-// connections, so every test runs with the default -tls-reuse required: a
+// connections, so every test runs with the default -tls-reuse user: a
 // data connection that did not resume would get 522 and fail the run.
 
 import (

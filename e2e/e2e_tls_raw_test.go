@@ -167,10 +167,10 @@ func TestTLSHandshakePolicy(t *testing.T) {
 	}
 }
 
-// TestTLSDataReuse: with -tls-reuse required (the default) a PROT P data
-// connection must resume its own control connection's TLS session: a full
-// handshake, or another session's ticket, gets 150 then 522. With
-// -tls-reuse optional a full handshake is accepted.
+// TestTLSDataReuse: with -tls-reuse user (the default) a PROT P data
+// connection must resume a TLS session of its own user from its address:
+// a full handshake, or another user's session's ticket, gets 150 then 522.
+// With -tls-reuse optional a full handshake is accepted.
 func TestTLSDataReuse(t *testing.T) {
 	t.Parallel()
 	required := rawServer(t)

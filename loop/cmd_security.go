@@ -91,7 +91,7 @@ func (s *Session) dataConfig() *tls.Config {
 		// The control connection's config, not the host's: HOST after
 		// AUTH TLS must not change the ticket keys the data connections
 		// resume with.
-		s.dataTLS = tlsstate.DataConfig(s.tlsBase, s.id)
+		s.dataTLS = s.newDataConfig()
 	}
 	return s.dataTLS
 }

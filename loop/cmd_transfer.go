@@ -15,7 +15,7 @@ import (
 func (s *Session) takeData() (xfer.DataSource, Reply) {
 	cfg := &s.srv.cfg
 	d := xfer.DataSource{Passive: s.pasv, Active: s.active, Local: s.local.Addr(), Timeout: cfg.dataTimeout(),
-		Idle: cfg.dataIdleTimeout(), TLS: s.dataConfig(), Reuse: !s.host.AllowDataWithoutReuse,
+		Idle: cfg.dataIdleTimeout(), TLS: s.dataConfig(), Reuse: s.host.reusePolicy().mustResume(),
 		ActiveLo: s.host.ActiveMin, ActiveHi: s.host.ActiveMax}
 	if !d.Valid() {
 		return d, Reply{codec.CodeCantOpenData, "Use PORT or PASV first."}

@@ -85,10 +85,13 @@ type Host struct {
 	// refuses transfers on a clear data connection (521): mod_ftp's
 	// RequireSSL.
 	RequireTLS bool
-	// AllowDataWithoutReuse accepts PROT P data connections that did not
-	// resume their control connection's TLS session. By default they are
-	// refused with 522, as vsftpd and ProFTPD do: resumption proves the data
-	// connection comes from the client that owns the session.
+	// TLSReuse is which TLS session a PROT P data connection must resume,
+	// else 522 (tlsreuse.go). The zero value, ReuseUser, accepts any open
+	// session of the same user from the same client address.
+	TLSReuse ReusePolicy
+	// AllowDataWithoutReuse, when true, overrides TLSReuse with
+	// ReuseOptional. It predates TLSReuse and is kept for callers that
+	// set it.
 	AllowDataWithoutReuse bool
 
 	// Log receives the command and transfer logs (CustomLog). Nil logs

@@ -71,6 +71,7 @@ func (s *Session) enterAs(id auth.Identity, e xfer.Entry) {
 		return
 	}
 	s.ident, s.fs, s.cwd, s.viewPrefix = id, e.FS, e.Cwd, e.Prefix
+	s.registerOwner()
 	s.acc = s.host.access(id.User, e.FS, e.Prefix)
 	if e.Own {
 		s.fsRefs = new(atomic.Int32)

@@ -44,6 +44,8 @@ type Server struct {
 	lim        *serverLimits       // session counts, bans, the server's bandwidth (limits.go)
 	hashes     *xfer.HashCache     // digests of HASH and the X* commands, shared by every session (cmd_hash.go)
 
+	owners tlsstate.Owners // who each logged-in session is, for ReuseUser (tlsreuse.go)
+
 	nextID    atomic.Uint64
 	clock     atomic.Int64 // UnixNano, advanced by OnTick: sessions stamp activity without a clock read
 	draining  atomic.Bool

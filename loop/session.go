@@ -477,6 +477,7 @@ func (s *Session) release() {
 	// root, results still to be discarded.
 	for _, step := range [...]func(){
 		s.releaseLimits,
+		s.forgetOwner,
 		func() {
 			if s.job != nil {
 				s.job.cancel()
@@ -516,6 +517,7 @@ func (s *Session) closePassive() {
 // failed login).
 func (s *Session) resetLogin() {
 	s.logoutLimits()
+	s.forgetOwner()
 	s.login = loginNone
 	s.loggedIn.Store(false)
 	s.user = ""

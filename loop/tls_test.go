@@ -279,7 +279,9 @@ func TestDataWithoutResumption(t *testing.T) {
 }
 
 // TestDataWithAnotherSessionsTicket: a data connection that presents the
-// ticket of a different control session does not resume, so it is refused.
+// ticket of a different control session does not resume, so it is refused:
+// under the default user policy too, since that session has not logged in
+// (tlsreuse_test.go has the other cases).
 func TestDataWithAnotherSessionsTicket(t *testing.T) {
 	addr, root := startServer(t, Config{Host: Host{TLS: tlsConfig(t)}})
 	writeFile(t, root, "f", "secret data")

@@ -14,7 +14,7 @@
 //	goroutine                  may call
 //	event loop (owner)         New, State, Start, Feed, Poll, ReadPlain, WritePlain, TakeOutput,
 //	                           Clear, ConnectionState, Close
-//	any goroutine              Close; Semaphore and CertStore methods
+//	any goroutine              Close; Semaphore and CertStore methods; Owners.Same and Owners.Owner
 //	handshake goroutine        (internal) reads the pipe, Transport.AsyncWrite, Transport.Wake
 //	gnet AsyncWrite callback   (internal, runs on the loop) counts written flights, may Wake
 //
@@ -102,6 +102,14 @@
 // connection runs tls.Server(conn, DataConfig(base, id)) in its worker: it resumes only tickets
 // tagged with id. After the handshake Resumed(tc.ConnectionState()) tells whether the client resumed
 // its own control session; refuse with 522 when resumption is required and it did not.
+//
+// UserDataConfig(base, id, owners) binds the data connection to the user instead (ftpsd's default):
+// it also resumes a ticket tagged with another session that owners, the registry of logged-in
+// sessions (the loop calls Set at login and Delete at logout and close), says is open with the same
+// Owner (host, user, client address) at the moment of the handshake, on the worker. A control
+// connection that resumed a ticket adds the ticket's sessions to its own tickets as inherited tags,
+// which only UserDataConfig reads: clients that share one session cache (rclone 1.60) offer such a
+// ticket before the session that issued it has logged in.
 //
 // # Certificates
 //

@@ -77,7 +77,7 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	raw(fs, &level, "log-level", "info", "error log level: debug|info|warn|error")
 	fs.Var(&implicit, "implicit", "`ADDR` to serve implicit FTPS on (TLS from the first byte, port 990 style); repeatable")
 	opt(fs, &f.RequireTLS, fs.BoolVar, "require-tls", false, "refuse logins and clear data connections until AUTH TLS (mod_ftp's RequireSSL)")
-	opt(fs, &f.TLSReuse, fs.StringVar, "tls-reuse", setup.ReuseRequired, "PROT P data connections must resume the control session: required|optional")
+	opt(fs, &f.TLSReuse, fs.StringVar, "tls-reuse", setup.ReuseUser, "TLS session a PROT P data connection must resume, else 522: user (an open session of the same user and address)|session (its own; or required)|optional")
 	opt(fs, &f.ClientCA, fs.StringVar, "client-ca", "", "PEM `FILE` of CAs for client certificates; asks clients for one")
 	opt(fs, &f.ClientCert, fs.StringVar, "client-cert", setup.ClientOptional, "with -client-ca: optional|require")
 	opt(fs, &f.HandshakeTimeout, fs.DurationVar, "handshake-timeout", loop.DefaultHandshakeTimeout, "TLS handshake deadline on the control connection")
@@ -133,8 +133,8 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	if certFile.Value != "" {
 		f.Cert = setup.Given(setup.CertFiles{Cert: certFile.Value, Key: keyFile.Value})
 	}
-	if v := f.TLSReuse.Value; v != setup.ReuseRequired && v != setup.ReuseOptional {
-		return nil, fmt.Errorf("-tls-reuse: %q is not required or optional", v)
+	if _, err := loop.ParseReusePolicy(f.TLSReuse.Value); err != nil {
+		return nil, fmt.Errorf("-tls-reuse: %q is not session, user or optional", f.TLSReuse.Value)
 	}
 	if v := f.ClientCert.Value; v != setup.ClientOptional && v != setup.ClientRequire {
 		return nil, fmt.Errorf("-client-cert: %q is not optional or require", v)

@@ -46,6 +46,7 @@ func TestREADMEDefaults(t *testing.T) {
 		"-handshake-timeout":  short(loop.DefaultHandshakeTimeout),
 		"-max-handshakes":     strconv.Itoa(loop.DefaultMaxHandshakes),
 		"-hash-cache":         strconv.Itoa(loop.DefaultHashCacheEntries),
+		"-tls-reuse":          setup.ReuseUser,
 	}
 	b, err := os.ReadFile("../../README.md")
 	if err != nil {

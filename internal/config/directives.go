@@ -137,7 +137,7 @@ var table = []*spec{
 	{name: "GracefulShutdownTimeout", syntax: "GracefulShutdownTimeout seconds|duration", min: 1, max: 1, ctx: ctxServer, set: duration(func(s *Server) *Opt[time.Duration] { return &s.Process.Grace })},
 	{name: "FTPDataConnectTimeout", syntax: "FTPDataConnectTimeout seconds|duration", min: 1, max: 1, ctx: ctxServer, set: duration(func(s *Server) *Opt[time.Duration] { return &s.Process.DataConnectTimeout })},
 	{name: "FTPFailDelay", syntax: "FTPFailDelay seconds|duration", min: 1, max: 1, ctx: ctxServer, set: duration(func(s *Server) *Opt[time.Duration] { return &s.Process.FailDelay })},
-	{name: "FTPTLSSessionReuse", syntax: "FTPTLSSessionReuse required|optional", min: 1, max: 1, ctx: ctxServer, set: keyword(func(s *Server) *Opt[string] { return &s.Process.TLSSessionReuse }, "required", "optional")},
+	{name: "FTPTLSSessionReuse", syntax: "FTPTLSSessionReuse session|user|optional", min: 1, max: 1, ctx: ctxServer, set: keyword(func(s *Server) *Opt[string] { return &s.Process.TLSSessionReuse }, "session", "user", "optional", "required")},
 	{name: "FTPTLSHandshakeTimeout", syntax: "FTPTLSHandshakeTimeout seconds|duration", min: 1, max: 1, ctx: ctxServer, set: duration(func(s *Server) *Opt[time.Duration] { return &s.Process.HandshakeTimeout })},
 	{name: "FTPTLSMaxHandshakes", syntax: "FTPTLSMaxHandshakes number", min: 1, max: 1, ctx: ctxServer, set: intOpt(func(s *Server) *Opt[int] { return &s.Process.MaxHandshakes }, 1, 1000000, "a number of handshakes")},
 	{name: "FTPMaxPendingInput", syntax: "FTPMaxPendingInput bytes", min: 1, max: 1, ctx: ctxServer, set: size(func(s *Server) *Opt[int64] { return &s.Process.MaxPendingInput })},

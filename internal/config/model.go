@@ -341,7 +341,7 @@ type ProcessSettings struct {
 	Grace              Opt[time.Duration] // GracefulShutdownTimeout: -grace
 	DataConnectTimeout Opt[time.Duration] // FTPDataConnectTimeout: -data-timeout
 	FailDelay          Opt[time.Duration] // FTPFailDelay: -fail-delay
-	TLSSessionReuse    Opt[string]        // FTPTLSSessionReuse required|optional: -tls-reuse
+	TLSSessionReuse    Opt[string]        // FTPTLSSessionReuse session|user|optional (required: session): -tls-reuse
 	HandshakeTimeout   Opt[time.Duration] // FTPTLSHandshakeTimeout: -handshake-timeout
 	MaxHandshakes      Opt[int]           // FTPTLSMaxHandshakes: -max-handshakes
 	Profile            Opt[string]        // FTPProfile: -profile

@@ -254,8 +254,8 @@ FTPDataBlockSize 65536
 				if c.Workers != 7 || c.EventLoops != 3 || c.ShutdownGrace != 30*time.Second || c.DataTimeout != 1500*time.Millisecond {
 					t.Errorf("workers %d (flag 7), loops %d, grace %v, data %v", c.Workers, c.EventLoops, c.ShutdownGrace, c.DataTimeout)
 				}
-				if c.FailDelay >= 0 || !c.AllowDataWithoutReuse || c.HandshakeTimeout != 5*time.Second || c.MaxHandshakes != 32 {
-					t.Errorf("fail delay %v (want none), reuse optional %v, handshake %v, handshakes %d", c.FailDelay, c.AllowDataWithoutReuse, c.HandshakeTimeout, c.MaxHandshakes)
+				if c.FailDelay >= 0 || c.TLSReuse != loop.ReuseOptional || c.HandshakeTimeout != 5*time.Second || c.MaxHandshakes != 32 {
+					t.Errorf("fail delay %v (want none), reuse %v (want optional), handshake %v, handshakes %d", c.FailDelay, c.TLSReuse, c.HandshakeTimeout, c.MaxHandshakes)
 				}
 			}},
 		{"FTPGlobMaxScan", "FTPGlobMaxScan 50000\n" + fcVHost(""), Flags{}, func(t *testing.T, m fcMapped) {

@@ -53,7 +53,7 @@ type Flags struct {
 	Grace            Opt[time.Duration] // -grace (GracefulShutdownTimeout)
 	Profile          Opt[string]        // -profile (FTPProfile)
 	LogLevel         Opt[slog.Level]    // -log-level (LogLevel)
-	TLSReuse         Opt[string]        // -tls-reuse (FTPTLSSessionReuse): required|optional
+	TLSReuse         Opt[string]        // -tls-reuse (FTPTLSSessionReuse): session|user|optional (required: session)
 	HandshakeTimeout Opt[time.Duration] // -handshake-timeout (FTPTLSHandshakeTimeout)
 	MaxHandshakes    Opt[int]           // -max-handshakes (FTPTLSMaxHandshakes)
 
@@ -96,10 +96,13 @@ const (
 	ClientNone     = "none"
 )
 
-// The values of -tls-reuse.
+// The values of -tls-reuse (loop.ParseReusePolicy reads them).
+// ReuseRequired is the word of earlier versions for ReuseSession.
 const (
 	ReuseRequired = "required"
 	ReuseOptional = "optional"
+	ReuseSession  = "session"
+	ReuseUser     = "user"
 )
 
 // Process-wide defaults that loop does not hold: ftpsd's own, for its flags.

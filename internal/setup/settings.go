@@ -74,7 +74,7 @@ func resolve(f Flags) *settings {
 		failDelay:        loop.DefaultFailDelay,
 		grace:            loop.DefaultShutdownGrace,
 		logLevel:         slog.LevelInfo,
-		tlsReuse:         ReuseRequired,
+		tlsReuse:         ReuseUser,
 		clientCert:       ClientOptional,
 		handshakeTimeout: loop.DefaultHandshakeTimeout,
 		maxHandshakes:    loop.DefaultMaxHandshakes,
@@ -207,7 +207,9 @@ func (s *settings) config(log *slog.Logger, certs *tlsstate.CertStore) (loop.Con
 		return cfg, nil
 	}
 	cfg.TLS = tlsstate.BaseConfig(certs)
-	cfg.AllowDataWithoutReuse = s.tlsReuse == ReuseOptional
+	if cfg.TLSReuse, err = loop.ParseReusePolicy(s.tlsReuse); err != nil {
+		return loop.Config{}, fmt.Errorf("setup: -tls-reuse: %w", err)
+	}
 	cfg.HandshakeTimeout = s.handshakeTimeout
 	cfg.MaxHandshakes = s.maxHandshakes
 	if s.clientCA != "" {
