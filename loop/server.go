@@ -36,9 +36,8 @@ type Server struct {
 	booted     chan struct{}
 	bootErr    error
 	bound      []BoundListener
-	implicit   map[uint16]bool // local port -> implicit TLS
-	listenerOf map[uint16]int  // local port -> index in Config.Listeners, for Route
-	gnetAddrs  []string        // listener addresses as given to gnet, one per Config listener
+	listenerOf map[netip.AddrPort]int // bound address -> index in Config.Listeners (host_listen.go)
+	gnetAddrs  []string               // listener addresses as given to gnet, one per Config listener
 
 	handshakes *tlsstate.Semaphore // caps concurrent control-connection handshakes
 	lim        *serverLimits       // session counts, bans, the server's bandwidth (limits.go)
@@ -64,7 +63,7 @@ type BoundListener struct {
 // New checks cfg, opens the document root and starts the worker pool. It
 // does not listen yet.
 func New(cfg Config) (*Server, error) {
-	s := &Server{cfg: cfg, booted: make(chan struct{}), implicit: make(map[uint16]bool), listenerOf: make(map[uint16]int),
+	s := &Server{cfg: cfg, booted: make(chan struct{}), listenerOf: make(map[netip.AddrPort]int),
 		handshakes: tlsstate.NewSemaphore(cfg.MaxHandshakes)}
 	var err error
 	if s.gnetAddrs, err = gnetAddrs(s.cfg.listeners()); err != nil {
@@ -150,7 +149,7 @@ func (s *Server) route(local netip.AddrPort) []*vhost {
 		return s.defaultRoute
 	}
 	var out []*vhost
-	for _, h := range s.cfg.Route(s.listenerOf[local.Port()], local) {
+	for _, h := range s.cfg.Route(s.listenerAt(local), local) {
 		switch v := s.hosts[h]; {
 		case h == nil:
 			out = append(out, s.host)
@@ -213,8 +212,7 @@ func (s *Server) OnBoot(eng gnet.Engine) gnet.Action {
 			return gnet.Shutdown
 		}
 		s.bound = append(s.bound, BoundListener{Addr: ap, Implicit: l.Implicit})
-		s.implicit[ap.Port()] = l.Implicit
-		s.listenerOf[ap.Port()] = i
+		s.listenerOf[ap] = i
 	}
 	close(s.booted)
 	return gnet.None
@@ -314,7 +312,7 @@ func (s *Server) OnOpen(c gnet.Conn) (out []byte, action gnet.Action) {
 	if len(hosts) == 0 {
 		return codec.AppendReply(nil, codec.CodeServiceUnavailable, "No FTP service on this address."), gnet.Close
 	}
-	implicit := s.implicit[local.Port()]
+	implicit := s.implicitAt(local)
 	if implicit && hosts[0].TLS == nil {
 		return codec.AppendReply(nil, codec.CodeServiceUnavailable, "No TLS configured for this address."), gnet.Close
 	}
