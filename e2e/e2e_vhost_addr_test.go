@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -108,6 +109,40 @@ func vaLaunch(t *testing.T, root string, args []string) *server {
 	return s
 }
 
+// vaServe starts ftpsd on the configuration conf makes for n distinct
+// ports free on both test addresses (vaPort), picking new ports when one
+// was taken before ftpsd could bind it. It returns the server and the
+// ports.
+func vaServe(t *testing.T, dir string, n int, conf func(ports []int) string) (*server, []int) {
+	t.Helper()
+	for range 5 {
+		ports, ok := make([]int, 0, n), true
+		for len(ports) < n && ok {
+			port, err := vaPort(t)
+			switch {
+			case errors.Is(err, syscall.EADDRINUSE):
+				ok = false
+			case err != nil:
+				t.Fatal(err)
+			case !slices.Contains(ports, port):
+				ports = append(ports, port)
+			}
+		}
+		if !ok {
+			continue
+		}
+		path := filepath.Join(dir, "ftpsd.conf")
+		if err := os.WriteFile(path, []byte(conf(ports)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if s := vaLaunch(t, dir, []string{"-config", path, "-fail-delay", "0", "-grace", "2s"}); s != nil {
+			return s, ports
+		}
+	}
+	t.Fatalf("no %d ports free on both test addresses after 5 attempts", n)
+	return nil, nil
+}
+
 // vaPin is curl's --pinnedpubkey value for a certificate: the SHA-256 of
 // its public key, in base64.
 func vaPin(c *tls.Certificate) string {
@@ -131,24 +166,7 @@ func TestVirtualHostsByAddressOnOnePort(t *testing.T) {
 	// Port a: the first address explicit, the second implicit; port b the
 	// other way round. implicit[p][i]: port p, address i.
 	implicit := [2][2]bool{{false, true}, {true, false}}
-	var ports [2]int
-	var s *server
-	for attempt := 0; s == nil; attempt++ {
-		if attempt == 5 {
-			t.Fatal("no two ports free on both test addresses after 5 attempts")
-		}
-		for p := range ports {
-			var err error
-			if ports[p], err = vaPort(t); err != nil {
-				if errors.Is(err, syscall.EADDRINUSE) {
-					continue
-				}
-				t.Fatal(err)
-			}
-		}
-		if ports[0] == ports[1] {
-			continue
-		}
+	s, ports := vaServe(t, dir, 2, func(ports []int) string {
 		var conf strings.Builder
 		for p := range ports {
 			for i := range vaAddrs {
@@ -165,12 +183,8 @@ func TestVirtualHostsByAddressOnOnePort(t *testing.T) {
 					"ROOT", roots[i], "CERT", n, "IMPLICIT", on).Replace(vaHostConf))
 			}
 		}
-		path := filepath.Join(dir, "ftpsd.conf")
-		if err := os.WriteFile(path, []byte(conf.String()), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		s = vaLaunch(t, roots[0], []string{"-config", path, "-fail-delay", "0", "-grace", "2s"})
-	}
+		return conf.String()
+	})
 
 	for p, port := range ports {
 		for i, addr := range vaAddrs {
@@ -227,4 +241,55 @@ func TestVirtualHostsByAddressOnOnePort(t *testing.T) {
 		}
 	}
 	s.alive(t)
+}
+
+// vaPlainHostConf is a <VirtualHost> without TLS; NAME, ADDR and ROOT are
+// replaced.
+const vaPlainHostConf = `<VirtualHost ADDR>
+  ServerName NAME.example
+  FTP On
+  DocumentRoot ROOT
+  FTPBannerMessage "host NAME here"
+  <Directory ROOT>
+    AuthBasicProvider anon
+    Anonymous anonymous
+  </Directory>
+</VirtualHost>
+`
+
+// TestVirtualHostsByAddressTLSOnlyOnOne: on one port, the first host (the
+// one ftpsd starts with) has no TLS at all and the other address serves
+// implicit TLS with its own certificate. Apache serves this; ftpsd used to
+// refuse to start, wanting a certificate on the first host for any
+// implicit listener.
+func TestVirtualHostsByAddressTLSOnlyOnOne(t *testing.T) {
+	t.Parallel()
+	e2e(t)
+	dir := fcFixture(t)
+	rootOne, rootTwo := filepath.Join(dir, "root-one"), filepath.Join(dir, "root-two")
+	writeTree(t, rootOne, map[string]string{"hello.txt": "served by one\n"})
+	writeTree(t, rootTwo, map[string]string{"hello.txt": "served by two\n"})
+	pin := vaPin(testserver.WriteCert(t, filepath.Join(dir, "conf", "two.crt"), filepath.Join(dir, "conf", "two.key")))
+	_, ports := vaServe(t, dir, 1, func(ports []int) string {
+		one := net.JoinHostPort(vaAddrs[0], strconv.Itoa(ports[0]))
+		two := net.JoinHostPort(vaAddrs[1], strconv.Itoa(ports[0]))
+		return "Listen " + one + "\nListen " + two + "\n" +
+			strings.NewReplacer("NAME", "one", "ADDR", one, "ROOT", rootOne).Replace(vaPlainHostConf) +
+			strings.NewReplacer("NAME", "two", "ADDR", two, "ROOT", rootTwo, "CERT", "two", "IMPLICIT", "on").Replace(vaHostConf)
+	})
+	port := strconv.Itoa(ports[0])
+	curl := func(args ...string) (string, error) {
+		return runTool(t, dir, "curl", append([]string{"-sS", "-v", "--max-time", "20"}, args...)...)
+	}
+	if out, err := curl("ftp://" + net.JoinHostPort(vaAddrs[0], port) + "/hello.txt"); err != nil ||
+		!strings.Contains(out, "served by one\n") || !strings.Contains(out, "< 220 host one here") {
+		t.Errorf("clear download from host one: %v\n%s", err, out)
+	}
+	if out, err := curl("-k", "--ssl-reqd", "ftp://"+net.JoinHostPort(vaAddrs[0], port)+"/hello.txt"); err == nil || strings.Contains(out, "served by") {
+		t.Errorf("curl --ssl-reqd got through to host one, which has no TLS:\n%s", out)
+	}
+	if out, err := curl("-k", "--pinnedpubkey", pin, "ftps://"+net.JoinHostPort(vaAddrs[1], port)+"/hello.txt"); err != nil ||
+		!strings.Contains(out, "served by two\n") || !strings.Contains(out, "< 220 host two here") {
+		t.Errorf("implicit TLS download from host two: %v\n%s", err, out)
+	}
 }

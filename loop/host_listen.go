@@ -45,3 +45,20 @@ func (s *Server) implicitAt(local netip.AddrPort) bool {
 	i := s.listenerAt(local)
 	return i >= 0 && i < len(s.bound) && s.bound[i].Implicit
 }
+
+// hasTLS reports whether the default host or a virtual host has TLS: an
+// implicit listener needs one to serve (New). Which host a connection
+// reaches is known only from its address, so a connection whose host has
+// no TLS is refused at OnOpen with 421; a configuration file cannot come
+// to that, as config.Load refuses FTPImplicitSSL without SSLEngine on.
+func (c *Config) hasTLS() bool {
+	if c.TLS != nil {
+		return true
+	}
+	for _, h := range c.VirtualHosts {
+		if h != nil && h.TLS != nil {
+			return true
+		}
+	}
+	return false
+}

@@ -87,3 +87,32 @@ func TestRouteGetsListenerOfAddress(t *testing.T) {
 		t.Errorf("route of an address no listener has: %d hosts, want none", len(got))
 	}
 }
+
+// TestImplicitListenerNeedsSomeTLS: an implicit listener needs TLS on the
+// default host or on a virtual host, as an address-based virtual host
+// may be the only one serving implicit TLS.
+func TestImplicitListenerNeedsSomeTLS(t *testing.T) {
+	implicit := []Listener{{Addr: "127.0.0.1:0"}, {Addr: "127.0.0.1:0", Implicit: true}}
+	for _, tt := range []struct {
+		name string
+		cfg  Config
+		ok   bool
+	}{
+		{"no TLS anywhere", Config{Host: Host{Root: t.TempDir()}, VirtualHosts: []*Host{{Root: t.TempDir()}}}, false},
+		{"TLS on the default host", Config{Host: Host{Root: t.TempDir(), TLS: tlsConfig(t)}}, true},
+		{"TLS on a virtual host only", Config{Host: Host{Root: t.TempDir()}, VirtualHosts: []*Host{{Root: t.TempDir(), TLS: tlsConfig(t)}}}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := tt.cfg
+			cfg.Listeners = implicit
+			s, err := New(cfg)
+			if err == nil {
+				s.pool.Close()
+				s.closeHosts()
+			}
+			if (err == nil) != tt.ok {
+				t.Errorf("New: %v, want ok=%v", err, tt.ok)
+			}
+		})
+	}
+}

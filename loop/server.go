@@ -70,7 +70,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	for _, l := range s.cfg.listeners() {
-		if l.Implicit && cfg.TLS == nil {
+		if l.Implicit && !cfg.hasTLS() {
 			return nil, fmt.Errorf("loop: implicit TLS listener %s needs a certificate", l.Addr)
 		}
 	}
