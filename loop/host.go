@@ -124,8 +124,10 @@ type Authorizer interface {
 }
 
 // Route picks the hosts a connection reaches by the listener that accepted
-// it (an index into Config.Listeners) and the local address it reached;
-// see Config.Route. A nil *Host in the result stands for the default host.
+// it (an index into Config.Listeners, found by the address and port the
+// connection reached, a wildcard listener taking the other addresses of
+// its port; -1 if none matches) and the local address it reached; see
+// Config.Route. A nil *Host in the result stands for the default host.
 type Route func(listener int, local netip.AddrPort) []*Host
 
 // DefaultHost returns a copy of the default host (Config.Host), to list
