@@ -75,8 +75,8 @@ type Host struct {
 	// directory. It runs on a worker, with the paths Authorizer.Allow gets.
 	Readme func(fsPath, virtualPath string) (text, file string)
 
-	// TLS, when set, enables AUTH TLS; implicit listeners require the
-	// default host's. Build it with tlsstate.BaseConfig: every control and
+	// TLS, when set, enables AUTH TLS; a connection on an implicit
+	// listener needs it on the host it reaches. Build it with tlsstate.BaseConfig: every control and
 	// data config is cloned from it and shares its session-ticket key. Set
 	// ClientCAs and ClientAuth on it to ask for client certificates.
 	TLS *tls.Config
