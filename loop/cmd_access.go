@@ -109,7 +109,8 @@ func (s *Session) certIdentity(user string) (auth.Identity, bool) {
 }
 
 // HOST chooses a name-based virtual host before login (RFC 7151). A literal
-// address ("[192.0.2.1]") names the host the connection reached.
+// address ("[192.0.2.1]") names the host the connection reached. A host
+// that cannot keep the session's protection is refused (hostRefusal).
 func cmdHOST(s *Session, arg []byte) Reply {
 	if s.login != loginNone {
 		return Reply{codec.CodeBadSequence, "HOST must come before USER."}
@@ -121,6 +122,9 @@ func cmdHOST(s *Session, arg []byte) Reply {
 			return Reply{codec.CodeParamNotImplemented, "Unknown host."}
 		}
 		v = s.hosts[0]
+	}
+	if r := s.hostRefusal(v); r.Code != 0 {
+		return r // the session stays where it is (host_tls.go)
 	}
 	s.host = v
 	return Reply{codec.CodeServiceReady, v.banner()}

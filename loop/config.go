@@ -25,7 +25,8 @@ type Config struct {
 
 	// Host is the default host, whose fields read as Config's (cfg.Root,
 	// cfg.TLS): the FTP server a connection reaches when Route is nil or
-	// returns nil for it. Its TLS is the one implicit listeners need.
+	// returns nil for it. An implicit listener's connections need TLS on
+	// the host they reach: this one or the virtual host of their address.
 	Host
 
 	// VirtualHosts are more FTP servers on the same listeners. A session

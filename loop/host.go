@@ -75,8 +75,8 @@ type Host struct {
 	// directory. It runs on a worker, with the paths Authorizer.Allow gets.
 	Readme func(fsPath, virtualPath string) (text, file string)
 
-	// TLS, when set, enables AUTH TLS; implicit listeners require the
-	// default host's. Build it with tlsstate.BaseConfig: every control and
+	// TLS, when set, enables AUTH TLS; a connection on an implicit
+	// listener needs it on the host it reaches. Build it with tlsstate.BaseConfig: every control and
 	// data config is cloned from it and shares its session-ticket key. Set
 	// ClientCAs and ClientAuth on it to ask for client certificates.
 	TLS *tls.Config
@@ -127,8 +127,10 @@ type Authorizer interface {
 }
 
 // Route picks the hosts a connection reaches by the listener that accepted
-// it (an index into Config.Listeners) and the local address it reached;
-// see Config.Route. A nil *Host in the result stands for the default host.
+// it (an index into Config.Listeners, found by the address and port the
+// connection reached, a wildcard listener taking the other addresses of
+// its port; -1 if none matches) and the local address it reached; see
+// Config.Route. A nil *Host in the result stands for the default host.
 type Route func(listener int, local netip.AddrPort) []*Host
 
 // DefaultHost returns a copy of the default host (Config.Host), to list

@@ -36,9 +36,8 @@ type Server struct {
 	booted     chan struct{}
 	bootErr    error
 	bound      []BoundListener
-	implicit   map[uint16]bool // local port -> implicit TLS
-	listenerOf map[uint16]int  // local port -> index in Config.Listeners, for Route
-	gnetAddrs  []string        // listener addresses as given to gnet, one per Config listener
+	listenerOf map[netip.AddrPort]int // bound address -> index in Config.Listeners (host_listen.go)
+	gnetAddrs  []string               // listener addresses as given to gnet, one per Config listener
 
 	handshakes *tlsstate.Semaphore // caps concurrent control-connection handshakes
 	lim        *serverLimits       // session counts, bans, the server's bandwidth (limits.go)
@@ -67,14 +66,14 @@ type BoundListener struct {
 // New checks cfg, opens the document root and starts the worker pool. It
 // does not listen yet.
 func New(cfg Config) (*Server, error) {
-	s := &Server{cfg: cfg, booted: make(chan struct{}), implicit: make(map[uint16]bool), listenerOf: make(map[uint16]int),
+	s := &Server{cfg: cfg, booted: make(chan struct{}), listenerOf: make(map[netip.AddrPort]int),
 		handshakes: tlsstate.NewSemaphore(cfg.MaxHandshakes)}
 	var err error
 	if s.gnetAddrs, err = gnetAddrs(s.cfg.listeners()); err != nil {
 		return nil, err
 	}
 	for _, l := range s.cfg.listeners() {
-		if l.Implicit && cfg.TLS == nil {
+		if l.Implicit && !cfg.hasTLS() {
 			return nil, fmt.Errorf("loop: implicit TLS listener %s needs a certificate", l.Addr)
 		}
 	}
@@ -154,7 +153,7 @@ func (s *Server) route(local netip.AddrPort) []*vhost {
 		return s.defaultRoute
 	}
 	var out []*vhost
-	for _, h := range s.cfg.Route(s.listenerOf[local.Port()], local) {
+	for _, h := range s.cfg.Route(s.listenerAt(local), local) {
 		switch v := s.hosts[h]; {
 		case h == nil:
 			out = append(out, s.host)
@@ -217,8 +216,7 @@ func (s *Server) OnBoot(eng gnet.Engine) gnet.Action {
 			return gnet.Shutdown
 		}
 		s.bound = append(s.bound, BoundListener{Addr: ap, Implicit: l.Implicit})
-		s.implicit[ap.Port()] = l.Implicit
-		s.listenerOf[ap.Port()] = i
+		s.listenerOf[ap] = i
 	}
 	if hook := s.cfg.BeforeServe; hook != nil {
 		if err := hook(s.bound); err != nil {
@@ -325,7 +323,7 @@ func (s *Server) OnOpen(c gnet.Conn) (out []byte, action gnet.Action) {
 	// as RFC 959 suggests; without SO_OOBINLINE Linux takes that byte out
 	// of the stream and the line never ends. Inline, the framer sees it.
 	_ = unix.SetsockoptInt(c.Fd(), unix.SOL_SOCKET, unix.SO_OOBINLINE, 1)
-	implicit = s.implicit[local.Port()]
+	implicit = s.implicitAt(local)
 	if s.draining.Load() {
 		return s.refuse(c, implicit, drainingReply)
 	}

@@ -212,11 +212,23 @@ func (t *Transfer) uploadMode() fsys.UploadMode {
 	return fsys.UploadReplace
 }
 
+// createUpload opens the file a store command writes. STOU's file is
+// authorized by the name it gets, not the name asked for (Run checked
+// that one): each new name is checked against the Authorizer, as named
+// and resolved, before the file is made (fsys.CreateUnique). Runs on a
+// worker.
+func (t *Transfer) createUpload(mode fsys.UploadMode) (*fsys.Upload, error) {
+	if mode == fsys.UploadUnique && t.Access != nil {
+		return t.FS.CreateUnique(t.Path, func(name string) error { return t.Access.Check(t.Verb, name) })
+	}
+	return t.FS.CreateUpload(t.Path, mode, t.Rest)
+}
+
 // store receives an upload, then commits it, or removes what a failed one
 // left. Runs on a worker.
 func (t *Transfer) store(ctx context.Context, p Progress) Outcome {
 	mode := t.uploadMode()
-	up, err := t.FS.CreateUpload(t.Path, mode, t.Rest)
+	up, err := t.createUpload(mode)
 	if err != nil {
 		t.Data.drop()
 		return Fail(err)

@@ -80,6 +80,24 @@ const (
 // not regular are refused (ErrNotRegular); opens use O_NONBLOCK so a FIFO
 // cannot hang the worker.
 func (f *FS) CreateUpload(vpath string, mode UploadMode, offset int64) (*Upload, error) {
+	return f.createUpload(vpath, mode, offset, nil)
+}
+
+// CreateUnique is CreateUpload(vpath, UploadUnique, 0) that vets each name
+// before creating a file under it: allow gets the virtual path of every
+// name that does not exist yet, just before the O_EXCL create, and an
+// error from it ends the upload with that error, nothing created. STOU
+// checks the host's authorization this way, for the name it makes rather
+// than the one the client asked for. A name that allow refuses is not
+// skipped for the next one: a rule against the numbered names would
+// otherwise only move the upload to a random suffix. Names that exist
+// already are passed over without asking allow: no file is made there.
+func (f *FS) CreateUnique(vpath string, allow func(vpath string) error) (*Upload, error) {
+	return f.createUpload(vpath, UploadUnique, 0, allow)
+}
+
+// createUpload is CreateUpload with CreateUnique's allow (nil: allow all).
+func (f *FS) createUpload(vpath string, mode UploadMode, offset int64, allow func(string) error) (*Upload, error) {
 	const op = "upload"
 	if f.opts.ReadOnly {
 		return nil, wrap(op, vpath, ErrReadOnly)
@@ -109,7 +127,7 @@ func (f *FS) CreateUpload(vpath string, mode UploadMode, offset int64) (*Upload,
 			}
 		}
 	case UploadUnique:
-		err = u.createUnique(vpath)
+		err = u.createUnique(vpath, allow)
 	default:
 		err = errors.New("unknown upload mode " + mode.String())
 	}
@@ -170,8 +188,10 @@ func (u *Upload) openResume(offset int64) error {
 }
 
 // createUnique tries the wanted name, numbered variants, then random ones,
-// each with O_EXCL so two sessions can never get the same file.
-func (u *Upload) createUnique(vpath string) error {
+// each with O_EXCL so two sessions can never get the same file. allow, if
+// not nil, vets each name that does not exist yet before it is created
+// (CreateUnique).
+func (u *Upload) createUnique(vpath string, allow func(string) error) error {
 	r := u.fs.root
 	var err error
 	for i := range maxUniqueTries + maxRandomTries {
@@ -185,6 +205,15 @@ func (u *Upload) createUnique(vpath string) error {
 			}
 			name += string(sfx)
 			v += string(sfx)
+		}
+		if allow != nil {
+			if _, lerr := r.Lstat(name); lerr == nil {
+				err = os.ErrExist
+				continue // taken: O_EXCL would refuse it anyway
+			}
+			if err = allow(v); err != nil {
+				return err
+			}
 		}
 		u.File, err = r.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, u.fs.opts.FilePerm())
 		if err == nil {
