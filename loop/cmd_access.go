@@ -3,6 +3,7 @@ package loop
 import (
 	"net/netip"
 	"strings"
+	"time"
 
 	"github.com/ftpsd/ftpsd/codec"
 	"github.com/ftpsd/ftpsd/internal/auth"
@@ -12,6 +13,9 @@ import (
 // USER starts a login. The reply is the same for every name, so USER does
 // not reveal which accounts exist.
 func cmdUSER(s *Session, arg []byte) Reply {
+	if s.addrBanned() {
+		return s.refuseBanned()
+	}
 	if s.login == loginDone {
 		return Reply{codec.CodeNotLoggedIn, "Can't change to another user."}
 	}
@@ -28,12 +32,21 @@ func cmdUSER(s *Session, arg []byte) Reply {
 	return Reply{codec.CodeNeedPassword, "Please specify the password."}
 }
 
-// PASS checks the password on a worker; a failure is answered after a
-// pause that holds no worker and grows with each failure of the session.
-// The session limits settle on the loop (limits.go).
+// PASS checks the password on a worker. A failure is answered at a
+// deadline set now, when PASS arrives: the fail delay, which grows with
+// each failure of the session, and no sooner than one fail delay after
+// the address's previous failure (ban.go), so the answer's time says
+// nothing about the check and parallel guesses from one address
+// serialize. A named user's check first takes a slot in the ban table:
+// a banned address gets 421, one with as many checks in flight or failed
+// as the ban allows gets its 530 without a check. Anonymous logins never
+// count. The session limits settle on the loop (limits.go).
 func cmdPASS(s *Session, arg []byte) Reply {
 	if s.login == loginDone {
 		return Reply{codec.CodeSuperfluous, "Already logged in."}
+	}
+	if s.addrBanned() {
+		return s.refuseBanned()
 	}
 	if r := s.userAtLimit(); r.Code != 0 {
 		return r
@@ -41,8 +54,49 @@ func cmdPASS(s *Session, arg []byte) Reply {
 	if err := s.setLogin(loginChecking); err != nil {
 		return Reply{codec.CodeBadSequence, "Login with USER first."}
 	}
-	return s.startJob(false, nil, &xfer.Login{Auth: s.host.Auth, User: s.user, Pass: string(arg),
-		Home: s.host.home(), FailDelay: s.loginFailDelay()})
+	now, wait := time.Now(), s.loginFailDelay()
+	l := &xfer.Login{Auth: s.host.Auth, User: s.user, Pass: string(arg), Home: s.host.home()}
+	if wait > 0 {
+		l.FailAt = now.Add(wait)
+	}
+	b, key := s.srv.lim.ban, addrKey(s.peer.Addr())
+	counted := b != nil && (s.host.Auth == nil || !s.host.Auth.IsAnonymous(s.user))
+	if counted {
+		v, at, newBan := b.attempt(key, now, max(wait, 0))
+		switch v {
+		case verdictBanned:
+			return s.refuseBanned()
+		case verdictRefused:
+			l.Unchecked = true
+		case verdictCheck:
+			l.Checked = s.settleCheck(key)
+		}
+		if !at.IsZero() && at.After(now) {
+			l.FailAt = at
+		}
+		if newBan {
+			s.srv.banStarted(key, s.peer.Addr(), s)
+		}
+	}
+	r := s.startJob(false, nil, l)
+	if r.Code != 0 && l.Checked != nil {
+		l.Checked(false) // the job never ran: give its slot back
+	}
+	return r
+}
+
+// settleCheck returns the Checked of a login job that took a slot of the
+// ban table for key: it settles the slot on the worker as soon as the
+// password is checked and, when that failure starts a ban, closes the
+// address's other sessions then. The session itself answers its 530 at
+// its deadline, then 421 (settleFailedLogin).
+func (s *Session) settleCheck(key netip.Addr) func(failed bool) {
+	srv, peer := s.srv, s.peer.Addr()
+	return func(failed bool) {
+		if srv.lim.ban.settle(key, failed, time.Now()) {
+			srv.banStarted(key, peer, s)
+		}
+	}
 }
 
 // home is where the host's logins land, for the login job.
@@ -57,6 +111,14 @@ func (v *vhost) home() xfer.Home {
 func (s *Session) settleLogin(o *xfer.Outcome) (codec.Code, string) {
 	if o.Kind == xfer.LoginFailed {
 		return s.settleFailedLogin()
+	}
+	if s.addrBanned() {
+		// The address was banned while the check ran: a right password
+		// from it no longer gets in.
+		o.Entry.Drop()
+		s.resetLogin()
+		r := s.refuseBanned()
+		return r.Code, r.Msg
 	}
 	if r := s.countLogin(o.Identity.User, o.Identity.Anonymous); r.Code != 0 {
 		o.Entry.Drop()

@@ -134,6 +134,18 @@ func newServerLimits(cfg *Limits) *serverLimits {
 	return l
 }
 
+// pace keeps the per-address spacing of failed-login answers (banTable),
+// making the table when BanAfter did not: the spacing holds with no ban.
+func (l *serverLimits) pace(spacing time.Duration) {
+	if spacing <= 0 {
+		return
+	}
+	if l.ban == nil {
+		l.ban = newBanTable(0, l.cfg.banWindow(), l.cfg.banDuration(), l.cfg.banTable())
+	}
+	l.ban.spacing = spacing
+}
+
 // addrKey is what per-address limits count: the address, or its /64 for
 // IPv6, since one IPv6 client usually holds a whole /64.
 func addrKey(a netip.Addr) netip.Addr {
@@ -300,13 +312,9 @@ func (s *Session) refuseUser() Reply {
 func (s *Session) settleFailedLogin() (codec.Code, string) {
 	s.resetLogin()
 	s.lim.failures++
-	if b := s.srv.lim.ban; b != nil {
-		if banned, isNew := b.fail(addrKey(s.peer.Addr()), time.Now()); banned {
-			if isNew {
-				s.srv.cfg.logger().Info("address banned after failed logins", "peer", s.peer.Addr(), "for", b.duration)
-			}
-			s.lim.farewell = "Too many failed logins from your address, closing."
-		}
+	// The failure was counted when the password was checked (banTable.settle).
+	if s.addrBanned() {
+		s.lim.farewell = bannedFarewell
 	}
 	if max := s.srv.cfg.maxLoginAttempts(); max > 0 && s.lim.failures >= max {
 		s.lim.farewell = "Too many failed login attempts, closing."

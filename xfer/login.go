@@ -78,9 +78,19 @@ type Login struct {
 	User, Pass string
 	Proven     *auth.Identity // the identity a client certificate proved; skips the password
 	Home       Home
-	// FailDelay is how long a failed login waits before it is answered,
-	// without holding a worker (Delay).
-	FailDelay time.Duration
+	// FailAt is when a failed login is answered, without holding a worker
+	// (Delay): a deadline the loop set from the PASS's arrival, not a
+	// pause after the check, so that the answer's time does not depend on
+	// how long the check took (which hash, or none for an unknown user).
+	// Zero: at once.
+	FailAt time.Time
+	// Unchecked refuses the login without checking the password: the
+	// address is over its budget of checks in flight (loop/ban.go).
+	Unchecked bool
+	// Checked, when set, is told on the worker, as soon as the password is
+	// checked, whether it was wrong; the loop's ban table counts the
+	// failure (or refunds the slot it reserved) then.
+	Checked func(failed bool)
 }
 
 // Run checks the login. Its outcome is LoggedIn or CertLoggedIn (with
@@ -91,11 +101,16 @@ func (l *Login) Run(context.Context, Progress) Outcome {
 	switch {
 	case l.Proven != nil:
 		id = *l.Proven
+	case l.Unchecked:
+		return Outcome{Kind: LoginFailed, Err: auth.ErrDenied}
 	case l.Auth == nil:
+		l.checked(true)
 		return Outcome{Kind: LoginFailed}
 	default:
 		var err error
-		if id, err = l.Auth.Authenticate(l.User, l.Pass); err != nil {
+		id, err = l.Auth.Authenticate(l.User, l.Pass)
+		l.checked(err != nil)
+		if err != nil {
 			return Outcome{Kind: LoginFailed, Err: err}
 		}
 	}
@@ -110,11 +125,19 @@ func (l *Login) Run(context.Context, Progress) Outcome {
 	return Outcome{Kind: kind, Identity: id, Entry: e}
 }
 
-// Delay is the pause before o is answered: the fail delay for a failed
-// login, none otherwise.
+// checked tells Checked, when set, how the check went. Runs on a worker.
+func (l *Login) checked(failed bool) {
+	if l.Checked != nil {
+		l.Checked(failed)
+	}
+}
+
+// Delay is the pause before o is answered: what is left until FailAt for
+// a failed login (nothing when the check ran past it), none otherwise.
+// Runs on a worker, after Run.
 func (l *Login) Delay(o *Outcome) time.Duration {
-	if o.Kind == LoginFailed {
-		return l.FailDelay
+	if o.Kind == LoginFailed && !l.FailAt.IsZero() {
+		return max(time.Until(l.FailAt), 0)
 	}
 	return 0
 }

@@ -72,17 +72,53 @@ func TestLogin(t *testing.T) {
 	}
 }
 
-// TestLoginDelay: only a failure waits, and a jailed home that cannot be
-// entered is a failure that says why.
+// TestLoginDelay: only a failure waits, until its deadline and not a
+// pause after the check, and a jailed home that cannot be entered is a
+// failure that says why.
 func TestLoginDelay(t *testing.T) {
-	l := &Login{FailDelay: time.Second}
-	if d := l.Delay(&Outcome{Kind: LoginFailed}); d != time.Second {
-		t.Errorf("failed login waits %v, want 1s", d)
+	l := &Login{FailAt: time.Now().Add(time.Second)}
+	if d := l.Delay(&Outcome{Kind: LoginFailed}); d <= 900*time.Millisecond || d > time.Second {
+		t.Errorf("failed login waits %v, want what is left of 1s", d)
 	}
 	if d := l.Delay(&Outcome{Kind: LoggedIn}); d != 0 {
 		t.Errorf("successful login waits %v, want 0", d)
 	}
+	past := &Login{FailAt: time.Now().Add(-time.Second)}
+	if d := past.Delay(&Outcome{Kind: LoginFailed}); d != 0 {
+		t.Errorf("a check that ran past its deadline waits %v more, want 0", d)
+	}
 	if _, err := (Home{Dir: "/home", Jail: true}).Enter(auth.Identity{User: "../x"}); !errors.Is(err, ErrNoHome) {
 		t.Errorf("home of ../x: %v, want ErrNoHome", err)
+	}
+}
+
+// slowAuth fails every password after a pause, as a costly hash would.
+type slowAuth struct{ d time.Duration }
+
+func (slowAuth) IsAnonymous(string) bool              { return false }
+func (slowAuth) Lookup(string) (auth.Identity, bool) { return auth.Identity{}, false }
+func (a slowAuth) Authenticate(string, string) (auth.Identity, error) {
+	time.Sleep(a.d)
+	return auth.Identity{}, auth.ErrDenied
+}
+
+// TestLoginChecked: Checked hears how each check went; an unchecked
+// refusal checks nothing; the answer comes at FailAt however long the
+// check took.
+func TestLoginChecked(t *testing.T) {
+	var got []bool
+	rec := func(failed bool) { got = append(got, failed) }
+	start := time.Now()
+	l := &Login{Auth: slowAuth{100 * time.Millisecond}, User: "u", Pass: "p", FailAt: start.Add(300 * time.Millisecond), Checked: rec}
+	o := l.Run(context.Background(), nil)
+	if o.Kind != LoginFailed || len(got) != 1 || !got[0] {
+		t.Fatalf("outcome %v, Checked calls %v; want LoginFailed and one failure", o.Kind, got)
+	}
+	if total := time.Since(start) + l.Delay(&o); total < 290*time.Millisecond || total > 350*time.Millisecond {
+		t.Errorf("check plus delay %v, want the 300ms deadline", total)
+	}
+	u := &Login{Auth: slowAuth{time.Hour}, Unchecked: true, Checked: rec}
+	if o := u.Run(context.Background(), nil); o.Kind != LoginFailed || len(got) != 1 {
+		t.Fatalf("unchecked: outcome %v, Checked calls %v; want LoginFailed and no check", o.Kind, got)
 	}
 }
