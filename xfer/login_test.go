@@ -95,7 +95,7 @@ func TestLoginDelay(t *testing.T) {
 // slowAuth fails every password after a pause, as a costly hash would.
 type slowAuth struct{ d time.Duration }
 
-func (slowAuth) IsAnonymous(string) bool              { return false }
+func (slowAuth) IsAnonymous(string) bool             { return false }
 func (slowAuth) Lookup(string) (auth.Identity, bool) { return auth.Identity{}, false }
 func (a slowAuth) Authenticate(string, string) (auth.Identity, error) {
 	time.Sleep(a.d)
