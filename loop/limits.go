@@ -17,7 +17,8 @@ import (
 // per user, failed logins, a temporary ban of an address, bandwidth, and the
 // replies queued for a client. Config embeds it, so its fields read as
 // Config's (cfg.MaxSessions). The zero value works: no session or bandwidth
-// limit, three login attempts, no ban, 1 MiB of queued replies.
+// limit, three login attempts, no ban (the binary's default is
+// DefaultBanAfter), 1 MiB of queued replies.
 type Limits struct {
 	// MaxSessions caps the server's control connections (mod_ftp's
 	// FTPLimitLoginServer). Zero: no limit. ftpsd counts connections, at
@@ -50,9 +51,13 @@ type Limits struct {
 
 	// BanAfter, when positive, bans a client address (an IPv6 client's
 	// /64) for BanDuration once BanAfter logins failed from it within
-	// BanWindow, whichever sessions they came from. A banned address gets
-	// 421 at connect; the session whose failure set the ban gets 530, then
-	// 421, and is closed. Zero: no ban.
+	// BanWindow, whichever sessions they came from. A PASS counts before
+	// its password is checked (a right one gives its place back), so
+	// parallel logins cannot have more than BanAfter passwords checked;
+	// anonymous logins never count. A banned address gets 421 at connect,
+	// USER and PASS; the session whose failure set the ban gets 530, then
+	// 421, and its other open sessions get 421 at once; all are closed.
+	// Zero: no ban (the ftpsd binary defaults to DefaultBanAfter).
 	BanAfter int
 	// BanWindow is how far back failures count towards BanAfter. Default 10m.
 	BanWindow time.Duration
