@@ -22,10 +22,14 @@ const DefaultBanAfter = 10
 // operation, or for one sweep of at most max entries when the table is
 // full (makeRoom: about once per max/8 new addresses).
 //
-// Why a reservation: a PASS takes a slot (attempt) before its password is
-// checked and gives it back (settle) as a failure or a refund, so that a
-// burst of parallel logins cannot have more passwords checked than
-// after: the slots in flight count towards the ban as if they had failed.
+// Why a reservation: a PASS takes a slot (take) before its password is
+// checked and gives it back (settle) as a failure or a refund, and the
+// slots in flight count towards the ban as if they had failed. A burst of
+// parallel logins therefore cannot have more passwords checked than after;
+// the logins over the budget wait (on their workers) for a slot, and are
+// refused unchecked if the ban starts meanwhile. Right passwords give their
+// slot back at once, so many parallel logins that succeed (one client
+// with many connections, a NAT) only queue for a moment.
 type banTable struct {
 	after    int           // failures that ban; zero or less: no ban, only the pacing
 	window   time.Duration // how far back failures count
@@ -47,32 +51,14 @@ type banEntry struct {
 	pending int       // passwords being checked (attempt, not yet settled)
 	until   time.Time // banned until; zero when not banned
 	next    time.Time // no failed login of this address is answered before then
+	// freed, when not nil, is closed at the next settle: logins waiting
+	// for a slot wait on it.
+	freed chan struct{}
 }
 
 func newBanTable(after int, window, duration time.Duration, max int) *banTable {
 	return &banTable{after: after, window: window, duration: duration, max: max,
 		entries: make(map[netip.Addr]*banEntry)}
-}
-
-// verdict is what attempt decides for one PASS.
-type verdict uint8
-
-const (
-	verdictCheck   verdict = iota // check the password, then settle the slot
-	verdictRefused                // over the budget: a failure, answered so, without a check
-	verdictBanned                 // the address is banned: 421 and close
-)
-
-func (v verdict) String() string {
-	switch v {
-	case verdictCheck:
-		return "check"
-	case verdictRefused:
-		return "refused"
-	case verdictBanned:
-		return "banned"
-	}
-	return "verdict(?)"
 }
 
 // banned reports whether a is banned at now.
@@ -83,23 +69,58 @@ func (b *banTable) banned(a netip.Addr, now time.Time) bool {
 	return e != nil && now.Before(e.until)
 }
 
-// attempt claims a password check for a PASS from a at now, whose failure
-// this session would answer after wait. It returns the verdict; when the
-// failure is to be answered, failAt, the deadline for that answer: no
-// sooner than wait from now, nor than spacing after the address's
-// previous failure answer. newBan reports that this attempt, refused over
-// the budget, started a ban. An address the full table cannot track is
-// checked without a slot, as before the table filled.
-func (b *banTable) attempt(a netip.Addr, now time.Time, wait time.Duration) (v verdict, failAt time.Time, newBan bool) {
-	failAt = now.Add(wait)
+// take claims a password check for a login from a at now: ok when it may
+// be checked; refuse when a is banned; otherwise freed is closed when one
+// of a's checks settles, to try again. An address the full table cannot
+// track is checked without a slot, as before the table filled. Any
+// goroutine; it never blocks.
+func (b *banTable) take(a netip.Addr, now time.Time) (ok, refuse bool, freed <-chan struct{}) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	e := b.entry(a, now)
-	if e == nil {
-		return verdictCheck, failAt, false
+	switch {
+	case e == nil:
+		return true, false, nil
+	case now.Before(e.until):
+		return false, true, nil
 	}
-	if now.Before(e.until) {
-		return verdictBanned, failAt, false
+	if now.Sub(e.since) > b.window {
+		e.since, e.fails = now, 0 // the failures went out of the window
+	}
+	if b.after <= 0 || e.fails+e.pending < b.after {
+		e.pending++
+		return true, false, nil
+	}
+	if e.freed == nil {
+		e.freed = make(chan struct{})
+	}
+	return false, false, e.freed
+}
+
+// settle gives back the slot take granted for a: as a failure when failed
+// (which may start a ban: newBan), or as a refund when the password was
+// right, and wakes the logins waiting for a slot. A failure's answer is
+// due at failAt (the session's deadline from its PASS) or, when a's
+// previous failure answer is less than spacing before that, spacing after
+// it: the deadline it returns. Runs on a worker, as soon as the password
+// is checked, so that a ban starts then and not when the delayed 530 goes
+// out; the spacing is decided then too, so that only failures take turns.
+func (b *banTable) settle(a netip.Addr, failed bool, now, failAt time.Time) (newBan bool, at time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	e := b.entries[a]
+	if e == nil {
+		return false, failAt // evicted while it was checked; makeRoom keeps pending entries
+	}
+	if e.pending > 0 {
+		e.pending--
+	}
+	if e.freed != nil {
+		close(e.freed)
+		e.freed = nil
+	}
+	if !failed {
+		return false, failAt
 	}
 	if e.next.After(failAt) {
 		failAt = e.next
@@ -107,31 +128,7 @@ func (b *banTable) attempt(a netip.Addr, now time.Time, wait time.Duration) (v v
 	if b.spacing > 0 {
 		e.next = failAt.Add(b.spacing)
 	}
-	if b.after > 0 && e.fails+e.pending >= b.after {
-		return verdictRefused, failAt, b.failLocked(e, now)
-	}
-	e.pending++
-	return verdictCheck, failAt, false
-}
-
-// settle gives back the slot attempt took for a: as a failure when failed
-// (which may start a ban: newBan), or as a refund when the password was
-// right. Runs on a worker, as soon as the password is checked, so that a
-// ban starts then and not when the delayed 530 goes out.
-func (b *banTable) settle(a netip.Addr, failed bool, now time.Time) (newBan bool) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	e := b.entries[a]
-	if e == nil {
-		return false // evicted while it was checked; makeRoom keeps pending entries
-	}
-	if e.pending > 0 {
-		e.pending--
-	}
-	if !failed {
-		return false
-	}
-	return b.failLocked(e, now)
+	return b.failLocked(e, now), failAt
 }
 
 // fail records a failed login from a at now that took no slot, and
@@ -255,6 +252,33 @@ func (s *Session) closeBanned() (codec.Code, string) {
 func (s *Session) addrBanned() bool {
 	b := s.srv.lim.ban
 	return b != nil && b.banned(addrKey(s.peer.Addr()), time.Now())
+}
+
+// slot is one login's claim on its address's checks: the xfer.Slot the
+// login job takes and settles on its worker.
+type slot struct {
+	srv    *Server
+	key    netip.Addr // addrKey of the peer
+	peer   netip.Addr // for the log line of a ban
+	sess   *Session   // compared only, never touched: banStarted spares it
+	failAt time.Time  // the session's deadline for a failure's answer
+}
+
+// Take claims a check (banTable.take). Runs on a worker.
+func (sl *slot) Take() (ok, refuse bool, freed <-chan struct{}) {
+	return sl.srv.lim.ban.take(sl.key, time.Now())
+}
+
+// Settle gives the check back (banTable.settle) and, when that failure
+// starts a ban, closes the address's other sessions at once; the session
+// itself answers its 530 at its deadline, then 421 (settleFailedLogin).
+// Runs on a worker.
+func (sl *slot) Settle(failed bool) time.Time {
+	newBan, at := sl.srv.lim.ban.settle(sl.key, failed, time.Now(), sl.failAt)
+	if newBan {
+		sl.srv.banStarted(sl.key, sl.peer, sl.sess)
+	}
+	return at
 }
 
 // refuseBanned answers a command from a banned address and closes the

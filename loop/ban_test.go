@@ -14,65 +14,77 @@ import (
 )
 
 // TestBanTableReserve: checks in flight count towards the ban, so a burst
-// cannot have more than BanAfter passwords checked; a right password
-// gives its slot back; failure answers to one address are spaced.
+// cannot have more than BanAfter passwords checked: the rest wait, and are
+// refused once the ban starts; a right password gives its slot back and
+// wakes a waiter; failure answers to one address are spaced.
 func TestBanTableReserve(t *testing.T) {
 	now := time.Now()
 	a := netip.MustParseAddr("192.0.2.1")
 	b := newBanTable(5, time.Minute, time.Hour, 100)
 	b.spacing = 100 * time.Millisecond
-	var verdicts []verdict
-	var last time.Time
-	bans := 0
-	for i := range 30 {
-		v, at, newBan := b.attempt(a, now, 100*time.Millisecond)
-		verdicts = append(verdicts, v)
-		if newBan {
-			bans++
-		}
-		if v != verdictBanned {
-			if want := now.Add(time.Duration(i+1) * 100 * time.Millisecond); !at.Equal(want) {
-				t.Errorf("attempt %d answered at +%v, want +%v", i+1, at.Sub(now), want.Sub(now))
-			}
-			last = at
+	var waiting []<-chan struct{}
+	granted := 0
+	for range 30 {
+		ok, refuse, freed := b.take(a, now)
+		switch {
+		case ok:
+			granted++
+		case refuse:
+			t.Fatal("refused before any failure")
+		default:
+			waiting = append(waiting, freed)
 		}
 	}
-	want := func(from, to int, v verdict) {
-		for i := from; i < to; i++ {
-			if verdicts[i] != v {
-				t.Errorf("attempt %d: %v, want %v (all: %v)", i+1, verdicts[i], v, verdicts)
-			}
+	if granted != 5 || len(waiting) != 25 {
+		t.Fatalf("%d checks granted, %d waiting; want 5 and 25", granted, len(waiting))
+	}
+	deadline := now.Add(100 * time.Millisecond)
+	for i := range 5 {
+		newBan, at := b.settle(a, true, now, deadline)
+		if want := deadline.Add(time.Duration(i) * 100 * time.Millisecond); !at.Equal(want) {
+			t.Errorf("failure %d answered at +%v, want +%v", i+1, at.Sub(now), want.Sub(now))
+		}
+		if newBan != (i == 4) {
+			t.Errorf("failure %d: new ban %v", i+1, newBan)
 		}
 	}
-	want(0, 5, verdictCheck)    // the budget: five checks in flight
-	want(5, 10, verdictRefused) // over it: failures without a check, the fifth bans
-	want(10, 30, verdictBanned)
-	if bans != 1 || !b.banned(a, now) {
-		t.Fatalf("%d bans started, banned %v; want one ban", bans, b.banned(a, now))
-	}
-	for range 5 {
-		if b.settle(a, true, now) {
-			t.Error("a failure settled during the ban started another")
+	for i, w := range waiting {
+		select {
+		case <-w:
+		default:
+			t.Fatalf("waiter %d not woken by the settles", i)
 		}
 	}
-	if last.Sub(now) != time.Second {
-		t.Errorf("the tenth answer at +%v, want +1s", last.Sub(now))
+	if ok, refuse, _ := b.take(a, now); ok || !refuse {
+		t.Fatalf("take during the ban: ok %v, refuse %v; want refused", ok, refuse)
 	}
 
-	// A right password refunds its slot: the budget is for failures.
+	// Right passwords refund their slots: the budget is for failures, and
+	// a waiter gets the slot given back.
 	r := newBanTable(2, time.Minute, time.Hour, 100)
-	for i := range 10 {
-		if v, _, _ := r.attempt(a, now, 0); v != verdictCheck {
-			t.Fatalf("attempt %d after refunds: %v, want check", i+1, v)
-		}
-		r.settle(a, false, now)
+	r.take(a, now)
+	r.take(a, now)
+	ok, _, freed := r.take(a, now)
+	if ok {
+		t.Fatal("a third check in flight with BanAfter 2")
 	}
-	r.attempt(a, now, 0)
-	if r.settle(a, true, now) {
+	if newBan, _ := r.settle(a, false, now, time.Time{}); newBan {
+		t.Fatal("a right password started a ban")
+	}
+	select {
+	case <-freed:
+	default:
+		t.Fatal("a refund did not wake the waiter")
+	}
+	if ok, _, _ := r.take(a, now); !ok {
+		t.Fatal("the refunded slot was not granted")
+	}
+	r.settle(a, false, now, time.Time{})
+	if newBan, _ := r.settle(a, true, now, time.Time{}); newBan {
 		t.Fatal("one failure banned with BanAfter 2")
 	}
-	r.attempt(a, now, 0)
-	if !r.settle(a, true, now) {
+	r.take(a, now)
+	if newBan, _ := r.settle(a, true, now, time.Time{}); !newBan {
 		t.Fatal("the second failure did not ban")
 	}
 }
@@ -167,5 +179,34 @@ func TestBanBurst(t *testing.T) {
 	}
 	if code, err := rawLogin(addr, "127.0.0.4", "alice", "secret"); code != 230 {
 		t.Errorf("another address: %d (%v), want 230", code, err)
+	}
+}
+
+// TestBanParallelSuccess: many parallel logins with the right password
+// from one address (one client's connections, a NAT) all get in: over the
+// budget they wait for a slot rather than count as failures.
+func TestBanParallelSuccess(t *testing.T) {
+	users := &countingUsers{}
+	addr, _ := startServer(t, Config{Host: Host{Auth: users}, FailDelay: 20 * time.Millisecond,
+		Limits: Limits{BanAfter: 3, BanWindow: time.Minute, BanDuration: time.Minute}})
+	var wg sync.WaitGroup
+	codes := make([]int, 40)
+	for i := range codes {
+		wg.Go(func() {
+			code, err := rawLogin(addr, "127.0.0.5", "alice", "secret")
+			if err != nil {
+				t.Errorf("login %d: %v", i, err)
+			}
+			codes[i] = code
+		})
+	}
+	wg.Wait()
+	for i, c := range codes {
+		if c != 230 {
+			t.Errorf("login %d with the right password: %d, want 230", i, c)
+		}
+	}
+	if n := users.checked.Load(); n != 40 {
+		t.Errorf("%d passwords checked, want all 40", n)
 	}
 }

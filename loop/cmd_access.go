@@ -37,10 +37,11 @@ func cmdUSER(s *Session, arg []byte) Reply {
 // each failure of the session, and no sooner than one fail delay after
 // the address's previous failure (ban.go), so the answer's time says
 // nothing about the check and parallel guesses from one address
-// serialize. A named user's check first takes a slot in the ban table:
-// a banned address gets 421, one with as many checks in flight or failed
-// as the ban allows gets its 530 without a check. Anonymous logins never
-// count. The session limits settle on the loop (limits.go).
+// serialize. A named user's check first takes a slot in the ban table,
+// on the worker, waiting there while the address has as many checks in
+// flight or failed as the ban allows; a banned address gets 421.
+// Anonymous logins never count. The session limits settle on the loop
+// (limits.go).
 func cmdPASS(s *Session, arg []byte) Reply {
 	if s.login == loginDone {
 		return Reply{codec.CodeSuperfluous, "Already logged in."}
@@ -54,49 +55,14 @@ func cmdPASS(s *Session, arg []byte) Reply {
 	if err := s.setLogin(loginChecking); err != nil {
 		return Reply{codec.CodeBadSequence, "Login with USER first."}
 	}
-	now, wait := time.Now(), s.loginFailDelay()
 	l := &xfer.Login{Auth: s.host.Auth, User: s.user, Pass: string(arg), Home: s.host.home()}
-	if wait > 0 {
-		l.FailAt = now.Add(wait)
+	if wait := s.loginFailDelay(); wait > 0 {
+		l.FailAt = time.Now().Add(wait)
 	}
-	b, key := s.srv.lim.ban, addrKey(s.peer.Addr())
-	counted := b != nil && (s.host.Auth == nil || !s.host.Auth.IsAnonymous(s.user))
-	if counted {
-		v, at, newBan := b.attempt(key, now, max(wait, 0))
-		switch v {
-		case verdictBanned:
-			return s.refuseBanned()
-		case verdictRefused:
-			l.Unchecked = true
-		case verdictCheck:
-			l.Checked = s.settleCheck(key)
-		}
-		if !at.IsZero() && at.After(now) {
-			l.FailAt = at
-		}
-		if newBan {
-			s.srv.banStarted(key, s.peer.Addr(), s)
-		}
+	if s.srv.lim.ban != nil && (s.host.Auth == nil || !s.host.Auth.IsAnonymous(s.user)) {
+		l.Slot = &slot{srv: s.srv, key: addrKey(s.peer.Addr()), peer: s.peer.Addr(), sess: s, failAt: l.FailAt}
 	}
-	r := s.startJob(false, nil, l)
-	if r.Code != 0 && l.Checked != nil {
-		l.Checked(false) // the job never ran: give its slot back
-	}
-	return r
-}
-
-// settleCheck returns the Checked of a login job that took a slot of the
-// ban table for key: it settles the slot on the worker as soon as the
-// password is checked and, when that failure starts a ban, closes the
-// address's other sessions then. The session itself answers its 530 at
-// its deadline, then 421 (settleFailedLogin).
-func (s *Session) settleCheck(key netip.Addr) func(failed bool) {
-	srv, peer := s.srv, s.peer.Addr()
-	return func(failed bool) {
-		if srv.lim.ban.settle(key, failed, time.Now()) {
-			srv.banStarted(key, peer, s)
-		}
-	}
+	return s.startJob(false, nil, l)
 }
 
 // home is where the host's logins land, for the login job.

@@ -102,23 +102,63 @@ func (a slowAuth) Authenticate(string, string) (auth.Identity, error) {
 	return auth.Identity{}, auth.ErrDenied
 }
 
-// TestLoginChecked: Checked hears how each check went; an unchecked
-// refusal checks nothing; the answer comes at FailAt however long the
-// check took.
-func TestLoginChecked(t *testing.T) {
-	var got []bool
-	rec := func(failed bool) { got = append(got, failed) }
+// fakeSlot grants a check after refusing it waits times, records the
+// settles and gives failures the deadline at.
+type fakeSlot struct {
+	waits   int
+	refuse  bool
+	settled []bool
+	at      time.Time
+}
+
+func (f *fakeSlot) Take() (bool, bool, <-chan struct{}) {
+	if f.refuse {
+		return false, true, nil
+	}
+	if f.waits > 0 {
+		f.waits--
+		c := make(chan struct{})
+		close(c) // freed at once: try again
+		return false, false, c
+	}
+	return true, false, nil
+}
+
+func (f *fakeSlot) Settle(failed bool) time.Time {
+	f.settled = append(f.settled, failed)
+	return f.at
+}
+
+// TestLoginSlot: a login waits for its slot and settles it once checked,
+// taking the deadline the slot gives; a refused slot checks nothing; the
+// answer comes at the deadline however long the check took.
+func TestLoginSlot(t *testing.T) {
 	start := time.Now()
-	l := &Login{Auth: slowAuth{100 * time.Millisecond}, User: "u", Pass: "p", FailAt: start.Add(300 * time.Millisecond), Checked: rec}
+	sl := &fakeSlot{waits: 3, at: start.Add(300 * time.Millisecond)}
+	l := &Login{Auth: slowAuth{100 * time.Millisecond}, User: "u", Pass: "p", FailAt: start.Add(time.Hour), Slot: sl}
 	o := l.Run(context.Background(), nil)
-	if o.Kind != LoginFailed || len(got) != 1 || !got[0] {
-		t.Fatalf("outcome %v, Checked calls %v; want LoginFailed and one failure", o.Kind, got)
+	if o.Kind != LoginFailed || len(sl.settled) != 1 || !sl.settled[0] || sl.waits != 0 {
+		t.Fatalf("outcome %v, settles %v, waits left %d; want LoginFailed, one failure, none", o.Kind, sl.settled, sl.waits)
 	}
 	if total := time.Since(start) + l.Delay(&o); total < 290*time.Millisecond || total > 350*time.Millisecond {
-		t.Errorf("check plus delay %v, want the 300ms deadline", total)
+		t.Errorf("check plus delay %v, want the 300ms deadline the slot gave", total)
 	}
-	u := &Login{Auth: slowAuth{time.Hour}, Unchecked: true, Checked: rec}
-	if o := u.Run(context.Background(), nil); o.Kind != LoginFailed || len(got) != 1 {
-		t.Fatalf("unchecked: outcome %v, Checked calls %v; want LoginFailed and no check", o.Kind, got)
+	refused := &fakeSlot{refuse: true}
+	u := &Login{Auth: slowAuth{time.Hour}, Slot: refused}
+	if o := u.Run(context.Background(), nil); o.Kind != LoginFailed || len(refused.settled) != 0 {
+		t.Fatalf("refused slot: outcome %v, settles %v; want LoginFailed and no check", o.Kind, refused.settled)
+	}
+	// A login waiting for a slot gives up when its session goes.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	never := &blockedSlot{}
+	if o := (&Login{Auth: slowAuth{time.Hour}, Slot: never}).Run(ctx, nil); o.Kind != LoginFailed {
+		t.Fatalf("cancelled wait: outcome %v, want LoginFailed", o.Kind)
 	}
 }
+
+// blockedSlot never grants a check.
+type blockedSlot struct{}
+
+func (blockedSlot) Take() (bool, bool, <-chan struct{}) { return false, false, make(chan struct{}) }
+func (blockedSlot) Settle(bool) time.Time               { return time.Time{} }
