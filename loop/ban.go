@@ -133,7 +133,8 @@ func (b *banTable) settle(a netip.Addr, failed bool, now, failAt time.Time) (new
 
 // fail records a failed login from a at now that took no slot, and
 // reports whether a is banned, and whether this failure is the one that
-// banned it.
+// banned it. Logins always take a slot; the table's own tests drive it
+// through fail.
 func (b *banTable) fail(a netip.Addr, now time.Time) (banned, isNew bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()

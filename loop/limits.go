@@ -53,8 +53,9 @@ type Limits struct {
 	// /64) for BanDuration once BanAfter logins failed from it within
 	// BanWindow, whichever sessions they came from. A PASS counts before
 	// its password is checked (a right one gives its place back), so
-	// parallel logins cannot have more than BanAfter passwords checked;
-	// anonymous logins never count. A banned address gets 421 at connect,
+	// parallel logins cannot have more than BanAfter passwords checked
+	// (the others wait on their workers for a turn, up to 30s, and are
+	// refused if the ban starts meanwhile); anonymous logins never count. A banned address gets 421 at connect,
 	// USER and PASS; the session whose failure set the ban gets 530, then
 	// 421, and its other open sessions get 421 at once; all are closed.
 	// Zero: no ban (the ftpsd binary defaults to DefaultBanAfter).
