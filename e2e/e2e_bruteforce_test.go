@@ -28,8 +28,9 @@ import (
 // bfConn is a raw control connection whose methods return errors instead
 // of failing the test, so that goroutines may use it.
 type bfConn struct {
-	c  net.Conn
-	tp *textproto.Conn
+	c       net.Conn
+	tp      *textproto.Conn
+	timeout time.Duration // for one reply; replyTimeout unless longer delays are expected
 }
 
 // bfDial connects to s from the loopback address local and reads the
@@ -40,7 +41,7 @@ func bfDial(s *server, local string) (*bfConn, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	b := &bfConn{c: c, tp: textproto.NewConn(c)}
+	b := &bfConn{c: c, tp: textproto.NewConn(c), timeout: replyTimeout}
 	code, err := b.read()
 	if err != nil {
 		c.Close()
@@ -49,10 +50,10 @@ func bfDial(s *server, local string) (*bfConn, int, error) {
 	return b, code, nil
 }
 
-// read reads one reply within replyTimeout. A connection the server
-// closed reads as code 0 and an error.
+// read reads one reply within b.timeout. A connection the server closed
+// reads as code 0 and an error.
 func (b *bfConn) read() (int, error) {
-	_ = b.c.SetReadDeadline(time.Now().Add(replyTimeout))
+	_ = b.c.SetReadDeadline(time.Now().Add(b.timeout))
 	code, _, err := b.tp.ReadResponse(0)
 	if code != 0 {
 		err = nil // a reply with an unexpected code is no read error
@@ -83,12 +84,42 @@ func (b *bfConn) login(user, pass string) (int, time.Duration, error) {
 // bfLogin is one attacker's try: connect from local, log in, disconnect.
 // It returns PASS's code (or the greeting's, when it is not 220).
 func bfLogin(s *server, local, user, pass string) (int, time.Duration, error) {
+	return bfLoginWait(s, local, user, pass, 0)
+}
+
+// bfLoginWait is bfLogin for a reply that may take up to wait more than
+// replyTimeout.
+func bfLoginWait(s *server, local, user, pass string, wait time.Duration) (int, time.Duration, error) {
 	b, code, err := bfDial(s, local)
 	if err != nil || code != 220 {
 		return code, 0, err
 	}
 	defer b.c.Close()
+	b.timeout += wait
 	return b.login(user, pass)
+}
+
+// The victim's password, "victim-secret", hashed with bcrypt at cost 12
+// and 11 (made with golang.org/x/crypto/bcrypt, once: under -race this
+// process would take seconds to make each).
+const (
+	victim12 = "$2a$12$lMsyoQPeeSTuzu0XroBieeXS8gxN7xW1sTMH885RLRwpEjkJW3UVO"
+	victim11 = "$2a$11$pbVnBSOEDe4OcH5dLVfohOl6.mr3grwjECNxrwonVjg2Ud/RBcN66"
+)
+
+// victimFile writes an htpasswd file with the one user victim. That the
+// hash is victim-secret's, the burst test's login from another address
+// shows.
+func victimFile(t *testing.T, hash string) string {
+	t.Helper()
+	if _, err := bcrypt.Cost([]byte(hash)); err != nil {
+		t.Fatalf("victim's hash: %v", err)
+	}
+	p := filepath.Join(t.TempDir(), "htpasswd")
+	if err := os.WriteFile(p, []byte("victim:"+hash+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // median of durations (which it sorts).
@@ -103,26 +134,23 @@ func median(d []time.Duration) time.Duration {
 // (about 1.24 s against 1.00 s): 20 samples each never overlapped.
 func TestBruteForceTiming(t *testing.T) {
 	t.Parallel()
+	users := victimFile(t, victim12)
 	// The fail delay must outlast the hash, or the hash shows through by
 	// design; on a loaded machine bcrypt-12 can take far longer than its
-	// quarter second, so the delay follows what it costs here and now.
-	hash, err := bcrypt.GenerateFromPassword([]byte("victim-secret"), 12)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// quarter second, so the delay follows what a check costs the real
+	// binary here and now (not this test process, which may run with
+	// -race): three failures against a server with no delay.
+	calib := startServer(t, serverConfig{noUsers: true, args: []string{"-users", users, "-ban-after", "0"}})
 	var cost time.Duration
-	for range 3 {
-		start := time.Now()
-		_ = bcrypt.CompareHashAndPassword(hash, []byte("guess"))
-		cost = max(cost, time.Since(start))
+	for i := range 3 {
+		code, d, err := bfLoginWait(calib, "127.0.0.20", "victim", fmt.Sprintf("guess-%d", i), time.Minute)
+		if code != 530 {
+			t.Fatalf("calibration: PASS got %d (%v), want 530", code, err)
+		}
+		cost = max(cost, d)
 	}
 	delay := max(time.Second, 3*cost).Round(100 * time.Millisecond)
-	t.Logf("bcrypt-12 check: %v here; -fail-delay %v", cost, delay)
-
-	users := filepath.Join(t.TempDir(), "htpasswd")
-	if err := os.WriteFile(users, []byte("victim:"+string(hash)+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	t.Logf("a failed bcrypt-12 login costs the server %v here; -fail-delay %v", cost, delay)
 	s := startServer(t, serverConfig{noUsers: true, failDelay: delay.String(),
 		args: []string{"-users", users, "-ban-after", "0"}})
 
@@ -136,7 +164,7 @@ func TestBruteForceTiming(t *testing.T) {
 	for _, who := range []struct{ user, local string }{{"victim", "127.0.0.21"}, {"nosuchuser", "127.0.0.22"}} {
 		wg.Go(func() {
 			for i := range samples {
-				code, d, err := bfLogin(s, who.local, who.user, fmt.Sprintf("guess-%d", i))
+				code, d, err := bfLoginWait(s, who.local, who.user, fmt.Sprintf("guess-%d", i), 2*delay)
 				if code != 530 {
 					t.Errorf("%s, try %d: PASS got %d (%v), want 530", who.user, i, code, err)
 					return
@@ -315,14 +343,7 @@ func settledCPU(t *testing.T, s *server) time.Duration {
 func TestBruteForceParallelBurst(t *testing.T) {
 	t.Parallel()
 	const local = "127.0.0.24"
-	hash, err := bcrypt.GenerateFromPassword([]byte("victim-secret"), 11)
-	if err != nil {
-		t.Fatal(err)
-	}
-	users := filepath.Join(t.TempDir(), "htpasswd")
-	if err := os.WriteFile(users, []byte("victim:"+string(hash)+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	users := victimFile(t, victim11)
 	s := startServer(t, serverConfig{noUsers: true, failDelay: "100ms", args: []string{"-users", users, "-ban-after", "5"}})
 
 	// Calibration: five failures, one after another, from another address.
