@@ -48,7 +48,7 @@ type banTable struct {
 type banEntry struct {
 	since   time.Time // start of the window the failures count in
 	fails   int       // failures in the window
-	pending int       // passwords being checked (attempt, not yet settled)
+	pending int       // passwords being checked (take, not yet settled)
 	until   time.Time // banned until; zero when not banned
 	next    time.Time // no failed login of this address is answered before then
 	// freed, when not nil, is closed at the next settle: logins waiting
