@@ -3,6 +3,7 @@ package loop
 import (
 	"net/netip"
 	"strings"
+	"time"
 
 	"github.com/ftpsd/ftpsd/codec"
 	"github.com/ftpsd/ftpsd/internal/auth"
@@ -12,6 +13,9 @@ import (
 // USER starts a login. The reply is the same for every name, so USER does
 // not reveal which accounts exist.
 func cmdUSER(s *Session, arg []byte) Reply {
+	if s.addrBanned() {
+		return s.refuseBanned()
+	}
 	if s.login == loginDone {
 		return Reply{codec.CodeNotLoggedIn, "Can't change to another user."}
 	}
@@ -28,12 +32,22 @@ func cmdUSER(s *Session, arg []byte) Reply {
 	return Reply{codec.CodeNeedPassword, "Please specify the password."}
 }
 
-// PASS checks the password on a worker; a failure is answered after a
-// pause that holds no worker and grows with each failure of the session.
-// The session limits settle on the loop (limits.go).
+// PASS checks the password on a worker. A failure is answered at a
+// deadline set now, when PASS arrives: the fail delay, which grows with
+// each failure of the session, and no sooner than one fail delay after
+// the address's previous failure (ban.go), so the answer's time says
+// nothing about the check and parallel guesses from one address
+// serialize. A named user's check first takes a slot in the ban table,
+// on the worker, waiting there while the address has as many checks in
+// flight or failed as the ban allows; a banned address gets 421.
+// Anonymous logins never count. The session limits settle on the loop
+// (limits.go).
 func cmdPASS(s *Session, arg []byte) Reply {
 	if s.login == loginDone {
 		return Reply{codec.CodeSuperfluous, "Already logged in."}
+	}
+	if s.addrBanned() {
+		return s.refuseBanned()
 	}
 	if r := s.userAtLimit(); r.Code != 0 {
 		return r
@@ -41,8 +55,14 @@ func cmdPASS(s *Session, arg []byte) Reply {
 	if err := s.setLogin(loginChecking); err != nil {
 		return Reply{codec.CodeBadSequence, "Login with USER first."}
 	}
-	return s.startJob(false, nil, &xfer.Login{Auth: s.host.Auth, User: s.user, Pass: string(arg),
-		Home: s.host.home(), FailDelay: s.loginFailDelay()})
+	l := &xfer.Login{Auth: s.host.Auth, User: s.user, Pass: string(arg), Home: s.host.home()}
+	if wait := s.loginFailDelay(); wait > 0 {
+		l.FailAt = time.Now().Add(wait)
+	}
+	if s.srv.lim.ban != nil && (s.host.Auth == nil || !s.host.Auth.IsAnonymous(s.user)) {
+		l.Slot = &slot{srv: s.srv, key: addrKey(s.peer.Addr()), peer: s.peer.Addr(), sess: s, failAt: l.FailAt}
+	}
+	return s.startJob(false, nil, l)
 }
 
 // home is where the host's logins land, for the login job.
@@ -57,6 +77,14 @@ func (v *vhost) home() xfer.Home {
 func (s *Session) settleLogin(o *xfer.Outcome) (codec.Code, string) {
 	if o.Kind == xfer.LoginFailed {
 		return s.settleFailedLogin()
+	}
+	if s.addrBanned() {
+		// The address was banned while the check ran: a right password
+		// from it no longer gets in.
+		o.Entry.Drop()
+		s.resetLogin()
+		r := s.refuseBanned()
+		return r.Code, r.Msg
 	}
 	if r := s.countLogin(o.Identity.User, o.Identity.Anonymous); r.Code != 0 {
 		o.Entry.Drop()

@@ -64,8 +64,11 @@ type Config struct {
 	// DataIdleTimeout aborts a transfer whose data connection moved no
 	// byte for this long (426). Default 5m.
 	DataIdleTimeout time.Duration
-	// FailDelay is the pause before answering a failed login. Default 1s;
-	// NoLimit (or any negative value) means no pause.
+	// FailDelay is the pause before answering a failed login, measured
+	// from the PASS's arrival (a deadline, so the answer's time does not
+	// depend on the check); one address's failed logins are also answered
+	// at least FailDelay apart, whichever sessions they come from (ban.go).
+	// Default 1s; NoLimit (or any negative value) means no pause.
 	FailDelay time.Duration
 	// MemoryTrimQuiet is how long no session must open before the server
 	// returns its freed heap to the kernel (see loop/trim.go). Default 1s;

@@ -17,7 +17,8 @@ import (
 // per user, failed logins, a temporary ban of an address, bandwidth, and the
 // replies queued for a client. Config embeds it, so its fields read as
 // Config's (cfg.MaxSessions). The zero value works: no session or bandwidth
-// limit, three login attempts, no ban, 1 MiB of queued replies.
+// limit, three login attempts, no ban (the binary's default is
+// DefaultBanAfter), 1 MiB of queued replies.
 type Limits struct {
 	// MaxSessions caps the server's control connections (mod_ftp's
 	// FTPLimitLoginServer). Zero: no limit. ftpsd counts connections, at
@@ -50,9 +51,14 @@ type Limits struct {
 
 	// BanAfter, when positive, bans a client address (an IPv6 client's
 	// /64) for BanDuration once BanAfter logins failed from it within
-	// BanWindow, whichever sessions they came from. A banned address gets
-	// 421 at connect; the session whose failure set the ban gets 530, then
-	// 421, and is closed. Zero: no ban.
+	// BanWindow, whichever sessions they came from. A PASS counts before
+	// its password is checked (a right one gives its place back), so
+	// parallel logins cannot have more than BanAfter passwords checked
+	// (the others wait on their workers for a turn, up to 30s, and are
+	// refused if the ban starts meanwhile); anonymous logins never count. A banned address gets 421 at connect,
+	// USER and PASS; the session whose failure set the ban gets 530, then
+	// 421, and its other open sessions get 421 at once; all are closed.
+	// Zero: no ban (the ftpsd binary defaults to DefaultBanAfter).
 	BanAfter int
 	// BanWindow is how far back failures count towards BanAfter. Default 10m.
 	BanWindow time.Duration
@@ -142,6 +148,18 @@ func newServerLimits(cfg *Limits) *serverLimits {
 		l.ban = newBanTable(cfg.BanAfter, cfg.banWindow(), cfg.banDuration(), cfg.banTable())
 	}
 	return l
+}
+
+// pace keeps the per-address spacing of failed-login answers (banTable),
+// making the table when BanAfter did not: the spacing holds with no ban.
+func (l *serverLimits) pace(spacing time.Duration) {
+	if spacing <= 0 {
+		return
+	}
+	if l.ban == nil {
+		l.ban = newBanTable(0, l.cfg.banWindow(), l.cfg.banDuration(), l.cfg.banTable())
+	}
+	l.ban.spacing = spacing
 }
 
 // addrKey is what per-address limits count: the address, or its /64 for
@@ -311,13 +329,9 @@ func (s *Session) settleFailedLogin() (codec.Code, string) {
 	s.logLoginFailed()
 	s.resetLogin()
 	s.lim.failures++
-	if b := s.srv.lim.ban; b != nil {
-		if banned, isNew := b.fail(addrKey(s.peer.Addr()), time.Now()); banned {
-			if isNew {
-				s.logBanned(b.duration)
-			}
-			s.lim.farewell = "Too many failed logins from your address, closing."
-		}
+	// The failure was counted when the password was checked (banTable.settle).
+	if s.addrBanned() {
+		s.lim.farewell = bannedFarewell
 	}
 	if max := s.srv.cfg.maxLoginAttempts(); max > 0 && s.lim.failures >= max {
 		s.lim.farewell = "Too many failed login attempts, closing."

@@ -39,8 +39,9 @@ type mailbox struct {
 	spare []result
 	// peak is the most results ever waiting at once. A session runs one
 	// job at a time and a job posts at most one preliminary and one final
-	// result, so it stays at 2 or less: the mailbox's bound is structural,
-	// and tests check it through peak.
+	// result, so it stays at 2 or less, plus the one result that closes a
+	// session when its address is banned (ban.go): the mailbox's bound is
+	// structural, and tests check it through peak.
 	peak   int
 	closed bool // the session is gone: results are discarded as they come
 }
@@ -186,7 +187,10 @@ func (s *Session) startJob(transfer bool, moved *atomic.Int64, x xfer.Job) Reply
 type dropper interface{ Drop() }
 
 // pacer is a job whose outcome may wait before it is answered (a failed
-// login), without holding a worker for the pause.
+// login), without holding a worker for the pause. Delay is asked on the
+// worker after Run, so a pacer that answers at a deadline (xfer.Login's
+// FailAt) returns what is left of it: the time the work took does not
+// show in when the answer goes out.
 type pacer interface {
 	Delay(*xfer.Outcome) time.Duration
 }

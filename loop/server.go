@@ -99,6 +99,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("loop: %w", err)
 	}
 	s.lim = newServerLimits(&s.cfg.Limits)
+	s.lim.pace(s.cfg.failDelay()) // failed logins of one address are answered one fail delay apart (ban.go)
 	s.clock.Store(time.Now().UnixNano())
 	return s, nil
 }

@@ -86,7 +86,7 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	opt(fs, &f.MaxPerIP, fs.IntVar, "max-per-ip", 0, "control connections allowed per client address (IPv6: per /64); more get 421 at connect (0: no limit)")
 	opt(fs, &f.MaxPerUser, fs.IntVar, "max-per-user", 0, "logged-in sessions allowed per named user; PASS over it gets 421 (0: no limit)")
 	opt(fs, &f.MaxLoginAttempts, fs.IntVar, "max-login-attempts", loop.DefaultMaxLoginAttempts, "failed logins before a session is closed (0: no limit)")
-	opt(fs, &f.BanAfter, fs.IntVar, "ban-after", 0, "ban a client address after this many failed logins within -ban-window (0: no ban)")
+	opt(fs, &f.BanAfter, fs.IntVar, "ban-after", loop.DefaultBanAfter, "ban a client address after this many failed logins within -ban-window (0: no ban)")
 	opt(fs, &f.BanWindow, fs.DurationVar, "ban-window", loop.DefaultBanWindow, "how far back failed logins count for -ban-after")
 	opt(fs, &f.BanTime, fs.DurationVar, "ban-time", loop.DefaultBanDuration, "how long a ban lasts")
 	opt(fs, &f.LoginTimeout, fs.DurationVar, "login-timeout", loop.DefaultLoginTimeout, "close a session not logged in after this long (421)")

@@ -39,6 +39,7 @@ func TestREADMEDefaults(t *testing.T) {
 		"-max-queued-output":  sizeText(loop.DefaultMaxQueuedOutput),
 		"-fail-delay":         short(loop.DefaultFailDelay),
 		"-max-login-attempts": strconv.Itoa(loop.DefaultMaxLoginAttempts),
+		"-ban-after":          strconv.Itoa(loop.DefaultBanAfter),
 		"-ban-window":         short(loop.DefaultBanWindow),
 		"-ban-time":           short(loop.DefaultBanDuration),
 		"-grace":              short(loop.DefaultShutdownGrace),

@@ -12,6 +12,7 @@ import (
 // users (read-write) and optional anonymous access (read-only).
 type Users struct {
 	file      *htpasswd.File
+	dummy     htpasswd.EncodedPasswd // checked for unknown users (dummy.go); nil without a file
 	anonymous bool
 	policy    AnonPolicy
 }
@@ -54,12 +55,16 @@ func NewUsers(path string, anonymous bool) (*Users, error) {
 	if path == "" {
 		return u, nil
 	}
-	if err := checkLines(path); err != nil {
+	fields, err := checkLines(path)
+	if err != nil {
 		return nil, err
 	}
 	f, err := htpasswd.New(path, hashes, nil)
 	if err != nil {
 		return nil, fmt.Errorf("auth: %w", err)
+	}
+	if u.dummy, err = newDummy(fields); err != nil {
+		return nil, err
 	}
 	u.file = f
 	return u, nil
@@ -67,26 +72,29 @@ func NewUsers(path string, anonymous bool) (*Users, error) {
 
 // checkLines parses the file one line at a time, so that an error can name
 // its line. The library's own message is not used: it quotes the hash.
-func checkLines(path string) error {
+// It returns the password fields, for the dummy hash.
+func checkLines(path string) ([]string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return fmt.Errorf("auth: %w", err)
+		return nil, fmt.Errorf("auth: %w", err)
 	}
+	var fields []string
 	for i, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		user, _, ok := strings.Cut(line, ":")
+		user, field, ok := strings.Cut(line, ":")
 		if !ok || user == "" {
-			return fmt.Errorf("auth: %s:%d: not a user:hash line", path, i+1)
+			return nil, fmt.Errorf("auth: %s:%d: not a user:hash line", path, i+1)
 		}
 		bad := false
 		if _, err := htpasswd.NewFromReader(strings.NewReader(line), hashes, func(error) { bad = true }); err != nil || bad {
-			return fmt.Errorf("auth: %s:%d: user %q: unrecognised password hash (bcrypt, APR1-MD5, {SHA}, {SSHA} or SHA-crypt expected)", path, i+1, user)
+			return nil, fmt.Errorf("auth: %s:%d: user %q: unrecognised password hash (bcrypt, APR1-MD5, {SHA}, {SSHA} or SHA-crypt expected)", path, i+1, user)
 		}
+		fields = append(fields, field)
 	}
-	return nil
+	return fields, nil
 }
 
 // IsAnonymous reports whether user names the anonymous account and
@@ -111,7 +119,8 @@ func isAnonymousName(user string) bool {
 }
 
 // Authenticate checks the password of a named user, or admits an anonymous
-// one with any password.
+// one with any password. An unknown user's password is checked against
+// the dummy hash all the same, so that the two failures cost the same.
 func (u *Users) Authenticate(user, password string) (Identity, error) {
 	if u.IsAnonymous(user) {
 		p := u.policy
@@ -123,7 +132,16 @@ func (u *Users) Authenticate(user, password string) (Identity, error) {
 		}
 		return Identity{User: "anonymous", Anonymous: true, ReadOnly: true, Password: password}, nil
 	}
-	if u.file == nil || !u.file.Match(user, password) {
+	if u.file == nil {
+		return Identity{}, ErrDenied
+	}
+	if !u.file.Exists(user) {
+		if u.dummy != nil {
+			u.dummy.MatchesPassword(password)
+		}
+		return Identity{}, ErrDenied
+	}
+	if !u.file.Match(user, password) {
 		return Identity{}, ErrDenied
 	}
 	return Identity{User: user}, nil

@@ -75,9 +75,10 @@ func size(get func(*Server) *Opt[int64]) func(*walker, *place, *node) error {
 	}
 }
 
-// setLoginBan reads "FTPLoginBan failures window-seconds ban-seconds".
+// setLoginBan reads "FTPLoginBan failures window-seconds ban-seconds";
+// failures 0 turns off the ban ftpsd keeps by default.
 func setLoginBan(_ *walker, p *place, n *node) error {
-	f, err := parseUint(n.args[0], 1, 1000000, "a number of failed logins")
+	f, err := parseUint(n.args[0], 0, 1000000, "a number of failed logins")
 	if err != nil {
 		return err
 	}

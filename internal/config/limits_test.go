@@ -24,7 +24,10 @@ func init() {
 		{name: "FTPLoginBan", conf: vh("FTPLoginBan 10 600 3600"), check: onVHost(func(t *testing.T, s *Server) {
 			eq(t, "ban", s.FTPLoginBan.Value, LoginBan{Failures: 10, Window: 600 * time.Second, Duration: time.Hour})
 		})},
-		{name: "FTPLoginBan bad", conf: "FTPLoginBan 0 600 3600\n", errs: at(1, "FTPLoginBan: 0 is not a number of failed logins (1 to 1000000)")},
+		{name: "FTPLoginBan bad", conf: "FTPLoginBan -1 600 3600\n", errs: at(1, "FTPLoginBan: -1 is not a number of failed logins (0 to 1000000)")},
+		{name: "FTPLoginBan 0 is no ban", conf: vh("FTPLoginBan 0 600 3600"), check: onVHost(func(t *testing.T, s *Server) {
+			eq(t, "ban", s.FTPLoginBan.Value, LoginBan{Failures: 0, Window: 600 * time.Second, Duration: time.Hour})
+		})},
 	}...)
 	badValues = append(badValues, []struct{ conf, errs string }{
 		{"FTPRateLimitServer -5", at(1, "FTPRateLimitServer: -5 is not a rate in bytes per second (a number, K, M or G after it)")},

@@ -33,10 +33,12 @@ FTPLoginBan 10 600 3600`)
 			RateSession: Given(int64(1 << 20)), BanAfter: Given(0), BanTime: Given(5 * time.Minute)},
 			loop.Limits{MaxSessions: 7, MaxSessionsPerUser: 2, MaxLoginAttempts: -1, BanWindow: 10 * time.Minute,
 				BanDuration: 5 * time.Minute, SessionRate: 1 << 20, ServerRate: 10 << 20, MaxQueuedOutput: 1 << 20}},
-		{"unset: the flags' defaults", fcVHost(""), Flags{}, loop.Limits{MaxLoginAttempts: 3, BanWindow: 10 * time.Minute,
+		{"unset: the flags' defaults", fcVHost(""), Flags{}, loop.Limits{MaxLoginAttempts: 3, BanAfter: 10, BanWindow: 10 * time.Minute,
 			BanDuration: time.Hour, MaxQueuedOutput: 1 << 20}},
 		{"buffer caps", "FTPMaxQueuedOutput 256K\nFTPMaxPendingInput 16K\n" + fcVHost(""), Flags{}, loop.Limits{MaxLoginAttempts: 3,
-			BanWindow: 10 * time.Minute, BanDuration: time.Hour, MaxQueuedOutput: 256 << 10}},
+			BanAfter: 10, BanWindow: 10 * time.Minute, BanDuration: time.Hour, MaxQueuedOutput: 256 << 10}},
+		{"FTPLoginBan 0: no ban", "FTPLoginBan 0 600 3600\n" + fcVHost(""), Flags{}, loop.Limits{MaxLoginAttempts: 3,
+			BanWindow: 10 * time.Minute, BanDuration: time.Hour, MaxQueuedOutput: 1 << 20}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -80,6 +80,7 @@ func resolve(f Flags) *settings {
 		maxHandshakes:    loop.DefaultMaxHandshakes,
 		limits: loop.Limits{
 			MaxLoginAttempts: loop.DefaultMaxLoginAttempts,
+			BanAfter:         loop.DefaultBanAfter, // a public server bans brute force by default (issue 18)
 			BanWindow:        loop.DefaultBanWindow,
 			BanDuration:      loop.DefaultBanDuration,
 			MaxQueuedOutput:  loop.DefaultMaxQueuedOutput,
