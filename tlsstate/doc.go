@@ -15,14 +15,21 @@
 //	event loop (owner)         New, State, Start, Feed, Poll, ReadPlain, WritePlain, TakeOutput,
 //	                           Clear, ConnectionState, Close
 //	any goroutine              Close; Semaphore and CertStore methods
+//	another connection's loop  (internal) sacrifices this handshake when it takes its slot
 //	handshake goroutine        (internal) reads the pipe, Transport.AsyncWrite, Transport.Wake
 //	gnet AsyncWrite callback   (internal, runs on the loop) counts written flights, may Wake
 //
 // A Conn is made per control connection with New (it costs no goroutine and no TLS state). Start
-// launches one short-lived goroutine: a crypto/tls handshake cannot resume after a would-block
-// error, so the handshake blocks on the pipe in that goroutine, waits first for a slot of
-// Limits.Handshakes, and gives up at Limits.HandshakeTimeout (counted from Start, slot wait
-// included) or at Close. When it ends it records the outcome and calls Wake, but only once gnet has
+// moves it to Handshaking but does no TLS work either: Feed buffers the client's bytes, and only
+// once the first TLS record has arrived whole, and is a ClientHello, does the machine commit
+// (hello.go). Until then AwaitingHello is true, the machine holds no slot and no goroutine, and
+// the caller bounds the wait (the loop's first-flight deadline); bytes that cannot begin a
+// ClientHello fail it at once with ErrNotClientHello. The commit takes a slot of
+// Limits.Handshakes, which never waits: when the client's address holds its share, or every slot
+// is taken, the oldest handshake (of that address, or of all) is sacrificed and fails with
+// ErrHandshakeEvicted. Then it launches one short-lived goroutine: a crypto/tls handshake cannot
+// resume after a would-block error, so the handshake blocks on the pipe in that goroutine, and
+// gives up at Limits.HandshakeTimeout (counted from the commit) or at Close. When it ends it records the outcome and calls Wake, but only once gnet has
 // run the AsyncWrite of its last flight, so that no reply can overtake a handshake message. In
 // OnTraffic the loop calls Poll, which performs the move to Secure or Failed. From then on only the
 // loop touches the tls.Conn, and an idle secure session holds no goroutine and no pipe buffer.
@@ -112,6 +119,7 @@
 // # Limits
 //
 // Limits' zero value works: 10 s handshake deadline, no cap on concurrent handshakes (share one
-// NewSemaphore(0), 256 slots, across the server to cap them), 64 KiB + one record of pending input.
+// NewSemaphore(0), 256 slots, 8 per client address, across the server to cap them), 64 KiB + one
+// record of pending input. A first record announcing more than 2^14 bytes is no ClientHello.
 // A record header announcing more than MaxRecord fails the connection with ErrRecordTooLarge.
 package tlsstate
