@@ -69,4 +69,3 @@ func (l Limits) Pending() int {
 	}
 	return l.MaxPending
 }
-

@@ -44,9 +44,9 @@ type pipe struct {
 	out       *[]byte
 
 	// Handshake bookkeeping, published by the goroutine and read by Poll.
-	hsDone  bool
-	hsErr   error
-	timer   *time.Timer
+	hsDone bool
+	hsErr  error
+	timer  *time.Timer
 
 	closed       bool
 	laddr, raddr net.Addr
