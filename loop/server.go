@@ -96,6 +96,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("loop: %w", err)
 	}
 	s.lim = newServerLimits(&s.cfg.Limits)
+	s.handshakes.SetPerPeer(cfg.maxHandshakesPerIP())
 	s.clock.Store(time.Now().UnixNano())
 	return s, nil
 }
@@ -392,6 +393,7 @@ func (s *Server) OnTick() (time.Duration, gnet.Action) {
 	idle, login := int64(s.cfg.idleTimeout()), int64(s.cfg.loginTimeout())
 	s.sessions.Range(func(k, _ any) bool {
 		sess := k.(*Session)
+		s.sweepHello(sess, now)
 		if sess.busyForSweep() || sess.expired.Load() {
 			return true
 		}
@@ -409,10 +411,10 @@ func (s *Server) OnTick() (time.Duration, gnet.Action) {
 	return s.tickEvery(), gnet.None
 }
 
-// tickEvery sweeps often enough that a timeout fires within a tenth of
-// its length, and at least once a second.
+// tickEvery sweeps often enough that a timeout (the TLS first flight's
+// too) fires within a tenth of its length, and at least once a second.
 func (s *Server) tickEvery() time.Duration {
-	d := min(s.cfg.idleTimeout(), s.cfg.loginTimeout()) / 10
+	d := min(s.cfg.idleTimeout(), s.cfg.loginTimeout(), s.cfg.firstFlightTimeout()) / 10
 	return max(min(d, time.Second), 10*time.Millisecond)
 }
 

@@ -37,11 +37,15 @@ func (s *Session) startTLS() bool {
 	s.tls = tlsstate.New(s.conn, tlsstate.ControlConfig(s.tlsBase, s.id), tlsstate.Limits{
 		HandshakeTimeout: cfg.HandshakeTimeout,
 		Handshakes:       s.srv.handshakes,
+		Peer:             s.peer.Addr(),
 	})
 	if err := s.tls.Start(); err != nil {
 		cfg.logger().Debug("TLS start failed", "peer", s.peer, "err", err)
 		return false
 	}
+	// No slot or goroutine yet: the machine waits for the client's first
+	// record, within the first-flight deadline (hello.go).
+	s.awaitHello()
 	return true
 }
 
@@ -53,8 +57,12 @@ func (s *Session) startTLS() bool {
 func (s *Session) pumpTLS() (ok, peerClosed bool) {
 	if buf, _ := s.conn.Next(-1); len(buf) > 0 {
 		if err := s.tls.Feed(buf); err != nil {
+			s.srv.cfg.logger().Debug("TLS input refused", "peer", s.peer, "err", err)
 			return false, false
 		}
+	}
+	if pending, ok := s.helloPending(); pending || !ok {
+		return ok, false
 	}
 	if s.tls.State() == tlsstate.Handshaking {
 		changed, err := s.tls.Poll()

@@ -543,7 +543,11 @@ func TestConcurrentHandshakes(t *testing.T) {
 	if testing.Short() {
 		n = 100
 	}
-	addr, _ := startServer(t, Config{Host: Host{TLS: tlsConfig(t)}, HandshakeTimeout: 60 * time.Second})
+	// As many handshake slots as sessions, none per address: at the default
+	// caps the newest handshakes would sacrifice the oldest (hello_test.go
+	// tests that), and this test is about carrying a thousand at once.
+	addr, _ := startServer(t, Config{Host: Host{TLS: tlsConfig(t)}, HandshakeTimeout: 60 * time.Second,
+		MaxHandshakes: n, MaxHandshakesPerIP: NoLimit, FirstFlightTimeout: 60 * time.Second})
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
 	for range n {
