@@ -487,13 +487,13 @@ func TestClientCertificateLogin(t *testing.T) {
 func ptr[T any](v T) *T { return &v }
 
 // TestTLSGarbageAndStall: garbage instead of a ClientHello closes that
-// connection; a stalled handshake is cut at the timeout; a normal client
-// meanwhile logs in without delay.
+// connection; a silent client after AUTH TLS is cut at the first-flight
+// deadline; a normal client meanwhile logs in without delay.
 func TestTLSGarbageAndStall(t *testing.T) {
 	// The margins are wide on purpose: a loaded CI machine must not turn
 	// scheduling delays into failures.
 	const timeout = 2 * time.Second
-	addr, _ := startServer(t, Config{Host: Host{TLS: tlsConfig(t)}, HandshakeTimeout: timeout})
+	addr, _ := startServer(t, Config{Host: Host{TLS: tlsConfig(t)}, FirstFlightTimeout: timeout})
 
 	garbage := dial(t, addr)
 	garbage.cmd(234, "AUTH TLS")

@@ -1,0 +1,345 @@
+package loop
+
+import (
+	"bufio"
+	"crypto/tls"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"net"
+	"net/textproto"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// clientHelloRecord returns the first record a Go TLS client sends: one
+// whole ClientHello.
+func clientHelloRecord(t *testing.T) []byte {
+	t.Helper()
+	a, b := net.Pipe()
+	defer a.Close()
+	defer b.Close()
+	go func() { _ = tls.Client(a, clientTLS(0)).Handshake() }()
+	_ = b.SetDeadline(time.Now().Add(10 * time.Second))
+	hdr := make([]byte, 5)
+	if _, err := io.ReadFull(b, hdr); err != nil {
+		t.Fatal(err)
+	}
+	rec := make([]byte, 5+int(binary.BigEndian.Uint16(hdr[3:])))
+	copy(rec, hdr)
+	if _, err := io.ReadFull(b, rec[5:]); err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
+
+// stalledConn is an attacker's connection: it sent (part of) a ClientHello
+// and then nothing.
+type stalledConn struct {
+	c    net.Conn
+	sent time.Time // when the last byte went out
+}
+
+// stallTLS connects from local (127.0.0.x) to addr, sends AUTH TLS unless
+// implicit, then send, and returns without waiting for anything more.
+func stallTLS(local, addr string, implicit bool, send []byte) (*stalledConn, error) {
+	d := net.Dialer{Timeout: 10 * time.Second, LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}}
+	c, err := d.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	_ = c.SetDeadline(time.Now().Add(20 * time.Second))
+	if !implicit {
+		r := bufio.NewReader(c)
+		line, err := r.ReadString('\n')
+		if err == nil && !strings.HasPrefix(line, "220 ") {
+			err = &unexpectedReply{line}
+		}
+		if err == nil {
+			_, err = c.Write([]byte("AUTH TLS\r\n"))
+		}
+		if err == nil {
+			line, err = r.ReadString('\n')
+			if err == nil && !strings.HasPrefix(line, "234 ") {
+				err = &unexpectedReply{line}
+			}
+		}
+		if err != nil {
+			c.Close()
+			return nil, err
+		}
+	}
+	if _, err := c.Write(send); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return &stalledConn{c: c, sent: time.Now()}, nil
+}
+
+// cutAfter waits for the server to close c and returns how long after the
+// last byte sent that was; an error if it stayed open past within, or sent
+// anything unless committed (then the server's first flight is expected).
+func (s *stalledConn) cutAfter(within time.Duration, committed bool) (time.Duration, error) {
+	_ = s.c.SetReadDeadline(s.sent.Add(within))
+	n, err := io.Copy(io.Discard, s.c)
+	d := time.Since(s.sent)
+	switch {
+	case err != nil:
+		return d, fmt.Errorf("not closed %v after its last byte: %w", within, err)
+	case n > 0 && !committed:
+		return d, fmt.Errorf("server sent %d bytes to a stalled first flight", n)
+	}
+	return d, nil
+}
+
+// loginTLS logs in over explicit (addr) or implicit TLS and returns how long
+// it took from connect to 230.
+func loginTLS(t *testing.T, addr string, implicit bool) time.Duration {
+	t.Helper()
+	start := time.Now()
+	cfg := clientTLS(tls.VersionTLS13)
+	var c *tlsClient
+	if implicit {
+		raw, err := tls.DialWithDialer(&net.Dialer{Timeout: 10 * time.Second}, "tcp", addr, cfg)
+		if err != nil {
+			t.Fatalf("implicit TLS dial: %v", err)
+		}
+		t.Cleanup(func() { raw.Close() })
+		_ = raw.SetDeadline(time.Now().Add(20 * time.Second))
+		c = &tlsClient{client: &client{t: t, c: raw, tp: textproto.NewConn(raw)}, cfg: cfg}
+		c.expect(220)
+	} else {
+		c = dialTLS(t, addr, cfg)
+		_ = c.c.SetDeadline(time.Now().Add(20 * time.Second))
+		c.auth()
+	}
+	c.login("alice", "secret")
+	d := time.Since(start)
+	c.cmd(257, "PWD")
+	c.cmd(221, "QUIT")
+	return d
+}
+
+// TestHandshakeStarvation is issue 18's attack: 1,000 connections from 20
+// addresses each send half a ClientHello (half after AUTH TLS, half on the
+// implicit listener) and stall. They hold no handshake slot, so real
+// clients log in over explicit and implicit TLS at once, every round; the
+// stalled ones are cut at the first-flight deadline.
+func TestHandshakeStarvation(t *testing.T) {
+	const (
+		addrs    = 20
+		perAddr  = 50
+		rounds   = 3
+		deadline = time.Second
+		// A real login normally takes milliseconds; the bound leaves room
+		// for a loaded machine and the race detector, and still fails if
+		// a login waits for the stalled handshakes (whose deadline is 1s).
+		loginBound = time.Second
+	)
+	if testing.Short() {
+		t.Skip("1,000 connections: not in -short")
+	}
+	bound, _ := startListeners(t, Config{
+		Host:               Host{TLS: tlsConfig(t)},
+		Listeners:          []Listener{{Addr: "127.0.0.1:0"}, {Addr: "127.0.0.1:0", Implicit: true}},
+		FirstFlightTimeout: deadline,
+	})
+	explicit, implicit := bound[0].Addr.String(), bound[1].Addr.String()
+	srv := serverAt(t, explicit)
+	hello := clientHelloRecord(t)
+	half := hello[:len(hello)/2]
+
+	for round := range rounds {
+		var (
+			mu      sync.Mutex
+			stalled []*stalledConn
+			wg      sync.WaitGroup
+		)
+		errs := make(chan error, addrs*perAddr)
+		for a := range addrs {
+			local := fmt.Sprintf("127.0.0.%d", 2+a)
+			for i := range perAddr {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					target, imp := explicit, i%2 == 1
+					if imp {
+						target = implicit
+					}
+					sc, err := stallTLS(local, target, imp, half)
+					if err != nil {
+						errs <- err
+						return
+					}
+					mu.Lock()
+					stalled = append(stalled, sc)
+					mu.Unlock()
+				}()
+			}
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatalf("round %d: stalled connection: %v", round, err)
+		}
+		t.Cleanup(func() {
+			for _, sc := range stalled {
+				sc.c.Close()
+			}
+		})
+		// The server has read them all: none of them took a slot.
+		if n := srv.handshakes.InUse(); n != 0 {
+			t.Errorf("round %d: %d handshake slots held by half ClientHellos", round, n)
+		}
+
+		for _, imp := range []bool{false, true} {
+			d := loginTLS(t, map[bool]string{false: explicit, true: implicit}[imp], imp)
+			t.Logf("round %d: login over %s TLS in %v beside %d stalled first flights", round,
+				map[bool]string{false: "explicit", true: "implicit"}[imp], d, len(stalled))
+			if d > loginBound {
+				t.Errorf("round %d: a real login (implicit %v) took %v beside %d stalled first flights", round, imp, d, len(stalled))
+			}
+		}
+
+		var early, late int
+		var first error
+		var minCut, maxCut time.Duration
+		for i, sc := range stalled {
+			d, err := sc.cutAfter(deadline+10*time.Second, false)
+			if i == 0 || d < minCut {
+				minCut = d
+			}
+			maxCut = max(maxCut, d)
+			switch {
+			case err != nil:
+				late++
+				if first == nil {
+					first = err
+				}
+			case d < deadline*7/10:
+				// The sweep's coarse clock may start the wait up to a
+				// tick (a tenth of the deadline) early, never more.
+				early++
+			}
+		}
+		t.Logf("round %d: stalled connections cut %v to %v after their last byte", round, minCut, maxCut)
+		if late > 0 || early > 0 {
+			t.Fatalf("round %d: %d stalled connections not cut in time (first: %v), %d cut before the %v deadline",
+				round, late, first, early, deadline)
+		}
+		if !eventually(10*time.Second, func() bool { return sessionCount(srv) == 0 }) {
+			t.Fatalf("round %d: %d sessions left after the cut", round, sessionCount(srv))
+		}
+	}
+}
+
+func sessionCount(srv *Server) int {
+	n := 0
+	srv.sessions.Range(func(any, any) bool { n++; return true })
+	return n
+}
+
+// TestHandshakeSlotRules: a whole ClientHello followed by silence holds a
+// slot; the per-address cap sacrifices that address's oldest, the total
+// cap the oldest of all, and the newcomer always gets in.
+func TestHandshakeSlotRules(t *testing.T) {
+	cases := []struct {
+		name        string
+		total, peer int
+		stall       []string // local addresses of stalled whole ClientHellos, oldest first
+		inUse       []int    // slots held after each
+		sacrificed  []int    // indexes into stall cut long before the handshake deadline
+	}{
+		{"per-address cap: its own oldest goes", 8, 2,
+			[]string{"127.0.0.2", "127.0.0.3", "127.0.0.2", "127.0.0.2"}, []int{1, 2, 3, 3}, []int{0}},
+		{"total cap: the oldest of all goes", 2, NoLimit,
+			[]string{"127.0.0.2", "127.0.0.3", "127.0.0.4"}, []int{1, 2, 2}, []int{0}},
+	}
+	hello := clientHelloRecord(t)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			addr, _ := startServer(t, Config{
+				Host: Host{TLS: tlsConfig(t)}, MaxHandshakes: c.total, MaxHandshakesPerIP: c.peer,
+				HandshakeTimeout: time.Minute, FirstFlightTimeout: time.Minute,
+			})
+			srv := serverAt(t, addr)
+			var conns []*stalledConn
+			for i, local := range c.stall {
+				sc, err := stallTLS(local, addr, false, hello)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { sc.c.Close() })
+				conns = append(conns, sc)
+				// Commit in order: the server must have taken this one's
+				// slot before the next arrives, or "oldest" is a race.
+				if !eventually(10*time.Second, func() bool { return srv.handshakes.InUse() == c.inUse[i] }) {
+					t.Fatalf("after %d stalled hellos %d slots in use, want %d", i+1, srv.handshakes.InUse(), c.inUse[i])
+				}
+				time.Sleep(20 * time.Millisecond) // so that the next one is strictly newer
+			}
+			isSacrificed := map[int]bool{}
+			for _, i := range c.sacrificed {
+				isSacrificed[i] = true
+				if _, err := conns[i].cutAfter(10*time.Second, true); err != nil {
+					t.Errorf("stalled handshake %d was not sacrificed: %v", i, err)
+				}
+			}
+			for i, sc := range conns {
+				if isSacrificed[i] {
+					continue
+				}
+				_ = sc.c.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+				buf := make([]byte, 4096)
+				var err error
+				for err == nil {
+					_, err = sc.c.Read(buf) // the server's flight, then the wait
+				}
+				if ne, ok := err.(net.Error); !ok || !ne.Timeout() {
+					t.Errorf("stalled handshake %d, not the oldest, was closed: %v", i, err)
+				}
+			}
+			// A newcomer always gets in, though every slot it may use is held.
+			if d := loginTLS(t, addr, false); d > 5*time.Second {
+				t.Errorf("login beside full slots took %v", d)
+			}
+		})
+	}
+}
+
+// TestFirstFlightGarbage: bytes that cannot begin a ClientHello close the
+// connection at once, before any slot is taken, on both kinds of listener.
+func TestFirstFlightGarbage(t *testing.T) {
+	bound, _ := startListeners(t, Config{
+		Host:      Host{TLS: tlsConfig(t)},
+		Listeners: []Listener{{Addr: "127.0.0.1:0"}, {Addr: "127.0.0.1:0", Implicit: true}},
+	})
+	srv := serverAt(t, bound[0].Addr.String())
+	for _, c := range []struct {
+		name string
+		send string
+	}{
+		{"HTTP", "GET / HTTP/1.1\r\nHost: x\r\n\r\n"},
+		{"FTP command", "USER alice\r\n"},
+		{"oversized record", "\x16\x03\x01\xff\xff\x01"},
+	} {
+		for i, b := range bound {
+			t.Run(fmt.Sprintf("%s implicit=%v", c.name, b.Implicit), func(t *testing.T) {
+				sc, err := stallTLS("127.0.0.1", bound[i].Addr.String(), b.Implicit, []byte(c.send))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer sc.c.Close()
+				// Far sooner than the 3s first-flight deadline.
+				if d, err := sc.cutAfter(10*time.Second, false); err != nil || d > 2*time.Second {
+					t.Fatalf("closed after %v (%v), want at once", d, err)
+				}
+				if n := srv.handshakes.InUse(); n != 0 {
+					t.Fatalf("%d slots in use", n)
+				}
+			})
+		}
+	}
+}
