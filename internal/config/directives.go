@@ -140,6 +140,8 @@ var table = []*spec{
 	{name: "FTPTLSSessionReuse", syntax: "FTPTLSSessionReuse required|optional", min: 1, max: 1, ctx: ctxServer, set: keyword(func(s *Server) *Opt[string] { return &s.Process.TLSSessionReuse }, "required", "optional")},
 	{name: "FTPTLSHandshakeTimeout", syntax: "FTPTLSHandshakeTimeout seconds|duration", min: 1, max: 1, ctx: ctxServer, set: duration(func(s *Server) *Opt[time.Duration] { return &s.Process.HandshakeTimeout })},
 	{name: "FTPTLSMaxHandshakes", syntax: "FTPTLSMaxHandshakes number", min: 1, max: 1, ctx: ctxServer, set: intOpt(func(s *Server) *Opt[int] { return &s.Process.MaxHandshakes }, 1, 1000000, "a number of handshakes")},
+	{name: "FTPTLSMaxHandshakesPerIP", syntax: "FTPTLSMaxHandshakesPerIP number", min: 1, max: 1, ctx: ctxServer, set: intOpt(func(s *Server) *Opt[int] { return &s.Process.MaxHandshakesPerIP }, 0, 1000000, "a number of handshakes")},
+	{name: "FTPTLSFirstFlightTimeout", syntax: "FTPTLSFirstFlightTimeout seconds|duration", min: 1, max: 1, ctx: ctxServer, set: duration(func(s *Server) *Opt[time.Duration] { return &s.Process.FirstFlightTimeout })},
 	{name: "FTPMaxPendingInput", syntax: "FTPMaxPendingInput bytes", min: 1, max: 1, ctx: ctxServer, set: size(func(s *Server) *Opt[int64] { return &s.Process.MaxPendingInput })},
 	{name: "FTPMaxQueuedOutput", syntax: "FTPMaxQueuedOutput bytes", min: 1, max: 1, ctx: ctxServer, set: size(func(s *Server) *Opt[int64] { return &s.Process.MaxQueuedOutput })},
 	{name: "FTPProfile", syntax: "FTPProfile cpu|mem|allocs|block|mutex|trace", min: 1, max: 1, ctx: ctxServer, set: keyword(func(s *Server) *Opt[string] { return &s.Process.Profile }, "cpu", "mem", "allocs", "block", "mutex", "trace")},

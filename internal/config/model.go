@@ -345,6 +345,10 @@ type ProcessSettings struct {
 	Profile            Opt[string]        // FTPProfile: -profile
 	MaxPendingInput    Opt[int64]         // FTPMaxPendingInput: -max-pending-input
 	MaxQueuedOutput    Opt[int64]         // FTPMaxQueuedOutput: -max-queued-output
+	// FTPTLSMaxHandshakesPerIP (0: none): -max-handshakes-per-ip
+	MaxHandshakesPerIP Opt[int]
+	// FTPTLSFirstFlightTimeout: -first-flight-timeout
+	FirstFlightTimeout Opt[time.Duration]
 }
 
 // FTPEnabled reports FTP On; default off (as mod_ftp).
