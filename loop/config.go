@@ -70,7 +70,8 @@ type Config struct {
 	ShutdownGrace time.Duration
 
 	// HandshakeTimeout bounds a control connection's TLS handshake, from
-	// the arrival of the client's first record. Default 10s.
+	// the moment it takes its slot (see FirstFlightTimeout for the wait
+	// before). Default 10s.
 	HandshakeTimeout time.Duration
 	// MaxHandshakes caps concurrent control-connection TLS handshakes.
 	// Default 256. A handshake counts from the moment its client's first
@@ -79,15 +80,17 @@ type Config struct {
 	// newcomer, so a flood of stalled handshakes cannot lock others out.
 	MaxHandshakes int
 	// MaxHandshakesPerIP caps the concurrent handshakes of one client
-	// address (an IPv6 client's /64); over it, that address's oldest
-	// handshake is sacrificed. Default 8; NoLimit (any negative value):
-	// none but MaxHandshakes.
+	// address (an IPv6 client's /64); over it, a newcomer waits (holding
+	// no slot and no goroutine, within FirstFlightTimeout) until one of
+	// that address's handshakes ends. Default 8; NoLimit (any negative
+	// value): none but MaxHandshakes.
 	MaxHandshakesPerIP int
 	// FirstFlightTimeout bounds the wait for a TLS client's first record
 	// (its ClientHello), after AUTH TLS or the connect on an implicit
-	// listener. The record is only buffered on the loop meanwhile: no
-	// handshake slot, no goroutine. Default 3s; the connection is closed
-	// at it. HandshakeTimeout counts from the record's arrival.
+	// listener, and for its address's share of handshakes after it. The
+	// record is only buffered on the loop meanwhile: no handshake slot,
+	// no goroutine. Default 3s; the connection is closed at it.
+	// HandshakeTimeout counts from the handshake's start.
 	FirstFlightTimeout time.Duration
 
 	// Logger receives the error log. Default slog.Default().

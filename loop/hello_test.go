@@ -242,8 +242,9 @@ func sessionCount(srv *Server) int {
 }
 
 // TestHandshakeSlotRules: a whole ClientHello followed by silence holds a
-// slot; the per-address cap sacrifices that address's oldest, the total
-// cap the oldest of all, and the newcomer always gets in.
+// slot. Over the per-address cap the newcomer waits, with no slot, until
+// its address's oldest ends; with the total cap reached the oldest of all
+// is sacrificed. Either way a real client from another address gets in.
 func TestHandshakeSlotRules(t *testing.T) {
 	cases := []struct {
 		name        string
@@ -251,11 +252,12 @@ func TestHandshakeSlotRules(t *testing.T) {
 		stall       []string // local addresses of stalled whole ClientHellos, oldest first
 		inUse       []int    // slots held after each
 		sacrificed  []int    // indexes into stall cut long before the handshake deadline
+		queued      int      // the index of one that waits for its address's share; -1: none
 	}{
-		{"per-address cap: its own oldest goes", 8, 2,
-			[]string{"127.0.0.2", "127.0.0.3", "127.0.0.2", "127.0.0.2"}, []int{1, 2, 3, 3}, []int{0}},
+		{"per-address cap: the newcomer waits its turn", 8, 2,
+			[]string{"127.0.0.2", "127.0.0.3", "127.0.0.2", "127.0.0.2"}, []int{1, 2, 3, 3}, nil, 3},
 		{"total cap: the oldest of all goes", 2, NoLimit,
-			[]string{"127.0.0.2", "127.0.0.3", "127.0.0.4"}, []int{1, 2, 2}, []int{0}},
+			[]string{"127.0.0.2", "127.0.0.3", "127.0.0.4"}, []int{1, 2, 2}, []int{0}, -1},
 	}
 	hello := clientHelloRecord(t)
 	for _, c := range cases {
@@ -275,8 +277,12 @@ func TestHandshakeSlotRules(t *testing.T) {
 				conns = append(conns, sc)
 				// Commit in order: the server must have taken this one's
 				// slot before the next arrives, or "oldest" is a race.
-				if !eventually(10*time.Second, func() bool { return srv.handshakes.InUse() == c.inUse[i] }) {
-					t.Fatalf("after %d stalled hellos %d slots in use, want %d", i+1, srv.handshakes.InUse(), c.inUse[i])
+				ok := eventually(10*time.Second, func() bool {
+					return srv.handshakes.InUse() == c.inUse[i] && (i != c.queued || srv.handshakes.Queued() == 1)
+				})
+				if !ok {
+					t.Fatalf("after %d stalled hellos %d slots in use, %d queued; want %d", i+1,
+						srv.handshakes.InUse(), srv.handshakes.Queued(), c.inUse[i])
 				}
 				time.Sleep(20 * time.Millisecond) // so that the next one is strictly newer
 			}
@@ -287,25 +293,49 @@ func TestHandshakeSlotRules(t *testing.T) {
 					t.Errorf("stalled handshake %d was not sacrificed: %v", i, err)
 				}
 			}
+			// The others are open; each got the server's flight but the
+			// queued one, which got nothing.
 			for i, sc := range conns {
 				if isSacrificed[i] {
 					continue
 				}
-				_ = sc.c.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
-				buf := make([]byte, 4096)
-				var err error
-				for err == nil {
-					_, err = sc.c.Read(buf) // the server's flight, then the wait
-				}
-				if ne, ok := err.(net.Error); !ok || !ne.Timeout() {
-					t.Errorf("stalled handshake %d, not the oldest, was closed: %v", i, err)
+				if n, err := readUntilQuiet(sc.c); err != nil || (n == 0) != (i == c.queued) {
+					t.Errorf("stalled handshake %d: %d bytes then %v; queued %v", i, n, err, i == c.queued)
 				}
 			}
-			// A newcomer always gets in, though every slot it may use is held.
+			if c.queued >= 0 {
+				// The address's oldest goes; the queued one gets its slot.
+				conns[0].c.Close()
+				if n, err := readUntilQuiet(conns[c.queued].c); err != nil || n == 0 {
+					t.Errorf("queued handshake after its address's oldest ended: %d bytes, %v", n, err)
+				}
+				if q := srv.handshakes.Queued(); q != 0 {
+					t.Errorf("%d still queued", q)
+				}
+			}
+			// A newcomer from another address always gets in.
 			if d := loginTLS(t, addr, false); d > 5*time.Second {
 				t.Errorf("login beside full slots took %v", d)
 			}
 		})
+	}
+}
+
+// readUntilQuiet reads what c receives until 300ms pass without a byte; the
+// error is nil when c is still open then.
+func readUntilQuiet(c net.Conn) (int, error) {
+	buf := make([]byte, 4096)
+	total := 0
+	for {
+		_ = c.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+		n, err := c.Read(buf)
+		total += n
+		if ne, ok := err.(net.Error); ok && ne.Timeout() {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
 	}
 }
 

@@ -55,7 +55,10 @@ func (s *Session) startTLS() bool {
 // close_notify, after the lines before it (now in s.plain), which the
 // caller dispatches before it closes.
 func (s *Session) pumpTLS() (ok, peerClosed bool) {
-	if buf, _ := s.conn.Next(-1); len(buf) > 0 {
+	// While the machine awaits the first flight, Feed runs on every
+	// wake-up, bytes or not: a handshake queued behind its address's
+	// share of slots is granted one by a Wake.
+	if buf, _ := s.conn.Next(-1); len(buf) > 0 || s.tls.AwaitingHello() {
 		if err := s.tls.Feed(buf); err != nil {
 			s.srv.cfg.logger().Debug("TLS input refused", "peer", s.peer, "err", err)
 			return false, false

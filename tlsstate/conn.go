@@ -41,9 +41,10 @@ type Conn struct {
 	cs         *tls.ConnectionState // kept for ConnectionState in Cleared
 	lent       *[]byte              // the buffer returned by the last TakeOutput
 
-	hello    bool          // in Handshaking, the first record has not arrived yet (hello.go)
-	slot     *slot         // the Semaphore slot taken when the handshake was committed
-	hsExited chan struct{} // closed when the handshake goroutine returns; nil before the commit
+	hello    bool                 // in Handshaking, no handshake goroutine yet (hello.go)
+	queued   bool                 // the first record is in, waiting for its address's share of slots
+	slot     atomic.Pointer[slot] // of Limits.Handshakes, asked for at the commit; Close releases it
+	hsExited chan struct{}        // closed when the handshake goroutine returns; nil before the commit
 	closed   atomic.Bool
 }
 
@@ -86,7 +87,9 @@ func (c *Conn) Start() error {
 
 // Feed hands received bytes to the machine, which copies them. In Handshaking it commits the
 // handshake once the first record is complete (a first record that cannot be a ClientHello fails
-// the machine with an error matching ErrNotClientHello), then wakes the handshake goroutine; in Secure and Clearing the bytes wait for ReadPlain; in Cleared they pass through to
+// the machine with an error matching ErrNotClientHello) and its slot granted, then wakes the
+// handshake goroutine. While AwaitingHello, the loop calls Feed on every wake-up, with no new bytes
+// too: a queued handshake is granted its slot by a Wake. In Secure and Clearing the bytes wait for ReadPlain; in Cleared they pass through to
 // ReadPlain unchanged. It returns ErrPendingLimit if buffered input would exceed Limits.MaxPending.
 func (c *Conn) Feed(p []byte) error {
 	switch {
@@ -323,5 +326,8 @@ func (c *Conn) ConnectionState() tls.ConnectionState {
 func (c *Conn) Close() {
 	if c.closed.CompareAndSwap(false, true) {
 		c.p.shutdown()
+		// A queued or granted slot whose goroutine never started; the goroutine's own
+		// release, if it runs, finds it free.
+		c.lim.Handshakes.release(c.slot.Load())
 	}
 }

@@ -210,8 +210,8 @@ func TestSemaphoreSacrificesOldest(t *testing.T) {
 	eventually(t, "the sacrificed goroutines to exit", func() bool { return handshakeGoroutines() == slots })
 }
 
-// TestSemaphoreRules drives take and release directly: the per-address cap (IPv6 by /64) and
-// which handshake is sacrificed.
+// TestSemaphoreRules drives take and release directly: the total cap sacrifices the oldest, the
+// per-address cap (IPv6 by /64) queues the newcomer until its address's next slot frees.
 func TestSemaphoreRules(t *testing.T) {
 	a, b := netip.MustParseAddr("192.0.2.1"), netip.MustParseAddr("192.0.2.2")
 	v6a, v6b := netip.MustParseAddr("2001:db8::1"), netip.MustParseAddr("2001:db8::ffff:1")
@@ -223,54 +223,95 @@ func TestSemaphoreRules(t *testing.T) {
 	take := func(p netip.Addr) op { return op{peer: p, release: -1} }
 	rel := func(i int) op { return op{release: i} }
 	cases := []struct {
-		name           string
-		total, perPeer int
-		ops            []op
-		evicted        []int // indexes of the takes sacrificed, in order
-		inUse          int
+		name             string
+		total, perPeer   int
+		ops              []op
+		evicted, granted []int // indexes of the takes sacrificed, and granted after queueing, in order
+		inUse, queued    int
 	}{
-		{"under both caps", 4, 2, []op{take(a), take(b), take(a)}, nil, 3},
-		{"total full: the oldest of all goes", 2, 0, []op{take(a), take(b), take(b)}, []int{0}, 2},
-		{"address full: its own oldest goes", 4, 2, []op{take(a), take(b), take(a), take(a)}, []int{0}, 3},
-		{"address full, the other address untouched", 3, 1, []op{take(b), take(a), take(a), take(a)}, []int{1, 2}, 2},
-		{"released slots are not sacrificed", 2, 0, []op{take(a), take(b), rel(0), take(a), take(a)}, []int{1}, 2},
-		{"release twice is harmless", 2, 0, []op{take(a), rel(0), rel(0), take(b), take(b)}, nil, 2},
-		{"IPv6 counts per /64", 8, 2, []op{take(v6a), take(v6b), take(v6other), take(v6a)}, []int{0}, 3},
-		{"invalid address: total cap only", 2, 1, []op{take(netip.Addr{}), take(netip.Addr{}), take(a)}, []int{0}, 2},
-		{"sacrificed then released", 1, 0, []op{take(a), take(b), rel(0), take(a)}, []int{0, 1}, 1},
+		{"under both caps", 4, 2, []op{take(a), take(b), take(a)}, nil, nil, 3, 0},
+		{"total full: the oldest of all goes", 2, 0, []op{take(a), take(b), take(b)}, []int{0}, nil, 2, 0},
+		{"address full: the newcomer queues", 4, 2, []op{take(a), take(b), take(a), take(a)}, nil, nil, 3, 1},
+		{"queued, then granted in order", 4, 1, []op{take(a), take(a), take(a), rel(0), rel(1)}, nil, []int{1, 2}, 1, 0},
+		{"other addresses unaffected", 3, 1, []op{take(a), take(a), take(b)}, nil, nil, 2, 1},
+		{"a queued one leaves the queue", 4, 1, []op{take(a), take(a), take(a), rel(1), rel(0)}, nil, []int{2}, 1, 0},
+		{"released slots are not sacrificed", 2, 0, []op{take(a), take(b), rel(0), take(a), take(a)}, []int{1}, nil, 2, 0},
+		{"release twice is harmless", 2, 0, []op{take(a), rel(0), rel(0), take(b), take(b)}, nil, nil, 2, 0},
+		{"IPv6 counts per /64", 8, 2, []op{take(v6a), take(v6b), take(v6other), take(v6a)}, nil, nil, 3, 1},
+		{"invalid address: total cap only", 2, 1, []op{take(netip.Addr{}), take(netip.Addr{}), take(a)}, []int{0}, nil, 2, 0},
+		{"sacrificed then released", 1, 0, []op{take(a), take(b), rel(0), take(a)}, []int{0, 1}, nil, 1, 0},
+		// The sacrificed slot goes to the newcomer, not to the victim's queue.
+		{"sacrifice skips the queue", 2, 1, []op{take(a), take(a), take(b), take(b), take(netip.Addr{})}, []int{0}, nil, 2, 2},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			sem := NewSemaphore(c.total)
 			sem.SetPerPeer(c.perPeer)
-			var evicted []int
+			var evicted, granted []int
 			slots := make([]*slot, len(c.ops))
 			for i, o := range c.ops {
 				if o.release >= 0 {
 					sem.release(slots[o.release])
 					continue
 				}
-				slots[i] = sem.take(o.peer, func() { evicted = append(evicted, i) })
+				var ok bool
+				slots[i], ok = sem.take(o.peer, func() { evicted = append(evicted, i) }, func() { granted = append(granted, i) })
+				if ok != sem.granted(slots[i]) {
+					t.Errorf("take %d: granted %v, but the slot says %v", i, ok, sem.granted(slots[i]))
+				}
 			}
 			if fmt.Sprint(evicted) != fmt.Sprint(c.evicted) {
 				t.Errorf("sacrificed %v, want %v", evicted, c.evicted)
 			}
-			if n := sem.InUse(); n != c.inUse {
-				t.Errorf("%d slots in use, want %d", n, c.inUse)
+			if fmt.Sprint(granted) != fmt.Sprint(c.granted) {
+				t.Errorf("granted after queueing %v, want %v", granted, c.granted)
+			}
+			if n, q := sem.InUse(), sem.Queued(); n != c.inUse || q != c.queued {
+				t.Errorf("%d slots in use, %d queued; want %d, %d", n, q, c.inUse, c.queued)
 			}
 			for i := range slots {
 				sem.release(slots[i])
 			}
-			if n := sem.InUse(); n != 0 || len(sem.peers) != 0 {
-				t.Errorf("after releasing all: %d in use, %d address counts", n, len(sem.peers))
+			if n, q := sem.InUse(), sem.Queued(); n != 0 || q != 0 || len(sem.peers) != 0 {
+				t.Errorf("after releasing all: %d in use, %d queued, %d address counts", n, q, len(sem.peers))
 			}
 		})
 	}
 	if got := NewSemaphore(0).PerPeer(); got != DefaultHandshakesPerPeer {
 		t.Errorf("default per-address cap %d, want %d", got, DefaultHandshakesPerPeer)
 	}
-	if got := (*Semaphore)(nil).take(a, func() { t.Error("a nil Semaphore sacrificed") }); got != nil {
-		t.Error("a nil Semaphore granted a slot")
+	if got, ok := (*Semaphore)(nil).take(a, func() { t.Error("a nil Semaphore sacrificed") }, nil); got != nil || !ok {
+		t.Error("a nil Semaphore did not grant at once")
+	}
+}
+
+// TestQueuedHandshakeGranted: over its address's share a handshake waits with no goroutine, still
+// AwaitingHello; when the address's running handshake ends it is woken and completes.
+func TestQueuedHandshakeGranted(t *testing.T) {
+	sem := NewSemaphore(8)
+	sem.SetPerPeer(1)
+	peer := netip.MustParseAddr("192.0.2.7")
+	l := newTestLoop(t)
+	first, fcl := startSession(t, l, sessionOpts{implicit: true, lim: Limits{Handshakes: sem, Peer: peer}})
+	if _, err := fcl.raw.Write(clientHello(t)); err != nil { // and then nothing
+		t.Fatal(err)
+	}
+	eventually(t, "the first commit", func() bool { return inspect(t, first).committed })
+
+	second, scl := startSession(t, l, sessionOpts{implicit: true, lim: Limits{Handshakes: sem, Peer: peer}})
+	errs := make(chan error, 1)
+	go func() { errs <- scl.handshake(clientConfig(0)) }()
+	eventually(t, "the second to queue", func() bool { return sem.Queued() == 1 })
+	if m := inspect(t, second); !m.awaiting || m.committed {
+		t.Fatalf("queued handshake: %+v, want awaiting with no goroutine", m)
+	}
+	l.do(t, func() { first.die(errors.New("client gone")) }) // closes the machine: its slot frees
+	if err := <-errs; err != nil {
+		t.Fatalf("queued client: %v", err)
+	}
+	second.waitSecure(t)
+	if n, q := sem.InUse(), sem.Queued(); n != 0 || q != 0 {
+		t.Fatalf("%d slots in use, %d queued after both ended", n, q)
 	}
 }
 

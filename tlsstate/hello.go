@@ -18,7 +18,7 @@ import (
 // waiting for the whole message would mean parsing handshake framing across records on the loop.
 // A client that sends a first fragment and stalls costs one slot until the handshake deadline, as
 // a client that sends a whole ClientHello and stalls does; the per-address cap and the sacrifice
-// of the oldest bound both.
+// of the oldest bound both (see Semaphore).
 
 // Content and handshake types of the first record (RFC 8446 §5.1, §4).
 const (
@@ -57,29 +57,47 @@ func (p *pipe) helloReady() (bool, error) {
 	return len(b) >= recordHeaderLen+n, nil
 }
 
-// AwaitingHello reports whether the machine is in Handshaking but still waiting for the client's
-// first record: no slot and no goroutine is taken yet. The loop times this phase out.
+// AwaitingHello reports whether the machine is in Handshaking but has started no handshake
+// goroutine yet: the client's first record is incomplete, or it waits for its address's share of
+// Limits.Handshakes. The loop times this phase out (its first-flight deadline).
 func (c *Conn) AwaitingHello() bool { return c.state == Handshaking && c.hello }
 
-// commitIfReady starts the handshake goroutine once the first record is complete, taking a slot
-// of Limits.Handshakes (which may sacrifice another connection's handshake). A first record that
-// is not a ClientHello fails the machine. Loop goroutine, called by Feed.
+// commitIfReady starts the handshake goroutine once the first record is complete and a slot of
+// Limits.Handshakes is granted: at once (which may sacrifice another connection's handshake), or,
+// when the client's address holds its share, once one of that address's handshakes ends (the
+// Semaphore wakes the connection, and the loop's Feed comes back here). A first record that is not
+// a ClientHello fails the machine. Loop goroutine, called by Feed.
 func (c *Conn) commitIfReady() error {
-	ready, err := c.p.helloReady()
-	if err != nil {
-		c.fail(fmt.Errorf("%w: %w", ErrHandshake, err))
-		return c.err
+	sl := c.slot.Load()
+	if sl == nil && !c.queued {
+		ready, err := c.p.helloReady()
+		if err != nil {
+			c.fail(fmt.Errorf("%w: %w", ErrHandshake, err))
+			return c.err
+		}
+		if !ready {
+			return nil
+		}
+		var granted bool
+		sl, granted = c.lim.Handshakes.take(c.peer(), c.p.evict, c.wake)
+		c.slot.Store(sl)
+		if !granted {
+			c.queued = true
+			return nil
+		}
+	} else if !c.lim.Handshakes.granted(sl) {
+		return nil // still queued
 	}
-	if !ready {
-		return nil
-	}
-	c.hello = false
-	c.slot = c.lim.Handshakes.take(c.peer(), c.p.evict)
+	c.hello, c.queued = false, false
 	c.hsExited = make(chan struct{})
 	c.p.begin(c.lim.Timeout())
-	go c.handshake(c.tc, c.slot, c.hsExited)
+	go c.handshake(c.tc, sl, c.hsExited)
 	return nil
 }
+
+// wake is the Semaphore's grant callback for a queued handshake: any goroutine (the one that
+// released the slot). The loop then calls Feed, which commits.
+func (c *Conn) wake() { _ = c.p.t.Wake(nil) }
 
 // peer is the address the per-address cap counts: Limits.Peer, else the transport's.
 func (c *Conn) peer() netip.Addr {

@@ -19,8 +19,9 @@ const (
 	// DefaultMaxPending covers one gnet read (64 KiB by default) on top of a partial record.
 	DefaultMaxPending = 64<<10 + MaxRecord
 	DefaultHandshakes = 256
-	// DefaultHandshakesPerPeer is Semaphore's cap per client address: with the default total, an
-	// attacker needs 32 addresses before its stalled handshakes can crowd out anyone else's.
+	// DefaultHandshakesPerPeer is Semaphore's cap per client address (more queue): with the
+	// default total, an attacker needs 32 addresses before its stalled handshakes can crowd out
+	// anyone else's.
 	DefaultHandshakesPerPeer = 8
 	// MaxHelloRecord is the largest first record accepted before a handshake is committed: a
 	// ClientHello record carries plaintext, at most 2^14 bytes (RFC 8446 §5.1).
@@ -30,10 +31,10 @@ const (
 // Limits bound one machine. The zero value works: every zero field means its documented default.
 // The machine copies Limits and never modifies the caller's struct.
 type Limits struct {
-	// HandshakeTimeout bounds the handshake, counted from the moment it is committed (the client's
-	// first record has arrived, see Conn.Feed), when it takes its Handshakes slot and its goroutine.
-	// The wait for that first record is the caller's to bound (Conn.AwaitingHello): the machine
-	// holds nothing during it but the bytes received. Zero means DefaultHandshakeTimeout.
+	// HandshakeTimeout bounds the handshake, counted from its start (the client's first record has
+	// arrived and a Handshakes slot is granted, see Conn.Feed), when it takes its goroutine. The
+	// wait before is the caller's to bound (Conn.AwaitingHello): the machine holds nothing during
+	// it but the bytes received. Zero means DefaultHandshakeTimeout.
 	HandshakeTimeout time.Duration
 
 	// Handshakes caps concurrent handshakes, in all and per client address. Share one Semaphore
