@@ -543,9 +543,10 @@ func TestConcurrentHandshakes(t *testing.T) {
 	if testing.Short() {
 		n = 100
 	}
-	// As many handshake slots as sessions, none per address: at the default
-	// caps the newest handshakes would sacrifice the oldest (hello_test.go
-	// tests that), and this test is about carrying a thousand at once.
+	// As many handshake slots as sessions, no per-address cap: at the
+	// defaults the newest would sacrifice the oldest past 256, and one
+	// address's would run 8 at a time (hello_test.go tests both), while
+	// this test is about the loop carrying a thousand at once.
 	addr, _ := startServer(t, Config{Host: Host{TLS: tlsConfig(t)}, HandshakeTimeout: 60 * time.Second,
 		MaxHandshakes: n, MaxHandshakesPerIP: NoLimit, FirstFlightTimeout: 60 * time.Second})
 	var wg sync.WaitGroup
