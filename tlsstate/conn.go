@@ -88,9 +88,10 @@ func (c *Conn) Start() error {
 // Feed hands received bytes to the machine, which copies them. In Handshaking it commits the
 // handshake once the first record is complete (a first record that cannot be a ClientHello fails
 // the machine with an error matching ErrNotClientHello) and its slot granted, then wakes the
-// handshake goroutine. While AwaitingHello, the loop calls Feed on every wake-up, with no new bytes
-// too: a queued handshake is granted its slot by a Wake. In Secure and Clearing the bytes wait for ReadPlain; in Cleared they pass through to
-// ReadPlain unchanged. It returns ErrPendingLimit if buffered input would exceed Limits.MaxPending.
+// handshake goroutine. While AwaitingHello, the loop calls Feed on every wake-up, with no new
+// bytes too: a queued handshake is granted its slot by a Wake. In Secure and Clearing the bytes
+// wait for ReadPlain; in Cleared they pass through to ReadPlain unchanged. It returns
+// ErrPendingLimit if buffered input would exceed Limits.MaxPending.
 func (c *Conn) Feed(p []byte) error {
 	switch {
 	case c.closed.Load():
@@ -320,9 +321,9 @@ func (c *Conn) ConnectionState() tls.ConnectionState {
 }
 
 // Close releases the machine. Any goroutine may call it, more than once. A pending handshake stops:
-// its blocked read fails and the goroutine exits promptly, releasing its semaphore slot. Before the
-// commit there is neither goroutine nor slot to release. Pending
-// input and output are dropped; later calls return an error matching net.ErrClosed.
+// its blocked read fails and the goroutine exits promptly, and its semaphore slot (or its place in
+// the queue for one) is released. Pending input and output are dropped; later calls return an
+// error matching net.ErrClosed.
 func (c *Conn) Close() {
 	if c.closed.CompareAndSwap(false, true) {
 		c.p.shutdown()
