@@ -342,13 +342,11 @@ type ProcessSettings struct {
 	TLSSessionReuse    Opt[string]        // FTPTLSSessionReuse required|optional: -tls-reuse
 	HandshakeTimeout   Opt[time.Duration] // FTPTLSHandshakeTimeout: -handshake-timeout
 	MaxHandshakes      Opt[int]           // FTPTLSMaxHandshakes: -max-handshakes
+	MaxHandshakesPerIP Opt[int]           // FTPTLSMaxHandshakesPerIP (0: none): -max-handshakes-per-ip
+	FirstFlightTimeout Opt[time.Duration] // FTPTLSFirstFlightTimeout: -first-flight-timeout
 	Profile            Opt[string]        // FTPProfile: -profile
 	MaxPendingInput    Opt[int64]         // FTPMaxPendingInput: -max-pending-input
 	MaxQueuedOutput    Opt[int64]         // FTPMaxQueuedOutput: -max-queued-output
-	// FTPTLSMaxHandshakesPerIP (0: none): -max-handshakes-per-ip
-	MaxHandshakesPerIP Opt[int]
-	// FTPTLSFirstFlightTimeout: -first-flight-timeout
-	FirstFlightTimeout Opt[time.Duration]
 }
 
 // FTPEnabled reports FTP On; default off (as mod_ftp).

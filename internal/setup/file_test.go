@@ -258,23 +258,6 @@ FTPDataBlockSize 65536
 					t.Errorf("fail delay %v (want none), reuse optional %v, handshake %v, handshakes %d", c.FailDelay, c.AllowDataWithoutReuse, c.HandshakeTimeout, c.MaxHandshakes)
 				}
 			}},
-		{"first-flight directives; 0 is no per-address cap", "FTPTLSMaxHandshakesPerIP 0\nFTPTLSFirstFlightTimeout 1500ms\n" + fcVHost(""),
-			Flags{}, func(t *testing.T, m fcMapped) {
-				if c := m.cfg; c.MaxHandshakesPerIP != loop.NoLimit || c.FirstFlightTimeout != 1500*time.Millisecond {
-					t.Errorf("per-IP %d (want NoLimit), first flight %v (want 1.5s)", c.MaxHandshakesPerIP, c.FirstFlightTimeout)
-				}
-			}},
-		{"first-flight flags over directives", "FTPTLSMaxHandshakesPerIP 4\nFTPTLSFirstFlightTimeout 5\n" + fcVHost(""),
-			Flags{MaxHandshakesPerIP: Given(2), FirstFlightTimeout: Given(time.Second)}, func(t *testing.T, m fcMapped) {
-				if c := m.cfg; c.MaxHandshakesPerIP != 2 || c.FirstFlightTimeout != time.Second {
-					t.Errorf("per-IP %d (flag 2), first flight %v (flag 1s)", c.MaxHandshakesPerIP, c.FirstFlightTimeout)
-				}
-			}},
-		{"first-flight defaults", fcVHost(""), Flags{}, func(t *testing.T, m fcMapped) {
-			if c := m.cfg; c.MaxHandshakesPerIP != loop.DefaultMaxHandshakesPerIP || c.FirstFlightTimeout != loop.DefaultFirstFlightTimeout {
-				t.Errorf("per-IP %d, first flight %v; want the defaults", c.MaxHandshakesPerIP, c.FirstFlightTimeout)
-			}
-		}},
 		{"virtual hosts", fcVHost("ServerName a.example\nFTPHomeDir /home\nFTPJailUser On\nFTPOptions VirtualHostLogin RemoveUserGroup") +
 			"<VirtualHost _default_:21>\nFTP On\nServerName b.example\nServerAlias *.b.example\nDocumentRoot " + other + "\nFTPBannerMessage \"b here\"\n</VirtualHost>\n",
 			Flags{Banner: Given("flag banner")}, func(t *testing.T, m fcMapped) {
