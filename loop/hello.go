@@ -7,7 +7,8 @@ import (
 )
 
 // The TLS first flight: from AUTH TLS's 234 (or the connect on an implicit
-// listener) until the client's first TLS record has arrived whole. The
+// listener) until the client's first TLS record has arrived whole and its
+// address's share of handshake slots lets it start. The
 // machine (tlsstate) only buffers the bytes meanwhile; the session stamps
 // when the wait began, the idle sweep on the ticker goroutine marks it late
 // after Config.FirstFlightTimeout and wakes it, and the session closes
@@ -31,10 +32,12 @@ func (c *Config) maxHandshakesPerIP() int {
 }
 
 // awaitHello stamps the start of the first flight, once Start succeeded.
+// It reads the clock rather than Server.clock, which may lag by a tick and
+// would cut a client before its deadline; this is once per connection.
 // Loop goroutine.
 func (s *Session) awaitHello() {
 	s.helloLate.Store(false)
-	s.helloSince.Store(s.srv.clock.Load())
+	s.helloSince.Store(time.Now().UnixNano())
 }
 
 // helloPending reports, after Feed, whether the session still waits for
