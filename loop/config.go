@@ -77,12 +77,29 @@ type Config struct {
 	// ShutdownGrace is how long Shutdown lets running transfers finish. Default 10s.
 	ShutdownGrace time.Duration
 
-	// HandshakeTimeout bounds a control connection's TLS handshake.
-	// Default 10s.
+	// HandshakeTimeout bounds a control connection's TLS handshake, from
+	// the moment it takes its slot (see FirstFlightTimeout for the wait
+	// before). Default 10s.
 	HandshakeTimeout time.Duration
-	// MaxHandshakes caps concurrent control-connection TLS handshakes;
-	// more wait (within their timeout). Default 256.
+	// MaxHandshakes caps concurrent control-connection TLS handshakes.
+	// Default 256. A handshake counts from the moment its client's first
+	// TLS record (the ClientHello) has arrived whole; when every slot is
+	// taken, the oldest handshake is sacrificed (closed) to admit the
+	// newcomer, so a flood of stalled handshakes cannot lock others out.
 	MaxHandshakes int
+	// MaxHandshakesPerIP caps the concurrent handshakes of one client
+	// address (an IPv6 client's /64); over it, a newcomer waits (holding
+	// no slot and no goroutine, within FirstFlightTimeout) until one of
+	// that address's handshakes ends. Default 8; NoLimit (any negative
+	// value): none but MaxHandshakes.
+	MaxHandshakesPerIP int
+	// FirstFlightTimeout bounds the wait for a TLS client's first record
+	// (its ClientHello), after AUTH TLS or the connect on an implicit
+	// listener, and for its address's share of handshakes after it. The
+	// record is only buffered on the loop meanwhile: no handshake slot,
+	// no goroutine. Default 3s; the connection is closed at it.
+	// HandshakeTimeout counts from the handshake's start.
+	FirstFlightTimeout time.Duration
 
 	// Logger receives the error log. Default slog.Default().
 	Logger *slog.Logger

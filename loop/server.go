@@ -100,6 +100,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.lim = newServerLimits(&s.cfg.Limits)
 	s.lim.pace(s.cfg.failDelay()) // failed logins of one address are answered one fail delay apart (ban.go)
+	s.handshakes.SetPerPeer(cfg.maxHandshakesPerIP())
 	s.clock.Store(time.Now().UnixNano())
 	return s, nil
 }
@@ -429,6 +430,7 @@ func (s *Server) OnTick() (time.Duration, gnet.Action) {
 	idle, login := int64(s.cfg.idleTimeout()), int64(s.cfg.loginTimeout())
 	s.sessions.Range(func(k, _ any) bool {
 		sess := k.(*Session)
+		s.sweepHello(sess, now)
 		if sess.busyForSweep() || sess.expired.Load() {
 			return true
 		}
@@ -446,10 +448,10 @@ func (s *Server) OnTick() (time.Duration, gnet.Action) {
 	return s.tickEvery(), gnet.None
 }
 
-// tickEvery sweeps often enough that a timeout fires within a tenth of
-// its length, and at least once a second.
+// tickEvery sweeps often enough that a timeout (the TLS first flight's
+// too) fires within a tenth of its length, and at least once a second.
 func (s *Server) tickEvery() time.Duration {
-	d := min(s.cfg.idleTimeout(), s.cfg.loginTimeout()) / 10
+	d := min(s.cfg.idleTimeout(), s.cfg.loginTimeout(), s.cfg.firstFlightTimeout()) / 10
 	return max(min(d, time.Second), 10*time.Millisecond)
 }
 

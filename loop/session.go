@@ -72,6 +72,8 @@ type Session struct {
 	cstate     atomic.Uint32 // a connState (state.go); busy sessions are never idle
 	loggedIn   atomic.Bool   // selects the idle or the login timeout
 	expired    atomic.Bool   // set by the sweep: answer 421 and close
+	helloSince atomic.Int64  // UnixNano when the TLS first flight began; 0 when not waiting for it (hello.go)
+	helloLate  atomic.Bool   // set by the sweep: the first flight is overdue, close
 }
 
 func newSession(srv *Server, c gnet.Conn, id uint64, peer, local netip.AddrPort, hosts []*vhost) *Session {

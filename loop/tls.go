@@ -37,11 +37,15 @@ func (s *Session) startTLS() bool {
 	s.tls = tlsstate.New(s.conn, tlsstate.ControlConfig(s.tlsBase, s.id), tlsstate.Limits{
 		HandshakeTimeout: cfg.HandshakeTimeout,
 		Handshakes:       s.srv.handshakes,
+		Peer:             s.peer.Addr(),
 	})
 	if err := s.tls.Start(); err != nil {
 		cfg.logger().Debug("TLS start failed", "peer", s.peer, "err", err)
 		return false
 	}
+	// No slot or goroutine yet: the machine waits for the client's first
+	// record, within the first-flight deadline (hello.go).
+	s.awaitHello()
 	return true
 }
 
@@ -51,10 +55,17 @@ func (s *Session) startTLS() bool {
 // close_notify, after the lines before it (now in s.plain), which the
 // caller dispatches before it closes.
 func (s *Session) pumpTLS() (ok, peerClosed bool) {
-	if buf, _ := s.conn.Next(-1); len(buf) > 0 {
+	// While the machine awaits the first flight, Feed runs on every
+	// wake-up, bytes or not: a handshake queued behind its address's
+	// share of slots is granted one by a Wake.
+	if buf, _ := s.conn.Next(-1); len(buf) > 0 || s.tls.AwaitingHello() {
 		if err := s.tls.Feed(buf); err != nil {
+			s.srv.cfg.logger().Debug("TLS input refused", "peer", s.peer, "err", err)
 			return false, false
 		}
+	}
+	if pending, ok := s.helloPending(); pending || !ok {
+		return ok, false
 	}
 	if s.tls.State() == tlsstate.Handshaking {
 		changed, err := s.tls.Poll()

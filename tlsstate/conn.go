@@ -41,7 +41,10 @@ type Conn struct {
 	cs         *tls.ConnectionState // kept for ConnectionState in Cleared
 	lent       *[]byte              // the buffer returned by the last TakeOutput
 
-	hsExited chan struct{} // closed when the handshake goroutine returns
+	hello    bool                 // in Handshaking, no handshake goroutine yet (hello.go)
+	queued   bool                 // the first record is in, waiting for its address's share of slots
+	slot     atomic.Pointer[slot] // of Limits.Handshakes, asked for at the commit; Close releases it
+	hsExited chan struct{}        // closed when the handshake goroutine returns; nil before the commit
 	closed   atomic.Bool
 }
 
@@ -60,9 +63,10 @@ func New(t Transport, cfg *tls.Config, l Limits) *Conn {
 // State returns the current state.
 func (c *Conn) State() State { return c.state }
 
-// Start moves Plain to Handshaking and starts the handshake goroutine. For AUTH TLS the loop has
-// already written "234" with c.Write (or taken it with TakeOutput); for implicit TLS it calls Start
-// in OnOpen.
+// Start moves Plain to Handshaking. For AUTH TLS the loop has already written "234" with c.Write
+// (or taken it with TakeOutput); for implicit TLS it calls Start in OnOpen. It takes no slot and
+// starts no goroutine: Feed does, once the client's first record has arrived whole (hello.go);
+// until then AwaitingHello is true.
 func (c *Conn) Start() error {
 	if c.closed.Load() {
 		return errMachineClosed
@@ -77,15 +81,17 @@ func (c *Conn) Start() error {
 		return err
 	}
 	c.tc = tls.Server(&c.p, c.cfg)
-	c.hsExited = make(chan struct{})
-	c.p.begin(c.lim.Timeout())
-	go c.handshake(c.tc, c.lim.Handshakes, c.hsExited)
+	c.hello = true
 	return nil
 }
 
-// Feed hands received bytes to the machine, which copies them. In Handshaking it wakes the handshake
-// goroutine; in Secure and Clearing the bytes wait for ReadPlain; in Cleared they pass through to
-// ReadPlain unchanged. It returns ErrPendingLimit if buffered input would exceed Limits.MaxPending.
+// Feed hands received bytes to the machine, which copies them. In Handshaking it commits the
+// handshake once the first record is complete (a first record that cannot be a ClientHello fails
+// the machine with an error matching ErrNotClientHello) and its slot granted, then wakes the
+// handshake goroutine. While AwaitingHello, the loop calls Feed on every wake-up, with no new
+// bytes too: a queued handshake is granted its slot by a Wake. In Secure and Clearing the bytes
+// wait for ReadPlain; in Cleared they pass through to ReadPlain unchanged. It returns
+// ErrPendingLimit if buffered input would exceed Limits.MaxPending.
 func (c *Conn) Feed(p []byte) error {
 	switch {
 	case c.closed.Load():
@@ -96,7 +102,13 @@ func (c *Conn) Feed(p []byte) error {
 		return c.err
 	}
 	c.recycle()
-	return c.p.feed(p)
+	if err := c.p.feed(p); err != nil {
+		return err
+	}
+	if c.AwaitingHello() {
+		return c.commitIfReady()
+	}
+	return nil
 }
 
 // Poll finishes the handshake once its goroutine is done and its last flight written: it moves to
@@ -309,10 +321,14 @@ func (c *Conn) ConnectionState() tls.ConnectionState {
 }
 
 // Close releases the machine. Any goroutine may call it, more than once. A pending handshake stops:
-// its blocked read fails and the goroutine exits promptly, releasing its semaphore slot. Pending
-// input and output are dropped; later calls return an error matching net.ErrClosed.
+// its blocked read fails and the goroutine exits promptly, and its semaphore slot (or its place in
+// the queue for one) is released. Pending input and output are dropped; later calls return an
+// error matching net.ErrClosed.
 func (c *Conn) Close() {
 	if c.closed.CompareAndSwap(false, true) {
 		c.p.shutdown()
+		// A queued or granted slot whose goroutine never started; the goroutine's own
+		// release, if it runs, finds it free.
+		c.lim.Handshakes.release(c.slot.Load())
 	}
 }

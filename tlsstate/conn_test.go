@@ -181,10 +181,17 @@ func TestHandshakeFailures(t *testing.T) {
 		send  []byte
 		cause error // also matched when non-nil
 	}{
-		{"HTTP request", []byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), nil},
-		{"FTP command", []byte("USER anonymous\r\n"), nil},
-		{"alert instead of hello", []byte{0x15, 3, 3, 0, 2, 2, 40}, nil},
-		{"oversized record", []byte{0x16, 3, 1, 0xff, 0xff, 1, 0, 0}, ErrRecordTooLarge},
+		// Each is refused on the loop from its first bytes, before a slot or goroutine is taken.
+		{"HTTP request", []byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), ErrNotClientHello},
+		{"FTP command", []byte("USER anonymous\r\n"), ErrNotClientHello},
+		{"alert instead of hello", []byte{0x15, 3, 3, 0, 2, 2, 40}, ErrNotClientHello},
+		{"SSL 2 style version", []byte{0x16, 2, 0, 0, 4, 1, 0, 0, 0}, ErrNotClientHello},
+		{"oversized record", []byte{0x16, 3, 1, 0xff, 0xff, 1, 0, 0}, ErrNotClientHello},
+		{"just over 2^14", []byte{0x16, 3, 1, 0x40, 0x01, 1, 0, 0}, ErrNotClientHello},
+		{"empty record", []byte{0x16, 3, 1, 0, 0}, ErrNotClientHello},
+		{"ServerHello instead", []byte{0x16, 3, 3, 0, 4, 2, 0, 0, 0}, ErrNotClientHello},
+		// A ClientHello record that crypto/tls then rejects fails in the handshake goroutine.
+		{"malformed hello body", []byte{0x16, 3, 1, 0, 4, 1, 0, 0, 0}, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -15,14 +15,23 @@
 //	event loop (owner)         New, State, Start, Feed, Poll, ReadPlain, WritePlain, TakeOutput,
 //	                           Clear, ConnectionState, Close
 //	any goroutine              Close; Semaphore and CertStore methods; Owners.Same and Owners.Owner
+//	another connection's loop  (internal) sacrifices this handshake when it takes its slot
 //	handshake goroutine        (internal) reads the pipe, Transport.AsyncWrite, Transport.Wake
 //	gnet AsyncWrite callback   (internal, runs on the loop) counts written flights, may Wake
 //
 // A Conn is made per control connection with New (it costs no goroutine and no TLS state). Start
-// launches one short-lived goroutine: a crypto/tls handshake cannot resume after a would-block
-// error, so the handshake blocks on the pipe in that goroutine, waits first for a slot of
-// Limits.Handshakes, and gives up at Limits.HandshakeTimeout (counted from Start, slot wait
-// included) or at Close. When it ends it records the outcome and calls Wake, but only once gnet has
+// moves it to Handshaking but does no TLS work either: Feed buffers the client's bytes, and only
+// once the first TLS record has arrived whole, and is a ClientHello, does the machine commit
+// (hello.go). Until then AwaitingHello is true, the machine holds no slot and no goroutine, and
+// the caller bounds the wait (the loop's first-flight deadline); bytes that cannot begin a
+// ClientHello fail it at once with ErrNotClientHello. The commit asks for a slot of
+// Limits.Handshakes, and nobody blocks on it: when every slot is taken, the oldest handshake of all
+// is sacrificed and fails with ErrHandshakeEvicted; when the client's address holds its share, the
+// machine queues, still AwaitingHello and holding nothing, until the Semaphore wakes it with a slot
+// (so the loop calls Feed on every wake-up while AwaitingHello). Then it launches one short-lived
+// goroutine: a crypto/tls handshake cannot resume after a would-block error, so the handshake
+// blocks on the pipe in that goroutine, and gives up at Limits.HandshakeTimeout (counted from
+// its start) or at Close. When it ends it records the outcome and calls Wake, but only once gnet has
 // run the AsyncWrite of its last flight, so that no reply can overtake a handshake message. In
 // OnTraffic the loop calls Poll, which performs the move to Secure or Failed. From then on only the
 // loop touches the tls.Conn, and an idle secure session holds no goroutine and no pipe buffer.
@@ -46,7 +55,8 @@
 // OnTraffic, in this order, every time (also when woken with no new bytes):
 //
 //	if m.State() != tlsstate.Plain {
-//		m.Feed(c.Next(-1))                         // error: close the connection
+//		m.Feed(c.Next(-1))                         // error: close the connection; while
+//		                                           // AwaitingHello, also with no new bytes
 //		if changed, err := m.Poll(); err != nil {  // Handshaking only; cheap otherwise
 //			close                                  // err matches ErrHandshake
 //		} else if changed && implicitTLS {
@@ -120,6 +130,7 @@
 // # Limits
 //
 // Limits' zero value works: 10 s handshake deadline, no cap on concurrent handshakes (share one
-// NewSemaphore(0), 256 slots, across the server to cap them), 64 KiB + one record of pending input.
+// NewSemaphore(0), 256 slots, 8 per client address, across the server to cap them), 64 KiB + one
+// record of pending input. A first record announcing more than 2^14 bytes is no ClientHello.
 // A record header announcing more than MaxRecord fails the connection with ErrRecordTooLarge.
 package tlsstate

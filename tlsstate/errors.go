@@ -21,9 +21,17 @@ var (
 	// ErrHandshake wraps every handshake failure returned by Poll; the cause is wrapped too.
 	ErrHandshake = errors.New("tlsstate: handshake failed")
 
-	// ErrHandshakeTimeout is the cause when Limits.HandshakeTimeout passed before the handshake ended,
-	// including time spent waiting for a slot of Limits.Handshakes.
+	// ErrHandshakeTimeout is the cause when Limits.HandshakeTimeout passed before the handshake ended.
 	ErrHandshakeTimeout = errors.New("tlsstate: handshake deadline exceeded")
+
+	// ErrHandshakeEvicted is the cause when a newer handshake took this one's slot of
+	// Limits.Handshakes: it was the oldest of its client address, or of all (see Semaphore).
+	ErrHandshakeEvicted = errors.New("tlsstate: handshake sacrificed for a newer one")
+
+	// ErrNotClientHello is the cause when the client's first bytes cannot begin a TLS record
+	// carrying a ClientHello (garbage, a plain command, HTTP after AUTH TLS). Feed returns it,
+	// wrapped in ErrHandshake, before any slot or goroutine is taken.
+	ErrNotClientHello = errors.New("tlsstate: first record is not a ClientHello")
 
 	// ErrClosed reports that the peer sent close_notify. It also matches io.EOF.
 	ErrClosed = fmt.Errorf("tlsstate: peer sent close_notify: %w", io.EOF)

@@ -301,7 +301,9 @@ func (s *testSession) onTraffic(data []byte) {
 		s.dispatch()
 		return
 	}
-	if len(data) > 0 {
+	// While the machine awaits the first flight, Feed on every wake-up: a queued handshake is
+	// granted its slot by a Wake with no bytes.
+	if len(data) > 0 || s.c.AwaitingHello() {
 		if err := s.c.Feed(data); err != nil {
 			s.die(err)
 			return

@@ -1,6 +1,9 @@
 package tlsstate
 
-import "time"
+import (
+	"net/netip"
+	"time"
+)
 
 // Record sizes from RFC 5246 §6.2.3 and RFC 8446 §5.2.
 const (
@@ -16,18 +19,32 @@ const (
 	// DefaultMaxPending covers one gnet read (64 KiB by default) on top of a partial record.
 	DefaultMaxPending = 64<<10 + MaxRecord
 	DefaultHandshakes = 256
+	// DefaultHandshakesPerPeer is Semaphore's cap per client address (more queue): with the
+	// default total, an attacker needs 32 addresses before its stalled handshakes can crowd out
+	// anyone else's.
+	DefaultHandshakesPerPeer = 8
+	// MaxHelloRecord is the largest first record accepted before a handshake is committed: a
+	// ClientHello record carries plaintext, at most 2^14 bytes (RFC 8446 §5.1).
+	MaxHelloRecord = recordHeaderLen + 1<<14
 )
 
 // Limits bound one machine. The zero value works: every zero field means its documented default.
 // The machine copies Limits and never modifies the caller's struct.
 type Limits struct {
-	// HandshakeTimeout bounds the whole handshake, counted from Start and including the wait for a
-	// Handshakes slot. Zero means DefaultHandshakeTimeout.
+	// HandshakeTimeout bounds the handshake, counted from its start (the client's first record has
+	// arrived and a Handshakes slot is granted, see Conn.Feed), when it takes its goroutine. The
+	// wait before is the caller's to bound (Conn.AwaitingHello): the machine holds nothing during
+	// it but the bytes received. Zero means DefaultHandshakeTimeout.
 	HandshakeTimeout time.Duration
 
-	// Handshakes caps concurrent handshakes. Share one Semaphore between all connections of a
-	// server. Nil means unlimited.
+	// Handshakes caps concurrent handshakes, in all and per client address. Share one Semaphore
+	// between all connections of a server. Nil means unlimited.
 	Handshakes *Semaphore
+
+	// Peer is the client's address, for the per-address cap of Handshakes. The zero value means
+	// the transport's RemoteAddr, when it is an IP address; without either the connection counts
+	// against the total cap only.
+	Peer netip.Addr
 
 	// MaxPending bounds received ciphertext buffered but not yet decrypted. Zero means
 	// DefaultMaxPending; values below MaxRecord are raised to MaxRecord, since a record that can
@@ -52,43 +69,4 @@ func (l Limits) Pending() int {
 		return MaxRecord
 	}
 	return l.MaxPending
-}
-
-// Semaphore caps concurrent handshakes across connections. It is safe for concurrent use.
-// Waiting for a slot happens on the handshake goroutine, never on the event loop.
-type Semaphore struct {
-	slots chan struct{}
-}
-
-// NewSemaphore returns a Semaphore with n slots; n <= 0 means DefaultHandshakes.
-func NewSemaphore(n int) *Semaphore {
-	if n <= 0 {
-		n = DefaultHandshakes
-	}
-	return &Semaphore{slots: make(chan struct{}, n)}
-}
-
-// Cap returns the number of slots.
-func (s *Semaphore) Cap() int { return cap(s.slots) }
-
-// InUse returns the number of slots held right now.
-func (s *Semaphore) InUse() int { return len(s.slots) }
-
-// acquire takes a slot or gives up when stop is closed.
-func (s *Semaphore) acquire(stop <-chan struct{}) bool {
-	if s == nil {
-		return true
-	}
-	select {
-	case s.slots <- struct{}{}:
-		return true
-	case <-stop:
-		return false
-	}
-}
-
-func (s *Semaphore) release() {
-	if s != nil {
-		<-s.slots
-	}
 }

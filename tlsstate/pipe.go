@@ -21,7 +21,8 @@ import (
 // transport with AsyncWrite, afterwards they are appended to out for the loop to take.
 //
 // Every field is guarded by mu: the handshake goroutine, the loop, gnet's AsyncWrite callbacks (on
-// the loop), the deadline timer and Close (any goroutine) all meet here.
+// the loop), the deadline timer, another connection's loop sacrificing this handshake (evict) and
+// Close (any goroutine) all meet here.
 type pipe struct {
 	mu   sync.Mutex
 	cond sync.Cond
@@ -31,7 +32,7 @@ type pipe struct {
 	r       int
 	recLeft int   // bytes of the current record not yet handed over; 0 at a record boundary
 	max     int   // Limits.Pending()
-	rerr    error // permanent read error: deadline, Close or ErrRecordTooLarge
+	rerr    error // permanent read error: deadline, eviction, Close or ErrRecordTooLarge
 	// blocking makes Read wait for input instead of returning wouldBlock.
 	blocking bool
 
@@ -43,11 +44,9 @@ type pipe struct {
 	out       *[]byte
 
 	// Handshake bookkeeping, published by the goroutine and read by Poll.
-	hsDone  bool
-	hsErr   error
-	stop    chan struct{} // closed on deadline or Close; ends a wait for a semaphore slot
-	stopped bool
-	timer   *time.Timer
+	hsDone bool
+	hsErr  error
+	timer  *time.Timer
 
 	closed       bool
 	laddr, raddr net.Addr
@@ -67,40 +66,26 @@ func (p *pipe) begin(timeout time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.blocking, p.async = true, true
-	p.stop = make(chan struct{})
 	p.timer = time.AfterFunc(timeout, func() { p.expire() })
 }
 
 // expire runs on the timer's goroutine. It does nothing once the handshake has ended.
-func (p *pipe) expire() {
+func (p *pipe) expire() { p.abandon(ErrHandshakeTimeout) }
+
+// evict fails the handshake because a newer one took its Semaphore slot. It runs on whichever
+// loop goroutine committed that newer handshake.
+func (p *pipe) evict() { p.abandon(ErrHandshakeEvicted) }
+
+// abandon makes the handshake goroutine's next read fail with err, unless the handshake has
+// ended already. Any goroutine.
+func (p *pipe) abandon(err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.hsDone || p.rerr != nil {
 		return
 	}
-	p.rerr = ErrHandshakeTimeout
-	p.stopLocked()
+	p.rerr = err
 	p.cond.Broadcast()
-}
-
-func (p *pipe) stopLocked() {
-	if p.stop != nil && !p.stopped {
-		close(p.stop)
-		p.stopped = true
-	}
-}
-
-// stopChan is read by the handshake goroutine; begin has set it before the goroutine started.
-func (p *pipe) stopChan() <-chan struct{} {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.stop
-}
-
-func (p *pipe) readErr() error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.rerr
 }
 
 // finish publishes the handshake outcome and, unless flights are still queued in the transport,
@@ -109,7 +94,12 @@ func (p *pipe) readErr() error {
 // ticket and break the record sequence.
 func (p *pipe) finish(err error) {
 	p.mu.Lock()
-	if err == nil && p.rerr != nil {
+	switch {
+	case err == nil && p.rerr == ErrHandshakeEvicted:
+		// Sacrificed just after it had succeeded: its slot has gone to the newcomer
+		// already, and the session it made is as good as any.
+		p.rerr = nil
+	case err == nil && p.rerr != nil:
 		// The deadline or Close won the race with a handshake that had just ended.
 		err = p.rerr
 	}
@@ -317,7 +307,6 @@ func (p *pipe) shutdown() {
 	if p.rerr == nil {
 		p.rerr = errMachineClosed
 	}
-	p.stopLocked()
 	if p.timer != nil {
 		p.timer.Stop()
 	}

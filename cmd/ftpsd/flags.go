@@ -82,6 +82,8 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	opt(fs, &f.ClientCert, fs.StringVar, "client-cert", setup.ClientOptional, "with -client-ca: optional|require")
 	opt(fs, &f.HandshakeTimeout, fs.DurationVar, "handshake-timeout", loop.DefaultHandshakeTimeout, "TLS handshake deadline on the control connection")
 	opt(fs, &f.MaxHandshakes, fs.IntVar, "max-handshakes", loop.DefaultMaxHandshakes, "concurrent control-connection TLS handshakes")
+	opt(fs, &f.MaxHandshakesPerIP, fs.IntVar, "max-handshakes-per-ip", loop.DefaultMaxHandshakesPerIP, "concurrent TLS handshakes per client address (IPv6: per /64); more wait their turn within -first-flight-timeout (0: no per-address cap)")
+	opt(fs, &f.FirstFlightTimeout, fs.DurationVar, "first-flight-timeout", loop.DefaultFirstFlightTimeout, "how long a TLS client may take to send its whole ClientHello record (and wait for its address's turn); then it is closed")
 	opt(fs, &f.MaxSessions, fs.IntVar, "max-sessions", 0, "control connections allowed in all; more get 421 at connect (0: no limit)")
 	opt(fs, &f.MaxPerIP, fs.IntVar, "max-per-ip", 0, "control connections allowed per client address (IPv6: per /64); more get 421 at connect (0: no limit)")
 	opt(fs, &f.MaxPerUser, fs.IntVar, "max-per-user", 0, "logged-in sessions allowed per named user; PASS over it gets 421 (0: no limit)")
@@ -185,6 +187,9 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	if f.FailDelay.Set && f.FailDelay.Value == 0 {
 		f.FailDelay.Value = loop.NoLimit
 	}
+	if err := firstFlightFlags(f); err != nil {
+		return nil, err
+	}
 	if f.BanWindow.Value <= 0 || f.BanTime.Value <= 0 {
 		return nil, fmt.Errorf("-ban-window and -ban-time must be positive")
 	}
@@ -280,4 +285,20 @@ func sizeText(n int) string {
 		return strconv.Itoa(n>>10) + "K"
 	}
 	return strconv.Itoa(n)
+}
+
+// firstFlightFlags checks the TLS first-flight bounds. On the command line
+// -max-handshakes-per-ip 0 turns the per-address cap off; in loop.Config
+// zero is the default and NoLimit turns it off.
+func firstFlightFlags(f *setup.Flags) error {
+	if f.MaxHandshakesPerIP.Value < 0 {
+		return fmt.Errorf("-max-handshakes-per-ip: %d is negative (0 means no per-address cap)", f.MaxHandshakesPerIP.Value)
+	}
+	if f.MaxHandshakesPerIP.Set && f.MaxHandshakesPerIP.Value == 0 {
+		f.MaxHandshakesPerIP.Value = loop.NoLimit
+	}
+	if f.FirstFlightTimeout.Value <= 0 {
+		return fmt.Errorf("-first-flight-timeout must be positive")
+	}
+	return nil
 }

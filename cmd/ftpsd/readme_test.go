@@ -49,6 +49,9 @@ func TestREADMEDefaults(t *testing.T) {
 		"-hash-cache":         strconv.Itoa(loop.DefaultHashCacheEntries),
 		"-tls-reuse":          setup.ReuseUser,
 	}
+	// The first-flight bounds (issue 18).
+	want["-max-handshakes-per-ip"] = strconv.Itoa(loop.DefaultMaxHandshakesPerIP)
+	want["-first-flight-timeout"] = short(loop.DefaultFirstFlightTimeout)
 	b, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)

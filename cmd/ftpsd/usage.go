@@ -28,7 +28,7 @@ var flagGroups = []struct {
 	names []string
 }{
 	{"Listeners and files", []string{"listen", "implicit", "root", "anonymous", "users", "umask", "banner", "config", "t"}},
-	{"TLS", []string{"cert", "key", "require-tls", "tls-reuse", "client-ca", "client-cert", "handshake-timeout", "max-handshakes", "state-dir"}},
+	{"TLS", []string{"cert", "key", "require-tls", "tls-reuse", "client-ca", "client-cert", "handshake-timeout", "max-handshakes", "max-handshakes-per-ip", "first-flight-timeout", "state-dir"}},
 	{"Data connections", []string{"pasv-ports", "pasv-addr", "data-timeout", "data-idle-timeout", "rate-session", "rate-server"}},
 	{"Limits and hostile clients", []string{"max-sessions", "max-per-ip", "max-per-user", "max-login-attempts", "fail-delay", "ban-after", "ban-window", "ban-time", "login-timeout", "idle-timeout", "max-pending-input", "max-queued-output", "glob-max-scan", "hash-max-size", "hash-cache"}},
 	{"Logs", []string{"log-level", "error-log", "command-log", "command-log-format", "transfer-log", "transfer-log-format"}},

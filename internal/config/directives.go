@@ -140,6 +140,8 @@ var table = []*spec{
 	{name: "FTPTLSSessionReuse", syntax: "FTPTLSSessionReuse session|user|optional", min: 1, max: 1, ctx: ctxServer, set: keyword(func(s *Server) *Opt[string] { return &s.Process.TLSSessionReuse }, "session", "user", "optional", "required")},
 	{name: "FTPTLSHandshakeTimeout", syntax: "FTPTLSHandshakeTimeout seconds|duration", min: 1, max: 1, ctx: ctxServer, set: duration(func(s *Server) *Opt[time.Duration] { return &s.Process.HandshakeTimeout })},
 	{name: "FTPTLSMaxHandshakes", syntax: "FTPTLSMaxHandshakes number", min: 1, max: 1, ctx: ctxServer, set: intOpt(func(s *Server) *Opt[int] { return &s.Process.MaxHandshakes }, 1, 1000000, "a number of handshakes")},
+	{name: "FTPTLSMaxHandshakesPerIP", syntax: "FTPTLSMaxHandshakesPerIP number", min: 1, max: 1, ctx: ctxServer, set: intOpt(func(s *Server) *Opt[int] { return &s.Process.MaxHandshakesPerIP }, 0, 1000000, "a number of handshakes")},
+	{name: "FTPTLSFirstFlightTimeout", syntax: "FTPTLSFirstFlightTimeout seconds|duration", min: 1, max: 1, ctx: ctxServer, set: duration(func(s *Server) *Opt[time.Duration] { return &s.Process.FirstFlightTimeout })},
 	{name: "FTPMaxPendingInput", syntax: "FTPMaxPendingInput bytes", min: 1, max: 1, ctx: ctxServer, set: size(func(s *Server) *Opt[int64] { return &s.Process.MaxPendingInput })},
 	{name: "FTPMaxQueuedOutput", syntax: "FTPMaxQueuedOutput bytes", min: 1, max: 1, ctx: ctxServer, set: size(func(s *Server) *Opt[int64] { return &s.Process.MaxQueuedOutput })},
 	// Apache's own process directives (mod_unixd, mpm_common).

@@ -199,6 +199,14 @@ var directiveTests = []struct {
 	{name: "FTPTLSSessionReuse required, the old word", conf: "FTPTLSSessionReuse required\n", check: onMain(func(t *testing.T, s *Server) { eq(t, "reuse", s.Process.TLSSessionReuse.Value, "required") })},
 	{name: "FTPTLSHandshakeTimeout", conf: "FTPTLSHandshakeTimeout x\n", errs: at(1, "FTPTLSHandshakeTimeout: x is not a number of seconds or a duration such as 500ms (at most 24h)")},
 	{name: "FTPTLSMaxHandshakes", conf: "FTPTLSMaxHandshakes 0\n", errs: at(1, "FTPTLSMaxHandshakes: 0 is not a number of handshakes (1 to 1000000)")},
+	{name: "first-flight bounds", conf: "FTPTLSMaxHandshakesPerIP 0\nFTPTLSFirstFlightTimeout 1500ms\n", check: onMain(func(t *testing.T, s *Server) {
+		eq(t, "per-IP set", s.Process.MaxHandshakesPerIP.Set, true)
+		eq(t, "per-IP", s.Process.MaxHandshakesPerIP.Value, 0)
+		eq(t, "first flight", s.Process.FirstFlightTimeout.Value, 1500*time.Millisecond)
+	})},
+	{name: "FTPTLSMaxHandshakesPerIP", conf: "FTPTLSMaxHandshakesPerIP -1\n", errs: at(1, "FTPTLSMaxHandshakesPerIP: -1 is not a number of handshakes (0 to 1000000)")},
+	{name: "FTPTLSFirstFlightTimeout", conf: "FTPTLSFirstFlightTimeout soon\n", errs: at(1, "FTPTLSFirstFlightTimeout: soon is not a number of seconds or a duration such as 500ms (at most 24h)")},
+	{name: "FTPTLSFirstFlightTimeout in a virtual host", conf: "<VirtualHost *:21>\nFTPTLSFirstFlightTimeout 2\n</VirtualHost>\n", errs: at(2, "FTPTLSFirstFlightTimeout is not allowed in <VirtualHost> (allowed in server config)")},
 	{name: "FTPProfile", conf: "FTPProfile heap\n", errs: at(1, "FTPProfile: heap is not one of cpu, mem, allocs, block, mutex, trace")},
 	{name: "User, Group, PidFile", conf: "User ftp\nGroup #65534\nPidFile run/ftpsd.pid\n", check: onMain(func(t *testing.T, s *Server) {
 		p := s.Process

@@ -344,6 +344,8 @@ type ProcessSettings struct {
 	TLSSessionReuse    Opt[string]        // FTPTLSSessionReuse session|user|optional (required: session): -tls-reuse
 	HandshakeTimeout   Opt[time.Duration] // FTPTLSHandshakeTimeout: -handshake-timeout
 	MaxHandshakes      Opt[int]           // FTPTLSMaxHandshakes: -max-handshakes
+	MaxHandshakesPerIP Opt[int]           // FTPTLSMaxHandshakesPerIP (0: none): -max-handshakes-per-ip
+	FirstFlightTimeout Opt[time.Duration] // FTPTLSFirstFlightTimeout: -first-flight-timeout
 	Profile            Opt[string]        // FTPProfile: -profile
 	MaxPendingInput    Opt[int64]         // FTPMaxPendingInput: -max-pending-input
 	MaxQueuedOutput    Opt[int64]         // FTPMaxQueuedOutput: -max-queued-output

@@ -234,6 +234,8 @@ func processSettings(ps config.ProcessSettings, s *settings, fl Flags) {
 	layer(fl.TLSReuse, ps.TLSSessionReuse, &s.tlsReuse)
 	layer(fl.HandshakeTimeout, ps.HandshakeTimeout, &s.handshakeTimeout)
 	layer(fl.MaxHandshakes, ps.MaxHandshakes, &s.maxHandshakes)
+	layer(fl.MaxHandshakesPerIP, noneIfZero(ps.MaxHandshakesPerIP), &s.maxHandshakesPerIP)
+	layer(fl.FirstFlightTimeout, ps.FirstFlightTimeout, &s.firstFlightTimeout)
 	layer(fl.Profile, ps.Profile, &s.profile)
 	layer(fl.MaxPendingInput, ps.MaxPendingInput, &s.maxPendingInput)
 	layer(fl.GlobMaxScan, ps.GlobMaxScan, &s.globMaxScan)

@@ -56,6 +56,10 @@ type Flags struct {
 	TLSReuse         Opt[string]        // -tls-reuse (FTPTLSSessionReuse): session|user|optional (required: session)
 	HandshakeTimeout Opt[time.Duration] // -handshake-timeout (FTPTLSHandshakeTimeout)
 	MaxHandshakes    Opt[int]           // -max-handshakes (FTPTLSMaxHandshakes)
+	// -max-handshakes-per-ip (FTPTLSMaxHandshakesPerIP); loop.NoLimit: none
+	MaxHandshakesPerIP Opt[int]
+	// -first-flight-timeout (FTPTLSFirstFlightTimeout)
+	FirstFlightTimeout Opt[time.Duration]
 
 	MaxSessions      Opt[int]           // -max-sessions (FTPLimitLoginServer); 0: no limit
 	MaxPerIP         Opt[int]           // -max-per-ip (FTPLimitLoginIP); 0: no limit

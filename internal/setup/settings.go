@@ -50,6 +50,9 @@ type settings struct {
 	clientCert       string // ClientOptional, ClientRequire or ClientNone
 	handshakeTimeout time.Duration
 	maxHandshakes    int
+	// maxHandshakesPerIP and firstFlightTimeout bound TLS first flights.
+	maxHandshakesPerIP int
+	firstFlightTimeout time.Duration
 
 	limits                    loop.Limits
 	loginTimeout, idleTimeout time.Duration
@@ -78,6 +81,9 @@ func resolve(f Flags) *settings {
 		clientCert:       ClientOptional,
 		handshakeTimeout: loop.DefaultHandshakeTimeout,
 		maxHandshakes:    loop.DefaultMaxHandshakes,
+		// The first-flight bounds.
+		maxHandshakesPerIP: loop.DefaultMaxHandshakesPerIP,
+		firstFlightTimeout: loop.DefaultFirstFlightTimeout,
 		limits: loop.Limits{
 			MaxLoginAttempts: loop.DefaultMaxLoginAttempts,
 			BanAfter:         loop.DefaultBanAfter, // a public server bans brute force by default (issue 18)
@@ -123,6 +129,8 @@ func resolve(f Flags) *settings {
 	given(f.TLSReuse, &s.tlsReuse)
 	given(f.HandshakeTimeout, &s.handshakeTimeout)
 	given(f.MaxHandshakes, &s.maxHandshakes)
+	given(f.MaxHandshakesPerIP, &s.maxHandshakesPerIP)
+	given(f.FirstFlightTimeout, &s.firstFlightTimeout)
 	given(f.MaxSessions, &s.limits.MaxSessions)
 	given(f.MaxPerIP, &s.limits.MaxSessionsPerIP)
 	given(f.MaxPerUser, &s.limits.MaxSessionsPerUser)
@@ -213,6 +221,8 @@ func (s *settings) config(log *slog.Logger, certs *tlsstate.CertStore) (loop.Con
 	}
 	cfg.HandshakeTimeout = s.handshakeTimeout
 	cfg.MaxHandshakes = s.maxHandshakes
+	cfg.MaxHandshakesPerIP = s.maxHandshakesPerIP
+	cfg.FirstFlightTimeout = s.firstFlightTimeout
 	if s.clientCA != "" {
 		pool, err := loadCAs(s.clientCA)
 		if err != nil {
