@@ -43,8 +43,8 @@ type Flags struct {
 	RequireTLS Opt[bool]             // host: -require-tls (FTPOptions RequireSSL)
 	ClientCA   Opt[string]           // host: -client-ca (SSLCACertificateFile)
 	// ClientCert is -client-cert: ClientOptional or ClientRequire.
-	ClientCert Opt[string]    // host
-	Cert       Opt[CertSet]   // host: -cert and -key, repeatable, one per key type (SSLCertificateFile, SSLCertificateKeyFile)
+	ClientCert Opt[string]  // host
+	Cert       Opt[CertSet] // host: -cert and -key, repeatable, one per key type (SSLCertificateFile, SSLCertificateKeyFile)
 
 	Workers          Opt[int]           // -workers (FTPWorkers)
 	Loops            Opt[int]           // -loops (FTPEventLoops)
