@@ -4,6 +4,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
@@ -18,11 +19,13 @@ import (
 	"time"
 )
 
-// CertStore holds the current server certificate behind an atomic pointer: handshakes read it with
-// Get while another goroutine replaces it with Set (ftpsd's SIGHUP handler, which reads the files
-// itself to name the directive at fault) or Load. The zero value is empty. Safe for concurrent use.
+// CertStore holds the current server certificates behind an atomic pointer: handshakes read them
+// with Get while another goroutine replaces them with Set or SetAll (ftpsd's SIGHUP handler, which
+// reads the files itself to name the directive at fault) or Load. It holds one certificate, or one
+// per key type (an ECDSA and an RSA one, as mod_ssl allows): Get gives each client the first the
+// client can use, ECDSA before RSA. The zero value is empty. Safe for concurrent use.
 type CertStore struct {
-	cur atomic.Pointer[tls.Certificate]
+	cur atomic.Pointer[[]*tls.Certificate]
 }
 
 var errNoCert = errors.New("tlsstate: no certificate loaded")
@@ -38,15 +41,56 @@ func (s *CertStore) Load(certFile, keyFile string) error {
 	return nil
 }
 
-// Set makes cert current, for example one made by SelfSigned.
-func (s *CertStore) Set(cert *tls.Certificate) { s.cur.Store(cert) }
+// Set makes cert the one current certificate, for example one made by SelfSigned.
+func (s *CertStore) Set(cert *tls.Certificate) { s.SetAll([]*tls.Certificate{cert}) }
 
-// Get returns the current certificate; it has the signature of tls.Config.GetCertificate.
-func (s *CertStore) Get(*tls.ClientHelloInfo) (*tls.Certificate, error) {
-	if c := s.cur.Load(); c != nil {
-		return c, nil
+// SetAll makes certs current, reordered so that the cheaper, smaller ECDSA and Ed25519 keys come
+// before RSA: a client that supports both gets ECDSA (one P-256 signature costs Go about a third
+// of an RSA-2048 one). The caller's slice is not kept.
+func (s *CertStore) SetAll(certs []*tls.Certificate) {
+	ordered := make([]*tls.Certificate, 0, len(certs))
+	for _, rsaLast := range []bool{false, true} {
+		for _, c := range certs {
+			if isRSA(c) == rsaLast {
+				ordered = append(ordered, c)
+			}
+		}
 	}
-	return nil, errNoCert
+	s.cur.Store(&ordered)
+}
+
+// All returns the current certificates in the order Get tries them.
+func (s *CertStore) All() []*tls.Certificate {
+	if p := s.cur.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// Get returns the certificate for a handshake; it has the signature of tls.Config.GetCertificate.
+// With several, it is the first that hello says the client supports (its signature algorithms,
+// curves and version: tls.ClientHelloInfo.SupportsCertificate), else the last, RSA, which every
+// client takes.
+func (s *CertStore) Get(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+	p := s.cur.Load()
+	if p == nil || len(*p) == 0 {
+		return nil, errNoCert
+	}
+	certs := *p
+	if len(certs) == 1 || hello == nil {
+		return certs[0], nil
+	}
+	for _, c := range certs[:len(certs)-1] {
+		if hello.SupportsCertificate(c) == nil {
+			return c, nil
+		}
+	}
+	return certs[len(certs)-1], nil
+}
+
+func isRSA(c *tls.Certificate) bool {
+	_, ok := c.PrivateKey.(*rsa.PrivateKey)
+	return ok
 }
 
 // SelfSigned makes an ECDSA P-256 self-signed server certificate, valid for one year, for start-up

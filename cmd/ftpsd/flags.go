@@ -59,7 +59,8 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	fs := flagSet{flag.NewFlagSet("ftpsd", flag.ContinueOnError), map[*flag.Flag]func(){}}
 	fs.SetOutput(out)
 	var listen, implicit listFlag
-	var pasvPorts, pasvAddr, umask, level, pendingInput, queuedOutput, rateSession, rateServer, certFile, keyFile setup.Opt[string]
+	var pasvPorts, pasvAddr, umask, level, pendingInput, queuedOutput, rateSession, rateServer setup.Opt[string]
+	var certFiles, keyFiles listFlag
 	fs.Var(&listen, "listen", "`ADDR` (host:port) to serve FTP with explicit TLS on; repeatable (default "+loop.DefaultListen+")")
 	opt(fs, &f.Root, fs.StringVar, "root", setup.DefaultRoot, "document root `DIR`")
 	opt(fs, &f.Users, fs.StringVar, "users", "", "htpasswd `FILE` of named users (bcrypt, SHA1, APR1-MD5, SHA-crypt); they may write")
@@ -101,8 +102,8 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	raw(fs, &rateServer, "rate-server", "0", "bandwidth of all transfers together in `BYTES` per second; K, M, G suffixes (0: no limit)")
 	fs.StringVar(&o.configFile, "config", "", "Apache-style configuration `FILE` (mod_ftp, mod_ssl directives); flags given override it")
 	fs.BoolVar(&o.check, "t", false, "with -config: check the configuration, print Syntax OK or its errors, and exit")
-	raw(fs, &certFile, "cert", "", "TLS certificate `FILE` (PEM, chain included); default: a generated self-signed ECDSA certificate")
-	raw(fs, &keyFile, "key", "", "TLS private key `FILE` (PEM)")
+	fs.Var(&certFiles, "cert", "TLS certificate `FILE` (PEM, chain included); repeatable, one per key type (an ECDSA and an RSA one: each client gets the one it supports, ECDSA first); default: a generated self-signed ECDSA certificate")
+	fs.Var(&keyFiles, "key", "TLS private key `FILE` (PEM) of the -cert in the same position")
 	defineDaemonFlags(fs, o)
 	fs.Usage = func() { usage(fs.FlagSet) }
 	opt(fs, &f.ErrorLog, fs.StringVar, "error-log", "", "error log `FILE` (ErrorLog; - is standard error, the default)")
@@ -129,11 +130,18 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	if o.check && o.configFile == "" {
 		return nil, fmt.Errorf("-t checks a configuration file: give -config FILE")
 	}
-	if (certFile.Value == "") != (keyFile.Value == "") {
-		return nil, fmt.Errorf("-cert and -key go together")
+	if len(certFiles) != len(keyFiles) {
+		return nil, fmt.Errorf("-cert and -key go together: %d -cert, %d -key", len(certFiles), len(keyFiles))
 	}
-	if certFile.Value != "" {
-		f.Cert = setup.Given(setup.CertFiles{Cert: certFile.Value, Key: keyFile.Value})
+	if len(certFiles) > 0 {
+		var set setup.CertSet
+		for i, c := range certFiles {
+			if c == "" || keyFiles[i] == "" {
+				return nil, fmt.Errorf("-cert and -key take a file name")
+			}
+			set = append(set, setup.CertFiles{Cert: c, Key: keyFiles[i]})
+		}
+		f.Cert = setup.Given(set)
 	}
 	if _, err := loop.ParseReusePolicy(f.TLSReuse.Value); err != nil {
 		return nil, fmt.Errorf("-tls-reuse: %q is not session, user or optional", f.TLSReuse.Value)

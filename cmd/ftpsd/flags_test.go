@@ -79,7 +79,7 @@ func TestFlagsAsDirectives(t *testing.T) {
 		f.LogLevel != setup.Given(slog.LevelWarn) || f.Users != setup.Given("") {
 		t.Errorf("umask %+v, pasv %+v, level %+v, users %+v", f.Umask, f.PasvRange, f.LogLevel, f.Users)
 	}
-	if f.Cert != setup.Given(setup.CertFiles{Cert: "c.pem", Key: "k.pem"}) {
+	if !f.Cert.Set || len(f.Cert.Value) != 1 || f.Cert.Value[0] != (setup.CertFiles{Cert: "c.pem", Key: "k.pem"}) {
 		t.Errorf("cert %+v", f.Cert)
 	}
 }

@@ -2,6 +2,9 @@ package setup
 
 import (
 	"cmp"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
 	"crypto/tls"
 	"encoding/pem"
 	"errors"
@@ -69,4 +72,53 @@ func (c *CertFiles) fail(at config.Pos, directive string, err error) error {
 		return fmt.Errorf("-cert/-key: %w", err)
 	}
 	return directiveError(at, directive, err)
+}
+
+// CertSet is a server's certificates: one, or one per key type, as mod_ssl
+// takes SSLCertificateFile more than once (an RSA and an ECDSA
+// certificate for the same names). Each handshake gets the one the client
+// can verify (tlsstate.CertStore.Get).
+type CertSet []CertFiles
+
+// load reads every certificate of the set; two with the same key type are
+// an error, as the second could never be chosen.
+func (cs CertSet) load() ([]*tls.Certificate, error) {
+	out := make([]*tls.Certificate, 0, len(cs))
+	seen := map[string]*CertFiles{}
+	for i := range cs {
+		c := &cs[i]
+		cert, err := c.load()
+		if err != nil {
+			return nil, err
+		}
+		kind := keyKind(cert)
+		if first, dup := seen[kind]; dup {
+			return nil, c.fail(c.certAt, "SSLCertificateFile", fmt.Errorf("%s and %s both have %s keys: give one certificate per key type", first.Cert, c.Cert, kind))
+		}
+		seen[kind] = c
+		out = append(out, cert)
+	}
+	return out, nil
+}
+
+// names lists the certificate files, for logs.
+func (cs CertSet) names() []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.Cert
+	}
+	return out
+}
+
+// keyKind names a certificate's key type: RSA, ECDSA or Ed25519.
+func keyKind(c *tls.Certificate) string {
+	switch c.PrivateKey.(type) {
+	case *rsa.PrivateKey:
+		return "RSA"
+	case *ecdsa.PrivateKey:
+		return "ECDSA"
+	case ed25519.PrivateKey:
+		return "Ed25519"
+	}
+	return fmt.Sprintf("%T", c.PrivateKey)
 }

@@ -94,7 +94,7 @@ func TestFromConfigMapping(t *testing.T) {
 			if m.cfg.TLS == nil || m.cfg.RequireTLS {
 				t.Errorf("TLS %v, RequireTLS %v: want AUTH TLS offered, not required", m.cfg.TLS != nil, m.cfg.RequireTLS)
 			}
-			if m.s.cert == nil || m.s.cert.Cert != filepath.Join(dir, "conf/server.crt") || m.s.cert.Key != filepath.Join(dir, "conf/server.key") {
+			if len(m.s.cert) != 1 || m.s.cert[0].Cert != filepath.Join(dir, "conf/server.crt") || m.s.cert[0].Key != filepath.Join(dir, "conf/server.key") {
 				t.Errorf("certificate %+v, want conf/server.crt and conf/server.key", m.s.cert)
 			}
 			if m.cfg.Root != "." {
@@ -130,8 +130,8 @@ func TestFromConfigMapping(t *testing.T) {
 			if m.cfg.Root != root || m.cfg.TLS == nil {
 				t.Errorf("Root %q, TLS %v; want %q and TLS", m.cfg.Root, m.cfg.TLS != nil, root)
 			}
-			if m.s.cert.Cert != filepath.Join(dir, "ssl/server.crt") {
-				t.Errorf("certificate %q, want ssl/server.crt", m.s.cert.Cert)
+			if len(m.s.cert) != 1 || m.s.cert[0].Cert != filepath.Join(dir, "ssl/server.crt") {
+				t.Errorf("certificate %v, want ssl/server.crt", m.s.cert)
 			}
 			if m.cfg.TLS.MinVersion != tls.VersionTLS12 || m.cfg.TLS.MaxVersion != tls.VersionTLS13 {
 				t.Errorf("TLS versions %x-%x, want SSLProtocol's default 1.2-1.3", m.cfg.TLS.MinVersion, m.cfg.TLS.MaxVersion)
@@ -157,7 +157,7 @@ func TestFromConfigMapping(t *testing.T) {
 			}
 		}},
 		{"SSLEngine off, -cert given", "FTP On\nDocumentRoot root\n",
-			Flags{Cert: Given(CertFiles{Cert: filepath.Join(dir, "conf/server.crt"), Key: filepath.Join(dir, "conf/server.key")})},
+			Flags{Cert: Given(CertSet{{Cert: filepath.Join(dir, "conf/server.crt"), Key: filepath.Join(dir, "conf/server.key")}})},
 			func(t *testing.T, m fcMapped) {
 				if m.cfg.TLS == nil {
 					t.Errorf("no TLS despite -cert")
@@ -185,9 +185,9 @@ func TestFromConfigMapping(t *testing.T) {
 				if m.file.verifyDepth != 2 {
 					t.Errorf("verify depth %d, want 2", m.file.verifyDepth)
 				}
-				cert, err := m.s.cert.load()
-				if err != nil || len(cert.Certificate) != 2 {
-					t.Errorf("certificate with chain: %v, %v; want 2 certificates", cert, err)
+				certs, err := m.s.cert.load()
+				if err != nil || len(certs) != 1 || len(certs[0].Certificate) != 2 {
+					t.Errorf("certificate with chain: %v, %v; want 1 certificate of 2", certs, err)
 				}
 			}},
 		{"SSLVerifyClient optional", fcVHost("SSLCACertificateFile conf/ca.pem\nSSLVerifyClient optional\nSSLUserName SSL_CLIENT_S_DN_CN"), Flags{},
@@ -424,6 +424,12 @@ func TestFromConfigRefused(t *testing.T) {
 		{"SSLVerifyClient without CA or SSLUserName", fcVHost("SSLVerifyClient require"), Flags{}, []string{
 			"DIR/ftpsd.conf:9: SSLVerifyClient require needs SSLCACertificateFile: ftpsd verifies client certificates against it, never against the system's roots",
 			"DIR/ftpsd.conf:9: SSLVerifyClient require without SSLUserName SSL_CLIENT_S_DN_CN: ftpsd logs in, without a password, a client whose verified certificate's CN is its USER name; add SSLUserName SSL_CLIENT_S_DN_CN to allow that (refusing to start rather than grant more than configured)",
+		}},
+		{"two certificates of one key type", fcVHost("SSLCertificateFile ssl/server.crt\nSSLCertificateKeyFile ssl/server.key"), Flags{}, []string{
+			"DIR/ftpsd.conf:9: SSLCertificateFile: DIR/conf/server.crt and DIR/ssl/server.crt both have ECDSA keys: give one certificate per key type",
+		}},
+		{"more keys than certificates", fcVHost("SSLCertificateKeyFile ssl/server.key"), Flags{}, []string{
+			"DIR/ftpsd.conf:9: SSLCertificateKeyFile without a matching SSLCertificateFile before it",
 		}},
 		{"missing certificate", strings.Replace(fcVHost(""), "conf/server.crt", "conf/missing.crt", 1), Flags{}, []string{
 			"DIR/ftpsd.conf:6: SSLCertificateFile: open DIR/conf/missing.crt: no such file or directory",

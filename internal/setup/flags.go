@@ -43,8 +43,8 @@ type Flags struct {
 	RequireTLS Opt[bool]             // host: -require-tls (FTPOptions RequireSSL)
 	ClientCA   Opt[string]           // host: -client-ca (SSLCACertificateFile)
 	// ClientCert is -client-cert: ClientOptional or ClientRequire.
-	ClientCert Opt[string]    // host
-	Cert       Opt[CertFiles] // host: -cert and -key (SSLCertificateFile, SSLCertificateKeyFile)
+	ClientCert Opt[string]  // host
+	Cert       Opt[CertSet] // host: -cert and -key, repeatable, one per key type (SSLCertificateFile, SSLCertificateKeyFile)
 
 	Workers          Opt[int]           // -workers (FTPWorkers)
 	Loops            Opt[int]           // -loops (FTPEventLoops)
@@ -122,7 +122,7 @@ func (f Flags) forVirtualHost() Flags {
 	v.Root, v.Users, v.Anonymous = Opt[string]{}, Opt[string]{}, Opt[bool]{}
 	v.PasvRange, v.PasvAddr, v.Umask = Opt[config.PortRange]{}, Opt[netip.Addr]{}, Opt[os.FileMode]{}
 	v.Banner, v.RequireTLS = Opt[string]{}, Opt[bool]{}
-	v.ClientCA, v.ClientCert, v.Cert = Opt[string]{}, Opt[string]{}, Opt[CertFiles]{}
+	v.ClientCA, v.ClientCert, v.Cert = Opt[string]{}, Opt[string]{}, Opt[CertSet]{}
 	return v
 }
 

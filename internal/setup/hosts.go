@@ -3,6 +3,7 @@ package setup
 import (
 	"log/slog"
 	"net/netip"
+	"strings"
 
 	"github.com/ftpsd/ftpsd/internal/config"
 	"github.com/ftpsd/ftpsd/loop"
@@ -11,7 +12,7 @@ import (
 
 // certReload is a certificate file and the store serving it, for SIGHUP.
 type certReload struct {
-	files *CertFiles          // nil: a generated certificate or no TLS, nothing to reload
+	files CertSet             // nil: a generated certificate or no TLS, nothing to reload
 	store *tlsstate.CertStore // never nil when files is not: loadCerts fills it from them
 }
 
@@ -22,13 +23,16 @@ func (r certReload) reload(log *slog.Logger) bool {
 	if r.files == nil {
 		return false
 	}
-	cert, err := r.files.load()
+	loaded, err := r.files.load()
 	if err != nil {
-		log.Error("SIGHUP: certificate not reloaded", "cert", r.files.Cert, "err", err)
+		// All or nothing: the certificates served stay the old ones.
+		log.Error("SIGHUP: certificate not reloaded", "cert", strings.Join(r.files.names(), ","), "err", err)
 		return true
 	}
-	r.store.Set(cert)
-	log.Info("SIGHUP: certificate reloaded", append([]any{"cert", r.files.Cert}, certFacts(cert)...)...)
+	r.store.SetAll(loaded)
+	for i, cert := range loaded {
+		log.Info("SIGHUP: certificate reloaded", append([]any{"cert", r.files[i].Cert, "key", keyKind(cert)}, certFacts(cert)...)...)
+	}
 	return true
 }
 

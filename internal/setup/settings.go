@@ -42,7 +42,7 @@ type settings struct {
 	// cert is where the server certificate comes from: -cert/-key, or the
 	// file's SSLCertificateFile. Nil: a generated self-signed certificate,
 	// or no TLS at all when noTLS.
-	cert             *CertFiles
+	cert             CertSet
 	noTLS            bool
 	requireTLS       bool
 	tlsReuse         string
@@ -115,8 +115,7 @@ func resolve(f Flags) *settings {
 	given(f.ClientCA, &s.clientCA)
 	given(f.ClientCert, &s.clientCert)
 	if f.Cert.Set {
-		c := f.Cert.Value
-		s.cert = &c
+		s.cert = f.Cert.Value
 	}
 	s.daemon = f.Daemon.resolve()
 	given(f.Workers, &s.workers)
@@ -259,12 +258,14 @@ func loadCAs(path string) (*x509.CertPool, error) {
 func (s *settings) loadCerts(log *slog.Logger) (*tlsstate.CertStore, error) {
 	certs := &tlsstate.CertStore{}
 	if s.cert != nil {
-		cert, err := s.cert.load()
+		loaded, err := s.cert.load()
 		if err != nil {
 			return nil, err
 		}
-		certs.Set(cert)
-		log.Info("certificate loaded", append([]any{"cert", s.cert.Cert}, certFacts(cert)...)...)
+		certs.SetAll(loaded)
+		for i, cert := range loaded {
+			log.Info("certificate loaded", append([]any{"cert", s.cert[i].Cert, "key", keyKind(cert)}, certFacts(cert)...)...)
+		}
 		return certs, nil
 	}
 	if s.noTLS {

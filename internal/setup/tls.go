@@ -43,25 +43,30 @@ func (p *problems) tlsSettings(srv *config.Server, s *settings, fl Flags, f *fil
 		// directory, so the default configuration serves FTPS at once.
 		p.warnf(t.Engine.At, "SSLEngine on without SSLCertificateFile: serving a generated self-signed certificate (kept in the state directory, its fingerprint logged); clients must pin it or skip verification")
 	default:
-		if len(t.CertificateFile) > 1 {
-			p.warnf(t.CertificateFile[1].At, "SSLCertificateFile: ftpsd serves one certificate, the first; this one is not used")
+		// As mod_ssl: the n-th SSLCertificateKeyFile goes with the n-th
+		// SSLCertificateFile (none: the key is in the certificate file);
+		// the chain file applies to each. The parser refuses a key file
+		// with no certificate file before it.
+		var set CertSet
+		for i, c := range t.CertificateFile {
+			cf := CertFiles{Cert: c.Value, certAt: c.At}
+			if i < len(t.CertificateKeyFile) {
+				cf.Key, cf.keyAt = t.CertificateKeyFile[i].Value, t.CertificateKeyFile[i].At
+			}
+			if ch := t.CertificateChainFile; ch.Set {
+				cf.Chain, cf.chainAt = ch.Value, ch.At
+			}
+			set = append(set, cf)
 		}
-		cf := &CertFiles{Cert: t.CertificateFile[0].Value, certAt: t.CertificateFile[0].At}
-		if len(t.CertificateKeyFile) > 0 {
-			cf.Key, cf.keyAt = t.CertificateKeyFile[0].Value, t.CertificateKeyFile[0].At
-		}
-		if ch := t.CertificateChainFile; ch.Set {
-			cf.Chain, cf.chainAt = ch.Value, ch.At
-		}
-		if _, err := cf.load(); err != nil {
+		if _, err := set.load(); err != nil {
 			// The files come from directives, so fail made a *config.Error.
 			var ce *config.Error
 			if !errors.As(err, &ce) {
-				ce = directiveError(cf.certAt, "SSLCertificateFile", err)
+				ce = directiveError(set[0].certAt, "SSLCertificateFile", err)
 			}
 			p.errs = append(p.errs, ce)
 		}
-		s.cert = cf
+		s.cert = set
 	}
 
 	if ca := t.CACertificateFile; ca.Set && !fl.ClientCA.Set {
