@@ -19,10 +19,21 @@ func cmdUSER(s *Session, arg []byte) Reply {
 	if s.login == loginDone {
 		return Reply{codec.CodeNotLoggedIn, "Can't change to another user."}
 	}
+	name, v := s.userName(string(arg))
+	if v != nil {
+		// USER user@host moves the session as HOST does, and is refused
+		// as HOST is when the move would cost the session its protection.
+		if r := s.hostRefusal(v); r.Code != 0 {
+			return r
+		}
+	}
 	if err := s.setLogin(loginUser); err != nil {
 		return Reply{codec.CodeBadSequence, "Login with USER first."}
 	}
-	s.user = s.userName(string(arg))
+	if v != nil {
+		s.host = v
+	}
+	s.user = name
 	if id, ok := s.certIdentity(s.user); ok {
 		return s.startJob(false, nil, &xfer.Login{User: s.user, Proven: &id, Home: s.host.home()})
 	}
@@ -171,21 +182,21 @@ func (s *Session) findHost(name string) *vhost {
 }
 
 // userName applies StripHostname and VirtualHostLogin to a USER argument:
-// "user@host" logs in as user, the latter on the host named host.
-func (s *Session) userName(arg string) string {
+// "user@host" logs in as user, the latter on the host named host, which
+// it returns (nil: the session stays on its host).
+func (s *Session) userName(arg string) (string, *vhost) {
 	at := strings.LastIndexByte(arg, '@')
 	if at <= 0 {
-		return arg
+		return arg, nil
 	}
 	opts := s.host.Options
 	switch {
 	case opts.VirtualHostLogin:
 		if v := s.findHost(arg[at+1:]); v != nil {
-			s.host = v
-			return arg[:at]
+			return arg[:at], v
 		}
 	case opts.StripHostname:
-		return arg[:at]
+		return arg[:at], nil
 	}
-	return arg
+	return arg, nil
 }
