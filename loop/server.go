@@ -51,10 +51,11 @@ type Server struct {
 	transfers atomic.Int64 // running transfer jobs, for a graceful stop
 	sessions  sync.Map     // *Session -> struct{}: the idle sweep and Shutdown walk it
 
-	lastOpen atomic.Int64 // UnixNano when the last session opened, for the memory trim
-	lastTrim atomic.Int64 // Server.clock at the last memory trim
-	trimming atomic.Bool  // a trim is running
-	trimSeen atomic.Int64 // lastOpen at the last look at the heap
+	lastOpen  atomic.Int64 // UnixNano when the last session opened, for the memory trim
+	lastClose atomic.Int64 // Server.clock when the last session closed, for the memory trim
+	lastTrim  atomic.Int64 // Server.clock at the last memory trim
+	trimming  atomic.Bool  // a trim is running
+	trimSeen  atomic.Int64 // the later of lastOpen and lastClose at the last look at the heap
 }
 
 // BoundListener is a listener with the address it actually bound.
@@ -418,6 +419,9 @@ func (s *Server) OnClose(c gnet.Conn, _ error) gnet.Action {
 	}
 	defer s.sessions.Delete(sess)
 	sess.release()
+	// The coarse clock: a close needs no syscall, and the trim only
+	// compares it with its quiet period.
+	s.lastClose.Store(s.clock.Load())
 	return gnet.None
 }
 

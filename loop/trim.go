@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"time"
@@ -10,10 +11,11 @@ import (
 // a collection, and without new allocations it stays there: after a burst
 // of logins, the garbage of ten thousand TLS handshakes (their buffers,
 // their goroutines' stacks) keeps the process's RSS at about twice what
-// the idle sessions hold. A mirror holds many idle sessions; so once no
-// session has opened for a while, OnTick has the heap collected and its
-// free pages returned to the kernel (debug.FreeOSMemory). Under load no
-// trim runs, and GOGC keeps its usual trade of memory for CPU.
+// the idle sessions hold; after they all close, nothing allocates, no
+// collection runs, and the RSS stays at its high-water mark. So once no
+// session has opened or closed for a while, OnTick has the heap collected
+// and its free pages returned to the kernel (debug.FreeOSMemory). Under
+// load no trim runs, and GOGC keeps its usual trade of memory for CPU.
 
 const (
 	defaultTrimQuiet = time.Second      // no new session for this long
@@ -22,19 +24,24 @@ const (
 )
 
 // maybeTrim runs on the ticker goroutine. It starts a trim when sessions
-// stopped arriving, none ran recently, and the heap holds much more than
-// its live objects.
+// stopped arriving and leaving, none ran recently, and the heap holds much
+// more than its live objects.
 func (s *Server) maybeTrim(now int64) {
 	quiet := s.cfg.trimQuiet()
-	opened := s.lastOpen.Load()
-	if quiet <= 0 || now-opened < int64(quiet) || now-s.lastTrim.Load() < int64(trimEvery) {
+	changed := max(s.lastOpen.Load(), s.lastClose.Load())
+	if quiet <= 0 || now-changed < int64(quiet) || now-s.lastTrim.Load() < int64(trimEvery) {
 		return
 	}
-	// One look per quiet spell: with no session opened since the last
-	// look, nothing new can be worth returning.
-	if s.trimSeen.Swap(opened) == opened {
+	// One look per quiet spell: with no session opened or closed since
+	// the last look, nothing new can be worth returning.
+	seen := s.trimSeen.Swap(changed)
+	if seen == changed {
 		return
 	}
+	// Sessions closed since the last look: what they held is garbage now,
+	// but the heap's live figure is the last collection's, from before
+	// they closed, so the figures below cannot tell. Collect regardless.
+	closed := s.lastClose.Load() > seen
 	if !s.trimming.CompareAndSwap(false, true) {
 		return
 	}
@@ -44,7 +51,7 @@ func (s *Server) maybeTrim(now int64) {
 		{Name: "/memory/classes/heap/free:bytes"},
 	}
 	metrics.Read(samples)
-	if !worthTrimming(samples[0].Value.Uint64(), samples[1].Value.Uint64(), samples[2].Value.Uint64()) {
+	if !closed && !worthTrimming(samples[0].Value.Uint64(), samples[1].Value.Uint64(), samples[2].Value.Uint64()) {
 		s.trimming.Store(false)
 		return
 	}
@@ -53,6 +60,10 @@ func (s *Server) maybeTrim(now int64) {
 	// length of a collection, so not the ticker.
 	go func() {
 		defer s.trimming.Store(false)
+		// Two collections: the first moves what sync.Pools hold (the
+		// buffers of closed sessions among them) to their victim caches,
+		// the second frees it; FreeOSMemory then returns the pages.
+		runtime.GC()
 		debug.FreeOSMemory()
 	}()
 }

@@ -19,3 +19,32 @@ func TestWorthTrimming(t *testing.T) {
 		}
 	}
 }
+
+// TestTrimAfterCloses: once sessions have closed and a quiet period has
+// passed, the ticker starts a trim even though the heap's figures (the
+// last collection's, from before the closes) do not show the garbage;
+// with nothing opened or closed since, it does not look again.
+func TestTrimAfterCloses(t *testing.T) {
+	addr, _ := startServer(t, Config{MemoryTrimQuiet: 50e6})
+	srv := serverAt(t, addr)
+	c := dial(t, addr)
+	c.cmd(221, "QUIT")
+	expectClosed(t, c, 5e9)
+	if !eventually(5e9, func() bool { return srv.lastClose.Load() != 0 }) {
+		t.Fatal("the close was not recorded")
+	}
+	// Past the quiet period and any earlier trim's period.
+	now := srv.lastClose.Load() + int64(trimEvery) + 1e9
+	srv.lastTrim.Store(0)
+	srv.maybeTrim(now)
+	if got := srv.lastTrim.Load(); got != now {
+		t.Fatalf("no trim after sessions closed: lastTrim %d, want %d", got, now)
+	}
+	if !eventually(10e9, func() bool { return !srv.trimming.Load() }) {
+		t.Fatal("the trim did not finish")
+	}
+	srv.maybeTrim(now + 2*int64(trimEvery))
+	if got := srv.lastTrim.Load(); got != now {
+		t.Errorf("a second trim with nothing opened or closed since: lastTrim %d", got)
+	}
+}

@@ -12,6 +12,7 @@ import (
 var headline = []struct{ scenario, metric, unit string }{
 	{"idle", scenario.RSSPerSessionKiB, "RSS KiB/session"},
 	{"idle", scenario.NoopP99ms, "NOOP p99 ms"},
+	{"idle", scenario.RSSAfterClosePct, "RSS after close, % of before"},
 	{"churn", scenario.SessionsPerSec, "sessions/s"},
 	{"bulk", scenario.MBPerSec, "MB/s"},
 	{"bulk", scenario.CPUSecPerGB, "server CPU s/GB"},

@@ -15,6 +15,9 @@ type IdleConfig struct {
 	// Settle is how long the sessions sit idle before memory is read, so
 	// that the server's post-login work (and a Go server's GC) has run.
 	Settle time.Duration
+	// Return, when set, is how long after closing every session the
+	// server's memory is read again: does it give back what they held?
+	Return time.Duration
 }
 
 // Name is the case's label, e.g. "256 sessions".
@@ -85,6 +88,22 @@ func Idle(ctx context.Context, t *Target, cfg IdleConfig, p *Progress) *Result {
 	r.Metrics[NoopP50ms] = ms(lat.Percentile(50))
 	r.Metrics[NoopP99ms] = ms(lat.Percentile(99))
 	r.Metrics[Failed] += float64(held - lat.Len())
+	if measured && cfg.Return > 0 && before.RSS > 0 {
+		p.Begin(t.Name+" idle: closed, waiting for memory to return", "s")
+		closeAll(conns)
+		for i := range conns {
+			conns[i] = nil // the deferred closeAll has nothing left to do
+		}
+		select {
+		case <-time.After(cfg.Return):
+		case <-ctx.Done():
+		}
+		if after, err := procfs.TreeMemory(t.PID); err != nil {
+			r.fail(err)
+		} else {
+			r.Metrics[RSSAfterClosePct] = 100 * float64(after.RSS) / float64(before.RSS)
+		}
+	}
 	r.Seconds = time.Since(start).Seconds()
 	return r
 }

@@ -22,6 +22,9 @@ const (
 	BytesMoved            = "bytes"
 	ServerCPUSec          = "server_cpu_s"
 	ServerProcsAtPeak     = "server_procs"
+	// RSSAfterClosePct is the server's RSS IdleConfig.Return after the
+	// idle sessions closed, as a percentage of its RSS before they opened.
+	RSSAfterClosePct = "rss_after_close_pct"
 )
 
 // Result is one run of one scenario case against one server.

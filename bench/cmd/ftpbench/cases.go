@@ -38,11 +38,11 @@ func buildCases(o *options) []caseSpec {
 		want[s] = true
 	}
 	if want["idle"] {
-		c := spec("idle", scenario.IdleConfig{Sessions: o.idlePeers, Settle: o.idleSettle}, scenario.Idle)
+		c := spec("idle", scenario.IdleConfig{Sessions: o.idlePeers, Settle: o.idleSettle, Return: o.idleReturn}, scenario.Idle)
 		c.fresh = true
 		cs = append(cs, c)
 		if o.idleFtpsd != o.idlePeers {
-			c := spec("idle", scenario.IdleConfig{Sessions: o.idleFtpsd, Settle: o.idleSettle}, scenario.Idle)
+			c := spec("idle", scenario.IdleConfig{Sessions: o.idleFtpsd, Settle: o.idleSettle, Return: o.idleReturn}, scenario.Idle)
 			c.fresh, c.only = true, "ftpsd"
 			cs = append(cs, c)
 		}

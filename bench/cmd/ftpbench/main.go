@@ -28,6 +28,7 @@ type options struct {
 	volume                  int64
 	idleFtpsd, idlePeers    int
 	idleSettle              time.Duration
+	idleReturn              time.Duration
 	churn, list, small      time.Duration
 	churnClients            int
 	listClients             int
@@ -68,6 +69,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&volume, "volume", "1GiB", "bytes each bulk run moves in all (split over its streams)")
 	fs.IntVar(&o.idleFtpsd, "idle-ftpsd", 10000, "idle TLS sessions held on ftpsd")
 	fs.IntVar(&o.idlePeers, "idle-peers", 256, "idle TLS sessions held on every server, ftpsd included")
+	fs.DurationVar(&o.idleReturn, "idle-return", 60*time.Second, "after closing the idle sessions, how long to wait before reading the server's memory again (0: don't)")
 	fs.DurationVar(&o.idleSettle, "idle-settle", 5*time.Second, "idle time before the memory of idle sessions is read (ftpsd returns freed heap after 1 s without new sessions)")
 	fs.DurationVar(&o.churn, "churn", 6*time.Second, "length of a churn run")
 	fs.IntVar(&o.churnClients, "churn-clients", 8, "sessions in flight during churn")
@@ -92,6 +94,7 @@ func parseFlags(args []string) (*options, error) {
 			"idle-ftpsd":  func() { o.idleFtpsd = 1000 },
 			"idle-peers":  func() { o.idlePeers = 64 },
 			"idle-settle": func() { o.idleSettle = 3 * time.Second },
+			"idle-return": func() { o.idleReturn = 10 * time.Second },
 			"churn":       func() { o.churn = 2 * time.Second },
 			"list":        func() { o.list = time.Second },
 			"small":       func() { o.small = time.Second },

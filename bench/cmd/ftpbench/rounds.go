@@ -156,7 +156,7 @@ func rounds(ctx context.Context, o *options, env *peers.Env, d *display, prog *s
 // brief is one result's line in the log.
 func brief(r *scenario.Result) string {
 	keys := []string{scenario.MBPerSec, scenario.CPUSecPerGB, scenario.ClientCPUSecPerGB, scenario.SessionsPerSec, scenario.ClientCPUmsPerSession, scenario.ListingsPerSec,
-		scenario.FilesPerSec, scenario.RSSPerSessionKiB, scenario.PSSPerSessionKiB, scenario.NoopP99ms, scenario.P99ms, scenario.Failed}
+		scenario.FilesPerSec, scenario.RSSPerSessionKiB, scenario.PSSPerSessionKiB, scenario.RSSAfterClosePct, scenario.NoopP99ms, scenario.P99ms, scenario.Failed}
 	var parts []string
 	for _, k := range keys {
 		if v, ok := r.Metrics[k]; ok {
