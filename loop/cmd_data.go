@@ -112,6 +112,7 @@ func (s *Session) listenPassive() (uint16, Reply) {
 		s.srv.cfg.logger().Warn("passive listen failed", "err", err)
 		return 0, Reply{codec.CodeCantOpenData, "Can't open passive connection."}
 	}
+	s.expectProxyData(p)
 	s.pasv = p
 	return p.Addr().Port(), Reply{}
 }

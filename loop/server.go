@@ -42,6 +42,7 @@ type Server struct {
 
 	handshakes *tlsstate.Semaphore // caps concurrent control-connection handshakes
 	lim        *serverLimits       // session counts, bans, the server's bandwidth (limits.go)
+	proxy      proxyState          // PROXY protocol listeners and connections owing a header (proxy.go)
 
 	nextID    atomic.Uint64
 	clock     atomic.Int64 // UnixNano, advanced by OnTick: sessions stamp activity without a clock read
@@ -68,6 +69,9 @@ func New(cfg Config) (*Server, error) {
 		handshakes: tlsstate.NewSemaphore(cfg.MaxHandshakes)}
 	var err error
 	if s.gnetAddrs, err = gnetAddrs(s.cfg.listeners()); err != nil {
+		return nil, err
+	}
+	if err := s.cfg.checkProxy(); err != nil {
 		return nil, err
 	}
 	for _, l := range s.cfg.listeners() {
@@ -215,6 +219,7 @@ func (s *Server) OnBoot(eng gnet.Engine) gnet.Action {
 		s.bound = append(s.bound, BoundListener{Addr: ap, Implicit: l.Implicit})
 		s.implicit[ap.Port()] = l.Implicit
 		s.listenerOf[ap.Port()] = i
+		s.noteProxyListener(ap.Port(), l)
 	}
 	close(s.booted)
 	return gnet.None
@@ -319,11 +324,23 @@ func (s *Server) OnOpen(c gnet.Conn) (out []byte, action gnet.Action) {
 		return codec.AppendReply(nil, codec.CodeServiceUnavailable, "No TLS configured for this address."), gnet.Close
 	}
 	peer := addrPortOf(c.RemoteAddr())
+	if s.proxy.ports[local.Port()] {
+		// The session starts when the PROXY header names the client.
+		return s.awaitProxy(c, peer, local, hosts, implicit)
+	}
+	return s.startSession(c, peer, local, hosts, implicit, &admitted)
+}
+
+// startSession admits a control connection from peer and greets it: from
+// OnOpen, or from proxyTraffic once a PROXY header named the peer. On a
+// refusal it returns the 421 and gnet.Close. *admitted is set once the
+// limits counted the peer, for the caller's panic recovery.
+func (s *Server) startSession(c gnet.Conn, peer, local netip.AddrPort, hosts []*vhost, implicit bool, admitted *netip.Addr) ([]byte, gnet.Action) {
 	// Session limits and bans apply at connect: 421 instead of the 220.
 	if refusal := s.lim.admit(peer.Addr()); refusal != nil {
 		return refusal, gnet.Close
 	}
-	admitted = peer.Addr()
+	*admitted = peer.Addr()
 	// The coarse clock would make a session opened just after a tick look
 	// a whole tick old; the trim must not run in the middle of a burst.
 	s.lastOpen.Store(time.Now().UnixNano())
@@ -338,6 +355,9 @@ func (s *Server) OnOpen(c gnet.Conn) (out []byte, action gnet.Action) {
 func (s *Server) OnTraffic(c gnet.Conn) (action gnet.Action) {
 	sess, ok := c.Context().(*Session)
 	if !ok {
+		if w, ok := c.Context().(*proxyWait); ok {
+			return s.proxyTraffic(c, w)
+		}
 		return gnet.Close
 	}
 	defer func() {
@@ -376,6 +396,7 @@ func (s *Server) logPanic(c gnet.Conn, p any) {
 func (s *Server) OnClose(c gnet.Conn, _ error) gnet.Action {
 	sess, ok := c.Context().(*Session)
 	if !ok {
+		s.closedWaiting(c)
 		return gnet.None
 	}
 	defer s.sessions.Delete(sess)
@@ -406,6 +427,7 @@ func (s *Server) OnTick() (time.Duration, gnet.Action) {
 		return true
 	})
 	s.maybeTrim(now)
+	s.sweepProxy(now)
 	return s.tickEvery(), gnet.None
 }
 
