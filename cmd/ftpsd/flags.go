@@ -97,6 +97,11 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	fs.BoolVar(&o.check, "t", false, "with -config: check the configuration, print Syntax OK or its errors, and exit")
 	raw(fs, &certFile, "cert", "", "TLS certificate `FILE` (PEM, chain included); default: a generated self-signed ECDSA certificate")
 	raw(fs, &keyFile, "key", "", "TLS private key `FILE` (PEM)")
+	var proxyTrusted setup.Opt[string]
+	opt(fs, &f.ProxyProtocol, fs.BoolVar, "proxy-protocol", false, "listeners take connections only from -proxy-trusted proxies, each starting with a PROXY v1/v2 header naming the client")
+	raw(fs, &proxyTrusted, "proxy-trusted", "", "trusted proxies for PROXY headers: `ADDR|CIDR,...`")
+	opt(fs, &f.ProxyData, fs.BoolVar, "proxy-data", false, "passive data connections from -proxy-trusted proxies start with a PROXY header too")
+	opt(fs, &f.ProxyTimeout, fs.DurationVar, "proxy-timeout", loop.DefaultProxyHeaderTimeout, "deadline for a PROXY header")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -137,6 +142,9 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 		f.Listeners = setup.Given(ls)
 	}
 	if err := convert(f, pasvPorts, pasvAddr, umask, level, pendingInput, queuedOutput, rateSession, rateServer); err != nil {
+		return nil, err
+	}
+	if err := convertProxy(f, proxyTrusted); err != nil {
 		return nil, err
 	}
 	for _, x := range []struct {
@@ -224,6 +232,25 @@ func convert(f *setup.Flags, pasvPorts, pasvAddr, umask, level, pendingInput, qu
 			return fmt.Errorf("-%s: %w", x.name, err)
 		}
 		*x.dst = setup.Given(n)
+	}
+	return nil
+}
+
+// convertProxy parses -proxy-trusted. Given empty, it still replaces the
+// file's list (with none).
+func convertProxy(f *setup.Flags, trusted setup.Opt[string]) error {
+	if trusted.Set {
+		var list []netip.Prefix
+		if strings.TrimSpace(trusted.Value) != "" {
+			var err error
+			if list, err = setup.ParseTrusted(trusted.Value); err != nil {
+				return fmt.Errorf("-proxy-trusted: %w", err)
+			}
+		}
+		f.ProxyTrusted = setup.Given(list)
+	}
+	if f.ProxyTimeout.Set && f.ProxyTimeout.Value <= 0 {
+		return fmt.Errorf("-proxy-timeout must be positive")
 	}
 	return nil
 }

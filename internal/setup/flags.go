@@ -71,6 +71,14 @@ type Flags struct {
 	DataIdleTimeout  Opt[time.Duration] // -data-idle-timeout (FTPTimeoutData)
 	MaxPendingInput  Opt[int64]         // -max-pending-input (FTPMaxPendingInput); 0: the default
 	MaxQueuedOutput  Opt[int64]         // -max-queued-output (FTPMaxQueuedOutput); 0: the default
+
+	// PROXY protocol (loop.ProxyProtocol): -proxy-protocol marks every
+	// listener served as taking PROXY headers (RemoteIPProxyProtocol);
+	// -proxy-trusted lists the proxies (RemoteIPTrustedProxy).
+	ProxyProtocol Opt[bool]           // -proxy-protocol (RemoteIPProxyProtocol)
+	ProxyTrusted  Opt[[]netip.Prefix] // -proxy-trusted (RemoteIPTrustedProxy)
+	ProxyData     Opt[bool]           // -proxy-data: passive listeners take headers from trusted proxies
+	ProxyTimeout  Opt[time.Duration]  // -proxy-timeout: deadline for the header
 }
 
 // The values of -client-cert and of the settings' client certificate

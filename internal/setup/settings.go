@@ -55,6 +55,9 @@ type settings struct {
 	dataIdleTimeout           time.Duration
 	maxPendingInput           int64
 
+	proxyProtocol bool // every listener takes PROXY headers
+	proxy         loop.ProxyProtocol
+
 	// rootFrom, usersFrom and clientCAFrom name where those settings came
 	// from in error messages: the flag ("-root"), or the directive
 	// ("ftpsd.conf:12: DocumentRoot").
@@ -134,6 +137,10 @@ func resolve(f Flags) *settings {
 	given(f.IdleTimeout, &s.idleTimeout)
 	given(f.DataIdleTimeout, &s.dataIdleTimeout)
 	given(f.MaxPendingInput, &s.maxPendingInput)
+	given(f.ProxyProtocol, &s.proxyProtocol)
+	given(f.ProxyTrusted, &s.proxy.Trusted)
+	given(f.ProxyData, &s.proxy.Data)
+	given(f.ProxyTimeout, &s.proxy.HeaderTimeout)
 	return s
 }
 
@@ -195,6 +202,7 @@ func (s *settings) config(log *slog.Logger, certs *tlsstate.CertStore) (loop.Con
 		MaxPendingInput: int(s.maxPendingInput),
 		Limits:          s.limits,
 	}
+	s.applyProxy(&cfg)
 	if certs == nil {
 		return cfg, nil
 	}
