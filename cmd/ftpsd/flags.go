@@ -243,7 +243,7 @@ func convertProxy(f *setup.Flags, trusted setup.Opt[string]) error {
 		var list []netip.Prefix
 		if strings.TrimSpace(trusted.Value) != "" {
 			var err error
-			if list, err = setup.ParseTrusted(trusted.Value); err != nil {
+			if list, err = config.ParseTrusted(trusted.Value); err != nil {
 				return fmt.Errorf("-proxy-trusted: %w", err)
 			}
 		}

@@ -148,6 +148,10 @@ var table = []*spec{
 	{name: "FTPRateLimitServer", syntax: "FTPRateLimitServer bytes-per-second", min: 1, max: 1, ctx: ctxServers, set: rate(func(s *Server) *Opt[int64] { return &s.FTPRateLimitServer })},
 	{name: "FTPLoginBan", syntax: "FTPLoginBan failures window-seconds ban-seconds", min: 3, max: 3, ctx: ctxServers, set: setLoginBan},
 
+	// mod_remoteip: the PROXY protocol (remoteip.go).
+	{name: "RemoteIPProxyProtocol", syntax: "RemoteIPProxyProtocol On|Off", min: 1, max: 1, ctx: ctxServers, set: flag(func(s *Server) *Opt[bool] { return &s.RemoteIPProxyProtocol })},
+	{name: "RemoteIPTrustedProxy", syntax: "RemoteIPTrustedProxy addr|CIDR ...", min: 1, max: -1, ctx: ctxServer, set: setRemoteIPTrustedProxy},
+
 	// mod_auth_basic, mod_authn_file, mod_authz_groupfile, mod_authn_anon, mod_authz_core.
 	{name: "AuthType", syntax: "AuthType Basic|None", min: 1, max: 1, ctx: ctxDirs, set: setAuthType},
 	{name: "AuthName", syntax: "AuthName realm", min: 1, max: 1, ctx: ctxDirs, set: setAuthName},

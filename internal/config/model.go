@@ -306,6 +306,8 @@ type Server struct {
 	FTPLimitDBFile      Opt[string]
 	FTPLowPortSock      Opt[bool] // recorded; ftpsd never binds port 20
 
+	RemoteIPProxyProtocol Opt[bool] // RemoteIPProxyProtocol On|Off; default Off; inherited
+
 	// Process holds ftpsd's own directives for the process-wide flags; set on the main server
 	// only, and not inherited (they are not any one server's).
 	Process ProcessSettings
@@ -345,6 +347,8 @@ type ProcessSettings struct {
 	Profile            Opt[string]        // FTPProfile: -profile
 	MaxPendingInput    Opt[int64]         // FTPMaxPendingInput: -max-pending-input
 	MaxQueuedOutput    Opt[int64]         // FTPMaxQueuedOutput: -max-queued-output
+
+	RemoteIPTrustedProxy Opt[[]netip.Prefix] // RemoteIPTrustedProxy, adding up: -proxy-trusted
 }
 
 // FTPEnabled reports FTP On; default off (as mod_ftp).

@@ -1,60 +1,69 @@
 package setup
 
 import (
-	"fmt"
-	"net/netip"
-	"strings"
+	"net"
+	"strconv"
 
+	"github.com/ftpsd/ftpsd/internal/config"
 	"github.com/ftpsd/ftpsd/loop"
 )
 
-// applyProxy puts the PROXY protocol settings into cfg: with
-// proxyProtocol every listener served takes PROXY headers (loop checks
-// that some proxy is trusted).
+// The PROXY protocol settings (loop.ProxyProtocol): -proxy-protocol or
+// RemoteIPProxyProtocol mark listeners, -proxy-trusted or
+// RemoteIPTrustedProxy say whom they trust; loop refuses to start with a
+// PROXY listener and no trusted proxy.
+
+// applyProxy puts the PROXY protocol settings into cfg. -proxy-protocol,
+// when given, decides for every listener served; otherwise the file's
+// RemoteIPProxyProtocol did (proxySettings).
 func (s *settings) applyProxy(cfg *loop.Config) {
 	cfg.Proxy = s.proxy
-	if s.proxyProtocol {
+	if s.proxyProtocol.Set {
 		for i := range cfg.Listeners {
-			cfg.Listeners[i].Proxy = true
+			cfg.Listeners[i].Proxy = s.proxyProtocol.Value
 		}
 	}
 }
 
-// ParseTrusted parses a list of trusted proxies, as -proxy-trusted and
-// RemoteIPTrustedProxy take them: addresses or CIDR prefixes, separated
-// by commas or spaces. A bare address is a prefix of its full length.
-func ParseTrusted(list string) ([]netip.Prefix, error) {
-	var out []netip.Prefix
-	for _, f := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
-		p, err := ParsePrefix(f)
-		if err != nil {
-			return nil, err
+// proxySettings maps mod_remoteip's directives of c onto s: the trusted
+// list (process-wide), and on each listener served whether the servers it
+// reaches have RemoteIPProxyProtocol On. The header comes before any name
+// is known, so those servers must agree.
+func (p *problems) proxySettings(c *config.Config, s *settings, fl Flags) {
+	layer(fl.ProxyTrusted, c.Main.Process.RemoteIPTrustedProxy, &s.proxy.Trusted)
+	if fl.ProxyProtocol.Set {
+		return
+	}
+	var standIn uint16
+	if fl.Listeners.Set && len(c.Listen) == 1 {
+		standIn = c.Listen[0].Port // a flag listener stands in for the file's one Listen (flagListeners)
+	}
+	for i, l := range s.listeners {
+		host, portText, err := net.SplitHostPort(l.Addr)
+		port, perr := strconv.ParseUint(portText, 10, 16)
+		if err != nil || perr != nil {
+			continue // the listener fails to start with its own error
 		}
-		out = append(out, p)
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("no address or CIDR in %q", list)
-	}
-	return out, nil
-}
-
-// ParsePrefix parses one address or CIDR prefix, masked, IPv4-mapped
-// addresses unmapped.
-func ParsePrefix(f string) (netip.Prefix, error) {
-	if strings.Contains(f, "/") {
-		p, err := netip.ParsePrefix(f)
-		if err != nil {
-			return netip.Prefix{}, fmt.Errorf("%q is not an address or CIDR", f)
+		if port != 0 && standIn != 0 {
+			port = uint64(standIn)
 		}
-		if p.Addr().Is4In6() && p.Bits() >= 96 {
-			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
+		var on, off *config.Server
+		for _, srv := range c.Reachable(config.Listen{Host: host, Port: uint16(port)}) {
+			if srv.RemoteIPProxyProtocol.Or(false) {
+				on = srv
+			} else {
+				off = srv
+			}
 		}
-		return p.Masked(), nil
+		if on != nil && off != nil {
+			p.errorf(on.RemoteIPProxyProtocol.At, "RemoteIPProxyProtocol On: listener %s also reaches %s, which has it Off; the PROXY header is read before a virtual host is chosen, so every server a listener reaches must agree",
+				l.Addr, describe(off))
+			continue
+		}
+		s.listeners[i].Proxy = on != nil
+		if on != nil && len(s.proxy.Trusted) == 0 {
+			// loop.New refuses it too; here `ftpsd -t` names the line.
+			p.errorf(on.RemoteIPProxyProtocol.At, "RemoteIPProxyProtocol On: listener %s takes PROXY headers but no proxy is trusted; add RemoteIPTrustedProxy", l.Addr)
+		}
 	}
-	a, err := netip.ParseAddr(f)
-	if err != nil {
-		return netip.Prefix{}, fmt.Errorf("%q is not an address or CIDR", f)
-	}
-	a = a.Unmap()
-	return netip.PrefixFrom(a, a.BitLen()), nil
 }

@@ -55,7 +55,7 @@ type settings struct {
 	dataIdleTimeout           time.Duration
 	maxPendingInput           int64
 
-	proxyProtocol bool // every listener takes PROXY headers
+	proxyProtocol Opt[bool] // -proxy-protocol: given, it decides for every listener
 	proxy         loop.ProxyProtocol
 
 	// rootFrom, usersFrom and clientCAFrom name where those settings came
@@ -137,7 +137,7 @@ func resolve(f Flags) *settings {
 	given(f.IdleTimeout, &s.idleTimeout)
 	given(f.DataIdleTimeout, &s.dataIdleTimeout)
 	given(f.MaxPendingInput, &s.maxPendingInput)
-	given(f.ProxyProtocol, &s.proxyProtocol)
+	s.proxyProtocol = f.ProxyProtocol
 	given(f.ProxyTrusted, &s.proxy.Trusted)
 	given(f.ProxyData, &s.proxy.Data)
 	given(f.ProxyTimeout, &s.proxy.HeaderTimeout)

@@ -1,0 +1,51 @@
+package config
+
+import (
+	"net/netip"
+	"testing"
+)
+
+// The mod_remoteip cases join the directive table's tests.
+func init() {
+	directiveTests = append(directiveTests, []struct {
+		name  string
+		conf  string
+		errs  string
+		notes []string
+		check check
+	}{
+		{name: "RemoteIP PROXY protocol", conf: "RemoteIPProxyProtocol On\nRemoteIPTrustedProxy 10.0.0.0/8 192.0.2.7\nRemoteIPTrustedProxy ::ffff:10.1.2.3 2001:db8::/32\n" + vh("FTP On"),
+			check: func(t *testing.T, c *Config) {
+				eq(t, "main", c.Main.RemoteIPProxyProtocol.Value, true)
+				eq(t, "trusted", c.Main.Process.RemoteIPTrustedProxy.Value, []netip.Prefix{
+					netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.0.2.7/32"),
+					netip.MustParsePrefix("10.1.2.3/32"), netip.MustParsePrefix("2001:db8::/32")})
+				eq(t, "inherited by the virtual host", c.Servers()[1].RemoteIPProxyProtocol.Or(false), true)
+			}},
+		{name: "RemoteIPProxyProtocol not a flag", conf: "RemoteIPProxyProtocol sometimes", errs: at(1, "RemoteIPProxyProtocol: sometimes is not On or Off")},
+		{name: "RemoteIPTrustedProxy not an address", conf: "RemoteIPTrustedProxy lb.example", errs: at(1, "RemoteIPTrustedProxy: lb.example is not an address or CIDR")},
+		{name: "RemoteIPTrustedProxy in a virtual host", conf: vh("RemoteIPTrustedProxy 10.0.0.1"), errs: at(2, "RemoteIPTrustedProxy is not allowed in <VirtualHost> (allowed in server config)")},
+	}...)
+}
+
+func TestParseTrusted(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []netip.Prefix
+		ok   bool
+	}{
+		{"127.0.0.10", []netip.Prefix{netip.MustParsePrefix("127.0.0.10/32")}, true},
+		{"10.1.2.3/8, 2001:db8::1", []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("2001:db8::1/128")}, true},
+		{"::ffff:192.0.2.0/120", []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}, true},
+		{"", nil, false},
+		{"10.0.0.0/33", nil, false},
+		{"fe80::1%eth0", nil, false},
+	} {
+		got, err := ParseTrusted(tc.in)
+		if (err == nil) != tc.ok {
+			t.Errorf("ParseTrusted(%q): %v, want ok=%v", tc.in, err, tc.ok)
+			continue
+		}
+		eq(t, tc.in, got, tc.want)
+	}
+}
