@@ -62,7 +62,7 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	opt(fs, &f.Users, fs.StringVar, "users", "", "htpasswd `FILE` of named users (bcrypt, SHA1, APR1-MD5, SHA-crypt); they may write")
 	opt(fs, &f.Anonymous, fs.BoolVar, "anonymous", false, "allow anonymous read-only logins (USER anonymous or ftp)")
 	raw(fs, &pasvPorts, "pasv-ports", "", "passive port range `LO-HI` (default: any free port)")
-	raw(fs, &pasvAddr, "pasv-addr", "", "`IP` announced in PASV replies instead of the local address")
+	raw(fs, &pasvAddr, "pasv-addr", "", "`IP` announced in PASV replies instead of the local address; or a list NET=IP,...,IP: clients in the CIDR NET get IP, others the plain IP")
 	raw(fs, &umask, "umask", fmt.Sprintf("%03o", setup.DefaultUmask), "octal umask for uploaded files and new directories")
 	opt(fs, &f.Workers, fs.IntVar, "workers", 0, fmt.Sprintf("maximum concurrent transfers and file-system jobs (default %d)", loop.DefaultWorkers))
 	opt(fs, &f.Loops, fs.IntVar, "loops", 0, "number of event loops (default: one per CPU)")
@@ -102,6 +102,8 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	raw(fs, &proxyTrusted, "proxy-trusted", "", "trusted proxies for PROXY headers: `ADDR|CIDR,...`")
 	opt(fs, &f.ProxyData, fs.BoolVar, "proxy-data", false, "passive data connections from -proxy-trusted proxies start with a PROXY header too")
 	opt(fs, &f.ProxyTimeout, fs.DurationVar, "proxy-timeout", loop.DefaultProxyHeaderTimeout, "deadline for a PROXY header")
+	var pasvAnnounce setup.Opt[string]
+	raw(fs, &pasvAnnounce, "pasv-announce-ports", "", "passive ports `LO-HI` announced in PASV/EPSV replies for -pasv-ports, in order (a balancer mapping ports)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -140,6 +142,9 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 			ls = append(ls, loop.Listener{Addr: l, Implicit: true})
 		}
 		f.Listeners = setup.Given(ls)
+	}
+	if err := convertPasvFor(f, &pasvAddr, pasvAnnounce); err != nil {
+		return nil, err
 	}
 	if err := convert(f, pasvPorts, pasvAddr, umask, level, pendingInput, queuedOutput, rateSession, rateServer); err != nil {
 		return nil, err
@@ -251,6 +256,30 @@ func convertProxy(f *setup.Flags, trusted setup.Opt[string]) error {
 	}
 	if f.ProxyTimeout.Set && f.ProxyTimeout.Value <= 0 {
 		return fmt.Errorf("-proxy-timeout must be positive")
+	}
+	return nil
+}
+
+// convertPasvFor takes the NET=IP rules out of -pasv-addr (leaving its
+// plain address, if any, for convert) and parses -pasv-announce-ports.
+func convertPasvFor(f *setup.Flags, pasvAddr *setup.Opt[string], announce setup.Opt[string]) error {
+	if pasvAddr.Set && strings.ContainsAny(pasvAddr.Value, "=,") {
+		rules, def, err := setup.ParsePasvAddrs(pasvAddr.Value)
+		if err != nil {
+			return fmt.Errorf("-pasv-addr: %w", err)
+		}
+		f.PasvAddrFor = setup.Given(rules)
+		pasvAddr.Value = ""
+		if def.IsValid() {
+			pasvAddr.Value = def.String()
+		}
+	}
+	if announce.Set && announce.Value != "" {
+		lo, hi, err := parseRange(announce.Value)
+		if err != nil {
+			return fmt.Errorf("-pasv-announce-ports: %w", err)
+		}
+		f.PasvAnnounce = setup.Given(config.PortRange{Lo: lo, Hi: hi})
 	}
 	return nil
 }

@@ -79,6 +79,9 @@ type Flags struct {
 	ProxyTrusted  Opt[[]netip.Prefix] // -proxy-trusted (RemoteIPTrustedProxy)
 	ProxyData     Opt[bool]           // -proxy-data: passive listeners take headers from trusted proxies
 	ProxyTimeout  Opt[time.Duration]  // -proxy-timeout: deadline for the header
+
+	PasvAddrFor  Opt[[]loop.PasvAddrRule] // host: -pasv-addr NET=IP,... (loop.Host.PasvAddrFor)
+	PasvAnnounce Opt[config.PortRange]    // host: -pasv-announce-ports (loop.Host.PasvAnnounceMin)
 }
 
 // The values of -client-cert and of the settings' client certificate
@@ -110,6 +113,7 @@ func (f Flags) forVirtualHost() Flags {
 	v.PasvRange, v.PasvAddr, v.Umask = Opt[config.PortRange]{}, Opt[netip.Addr]{}, Opt[os.FileMode]{}
 	v.Banner, v.RequireTLS = Opt[string]{}, Opt[bool]{}
 	v.ClientCA, v.ClientCert, v.Cert = Opt[string]{}, Opt[string]{}, Opt[CertFiles]{}
+	v.PasvAddrFor, v.PasvAnnounce = Opt[[]loop.PasvAddrRule]{}, Opt[config.PortRange]{}
 	return v
 }
 

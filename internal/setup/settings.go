@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ftpsd/ftpsd/internal/auth"
+	"github.com/ftpsd/ftpsd/internal/config"
 	"github.com/ftpsd/ftpsd/loop"
 	"github.com/ftpsd/ftpsd/tlsstate"
 )
@@ -57,6 +58,8 @@ type settings struct {
 
 	proxyProtocol Opt[bool] // -proxy-protocol: given, it decides for every listener
 	proxy         loop.ProxyProtocol
+	pasvAddrFor   []loop.PasvAddrRule
+	pasvAnnounce  config.PortRange // zero: announce the ports listened on
 
 	// rootFrom, usersFrom and clientCAFrom name where those settings came
 	// from in error messages: the flag ("-root"), or the directive
@@ -141,6 +144,8 @@ func resolve(f Flags) *settings {
 	given(f.ProxyTrusted, &s.proxy.Trusted)
 	given(f.ProxyData, &s.proxy.Data)
 	given(f.ProxyTimeout, &s.proxy.HeaderTimeout)
+	given(f.PasvAddrFor, &s.pasvAddrFor)
+	given(f.PasvAnnounce, &s.pasvAnnounce)
 	return s
 }
 
@@ -162,6 +167,7 @@ func (s *settings) forVirtualHost() *settings {
 	v.umask, v.dirUmask = def.umask, def.dirUmask
 	v.banner, v.requireTLS = def.banner, def.requireTLS
 	v.clientCA, v.clientCert, v.cert, v.noTLS = def.clientCA, def.clientCert, nil, false
+	v.pasvAddrFor, v.pasvAnnounce = nil, config.PortRange{}
 	v.rootFrom, v.usersFrom, v.clientCAFrom = def.rootFrom, def.usersFrom, def.clientCAFrom
 	return &v
 }
@@ -203,6 +209,9 @@ func (s *settings) config(log *slog.Logger, certs *tlsstate.CertStore) (loop.Con
 		Limits:          s.limits,
 	}
 	s.applyProxy(&cfg)
+	if err := s.applyPasv(&cfg.Host); err != nil {
+		return loop.Config{}, err
+	}
 	if certs == nil {
 		return cfg, nil
 	}

@@ -1,8 +1,12 @@
 package setup
 
 import (
+	"fmt"
 	"net"
+	"net/netip"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/ftpsd/ftpsd/internal/config"
 	"github.com/ftpsd/ftpsd/loop"
@@ -66,4 +70,55 @@ func (p *problems) proxySettings(c *config.Config, s *settings, fl Flags) {
 			p.errorf(on.RemoteIPProxyProtocol.At, "RemoteIPProxyProtocol On: listener %s takes PROXY headers but no proxy is trusted; add RemoteIPTrustedProxy", l.Addr)
 		}
 	}
+}
+
+// applyPasv puts the passive settings for balancers into h: the
+// per-network announced addresses, and the announced port range, which
+// must be as long as the range listened on.
+func (s *settings) applyPasv(h *loop.Host) error {
+	h.PasvAddrFor = slices.Clone(s.pasvAddrFor)
+	r := s.pasvAnnounce
+	if r.Lo == 0 {
+		return nil
+	}
+	if s.pasvMin == 0 || r.Hi-r.Lo != s.pasvMax-s.pasvMin {
+		return fmt.Errorf("-pasv-announce-ports %d-%d: needs a -pasv-ports range (FTPPASVrange) of the same length, got %d-%d", r.Lo, r.Hi, s.pasvMin, s.pasvMax)
+	}
+	h.PasvAnnounceMin = r.Lo
+	return nil
+}
+
+// ParsePasvAddrs parses -pasv-addr: comma-separated items, each an IPv4
+// address announced to every client, or NET=IP announcing IP to the
+// clients in the CIDR prefix NET (rules tried in the order given). At most
+// one item may be a plain address; it is returned as def.
+func ParsePasvAddrs(list string) (rules []loop.PasvAddrRule, def netip.Addr, err error) {
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		netText, addrText, isRule := strings.Cut(item, "=")
+		if !isRule {
+			addrText = item
+		}
+		a, err := netip.ParseAddr(strings.TrimSpace(addrText))
+		if err != nil || !a.Unmap().Is4() {
+			return nil, netip.Addr{}, fmt.Errorf("%q is not an IPv4 address (a 227 reply carries IPv4 only)", addrText)
+		}
+		a = a.Unmap()
+		if !isRule {
+			if def.IsValid() {
+				return nil, netip.Addr{}, fmt.Errorf("two addresses for every client: %s and %s", def, a)
+			}
+			def = a
+			continue
+		}
+		p, err := config.ParsePrefix(strings.TrimSpace(netText))
+		if err != nil {
+			return nil, netip.Addr{}, err
+		}
+		rules = append(rules, loop.PasvAddrRule{Clients: p, Addr: a})
+	}
+	return rules, def, nil
 }
