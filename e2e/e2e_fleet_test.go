@@ -95,10 +95,13 @@ func freeFleetPorts(t *testing.T) fleetPorts {
 	return fleetPorts{}
 }
 
-// fleetHAProxyConfig is HAProxy's configuration: docs/fleet.md shows it
-// with the ports written out. The health check expects the 220 greeting
-// after a PROXY header (LOCAL: the check speaks for HAProxy itself).
-func fleetHAProxyConfig(p fleetPorts) string {
+// fleetHAProxyConfig is HAProxy's configuration: frontends on front,
+// connections to the instances from source, each instance owning span
+// passive ports. docs/fleet.md shows it for a public address and ports 21,
+// 990 and 50000 up (TestFleetDocConfig keeps the two the same). The
+// control health check expects the 220 greeting after a PROXY header
+// (LOCAL: the check speaks for HAProxy itself).
+func fleetHAProxyConfig(front, source string, instances []string, p fleetPorts, span int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `global
     maxconn 4096
@@ -106,8 +109,8 @@ func fleetHAProxyConfig(p fleetPorts) string {
 defaults
     mode tcp
     timeout connect 5s
-    timeout client 2m
-    timeout server 2m
+    timeout client 10m
+    timeout server 10m
     retries 2
     option redispatch 1
 
@@ -120,9 +123,9 @@ backend ftp
     balance leastconn
     option tcp-check
     tcp-check expect rstring ^220
-    default-server send-proxy-v2 source %[1]s check check-send-proxy inter 300ms fall 1 rise 1
-`, fleetBalancer, p.ctrl)
-	for i, a := range fleetInstances {
+    default-server send-proxy-v2 source %[3]s check check-send-proxy inter 300ms fall 1 rise 1
+`, front, p.ctrl, source)
+	for i, a := range instances {
 		fmt.Fprintf(&b, "    server ftpsd%d %s:%d\n", i+1, a, p.ctrl)
 	}
 	fmt.Fprintf(&b, `
@@ -133,13 +136,14 @@ frontend ftps
 
 backend ftps
     balance leastconn
-    default-server send-proxy-v2 source %[1]s check inter 300ms fall 1 rise 1
-`, fleetBalancer, p.implicit)
-	for i, a := range fleetInstances {
+    default-server send-proxy-v2 source %[3]s check inter 300ms fall 1 rise 1
+`, front, p.implicit, source)
+	for i, a := range instances {
 		fmt.Fprintf(&b, "    server ftpsd%d %s:%d\n", i+1, a, p.implicit)
 	}
-	for i, a := range fleetInstances {
-		lo, hi := p.pasvRange(i)
+	for i, a := range instances {
+		lo := p.pasv + i*span
+		hi := lo + span - 1
 		// No port on the server line: HAProxy connects to the port the
 		// client reached, which the instance listens on.
 		fmt.Fprintf(&b, `
@@ -149,8 +153,8 @@ frontend pasv%[1]d
     default_backend pasv%[1]d
 
 backend pasv%[1]d
-    server ftpsd%[1]d %[5]s send-proxy-v2 source %[2]s
-`, i+1, fleetBalancer, lo, hi, a)
+    server ftpsd%[1]d %[5]s send-proxy-v2 source %[6]s
+`, i+1, front, lo, hi, a, source)
 	}
 	return b.String()
 }
@@ -195,7 +199,7 @@ func startFleet(t *testing.T) *fleet {
 	}
 
 	cfgPath := filepath.Join(dir, "haproxy.cfg")
-	if err := os.WriteFile(cfgPath, []byte(fleetHAProxyConfig(f.ports)), 0o644); err != nil {
+	if err := os.WriteFile(cfgPath, []byte(fleetHAProxyConfig(fleetBalancer, fleetBalancer, fleetInstances, f.ports, fleetSpan)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if out, err := exec.Command(haproxy, "-c", "-f", cfgPath).CombinedOutput(); err != nil {
@@ -604,4 +608,33 @@ func isFleetClient(a string) bool {
 	}
 	b := ip.As4()
 	return b[0] == 127 && b[1] == 0 && b[2] == 0 && b[3] >= 21 && b[3] < 21+30
+}
+
+// TestFleetDocConfig: docs/fleet.md shows the configuration the fleet test
+// runs, for a public address, ports 21 and 990 and 1000 passive ports per
+// instance, and HAProxy accepts it.
+func TestFleetDocConfig(t *testing.T) {
+	t.Parallel()
+	e2e(t)
+	b, err := os.ReadFile(filepath.Join(testserver.ModuleRoot(), "docs", "fleet.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, doc, ok := strings.Cut(string(b), "```haproxy\n")
+	doc, _, ok2 := strings.Cut(doc, "```")
+	if !ok || !ok2 {
+		t.Fatal("docs/fleet.md has no ```haproxy block")
+	}
+	want := fleetHAProxyConfig("203.0.113.10", "10.0.0.10", []string{"10.0.0.11", "10.0.0.12", "10.0.0.13"},
+		fleetPorts{ctrl: 21, implicit: 990, pasv: 50000}, 1000)
+	if doc != want {
+		t.Errorf("docs/fleet.md's HAProxy configuration differs from the test's; the test's is:\n%s", want)
+	}
+	cfg := filepath.Join(t.TempDir(), "haproxy.cfg")
+	if err := os.WriteFile(cfg, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(requireTool(t, "haproxy"), "-c", "-f", cfg).CombinedOutput(); err != nil {
+		t.Errorf("haproxy -c on the documented configuration: %v\n%s", err, out)
+	}
 }
