@@ -57,6 +57,11 @@ type Host struct {
 	// PasvAddrFor, tried in order before PasvAddr, announce another
 	// address to the clients of some networks (pasvaddr.go).
 	PasvAddrFor []PasvAddrRule
+	// PasvAddrFunc, when set, gives the address to announce instead of
+	// PasvAddr (an address resolved from a DNS name and refreshed off the
+	// loop). It runs on the event loop and must not block: load an atomic.
+	// An invalid answer falls back to PasvAddr.
+	PasvAddrFunc func() netip.Addr
 	// PasvAnnounceMin, when set with PasvMin..PasvMax, is the port 227 and
 	// 229 replies announce for PasvMin; the others follow in order, for a
 	// balancer that maps ports (pasvaddr.go).

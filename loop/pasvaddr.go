@@ -20,13 +20,18 @@ type PasvAddrRule struct {
 }
 
 // pasvAnnounceAddr is the address a 227 reply names: the first
-// Host.PasvAddrFor rule matching the client, else Host.PasvAddr, else the
-// address the client reached.
+// Host.PasvAddrFor rule matching the client, else Host.PasvAddrFunc's
+// answer, else Host.PasvAddr, else the address the client reached.
 func (s *Session) pasvAnnounceAddr() netip.Addr {
 	client := s.peer.Addr().Unmap()
 	for _, r := range s.host.PasvAddrFor {
 		if r.Clients.Contains(client) {
 			return r.Addr
+		}
+	}
+	if f := s.host.PasvAddrFunc; f != nil {
+		if a := f(); a.IsValid() {
+			return a
 		}
 	}
 	if a := s.host.PasvAddr; a.IsValid() {

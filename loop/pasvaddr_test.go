@@ -17,11 +17,13 @@ func TestPasvAnnounce(t *testing.T) {
 	// ten ports, so one taken by someone else does not matter.
 	lo := uint16(20000 + rand.IntN(9000))
 	addr := startProxyServer(t, Config{Host: Host{
-		PasvAddr:        public,
+		PasvAddr:        netip.MustParseAddr("198.51.100.1"), // PasvAddrFunc wins over it
 		PasvAddrFor:     []PasvAddrRule{{Clients: netip.MustParsePrefix("192.0.2.0/28"), Addr: inside}},
 		PasvMin:         lo,
 		PasvMax:         lo + 9,
 		PasvAnnounceMin: 41000,
+		// A resolver's answer, overridden for the rule's network too.
+		PasvAddrFunc: func() netip.Addr { return public },
 	}})
 	for _, tc := range []struct {
 		client netip.Addr

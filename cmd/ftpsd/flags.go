@@ -263,12 +263,13 @@ func convertProxy(f *setup.Flags, trusted setup.Opt[string]) error {
 // convertPasvFor takes the NET=IP rules out of -pasv-addr (leaving its
 // plain address, if any, for convert) and parses -pasv-announce-ports.
 func convertPasvFor(f *setup.Flags, pasvAddr *setup.Opt[string], announce setup.Opt[string]) error {
-	if pasvAddr.Set && strings.ContainsAny(pasvAddr.Value, "=,") {
-		rules, def, err := setup.ParsePasvAddrs(pasvAddr.Value)
+	if _, err := netip.ParseAddr(pasvAddr.Value); pasvAddr.Set && pasvAddr.Value != "" && err != nil {
+		rules, def, name, err := setup.ParsePasvAddrs(pasvAddr.Value)
 		if err != nil {
 			return fmt.Errorf("-pasv-addr: %w", err)
 		}
 		f.PasvAddrFor = setup.Given(rules)
+		f.PasvAddrName = setup.Given(name)
 		pasvAddr.Value = ""
 		if def.IsValid() {
 			pasvAddr.Value = def.String()

@@ -36,7 +36,14 @@ func TestFleetFlags(t *testing.T) {
 		t.Errorf("-pasv-announce-ports %v", f.PasvAnnounce.Value)
 	}
 
+	o, err = parseFlags([]string{"-pasv-addr", "10.0.0.0/8=10.1.1.1,ftp.example.org"}, io.Discard)
+	if err != nil || o.flags.PasvAddrName.Value != "ftp.example.org" || len(o.flags.PasvAddrFor.Value) != 1 || o.flags.PasvAddr.Value.IsValid() {
+		t.Errorf("-pasv-addr with a name: %+v, %v", o.flags, err)
+	}
+
 	for _, bad := range [][]string{
+		{"-pasv-addr", "ftp.example.org,1.2.3.4"},
+		{"-pasv-addr", "10.0.0.0/8=ftp.example.org"},
 		{"-proxy-trusted", "lb.example"},
 		{"-proxy-timeout", "0s"},
 		{"-pasv-addr", "10.0.0.0/8=2001:db8::1"},

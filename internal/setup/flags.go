@@ -82,6 +82,7 @@ type Flags struct {
 
 	PasvAddrFor  Opt[[]loop.PasvAddrRule] // host: -pasv-addr NET=IP,... (loop.Host.PasvAddrFor)
 	PasvAnnounce Opt[config.PortRange]    // host: -pasv-announce-ports (loop.Host.PasvAnnounceMin)
+	PasvAddrName Opt[string]              // host: -pasv-addr NAME, resolved and refreshed (pasvname.go)
 }
 
 // The values of -client-cert and of the settings' client certificate
@@ -113,7 +114,7 @@ func (f Flags) forVirtualHost() Flags {
 	v.PasvRange, v.PasvAddr, v.Umask = Opt[config.PortRange]{}, Opt[netip.Addr]{}, Opt[os.FileMode]{}
 	v.Banner, v.RequireTLS = Opt[string]{}, Opt[bool]{}
 	v.ClientCA, v.ClientCert, v.Cert = Opt[string]{}, Opt[string]{}, Opt[CertFiles]{}
-	v.PasvAddrFor, v.PasvAnnounce = Opt[[]loop.PasvAddrRule]{}, Opt[config.PortRange]{}
+	v.PasvAddrFor, v.PasvAnnounce, v.PasvAddrName = Opt[[]loop.PasvAddrRule]{}, Opt[config.PortRange]{}, Opt[string]{}
 	return v
 }
 

@@ -2,6 +2,7 @@ package setup
 
 import (
 	"fmt"
+	"log/slog"
 	"net"
 	"net/netip"
 	"slices"
@@ -75,8 +76,15 @@ func (p *problems) proxySettings(c *config.Config, s *settings, fl Flags) {
 // applyPasv puts the passive settings for balancers into h: the
 // per-network announced addresses, and the announced port range, which
 // must be as long as the range listened on.
-func (s *settings) applyPasv(h *loop.Host) error {
+func (s *settings) applyPasv(h *loop.Host, log *slog.Logger) error {
 	h.PasvAddrFor = slices.Clone(s.pasvAddrFor)
+	if s.pasvAddrName != "" {
+		n, err := newPasvName(s.pasvAddrName, log)
+		if err != nil {
+			return err
+		}
+		h.PasvAddrFunc = n.Addr
+	}
 	r := s.pasvAnnounce
 	if r.Lo == 0 {
 		return nil
@@ -91,8 +99,9 @@ func (s *settings) applyPasv(h *loop.Host) error {
 // ParsePasvAddrs parses -pasv-addr: comma-separated items, each an IPv4
 // address announced to every client, or NET=IP announcing IP to the
 // clients in the CIDR prefix NET (rules tried in the order given). At most
-// one item may be a plain address; it is returned as def.
-func ParsePasvAddrs(list string) (rules []loop.PasvAddrRule, def netip.Addr, err error) {
+// one item may be a plain address; it is returned as def, or as name when
+// it is a DNS name rather than an address.
+func ParsePasvAddrs(list string) (rules []loop.PasvAddrRule, def netip.Addr, name string, err error) {
 	for _, item := range strings.Split(list, ",") {
 		item = strings.TrimSpace(item)
 		if item == "" {
@@ -102,23 +111,47 @@ func ParsePasvAddrs(list string) (rules []loop.PasvAddrRule, def netip.Addr, err
 		if !isRule {
 			addrText = item
 		}
-		a, err := netip.ParseAddr(strings.TrimSpace(addrText))
+		addrText = strings.TrimSpace(addrText)
+		a, err := netip.ParseAddr(addrText)
+		if !isRule && err != nil && isDNSName(addrText) {
+			if def.IsValid() || name != "" {
+				return nil, netip.Addr{}, "", fmt.Errorf("two addresses for every client in %q", list)
+			}
+			name = addrText
+			continue
+		}
 		if err != nil || !a.Unmap().Is4() {
-			return nil, netip.Addr{}, fmt.Errorf("%q is not an IPv4 address (a 227 reply carries IPv4 only)", addrText)
+			return nil, netip.Addr{}, "", fmt.Errorf("%q is not an IPv4 address or a DNS name (a 227 reply carries IPv4 only)", addrText)
 		}
 		a = a.Unmap()
 		if !isRule {
-			if def.IsValid() {
-				return nil, netip.Addr{}, fmt.Errorf("two addresses for every client: %s and %s", def, a)
+			if def.IsValid() || name != "" {
+				return nil, netip.Addr{}, "", fmt.Errorf("two addresses for every client in %q", list)
 			}
 			def = a
 			continue
 		}
 		p, err := config.ParsePrefix(strings.TrimSpace(netText))
 		if err != nil {
-			return nil, netip.Addr{}, err
+			return nil, netip.Addr{}, "", err
 		}
 		rules = append(rules, loop.PasvAddrRule{Clients: p, Addr: a})
 	}
-	return rules, def, nil
+	return rules, def, name, nil
+}
+
+// isDNSName reports whether s looks like a host name: letters, digits,
+// hyphens and dots, with a letter somewhere (so "1.2.3" is no name).
+func isDNSName(s string) bool {
+	letter := false
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+			letter = true
+		case r >= '0' && r <= '9', r == '-', r == '.':
+		default:
+			return false
+		}
+	}
+	return letter && len(s) <= 253
 }

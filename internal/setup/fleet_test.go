@@ -1,10 +1,13 @@
 package setup
 
 import (
+	"log/slog"
 	"net/netip"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ftpsd/ftpsd/loop"
 )
 
 // TestProxyDirectives: RemoteIPProxyProtocol and RemoteIPTrustedProxy map
@@ -60,5 +63,26 @@ func TestProxyDirectives(t *testing.T) {
 				t.Errorf("Trusted %v, want %v", m.cfg.Proxy.Trusted, tc.trusted)
 			}
 		})
+	}
+}
+
+// TestPasvName: -pasv-addr given as a name is resolved at start-up (a name
+// that does not resolve is an error) and announced through PasvAddrFunc.
+func TestPasvName(t *testing.T) {
+	t.Parallel()
+	s := resolve(Flags{PasvAddrName: Given("localhost")})
+	var h loop.Host
+	if err := s.applyPasv(&h, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	if h.PasvAddrFunc == nil {
+		t.Fatal("no PasvAddrFunc for a name")
+	}
+	if got := h.PasvAddrFunc(); got != netip.MustParseAddr("127.0.0.1") {
+		t.Fatalf("PasvAddrFunc for localhost: %v", got)
+	}
+	s = resolve(Flags{PasvAddrName: Given("no-such-host.invalid")})
+	if err := s.applyPasv(&h, slog.New(slog.DiscardHandler)); err == nil {
+		t.Fatal("a name that does not resolve was accepted")
 	}
 }

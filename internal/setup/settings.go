@@ -60,6 +60,7 @@ type settings struct {
 	proxy         loop.ProxyProtocol
 	pasvAddrFor   []loop.PasvAddrRule
 	pasvAnnounce  config.PortRange // zero: announce the ports listened on
+	pasvAddrName  string           // -pasv-addr NAME
 
 	// rootFrom, usersFrom and clientCAFrom name where those settings came
 	// from in error messages: the flag ("-root"), or the directive
@@ -146,6 +147,7 @@ func resolve(f Flags) *settings {
 	given(f.ProxyTimeout, &s.proxy.HeaderTimeout)
 	given(f.PasvAddrFor, &s.pasvAddrFor)
 	given(f.PasvAnnounce, &s.pasvAnnounce)
+	given(f.PasvAddrName, &s.pasvAddrName)
 	return s
 }
 
@@ -167,7 +169,7 @@ func (s *settings) forVirtualHost() *settings {
 	v.umask, v.dirUmask = def.umask, def.dirUmask
 	v.banner, v.requireTLS = def.banner, def.requireTLS
 	v.clientCA, v.clientCert, v.cert, v.noTLS = def.clientCA, def.clientCert, nil, false
-	v.pasvAddrFor, v.pasvAnnounce = nil, config.PortRange{}
+	v.pasvAddrFor, v.pasvAnnounce, v.pasvAddrName = nil, config.PortRange{}, ""
 	v.rootFrom, v.usersFrom, v.clientCAFrom = def.rootFrom, def.usersFrom, def.clientCAFrom
 	return &v
 }
@@ -209,7 +211,7 @@ func (s *settings) config(log *slog.Logger, certs *tlsstate.CertStore) (loop.Con
 		Limits:          s.limits,
 	}
 	s.applyProxy(&cfg)
-	if err := s.applyPasv(&cfg.Host); err != nil {
+	if err := s.applyPasv(&cfg.Host, log); err != nil {
 		return loop.Config{}, err
 	}
 	if certs == nil {
