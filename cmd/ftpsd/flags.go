@@ -103,6 +103,7 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	opt(fs, &f.ProxyData, fs.BoolVar, "proxy-data", false, "passive data connections from -proxy-trusted proxies start with a PROXY header too")
 	opt(fs, &f.ProxyTimeout, fs.DurationVar, "proxy-timeout", loop.DefaultProxyHeaderTimeout, "deadline for a PROXY header")
 	var pasvAnnounce setup.Opt[string]
+	opt(fs, &f.TicketKeys, fs.StringVar, "tls-ticket-keys", "", "session-ticket key `FILE` shared by a fleet (48/80-byte keys, nginx/HAProxy format; first seals); SIGHUP reloads it")
 	raw(fs, &pasvAnnounce, "pasv-announce-ports", "", "passive ports `LO-HI` announced in PASV/EPSV replies for -pasv-ports, in order (a balancer mapping ports)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err

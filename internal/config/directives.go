@@ -102,6 +102,7 @@ var table = []*spec{
 	{name: "SSLProtocol", syntax: "SSLProtocol [+|-]protocol ...", min: 1, max: -1, ctx: ctxServers, set: setSSLProtocol},
 	{name: "SSLCipherSuite", syntax: "SSLCipherSuite [SSL|TLSv1.3] cipher-spec", min: 1, max: 2, ctx: ctxServers, set: setCipherSuite},
 	{name: "SSLUserName", syntax: "SSLUserName varname", min: 1, max: 1, ctx: ctxServers, set: setSSLUserName},
+	{name: "SSLSessionTicketKeyFile", syntax: "SSLSessionTicketKeyFile file", min: 1, max: 1, ctx: ctxServer, set: pathOpt(func(s *Server) *Opt[string] { return &s.Process.SessionTicketKeyFile })},
 
 	// mod_ftp.
 	{name: "FTP", syntax: "FTP on|off", min: 1, max: 1, ctx: ctxServers, set: flag(func(s *Server) *Opt[bool] { return &s.FTP })},

@@ -349,6 +349,7 @@ type ProcessSettings struct {
 	MaxQueuedOutput    Opt[int64]         // FTPMaxQueuedOutput: -max-queued-output
 
 	RemoteIPTrustedProxy Opt[[]netip.Prefix] // RemoteIPTrustedProxy, adding up: -proxy-trusted
+	SessionTicketKeyFile Opt[string]         // SSLSessionTicketKeyFile: -tls-ticket-keys
 }
 
 // FTPEnabled reports FTP On; default off (as mod_ftp).

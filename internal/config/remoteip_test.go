@@ -24,6 +24,11 @@ func init() {
 			}},
 		{name: "RemoteIPProxyProtocol not a flag", conf: "RemoteIPProxyProtocol sometimes", errs: at(1, "RemoteIPProxyProtocol: sometimes is not On or Off")},
 		{name: "RemoteIPTrustedProxy not an address", conf: "RemoteIPTrustedProxy lb.example", errs: at(1, "RemoteIPTrustedProxy: lb.example is not an address or CIDR")},
+		{name: "SSLSessionTicketKeyFile", conf: "SSLSessionTicketKeyFile conf/ticket.key\n",
+			check: onMain(func(t *testing.T, s *Server) {
+				eq(t, "key file", s.Process.SessionTicketKeyFile.Value, "/etc/ftpsd/conf/ticket.key")
+			})},
+		{name: "SSLSessionTicketKeyFile in a virtual host", conf: vh("SSLSessionTicketKeyFile a.key"), errs: at(2, "SSLSessionTicketKeyFile is not allowed in <VirtualHost> (allowed in server config)")},
 		{name: "RemoteIPTrustedProxy in a virtual host", conf: vh("RemoteIPTrustedProxy 10.0.0.1"), errs: at(2, "RemoteIPTrustedProxy is not allowed in <VirtualHost> (allowed in server config)")},
 	}...)
 }

@@ -83,6 +83,7 @@ type Flags struct {
 	PasvAddrFor  Opt[[]loop.PasvAddrRule] // host: -pasv-addr NET=IP,... (loop.Host.PasvAddrFor)
 	PasvAnnounce Opt[config.PortRange]    // host: -pasv-announce-ports (loop.Host.PasvAnnounceMin)
 	PasvAddrName Opt[string]              // host: -pasv-addr NAME, resolved and refreshed (pasvname.go)
+	TicketKeys   Opt[string]              // -tls-ticket-keys (SSLSessionTicketKeyFile)
 }
 
 // The values of -client-cert and of the settings' client certificate

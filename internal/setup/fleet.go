@@ -1,6 +1,7 @@
 package setup
 
 import (
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/ftpsd/ftpsd/internal/config"
 	"github.com/ftpsd/ftpsd/loop"
+	"github.com/ftpsd/ftpsd/tlsstate"
 )
 
 // The PROXY protocol settings (loop.ProxyProtocol): -proxy-protocol or
@@ -36,6 +38,7 @@ func (s *settings) applyProxy(cfg *loop.Config) {
 // is known, so those servers must agree.
 func (p *problems) proxySettings(c *config.Config, s *settings, fl Flags) {
 	layer(fl.ProxyTrusted, c.Main.Process.RemoteIPTrustedProxy, &s.proxy.Trusted)
+	layer(fl.TicketKeys, c.Main.Process.SessionTicketKeyFile, &s.ticketKeys)
 	if fl.ProxyProtocol.Set {
 		return
 	}
@@ -154,4 +157,65 @@ func isDNSName(s string) bool {
 		}
 	}
 	return letter && len(s) <= 253
+}
+
+// applyTicketKeys gives a base TLS config the shared session-ticket keys
+// of -tls-ticket-keys (SSLSessionTicketKeyFile), if any. Start-up only.
+func (s *settings) applyTicketKeys(cfg *tls.Config) error {
+	if s.ticketKeys == "" {
+		return nil
+	}
+	keys, err := tlsstate.LoadTicketKeys(s.ticketKeys)
+	if err != nil {
+		return fmt.Errorf("-tls-ticket-keys: %w", err)
+	}
+	cfg.SetSessionTicketKeys(keys)
+	return nil
+}
+
+// ticketReload is the key file and the base configs that use it: the
+// default host's and each virtual host's.
+type ticketReload struct {
+	path string
+	cfgs []*tls.Config
+}
+
+func ticketReloadFor(path string, cfg *loop.Config) ticketReload {
+	if path == "" {
+		return ticketReload{}
+	}
+	r := ticketReload{path: path}
+	for _, c := range append([]*tls.Config{cfg.TLS}, hostTLS(cfg.VirtualHosts)...) {
+		if c != nil && !slices.Contains(r.cfgs, c) {
+			r.cfgs = append(r.cfgs, c)
+		}
+	}
+	return r
+}
+
+func hostTLS(hosts []*loop.Host) []*tls.Config {
+	var out []*tls.Config
+	for _, h := range hosts {
+		out = append(out, h.TLS)
+	}
+	return out
+}
+
+// reload reads the key file again (SIGHUP): new tickets are sealed with
+// its first key, tickets sealed with any of its keys still open; a bad
+// file leaves the keys as they were. Runs on the signal-handling
+// goroutine; crypto/tls allows SetSessionTicketKeys on a config in use.
+func (r ticketReload) reload(log *slog.Logger) {
+	if r.path == "" {
+		return
+	}
+	keys, err := tlsstate.LoadTicketKeys(r.path)
+	if err != nil {
+		log.Error("SIGHUP: session-ticket keys not reloaded", "err", err)
+		return
+	}
+	for _, c := range r.cfgs {
+		c.SetSessionTicketKeys(keys)
+	}
+	log.Info("SIGHUP: session-ticket keys reloaded", "file", r.path, "keys", len(keys))
 }

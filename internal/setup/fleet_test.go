@@ -1,11 +1,17 @@
 package setup
 
 import (
+	"crypto/rand"
+	"crypto/tls"
 	"log/slog"
+	"net"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ftpsd/ftpsd/loop"
 )
@@ -84,5 +90,78 @@ func TestPasvName(t *testing.T) {
 	s = resolve(Flags{PasvAddrName: Given("no-such-host.invalid")})
 	if err := s.applyPasv(&h, slog.New(slog.DiscardHandler)); err == nil {
 		t.Fatal("a name that does not resolve was accepted")
+	}
+}
+
+// TestTicketKeysShared: two servers built with the same -tls-ticket-keys
+// file (two instances) resume each other's TLS sessions; a server with a
+// random key does not, and a bad file stops the build.
+func TestTicketKeysShared(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "ticket.key")
+	key := make([]byte, 48)
+	_, _ = rand.Read(key)
+	if err := os.WriteFile(keyFile, key, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	build := func(fl Flags) *tls.Config {
+		t.Helper()
+		fl.Root = Given(dir)
+		s := resolve(fl)
+		certs, err := s.loadCerts(slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := s.config(slog.New(slog.DiscardHandler), certs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg.TLS
+	}
+	a, b, other := build(Flags{TicketKeys: Given(keyFile)}), build(Flags{TicketKeys: Given(keyFile)}), build(Flags{})
+	cli := &tls.Config{InsecureSkipVerify: true, ClientSessionCache: tls.NewLRUClientSessionCache(4), NextProtos: []string{"ftp"}}
+	handshake := func(srv *tls.Config) bool {
+		t.Helper()
+		x, y := net.Pipe()
+		defer x.Close()
+		defer y.Close()
+		_ = x.SetDeadline(time.Now().Add(10 * time.Second))
+		_ = y.SetDeadline(time.Now().Add(10 * time.Second))
+		done := make(chan error, 1)
+		go func() {
+			s := tls.Server(x, srv)
+			err := s.Handshake()
+			if err == nil {
+				_, err = s.Write([]byte{1}) // the client reads the TLS 1.3 ticket with it
+			}
+			done <- err
+		}()
+		c := tls.Client(y, cli)
+		if _, err := c.Read(make([]byte, 1)); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		return c.ConnectionState().DidResume
+	}
+	if handshake(a) {
+		t.Fatal("the first handshake resumed")
+	}
+	if !handshake(b) {
+		t.Error("a server with the same key file did not resume the session")
+	}
+	if handshake(other) {
+		t.Error("a server with its own random key resumed the session")
+	}
+
+	if err := os.WriteFile(keyFile, []byte("short"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := resolve(Flags{Root: Given(dir), TicketKeys: Given(keyFile)})
+	certs, _ := s.loadCerts(slog.New(slog.DiscardHandler))
+	if _, err := s.config(slog.New(slog.DiscardHandler), certs); err == nil {
+		t.Error("a bad key file was accepted")
 	}
 }

@@ -61,6 +61,7 @@ type settings struct {
 	pasvAddrFor   []loop.PasvAddrRule
 	pasvAnnounce  config.PortRange // zero: announce the ports listened on
 	pasvAddrName  string           // -pasv-addr NAME
+	ticketKeys    string           // -tls-ticket-keys: "" for a random key
 
 	// rootFrom, usersFrom and clientCAFrom name where those settings came
 	// from in error messages: the flag ("-root"), or the directive
@@ -148,6 +149,7 @@ func resolve(f Flags) *settings {
 	given(f.PasvAddrFor, &s.pasvAddrFor)
 	given(f.PasvAnnounce, &s.pasvAnnounce)
 	given(f.PasvAddrName, &s.pasvAddrName)
+	given(f.TicketKeys, &s.ticketKeys)
 	return s
 }
 
@@ -218,6 +220,9 @@ func (s *settings) config(log *slog.Logger, certs *tlsstate.CertStore) (loop.Con
 		return cfg, nil
 	}
 	cfg.TLS = tlsstate.BaseConfig(certs)
+	if err := s.applyTicketKeys(cfg.TLS); err != nil {
+		return loop.Config{}, err
+	}
 	cfg.AllowDataWithoutReuse = s.tlsReuse == ReuseOptional
 	cfg.HandshakeTimeout = s.handshakeTimeout
 	cfg.MaxHandshakes = s.maxHandshakes
