@@ -52,6 +52,14 @@ type ProxyProtocol struct {
 	// accepted when they come from the client itself (no header), and
 	// refused otherwise, as without Data.
 	Data bool
+	// DataFromProxy, without Data, takes a passive data connection from a
+	// trusted proxy as the client's, header or not: for balancers that
+	// cannot send PROXY headers on data connections. Weaker (anyone behind
+	// the balancer who finds the port gets the data; with PROT P the TLS
+	// resumption check still holds), so off by default: then a data
+	// connection from the proxy's own address is refused, as any other
+	// address but the client's.
+	DataFromProxy bool
 }
 
 func (p *ProxyProtocol) headerTimeout() time.Duration {
@@ -81,7 +89,7 @@ func (c *Config) checkProxy() error {
 			return fmt.Errorf("loop: listener %s takes PROXY headers but no proxy is trusted (RemoteIPTrustedProxy, -proxy-trusted)", l.Addr)
 		}
 	}
-	if c.Proxy.Data {
+	if c.Proxy.Data || c.Proxy.DataFromProxy {
 		return errors.New("loop: passive listeners take PROXY headers but no proxy is trusted (RemoteIPTrustedProxy, -proxy-trusted)")
 	}
 	return nil
@@ -201,7 +209,10 @@ func (s *Server) closedWaiting(c gnet.Conn) {
 // expectProxyData makes a new passive listener read PROXY headers from
 // trusted proxies when Config.Proxy.Data is on (listenPassive).
 func (s *Session) expectProxyData(p *xfer.Passive) {
-	if pp := &s.srv.cfg.Proxy; pp.Data {
+	switch pp := &s.srv.cfg.Proxy; {
+	case pp.Data:
 		p.ExpectProxy(pp.Trusted, pp.headerTimeout())
+	case pp.DataFromProxy:
+		p.AcceptFromProxies(pp.Trusted)
 	}
 }

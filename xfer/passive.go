@@ -35,8 +35,9 @@ type Passive struct {
 	refused atomic.Int64
 
 	// Set by ExpectProxy before Accept runs.
-	proxyTrusted []netip.Prefix
-	proxyTimeout time.Duration
+	proxyTrusted  []netip.Prefix
+	proxyTimeout  time.Duration
+	proxyAsClient bool // AcceptFromProxies
 }
 
 // Listen opens a passive listener on bind. With lo == hi == 0 the kernel picks

@@ -25,6 +25,18 @@ var ErrProxySource = errors.New("xfer: PROXY header names another client")
 func (p *Passive) ExpectProxy(trusted []netip.Prefix, timeout time.Duration) {
 	p.proxyTrusted = trusted
 	p.proxyTimeout = timeout
+	p.proxyAsClient = false
+}
+
+// AcceptFromProxies makes Accept take a connection from a trusted proxy,
+// without a header, as the client's: for balancers that cannot send a
+// PROXY header on data connections. It is weaker than ExpectProxy (anyone
+// behind the balancer who finds the port gets the data), so it is never a
+// default; with PROT P the TLS resumption check still holds. Call it
+// before Accept, like ExpectProxy.
+func (p *Passive) AcceptFromProxies(trusted []netip.Prefix) {
+	p.proxyTrusted = trusted
+	p.proxyAsClient = true
 }
 
 // admit reports whether c is the control peer's data connection. It runs
@@ -34,6 +46,9 @@ func (p *Passive) admit(c *net.TCPConn, deadline time.Time) bool {
 	src := unzoned(c.RemoteAddr().(*net.TCPAddr).AddrPort().Addr())
 	if !p.fromTrustedProxy(src) {
 		return src == p.peer
+	}
+	if p.proxyAsClient {
+		return true
 	}
 	if p.proxyTimeout > 0 {
 		if d := time.Now().Add(p.proxyTimeout); deadline.IsZero() || d.Before(deadline) {

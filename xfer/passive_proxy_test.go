@@ -81,3 +81,52 @@ func TestPassiveProxyHeader(t *testing.T) {
 		})
 	}
 }
+
+// TestPassiveFromProxies: with AcceptFromProxies a trusted proxy's data
+// connection, without header, is the client's, bytes untouched; anyone
+// else but the client is still refused.
+func TestPassiveFromProxies(t *testing.T) {
+	client := netip.MustParseAddr("192.0.2.7")
+	for _, tc := range []struct {
+		name string
+		from netip.Addr
+		ok   bool
+	}{{"trusted proxy", loopback2, true}, {"someone else", loopback, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := Listen(loopback, 0, 0, client, time.Minute)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.AcceptFromProxies([]netip.Prefix{netip.PrefixFrom(loopback2, 32)})
+			wait := 10 * time.Second
+			if !tc.ok {
+				wait = time.Second
+			}
+			done := make(chan net.Conn, 1)
+			go func() {
+				c, _ := p.Accept(time.Now().Add(wait))
+				done <- c
+			}()
+			c, err := dialFrom(tc.from, p.Addr())
+			if err == nil {
+				defer c.Close()
+				_, err = io.WriteString(c, "PROXY-less payload")
+				c.(*net.TCPConn).CloseWrite()
+			}
+			if err != nil && tc.ok {
+				t.Fatal(err)
+			}
+			got := <-done
+			if (got != nil) != tc.ok {
+				t.Fatalf("accepted %v, want %v", got != nil, tc.ok)
+			}
+			if got != nil {
+				defer got.Close()
+				b, _ := io.ReadAll(got)
+				if string(b) != "PROXY-less payload" {
+					t.Fatalf("data %q", b)
+				}
+			}
+		})
+	}
+}

@@ -103,6 +103,7 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	opt(fs, &f.ProxyData, fs.BoolVar, "proxy-data", false, "passive data connections from -proxy-trusted proxies start with a PROXY header too")
 	opt(fs, &f.ProxyTimeout, fs.DurationVar, "proxy-timeout", loop.DefaultProxyHeaderTimeout, "deadline for a PROXY header")
 	var pasvAnnounce setup.Opt[string]
+	opt(fs, &f.PasvSourceCheck, fs.StringVar, "pasv-source-check", setup.SourceCheckClient, "what a passive data connection from a -proxy-trusted proxy may be: client (refused: only the client's own address), proxy-header (with a PROXY header naming the client; -proxy-data), proxy (taken as the client's, weaker)")
 	opt(fs, &f.TicketKeys, fs.StringVar, "tls-ticket-keys", "", "session-ticket key `FILE` shared by a fleet (48/80-byte keys, nginx/HAProxy format; first seals); SIGHUP reloads it")
 	raw(fs, &pasvAnnounce, "pasv-announce-ports", "", "passive ports `LO-HI` announced in PASV/EPSV replies for -pasv-ports, in order (a balancer mapping ports)")
 	if err := fs.Parse(args); err != nil {
@@ -254,6 +255,12 @@ func convertProxy(f *setup.Flags, trusted setup.Opt[string]) error {
 			}
 		}
 		f.ProxyTrusted = setup.Given(list)
+	}
+	switch v := f.PasvSourceCheck.Value; {
+	case v != setup.SourceCheckClient && v != setup.SourceCheckProxyHeader && v != setup.SourceCheckProxy:
+		return fmt.Errorf("-pasv-source-check: %q is not client, proxy-header or proxy", v)
+	case f.PasvSourceCheck.Set && f.ProxyData.Set && f.ProxyData.Value != (v == setup.SourceCheckProxyHeader):
+		return fmt.Errorf("-proxy-data is -pasv-source-check proxy-header: give one of them")
 	}
 	if f.ProxyTimeout.Set && f.ProxyTimeout.Value <= 0 {
 		return fmt.Errorf("-proxy-timeout must be positive")

@@ -45,6 +45,8 @@ func TestFleetFlags(t *testing.T) {
 		{"-pasv-addr", "ftp.example.org,1.2.3.4"},
 		{"-pasv-addr", "10.0.0.0/8=ftp.example.org"},
 		{"-proxy-trusted", "lb.example"},
+		{"-pasv-source-check", "anyone"},
+		{"-pasv-source-check", "proxy", "-proxy-data"},
 		{"-proxy-timeout", "0s"},
 		{"-pasv-addr", "10.0.0.0/8=2001:db8::1"},
 		{"-pasv-addr", "1.2.3.4,5.6.7.8"},

@@ -29,6 +29,10 @@ func init() {
 				eq(t, "key file", s.Process.SessionTicketKeyFile.Value, "/etc/ftpsd/conf/ticket.key")
 			})},
 		{name: "SSLSessionTicketKeyFile in a virtual host", conf: vh("SSLSessionTicketKeyFile a.key"), errs: at(2, "SSLSessionTicketKeyFile is not allowed in <VirtualHost> (allowed in server config)")},
+		{name: "FTPPASVSourceCheck", conf: "FTPPASVSourceCheck proxy-header\n", check: onMain(func(t *testing.T, s *Server) {
+			eq(t, "source check", s.Process.PasvSourceCheck.Value, "proxy-header")
+		})},
+		{name: "FTPPASVSourceCheck anyone", conf: "FTPPASVSourceCheck anyone\n", errs: at(1, "FTPPASVSourceCheck: anyone is not one of client, proxy-header, proxy")},
 		{name: "RemoteIPTrustedProxy in a virtual host", conf: vh("RemoteIPTrustedProxy 10.0.0.1"), errs: at(2, "RemoteIPTrustedProxy is not allowed in <VirtualHost> (allowed in server config)")},
 	}...)
 }

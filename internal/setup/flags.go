@@ -84,7 +84,18 @@ type Flags struct {
 	PasvAnnounce Opt[config.PortRange]    // host: -pasv-announce-ports (loop.Host.PasvAnnounceMin)
 	PasvAddrName Opt[string]              // host: -pasv-addr NAME, resolved and refreshed (pasvname.go)
 	TicketKeys   Opt[string]              // -tls-ticket-keys (SSLSessionTicketKeyFile)
+	// PasvSourceCheck is -pasv-source-check (FTPPASVSourceCheck): what a
+	// passive data connection from a trusted proxy may be; one of the
+	// SourceCheck* values. -proxy-data is SourceCheckProxyHeader.
+	PasvSourceCheck Opt[string]
 }
+
+// The values of -pasv-source-check and FTPPASVSourceCheck.
+const (
+	SourceCheckClient      = "client"       // only the client's own address (the default)
+	SourceCheckProxyHeader = "proxy-header" // a trusted proxy with a PROXY header naming the client
+	SourceCheckProxy       = "proxy"        // a trusted proxy, header or not, as the client
+)
 
 // The values of -client-cert and of the settings' client certificate
 // policy; ClientNone (from a file only) loads the CAs but asks for no

@@ -39,6 +39,9 @@ func (s *settings) applyProxy(cfg *loop.Config) {
 func (p *problems) proxySettings(c *config.Config, s *settings, fl Flags) {
 	layer(fl.ProxyTrusted, c.Main.Process.RemoteIPTrustedProxy, &s.proxy.Trusted)
 	layer(fl.TicketKeys, c.Main.Process.SessionTicketKeyFile, &s.ticketKeys)
+	if sc := c.Main.Process.PasvSourceCheck; sc.Set && !fl.ProxyData.Set && !fl.PasvSourceCheck.Set {
+		s.setSourceCheck(sc.Value)
+	}
 	if fl.ProxyProtocol.Set {
 		return
 	}
@@ -157,6 +160,12 @@ func isDNSName(s string) bool {
 		}
 	}
 	return letter && len(s) <= 253
+}
+
+// setSourceCheck maps a SourceCheck* value onto the loop's settings.
+func (s *settings) setSourceCheck(v string) {
+	s.proxy.Data = v == SourceCheckProxyHeader
+	s.proxy.DataFromProxy = v == SourceCheckProxy
 }
 
 // applyTicketKeys gives a base TLS config the shared session-ticket keys

@@ -44,6 +44,8 @@ func TestProxyDirectives(t *testing.T) {
 			Flags{}, nil, nil, "every server a listener reaches must agree"},
 		{"on without trusted proxies", base + "RemoteIPProxyProtocol On\n", Flags{}, nil, nil, "no proxy is trusted"},
 		{"trusted proxy not an address", base + "RemoteIPTrustedProxy haproxy.example\n", Flags{}, nil, nil, "not an address or CIDR"},
+		{"source check from the file", base + "RemoteIPTrustedProxy 10.0.0.0/8 192.0.2.7\nFTPPASVSourceCheck proxy\n", Flags{},
+			[]bool{false, false}, trusted, ""},
 		{"trusted proxy in a virtual host", base + "<VirtualHost *:0>\nRemoteIPTrustedProxy 10.0.0.1\n</VirtualHost>\n", Flags{}, nil, nil, "not allowed in <VirtualHost>"},
 	}
 	for _, tc := range tests {
@@ -163,5 +165,33 @@ func TestTicketKeysShared(t *testing.T) {
 	certs, _ := s.loadCerts(slog.New(slog.DiscardHandler))
 	if _, err := s.config(slog.New(slog.DiscardHandler), certs); err == nil {
 		t.Error("a bad key file was accepted")
+	}
+}
+
+// TestSourceCheckMapping: FTPPASVSourceCheck and its flags set the loop's
+// data-connection policy; a flag given wins over the file.
+func TestSourceCheckMapping(t *testing.T) {
+	t.Parallel()
+	dir := fcFixture(t)
+	conf := "Listen 127.0.0.1:0\nFTP On\nDocumentRoot root\nRemoteIPTrustedProxy 10.0.0.1\nFTPPASVSourceCheck proxy\n"
+	for _, tc := range []struct {
+		name          string
+		flags         Flags
+		data, asProxy bool
+	}{
+		{"file", Flags{}, false, true},
+		{"-pasv-source-check client", Flags{PasvSourceCheck: Given(SourceCheckClient)}, false, false},
+		{"-proxy-data", Flags{ProxyData: Given(true)}, true, false},
+		{"-pasv-source-check proxy-header", Flags{PasvSourceCheck: Given(SourceCheckProxyHeader)}, true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := fcMap(t, dir, conf, tc.flags)
+			if len(m.errs) > 0 {
+				t.Fatal(m.errs)
+			}
+			if m.cfg.Proxy.Data != tc.data || m.cfg.Proxy.DataFromProxy != tc.asProxy {
+				t.Errorf("Data %v, DataFromProxy %v; want %v, %v", m.cfg.Proxy.Data, m.cfg.Proxy.DataFromProxy, tc.data, tc.asProxy)
+			}
+		})
 	}
 }

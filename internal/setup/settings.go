@@ -150,6 +150,9 @@ func resolve(f Flags) *settings {
 	given(f.PasvAnnounce, &s.pasvAnnounce)
 	given(f.PasvAddrName, &s.pasvAddrName)
 	given(f.TicketKeys, &s.ticketKeys)
+	if f.PasvSourceCheck.Set {
+		s.setSourceCheck(f.PasvSourceCheck.Value)
+	}
 	return s
 }
 
