@@ -9,7 +9,9 @@ package e2e
 // replies, and HAProxy forwards each instance's passive range to it, so
 // control and data both go through the balancer and the passive source
 // check compares the real client's address from the data connection's
-// PROXY header.
+// PROXY header. Clients: jlaffaye/ftp (plain, explicit and implicit TLS,
+// EPSV and PASV, and the 100 concurrent sessions), curl (--interface),
+// lftp (net:socket-bind-ipv4) and Python's ftplib (source_address).
 //
 // The configuration fleetHAProxy writes is the one docs/fleet.md shows.
 
@@ -273,7 +275,7 @@ func readReply(c *textproto.Conn) (reply, error) {
 // goFleetDial logs in through addr from the source address from, with
 // jlaffaye/ftp: mode is "ftp", "explicit" or "implicit". Every connection
 // (control and data) leaves from from and is closed when ctx ends.
-func goFleetDial(ctx context.Context, from netip.Addr, addr, mode string, a *account) (*ftp.ServerConn, error) {
+func goFleetDial(ctx context.Context, from netip.Addr, addr, mode string, a *account, more ...ftp.DialOption) (*ftp.ServerConn, error) {
 	cfg := clientTLSVersion(tls.VersionTLS13)
 	first := true
 	var mu sync.Mutex
@@ -301,7 +303,7 @@ func goFleetDial(ctx context.Context, from netip.Addr, addr, mode string, a *acc
 			c.Close()
 		}
 	})
-	opts := []ftp.DialOption{ftp.DialWithDialFunc(dial), ftp.DialWithShutTimeout(dataTimeout)}
+	opts := append([]ftp.DialOption{ftp.DialWithDialFunc(dial), ftp.DialWithShutTimeout(dataTimeout)}, more...)
 	switch mode {
 	case "explicit":
 		opts = append(opts, ftp.DialWithExplicitTLS(cfg))
@@ -437,6 +439,74 @@ func TestFleetBehindHAProxy(t *testing.T) {
 						b, _ := os.ReadFile(f.logs[j])
 						t.Logf("instance %d's command log:\n%s", j+1, b)
 					}
+					t.Errorf("no instance logged %s's STOR", from)
+				}
+			})
+		}
+	})
+
+	t.Run("Go client over PASV", func(t *testing.T) {
+		// 227 names HAProxy (-pasv-addr), whose range for the instance
+		// forwards the data connection.
+		ctx, cancel := context.WithTimeout(context.Background(), toolTimeout)
+		defer cancel()
+		c, err := goFleetDial(ctx, fleetClient(5), f.addr(), "explicit", &alice, ftp.DialWithDisabledEPSV(true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Quit()
+		if got, err := readResp(c.Retr("hello.txt")); err != nil || got != helloText {
+			t.Fatalf("Retr over PASV: %q, %v", got, err)
+		}
+	})
+
+	t.Run("lftp", func(t *testing.T) {
+		dir := t.TempDir()
+		data := content(64<<10, 9)
+		if err := os.WriteFile(filepath.Join(dir, "lftp.bin"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		via := &server{host: fleetBalancer, port: f.ports.ctrl}
+		for i, tc := range []struct{ name, settings string }{
+			{"plain", ""},
+			{"explicit TLS", lftpTLSSettings},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				from := fleetClient(14 + i).String()
+				name := fmt.Sprintf("lftp-%d.bin", i)
+				out := mustLftp(t, via, dir, &alice, tc.settings+"set net:socket-bind-ipv4 "+from+"; ",
+					"cd up; put lftp.bin -o "+name+"; cls -1; get "+name+" -o back-"+name)
+				if !strings.Contains(out, name) {
+					t.Errorf("cls after the upload does not list %s:\n%s", name, out)
+				}
+				if got := readFile(t, filepath.Join(dir, "back-"+name)); got != string(data) {
+					t.Fatalf("lftp round trip: %d bytes, want %d", len(got), len(data))
+				}
+				if !eventually(replyTimeout, func() bool { return f.logged(from + " alice STOR " + name + " 226") }) {
+					t.Errorf("no instance logged %s's STOR", from)
+				}
+			})
+		}
+	})
+
+	t.Run("Python ftplib", func(t *testing.T) {
+		dir := t.TempDir()
+		script := filepath.Join(dir, "fleet.py")
+		if err := os.WriteFile(script, []byte(fleetFtplibScript), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for i, mode := range []string{"plain", "tls"} {
+			t.Run(mode, func(t *testing.T) {
+				from := fleetClient(16 + i).String()
+				out := mustRunTool(t, dir, "python3", script, fleetBalancer, strconv.Itoa(f.ports.ctrl), from, alice.user, alice.pass, mode)
+				name := "py-" + mode + ".txt"
+				if !strings.Contains(out, "RETR ok") || !strings.Contains(out, name) {
+					t.Fatalf("ftplib through HAProxy:\n%s", out)
+				}
+				if got := readFile(t, filepath.Join(f.root, "up", name)); got != "from ftplib "+mode+"\n" {
+					t.Fatalf("%s on disk: %q", name, got)
+				}
+				if !eventually(replyTimeout, func() bool { return f.logged(from + " alice STOR up/" + name + " 226") }) {
 					t.Errorf("no instance logged %s's STOR", from)
 				}
 			})
@@ -638,3 +708,43 @@ func TestFleetDocConfig(t *testing.T) {
 		t.Errorf("haproxy -c on the documented configuration: %v\n%s", err, out)
 	}
 }
+
+// logged reports whether some instance's command log has a line holding
+// want.
+func (f *fleet) logged(want string) bool {
+	for _, p := range f.logs {
+		if b, _ := os.ReadFile(p); strings.Contains(string(b), want) {
+			return true
+		}
+	}
+	return false
+}
+
+// fleetFtplibScript logs in through the balancer from a given source
+// address, in the clear or with AUTH TLS (PROT C: ftplib does not resume
+// the control session on data connections), stores, lists and retrieves.
+const fleetFtplibScript = `
+import ftplib, io, ssl, sys
+host, port, src, user, password, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
+if mode == "tls":
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    f = ftplib.FTP_TLS(context=ctx, timeout=20, source_address=(src, 0))
+else:
+    f = ftplib.FTP(timeout=20, source_address=(src, 0))
+print(f.connect(host, port))
+if mode == "tls":
+    print(f.auth())
+print(f.login(user, password))
+if mode == "tls":
+    print(f.prot_c())
+name = "py-" + mode + ".txt"
+body = ("from ftplib " + mode + "\n").encode()
+print(f.storbinary("STOR up/" + name, io.BytesIO(body)))
+print(f.nlst("up"))
+buf = io.BytesIO()
+f.retrbinary("RETR up/" + name, buf.write)
+print("RETR ok" if buf.getvalue() == body else "RETR differs: %r" % buf.getvalue())
+f.quit()
+`
