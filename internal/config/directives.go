@@ -152,6 +152,8 @@ var table = []*spec{
 	// mod_remoteip: the PROXY protocol (remoteip.go).
 	{name: "RemoteIPProxyProtocol", syntax: "RemoteIPProxyProtocol On|Off", min: 1, max: 1, ctx: ctxServers, set: flag(func(s *Server) *Opt[bool] { return &s.RemoteIPProxyProtocol })},
 	{name: "RemoteIPTrustedProxy", syntax: "RemoteIPTrustedProxy addr|CIDR ...", min: 1, max: -1, ctx: ctxServer, set: setRemoteIPTrustedProxy},
+	{name: "FTPPASVaddrFor", syntax: "FTPPASVaddrFor addr|CIDR ipv4-address", min: 2, max: 2, ctx: ctxServers, set: setPASVAddrFor},
+	{name: "FTPPASVAnnounceRange", syntax: "FTPPASVAnnounceRange min [max]", min: 1, max: 2, ctx: ctxServers, set: portRange(func(s *Server) *Opt[PortRange] { return &s.FTPPASVAnnounceRange })},
 	{name: "FTPPASVSourceCheck", syntax: "FTPPASVSourceCheck client|proxy-header|proxy", min: 1, max: 1, ctx: ctxServer, set: keyword(func(s *Server) *Opt[string] { return &s.Process.PasvSourceCheck }, "client", "proxy-header", "proxy")},
 
 	// mod_auth_basic, mod_authn_file, mod_authz_groupfile, mod_authn_anon, mod_authz_core.

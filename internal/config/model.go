@@ -308,6 +308,9 @@ type Server struct {
 
 	RemoteIPProxyProtocol Opt[bool] // RemoteIPProxyProtocol On|Off; default Off; inherited
 
+	FTPPASVaddrFor       Opt[[]PasvAddrFor] // per client network, in file order; inherited as a whole
+	FTPPASVAnnounceRange Opt[PortRange]     // ports announced for FTPPASVrange; inherited
+
 	// Process holds ftpsd's own directives for the process-wide flags; set on the main server
 	// only, and not inherited (they are not any one server's).
 	Process ProcessSettings

@@ -31,6 +31,33 @@ func setRemoteIPTrustedProxy(_ *walker, p *place, n *node) error {
 	return nil
 }
 
+// PasvAddrFor is one FTPPASVaddrFor: clients in Clients get Addr in 227
+// replies.
+type PasvAddrFor struct {
+	Clients netip.Prefix
+	Addr    netip.Addr
+}
+
+// setPASVAddrFor appends a rule; the rules of a virtual host replace the
+// main server's as a whole (Opt.inherit).
+func setPASVAddrFor(_ *walker, p *place, n *node) error {
+	pre, err := ParsePrefix(n.args[0])
+	if err != nil {
+		return err
+	}
+	a, err := parseIP(n.args[1])
+	if err != nil {
+		return err
+	}
+	if !a.Is4() {
+		return errorf("%s is not an IPv4 address (a 227 reply carries IPv4 only)", quoteName(n.args[1]))
+	}
+	o := &p.srv.FTPPASVaddrFor
+	o.Value = append(o.Value, PasvAddrFor{Clients: pre, Addr: a})
+	o.Set, o.At = true, n.pos
+	return nil
+}
+
 // ParseTrusted parses a list of trusted proxies as -proxy-trusted takes
 // it: addresses or CIDR prefixes separated by commas or spaces.
 func ParseTrusted(list string) ([]netip.Prefix, error) {

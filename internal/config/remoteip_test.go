@@ -33,6 +33,20 @@ func init() {
 			eq(t, "source check", s.Process.PasvSourceCheck.Value, "proxy-header")
 		})},
 		{name: "FTPPASVSourceCheck anyone", conf: "FTPPASVSourceCheck anyone\n", errs: at(1, "FTPPASVSourceCheck: anyone is not one of client, proxy-header, proxy")},
+		{name: "FTPPASVaddrFor and FTPPASVAnnounceRange", conf: "FTPPASVaddrFor 10.0.0.0/8 10.1.1.1\nFTPPASVaddrFor 192.0.2.7 192.0.2.1\nFTPPASVAnnounceRange 40000 40999\n" +
+			vh("FTP On") + vh("FTPPASVaddrFor 172.16.0.0/12 172.16.0.1"),
+			check: func(t *testing.T, c *Config) {
+				main := []PasvAddrFor{{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParseAddr("10.1.1.1")},
+					{netip.MustParsePrefix("192.0.2.7/32"), netip.MustParseAddr("192.0.2.1")}}
+				eq(t, "main rules", c.Main.FTPPASVaddrFor.Value, main)
+				eq(t, "announce", c.Main.FTPPASVAnnounceRange.Value, PortRange{40000, 40999})
+				eq(t, "inherited rules", c.Servers()[1].FTPPASVaddrFor.Value, main)
+				eq(t, "replaced rules", c.Servers()[2].FTPPASVaddrFor.Value,
+					[]PasvAddrFor{{netip.MustParsePrefix("172.16.0.0/12"), netip.MustParseAddr("172.16.0.1")}})
+				eq(t, "inherited announce", c.Servers()[2].FTPPASVAnnounceRange.Value, PortRange{40000, 40999})
+			}},
+		{name: "FTPPASVaddrFor IPv6", conf: "FTPPASVaddrFor 10.0.0.0/8 2001:db8::1\n", errs: at(1, "FTPPASVaddrFor: 2001:db8::1 is not an IPv4 address (a 227 reply carries IPv4 only)")},
+		{name: "FTPPASVAnnounceRange empty", conf: "FTPPASVAnnounceRange 40999 40000\n", errs: at(1, "FTPPASVAnnounceRange: range 40999-40000 is empty (low port above high port)")},
 		{name: "RemoteIPTrustedProxy in a virtual host", conf: vh("RemoteIPTrustedProxy 10.0.0.1"), errs: at(2, "RemoteIPTrustedProxy is not allowed in <VirtualHost> (allowed in server config)")},
 	}...)
 }

@@ -151,6 +151,8 @@ func merge(main, v *Server) *Server {
 	e.FTPRateLimitServer.inherit(main.FTPRateLimitServer)
 	e.FTPLoginBan.inherit(main.FTPLoginBan)
 	e.RemoteIPProxyProtocol.inherit(main.RemoteIPProxyProtocol)
+	e.FTPPASVaddrFor.inherit(main.FTPPASVaddrFor)
+	e.FTPPASVAnnounceRange.inherit(main.FTPPASVAnnounceRange)
 
 	e.ErrorLog.inherit(main.ErrorLog)
 	e.LogLevel.inherit(main.LogLevel)

@@ -397,6 +397,7 @@ func (p *problems) ftpSettings(srv *config.Server, root string, scope *config.Sc
 		s.pasvMin, s.pasvMax = r.Value.Lo, r.Value.Hi
 	}
 	layer(fl.PasvAddr, srv.FTPPASVAddr, &s.pasvAddr)
+	pasvForSettings(srv, s, fl)
 	if !fl.Umask.Set {
 		s.umask, s.dirUmask = scope.Umask(), scope.DirUmask()
 	}

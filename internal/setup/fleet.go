@@ -96,7 +96,7 @@ func (s *settings) applyPasv(h *loop.Host, log *slog.Logger) error {
 		return nil
 	}
 	if s.pasvMin == 0 || r.Hi-r.Lo != s.pasvMax-s.pasvMin {
-		return fmt.Errorf("-pasv-announce-ports %d-%d: needs a -pasv-ports range (FTPPASVrange) of the same length, got %d-%d", r.Lo, r.Hi, s.pasvMin, s.pasvMax)
+		return fmt.Errorf("-pasv-announce-ports (FTPPASVAnnounceRange) %d-%d: needs a -pasv-ports range (FTPPASVrange) of the same length, got %d-%d", r.Lo, r.Hi, s.pasvMin, s.pasvMax)
 	}
 	h.PasvAnnounceMin = r.Lo
 	return nil
@@ -160,6 +160,19 @@ func isDNSName(s string) bool {
 		}
 	}
 	return letter && len(s) <= 253
+}
+
+// pasvForSettings maps FTPPASVaddrFor and FTPPASVAnnounceRange of one
+// server; -pasv-addr and -pasv-announce-ports, given, win (for the first
+// server: they are flags about one server).
+func pasvForSettings(srv *config.Server, s *settings, fl Flags) {
+	if r := srv.FTPPASVaddrFor; r.Set && !fl.PasvAddrFor.Set && !fl.PasvAddr.Set && !fl.PasvAddrName.Set {
+		s.pasvAddrFor = nil
+		for _, x := range r.Value {
+			s.pasvAddrFor = append(s.pasvAddrFor, loop.PasvAddrRule{Clients: x.Clients, Addr: x.Addr})
+		}
+	}
+	layer(fl.PasvAnnounce, srv.FTPPASVAnnounceRange, &s.pasvAnnounce)
 }
 
 // setSourceCheck maps a SourceCheck* value onto the loop's settings.

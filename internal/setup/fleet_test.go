@@ -195,3 +195,27 @@ func TestSourceCheckMapping(t *testing.T) {
 		})
 	}
 }
+
+// TestPasvForDirectives: FTPPASVaddrFor and FTPPASVAnnounceRange reach the
+// host; -pasv-addr replaces the rules.
+func TestPasvForDirectives(t *testing.T) {
+	t.Parallel()
+	dir := fcFixture(t)
+	conf := "Listen 127.0.0.1:0\nFTP On\nDocumentRoot root\nFTPPASVrange 50000 50999\nFTPPASVAnnounceRange 40000 40999\nFTPPASVaddrFor 10.0.0.0/8 10.0.0.5\nFTPPASVaddr 203.0.113.7\n"
+	m := fcMap(t, dir, conf)
+	if len(m.errs) > 0 {
+		t.Fatal(m.errs)
+	}
+	want := []loop.PasvAddrRule{{Clients: netip.MustParsePrefix("10.0.0.0/8"), Addr: netip.MustParseAddr("10.0.0.5")}}
+	if !slices.Equal(m.cfg.PasvAddrFor, want) || m.cfg.PasvAnnounceMin != 40000 || m.cfg.PasvAddr != netip.MustParseAddr("203.0.113.7") {
+		t.Errorf("PasvAddrFor %v, PasvAnnounceMin %d, PasvAddr %v", m.cfg.PasvAddrFor, m.cfg.PasvAnnounceMin, m.cfg.PasvAddr)
+	}
+	m = fcMap(t, dir, conf, Flags{PasvAddr: Given(netip.MustParseAddr("198.51.100.1"))})
+	if len(m.errs) > 0 || m.cfg.PasvAddrFor != nil || m.cfg.PasvAddr != netip.MustParseAddr("198.51.100.1") {
+		t.Errorf("with -pasv-addr: rules %v, PasvAddr %v, errors %v", m.cfg.PasvAddrFor, m.cfg.PasvAddr, m.errs)
+	}
+	m = fcMap(t, dir, strings.Replace(conf, "40999", "41999", 1))
+	if !slices.ContainsFunc(m.errs, func(e string) bool { return strings.Contains(e, "same length") }) {
+		t.Errorf("announce range of another length: errors %v", m.errs)
+	}
+}
