@@ -44,7 +44,7 @@ func wrapFor(base *tls.Config, id uint64) func(tls.ConnectionState, *tls.Session
 		if !tagged(ss.Extra, id) {
 			ss.Extra = append(ss.Extra, appendTag(nil, id))
 		}
-		return base.EncryptTicket(cs, ss)
+		return sealFresh(base, cs, ss)
 	}
 }
 
@@ -55,7 +55,9 @@ func wrapFor(base *tls.Config, id uint64) func(tls.ConnectionState, *tls.Session
 func ControlConfig(base *tls.Config, id uint64) *tls.Config {
 	cfg := base.Clone()
 	cfg.WrapSession = wrapFor(base, id)
-	cfg.UnwrapSession = base.DecryptTicket
+	cfg.UnwrapSession = func(identity []byte, cs tls.ConnectionState) (*tls.SessionState, error) {
+		return openFresh(base, identity, cs)
+	}
 	return cfg
 }
 
@@ -71,12 +73,12 @@ func DataConfig(base *tls.Config, id uint64) *tls.Config {
 	tag := wrapFor(base, id)
 	cfg.WrapSession = func(cs tls.ConnectionState, ss *tls.SessionState) ([]byte, error) {
 		if !cs.DidResume {
-			return base.EncryptTicket(cs, ss)
+			return sealFresh(base, cs, ss)
 		}
 		return tag(cs, ss)
 	}
 	cfg.UnwrapSession = func(identity []byte, cs tls.ConnectionState) (*tls.SessionState, error) {
-		ss, err := base.DecryptTicket(identity, cs)
+		ss, err := openFresh(base, identity, cs)
 		if err != nil || ss == nil || !tagged(ss.Extra, id) {
 			return nil, nil
 		}

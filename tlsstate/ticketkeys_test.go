@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 func randomKey(n int) []byte {
@@ -103,5 +104,45 @@ func TestSharedTicketKeysResumeAcrossInstances(t *testing.T) {
 				t.Error("a data connection resumed a ticket another process issued to a session of the same id")
 			}
 		})
+	}
+}
+
+// TestTicketLifetime: a session resumes within its lifetime and not after
+// it, counted from the first ticket; tickets without an issue time do not
+// resume.
+func TestTicketLifetime(t *testing.T) {
+	base := serverConfig()
+	now := time.Now()
+	stamped := func(at time.Time) *tls.SessionState {
+		ss := &tls.SessionState{}
+		stampIssued(ss, at)
+		return ss
+	}
+	for _, tc := range []struct {
+		name     string
+		lifetime time.Duration
+		ss       *tls.SessionState
+		want     bool
+	}{
+		{"new", 0, stamped(now), true},
+		{"23h old, default lifetime", 0, stamped(now.Add(-23 * time.Hour)), true},
+		{"25h old, default lifetime", 0, stamped(now.Add(-25 * time.Hour)), false},
+		{"2h old, 1h lifetime", time.Hour, stamped(now.Add(-2 * time.Hour)), false},
+		{"2h old, 3h lifetime", 3 * time.Hour, stamped(now.Add(-2 * time.Hour)), true},
+		{"from the future", 0, stamped(now.Add(time.Hour)), false},
+		{"no issue time", 0, &tls.SessionState{}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			SetTicketLifetime(base, tc.lifetime)
+			if got := fresh(base, tc.ss, now); got != tc.want {
+				t.Errorf("fresh = %v, want %v", got, tc.want)
+			}
+		})
+	}
+	// A re-issued ticket keeps the first issue time.
+	ss := stamped(now.Add(-time.Hour))
+	stampIssued(ss, now)
+	if at, _ := issuedAt(ss.Extra); !at.Equal(now.Add(-time.Hour).Truncate(time.Second)) || len(ss.Extra) != 1 {
+		t.Errorf("re-stamped: %v, %d entries", at, len(ss.Extra))
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/ftpsd/ftpsd/internal/config"
 	"github.com/ftpsd/ftpsd/internal/setup"
 	"github.com/ftpsd/ftpsd/loop"
+	"github.com/ftpsd/ftpsd/tlsstate"
 )
 
 // options are the parsed command line: the flags as typed directives
@@ -104,6 +105,7 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	opt(fs, &f.ProxyTimeout, fs.DurationVar, "proxy-timeout", loop.DefaultProxyHeaderTimeout, "deadline for a PROXY header")
 	var pasvAnnounce setup.Opt[string]
 	opt(fs, &f.PasvSourceCheck, fs.StringVar, "pasv-source-check", setup.SourceCheckClient, "what a passive data connection from a -proxy-trusted proxy may be: client (refused: only the client's own address), proxy-header (with a PROXY header naming the client; -proxy-data), proxy (taken as the client's, weaker)")
+	opt(fs, &f.TicketLife, fs.DurationVar, "tls-ticket-lifetime", tlsstate.DefaultTicketLifetime, "how long a TLS session may be resumed, from its first ticket")
 	opt(fs, &f.TicketKeys, fs.StringVar, "tls-ticket-keys", "", "session-ticket key `FILE` shared by a fleet (48/80-byte keys, nginx/HAProxy format; first seals); SIGHUP reloads it")
 	raw(fs, &pasvAnnounce, "pasv-announce-ports", "", "passive ports `LO-HI` announced in PASV/EPSV replies for -pasv-ports, in order (a balancer mapping ports)")
 	if err := fs.Parse(args); err != nil {
@@ -261,6 +263,9 @@ func convertProxy(f *setup.Flags, trusted setup.Opt[string]) error {
 		return fmt.Errorf("-pasv-source-check: %q is not client, proxy-header or proxy", v)
 	case f.PasvSourceCheck.Set && f.ProxyData.Set && f.ProxyData.Value != (v == setup.SourceCheckProxyHeader):
 		return fmt.Errorf("-proxy-data is -pasv-source-check proxy-header: give one of them")
+	}
+	if f.TicketLife.Set && f.TicketLife.Value <= 0 {
+		return fmt.Errorf("-tls-ticket-lifetime must be positive")
 	}
 	if f.ProxyTimeout.Set && f.ProxyTimeout.Value <= 0 {
 		return fmt.Errorf("-proxy-timeout must be positive")

@@ -46,6 +46,7 @@ func TestFleetFlags(t *testing.T) {
 		{"-pasv-addr", "10.0.0.0/8=ftp.example.org"},
 		{"-proxy-trusted", "lb.example"},
 		{"-pasv-source-check", "anyone"},
+		{"-tls-ticket-lifetime", "0s"},
 		{"-pasv-source-check", "proxy", "-proxy-data"},
 		{"-proxy-timeout", "0s"},
 		{"-pasv-addr", "10.0.0.0/8=2001:db8::1"},

@@ -354,6 +354,7 @@ type ProcessSettings struct {
 	RemoteIPTrustedProxy Opt[[]netip.Prefix] // RemoteIPTrustedProxy, adding up: -proxy-trusted
 	SessionTicketKeyFile Opt[string]         // SSLSessionTicketKeyFile: -tls-ticket-keys
 	PasvSourceCheck      Opt[string]         // FTPPASVSourceCheck client|proxy-header|proxy: -pasv-source-check
+	TicketLifetime       Opt[time.Duration]  // FTPTLSTicketLifetime: -tls-ticket-lifetime
 }
 
 // FTPEnabled reports FTP On; default off (as mod_ftp).

@@ -3,6 +3,7 @@ package config
 import (
 	"net/netip"
 	"testing"
+	"time"
 )
 
 // The mod_remoteip cases join the directive table's tests.
@@ -28,6 +29,10 @@ func init() {
 			check: onMain(func(t *testing.T, s *Server) {
 				eq(t, "key file", s.Process.SessionTicketKeyFile.Value, "/etc/ftpsd/conf/ticket.key")
 			})},
+		{name: "FTPTLSTicketLifetime", conf: "FTPTLSTicketLifetime 12h\n", check: onMain(func(t *testing.T, s *Server) {
+			eq(t, "lifetime", s.Process.TicketLifetime.Value, 12*time.Hour)
+		})},
+		{name: "FTPTLSTicketLifetime too long", conf: "FTPTLSTicketLifetime 48h\n", errs: at(1, "FTPTLSTicketLifetime: 48h is not a number of seconds or a duration such as 500ms (at most 24h)")},
 		{name: "SSLSessionTicketKeyFile in a virtual host", conf: vh("SSLSessionTicketKeyFile a.key"), errs: at(2, "SSLSessionTicketKeyFile is not allowed in <VirtualHost> (allowed in server config)")},
 		{name: "FTPPASVSourceCheck", conf: "FTPPASVSourceCheck proxy-header\n", check: onMain(func(t *testing.T, s *Server) {
 			eq(t, "source check", s.Process.PasvSourceCheck.Value, "proxy-header")

@@ -84,6 +84,7 @@ type Flags struct {
 	PasvAnnounce Opt[config.PortRange]    // host: -pasv-announce-ports (loop.Host.PasvAnnounceMin)
 	PasvAddrName Opt[string]              // host: -pasv-addr NAME, resolved and refreshed (pasvname.go)
 	TicketKeys   Opt[string]              // -tls-ticket-keys (SSLSessionTicketKeyFile)
+	TicketLife   Opt[time.Duration]       // -tls-ticket-lifetime (FTPTLSTicketLifetime)
 	// PasvSourceCheck is -pasv-source-check (FTPPASVSourceCheck): what a
 	// passive data connection from a trusted proxy may be; one of the
 	// SourceCheck* values. -proxy-data is SourceCheckProxyHeader.

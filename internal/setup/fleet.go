@@ -39,6 +39,7 @@ func (s *settings) applyProxy(cfg *loop.Config) {
 func (p *problems) proxySettings(c *config.Config, s *settings, fl Flags) {
 	layer(fl.ProxyTrusted, c.Main.Process.RemoteIPTrustedProxy, &s.proxy.Trusted)
 	layer(fl.TicketKeys, c.Main.Process.SessionTicketKeyFile, &s.ticketKeys)
+	layer(fl.TicketLife, c.Main.Process.TicketLifetime, &s.ticketLife)
 	if sc := c.Main.Process.PasvSourceCheck; sc.Set && !fl.ProxyData.Set && !fl.PasvSourceCheck.Set {
 		s.setSourceCheck(sc.Value)
 	}
@@ -184,6 +185,7 @@ func (s *settings) setSourceCheck(v string) {
 // applyTicketKeys gives a base TLS config the shared session-ticket keys
 // of -tls-ticket-keys (SSLSessionTicketKeyFile), if any. Start-up only.
 func (s *settings) applyTicketKeys(cfg *tls.Config) error {
+	tlsstate.SetTicketLifetime(cfg, s.ticketLife)
 	if s.ticketKeys == "" {
 		return nil
 	}

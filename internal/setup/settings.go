@@ -62,6 +62,7 @@ type settings struct {
 	pasvAnnounce  config.PortRange // zero: announce the ports listened on
 	pasvAddrName  string           // -pasv-addr NAME
 	ticketKeys    string           // -tls-ticket-keys: "" for a random key
+	ticketLife    time.Duration    // -tls-ticket-lifetime: 0 for tlsstate's default
 
 	// rootFrom, usersFrom and clientCAFrom name where those settings came
 	// from in error messages: the flag ("-root"), or the directive
@@ -150,6 +151,7 @@ func resolve(f Flags) *settings {
 	given(f.PasvAnnounce, &s.pasvAnnounce)
 	given(f.PasvAddrName, &s.pasvAddrName)
 	given(f.TicketKeys, &s.ticketKeys)
+	given(f.TicketLife, &s.ticketLife)
 	if f.PasvSourceCheck.Set {
 		s.setSourceCheck(f.PasvSourceCheck.Value)
 	}
