@@ -181,6 +181,10 @@ func startFleet(t *testing.T) *fleet {
 	dir := t.TempDir()
 	cert, key := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
 	testserver.WriteCert(t, cert, key)
+	ticketKey := filepath.Join(dir, "ticket.key")
+	if err := os.WriteFile(ticketKey, content(80, 42), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for i, a := range fleetInstances {
 		logPath := filepath.Join(dir, fmt.Sprintf("command-%d.log", i+1))
 		conf := filepath.Join(dir, fmt.Sprintf("ftpsd-%d.conf", i+1))
@@ -195,6 +199,7 @@ func startFleet(t *testing.T) *fleet {
 			"-cert", cert, "-key", key, "-grace", "2s", "-data-timeout", "20s",
 			"-pasv-ports", fmt.Sprintf("%d-%d", lo, hi), "-pasv-addr", fleetBalancer,
 			"-proxy-protocol", "-proxy-data", "-proxy-trusted", fleetBalancer,
+			"-tls-ticket-keys", ticketKey,
 		}
 		f.instances = append(f.instances, launch(t, f.root, args))
 		f.logs = append(f.logs, logPath)
@@ -510,6 +515,63 @@ func TestFleetBehindHAProxy(t *testing.T) {
 					t.Errorf("no instance logged %s's STOR", from)
 				}
 			})
+		}
+	})
+
+	t.Run("TLS sessions resume on every instance", func(t *testing.T) {
+		// One client session cache; the first session's ticket, sealed
+		// with the shared keys (-tls-ticket-keys), resumes on whichever
+		// instance the next sessions reach. Implicit TLS, so that the
+		// dial function holds the control connection's *tls.Conn.
+		cfg := clientTLSVersion(tls.VersionTLS13)
+		served := map[int]bool{}
+		for i := range 4 {
+			from := fleetClient(18 + i)
+			var ctrl *tls.Conn
+			d := net.Dialer{LocalAddr: net.TCPAddrFromAddrPort(netip.AddrPortFrom(from, 0)), Timeout: replyTimeout}
+			c, err := ftp.Dial(f.implicitAddr(), ftp.DialWithTLS(cfg), ftp.DialWithShutTimeout(dataTimeout),
+				ftp.DialWithDialFunc(func(network, address string) (net.Conn, error) {
+					conn, err := d.Dial(network, address)
+					if err != nil {
+						return nil, err
+					}
+					_ = conn.SetDeadline(time.Now().Add(toolTimeout))
+					tc := tls.Client(conn, cfg)
+					if ctrl == nil {
+						ctrl = tc
+					}
+					return tc, nil
+				}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Login(alice.user, alice.pass); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := readResp(c.Retr("hello.txt")); err != nil || got != helloText {
+				t.Fatalf("session %d: Retr %q, %v", i, got, err)
+			}
+			resumed := ctrl.ConnectionState().DidResume
+			c.Quit()
+			if i > 0 && !resumed {
+				t.Errorf("session %d did not resume its TLS session", i)
+			}
+			found := eventually(replyTimeout, func() bool {
+				for j := range f.instances {
+					b, _ := os.ReadFile(f.logs[j])
+					if strings.Contains(string(b), from.String()+" alice RETR hello.txt 226") {
+						served[j] = true
+						return true
+					}
+				}
+				return false
+			})
+			if !found {
+				t.Errorf("session %d: no instance logged its RETR", i)
+			}
+		}
+		if len(served) < 2 {
+			t.Errorf("the sessions all reached one instance (%v): resumption across instances not shown", served)
 		}
 	})
 
