@@ -810,3 +810,16 @@ f.retrbinary("RETR up/" + name, buf.write)
 print("RETR ok" if buf.getvalue() == body else "RETR differs: %r" % buf.getvalue())
 f.quit()
 `
+
+// TestFleetProxyNeedsTrust: PROXY on without a trusted proxy refuses to
+// start, saying why.
+func TestFleetProxyNeedsTrust(t *testing.T) {
+	t.Parallel()
+	e2e(t)
+	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, ftpsdBin, "-listen", "127.0.0.1:0", "-root", t.TempDir(), "-anonymous", "-proxy-protocol").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "no proxy is trusted") {
+		t.Fatalf("ftpsd -proxy-protocol without -proxy-trusted: %v\n%s", err, out)
+	}
+}
