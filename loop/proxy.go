@@ -97,8 +97,7 @@ func (c *Config) checkProxy() error {
 
 // proxyState is the server's PROXY bookkeeping.
 type proxyState struct {
-	ports   map[uint16]bool // local port -> the listener takes PROXY headers; written in OnBoot only
-	waiting sync.Map        // *proxyWait -> struct{}: connections still owing a header, for the sweep
+	waiting sync.Map // *proxyWait -> struct{}: connections still owing a header, for the sweep
 }
 
 // proxyWait is a control connection waiting for its PROXY header: its
@@ -112,13 +111,25 @@ type proxyWait struct {
 	implicit bool
 }
 
-// noteProxyListener records, in OnBoot, whether the listener bound to
-// port takes PROXY headers.
-func (s *Server) noteProxyListener(port uint16, l Listener) {
-	if s.proxy.ports == nil {
-		s.proxy.ports = make(map[uint16]bool)
+// proxyAt reports whether the listener that accepted a connection to
+// local takes PROXY headers: the listener bound to local itself, else a
+// wildcard one on its port (the IPv4 wildcard first for an IPv4 address).
+// s.bound holds one entry per Config listener, in order, from OnBoot on.
+// Runs on the loop; a few comparisons per listener.
+func (s *Server) proxyAt(local netip.AddrPort) bool {
+	ls := s.cfg.listeners()
+	wild := -1
+	for i, b := range s.bound {
+		switch {
+		case b.Addr == local:
+			return ls[i].Proxy
+		case b.Addr.Port() == local.Port() && b.Addr.Addr().IsUnspecified():
+			if wild < 0 || b.Addr.Addr().Is4() == local.Addr().Is4() {
+				wild = i
+			}
+		}
 	}
-	s.proxy.ports[port] = l.Proxy
+	return wild >= 0 && ls[wild].Proxy
 }
 
 // awaitProxy is OnOpen for a PROXY listener: only a trusted proxy may

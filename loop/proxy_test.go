@@ -160,3 +160,45 @@ func TestProxyNeedsTrustedProxies(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionIDsDiffer: two servers (two instances of a fleet, or one
+// restarted) do not number their sessions alike.
+func TestSessionIDsDiffer(t *testing.T) {
+	var first []uint64
+	for range 2 {
+		srv, err := New(Config{Host: Host{Root: t.TempDir()}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		first = append(first, srv.nextID.Load())
+		srv.pool.Close()
+	}
+	if first[0] == first[1] {
+		t.Fatalf("both servers start their session ids at %d", first[0])
+	}
+}
+
+// TestProxyAt: which listener took a connection, for its Proxy setting:
+// the exact address first, then a wildcard on the port.
+func TestProxyAt(t *testing.T) {
+	s := &Server{cfg: Config{Listeners: []Listener{
+		{Addr: "127.0.0.1:21"}, {Addr: "0.0.0.0:21", Proxy: true}, {Addr: "[::]:990", Proxy: true}, {Addr: "0.0.0.0:990"},
+	}}}
+	for _, a := range []string{"127.0.0.1:21", "0.0.0.0:21", "[::]:990", "0.0.0.0:990"} {
+		s.bound = append(s.bound, BoundListener{Addr: netip.MustParseAddrPort(a)})
+	}
+	for _, tc := range []struct {
+		local string
+		want  bool
+	}{
+		{"127.0.0.1:21", false},     // its own listener
+		{"192.0.2.1:21", true},      // the wildcard's
+		{"192.0.2.1:990", false},    // the IPv4 wildcard before the IPv6 one
+		{"[2001:db8::1]:990", true}, // the IPv6 wildcard
+		{"192.0.2.1:2121", false},   // no listener
+	} {
+		if got := s.proxyAt(netip.MustParseAddrPort(tc.local)); got != tc.want {
+			t.Errorf("proxyAt(%s) = %v, want %v", tc.local, got, tc.want)
+		}
+	}
+}

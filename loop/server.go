@@ -74,6 +74,7 @@ func New(cfg Config) (*Server, error) {
 	if err := s.cfg.checkProxy(); err != nil {
 		return nil, err
 	}
+	s.seedSessionIDs()
 	for _, l := range s.cfg.listeners() {
 		if l.Implicit && cfg.TLS == nil {
 			return nil, fmt.Errorf("loop: implicit TLS listener %s needs a certificate", l.Addr)
@@ -219,7 +220,6 @@ func (s *Server) OnBoot(eng gnet.Engine) gnet.Action {
 		s.bound = append(s.bound, BoundListener{Addr: ap, Implicit: l.Implicit})
 		s.implicit[ap.Port()] = l.Implicit
 		s.listenerOf[ap.Port()] = i
-		s.noteProxyListener(ap.Port(), l)
 	}
 	close(s.booted)
 	return gnet.None
@@ -324,7 +324,7 @@ func (s *Server) OnOpen(c gnet.Conn) (out []byte, action gnet.Action) {
 		return codec.AppendReply(nil, codec.CodeServiceUnavailable, "No TLS configured for this address."), gnet.Close
 	}
 	peer := addrPortOf(c.RemoteAddr())
-	if s.proxy.ports[local.Port()] {
+	if s.proxyAt(local) {
 		// The session starts when the PROXY header names the client.
 		return s.awaitProxy(c, peer, local, hosts, implicit)
 	}

@@ -2,33 +2,23 @@ package tlsstate
 
 import (
 	"bytes"
-	"crypto/rand"
 	"crypto/tls"
 	"encoding/binary"
 )
 
 // A session tag binds a TLS session ticket to one control session. It is one entry of
 // tls.SessionState.Extra (which crypto/tls ignores and other code may use too, so the tag is
-// appended, never written over the slice): tagPrefix, this process's random processTag, then the
-// control session id, big-endian. Session ids restart at each start and repeat across a fleet, and
-// with shared ticket keys (ticketkeys.go) another process could open the ticket: processTag keeps
-// a ticket bound to the process that issued it.
+// appended, never written over the slice): tagPrefix followed by the control session id, big-endian.
 const tagPrefix = "ftpsd/control-session\x00"
-
-var processTag = func() (t [16]byte) {
-	_, _ = rand.Read(t[:]) // crypto/rand.Read never fails since Go 1.24
-	return t
-}()
 
 func appendTag(dst []byte, id uint64) []byte {
 	dst = append(dst, tagPrefix...)
-	dst = append(dst, processTag[:]...)
 	return binary.BigEndian.AppendUint64(dst, id)
 }
 
 // tagged reports whether extra carries the tag of session id.
 func tagged(extra [][]byte, id uint64) bool {
-	var want [len(tagPrefix) + len(processTag) + 8]byte
+	var want [len(tagPrefix) + 8]byte
 	appendTag(want[:0], id)
 	for _, e := range extra {
 		if bytes.Equal(e, want[:]) {

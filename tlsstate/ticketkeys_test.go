@@ -1,7 +1,6 @@
 package tlsstate
 
 import (
-	"bytes"
 	"crypto/rand"
 	"crypto/tls"
 	"encoding/base64"
@@ -61,8 +60,9 @@ func TestParseTicketKeys(t *testing.T) {
 
 // TestSharedTicketKeysResumeAcrossInstances: two servers (two instances)
 // with the same key file resume each other's control sessions; with other
-// keys they do not. A data connection still resumes only tickets its own
-// process issued to the same session.
+// keys they do not. (That a data connection resumes only its own
+// process's tickets rests on session ids being unique across processes:
+// loop seeds them at random, TestSessionIDsDiffer.)
 func TestSharedTicketKeysResumeAcrossInstances(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "tickets.key")
 	if err := os.WriteFile(path, randomKey(80), 0o600); err != nil {
@@ -92,17 +92,6 @@ func TestSharedTicketKeysResumeAcrossInstances(t *testing.T) {
 				t.Error("a server with other keys resumed the session")
 			}
 
-			// Another process with the same keys and session id: its
-			// tag differs, so its data connection does not resume.
-			cli3 := clientConfig(v.v)
-			cli3.ClientSessionCache = tls.NewLRUClientSessionCache(8)
-			dataHandshake(t, ControlConfig(a, 5), cli3)
-			saved := processTag
-			defer func() { processTag = saved }()
-			copy(processTag[:], bytes.Repeat([]byte{0xee}, len(processTag)))
-			if srv, _ := dataHandshake(t, DataConfig(b, 5), cli3); srv.DidResume {
-				t.Error("a data connection resumed a ticket another process issued to a session of the same id")
-			}
 		})
 	}
 }
