@@ -167,6 +167,7 @@ type fleet struct {
 	root      string
 	instances []*server
 	logs      []string // each instance's command log
+	xferLogs  []string // each instance's transfer log: "%a %f"
 }
 
 // startFleet starts the three instances and HAProxy, and waits until
@@ -188,7 +189,9 @@ func startFleet(t *testing.T) *fleet {
 	for i, a := range fleetInstances {
 		logPath := filepath.Join(dir, fmt.Sprintf("command-%d.log", i+1))
 		conf := filepath.Join(dir, fmt.Sprintf("ftpsd-%d.conf", i+1))
-		if err := os.WriteFile(conf, []byte("FTP On\nLogFormat \"%a %u %r %>s\" fleet\nCustomLog "+logPath+" fleet\n"), 0o644); err != nil {
+		xferPath := filepath.Join(dir, fmt.Sprintf("transfer-%d.log", i+1))
+		if err := os.WriteFile(conf, []byte("FTP On\nLogFormat \"%a %u %r %>s\" fleet\nCustomLog "+logPath+" fleet\n"+
+			"CustomLog "+xferPath+" \"%a %f\" env=do_transfer_log\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		lo, hi := f.ports.pasvRange(i)
@@ -203,6 +206,7 @@ func startFleet(t *testing.T) *fleet {
 		}
 		f.instances = append(f.instances, launch(t, f.root, args))
 		f.logs = append(f.logs, logPath)
+		f.xferLogs = append(f.xferLogs, xferPath)
 	}
 
 	cfgPath := filepath.Join(dir, "haproxy.cfg")
@@ -673,7 +677,22 @@ func TestFleetBehindHAProxy(t *testing.T) {
 		for err := range errs {
 			t.Error(err)
 		}
-		// Every instance served some, and logged only clients' addresses.
+		// Every instance served some, and logged only clients' addresses,
+		// in the command log and in the transfer log.
+		for i := range f.instances {
+			if !eventually(replyTimeout, func() bool {
+				b, _ := os.ReadFile(f.xferLogs[i])
+				return strings.Contains(string(b), "hello.txt")
+			}) {
+				t.Fatalf("instance %d: no transfer logged", i+1)
+			}
+			b, _ := os.ReadFile(f.xferLogs[i])
+			for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+				if a, _, _ := strings.Cut(line, " "); !isFleetClient(a) {
+					t.Errorf("instance %d's transfer log: %q: not a client's address", i+1, line)
+				}
+			}
+		}
 		for i := range f.instances {
 			lines := f.commandLog(t, i, "anonymous RETR hello.txt 226")
 			for _, l := range lines {
