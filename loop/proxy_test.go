@@ -202,3 +202,30 @@ func TestProxyAt(t *testing.T) {
 		}
 	}
 }
+
+// TestProxyBansRealAddress: failed logins ban the client the headers
+// name, and the ban is checked once a header names it: its next session
+// gets 421 in place of the greeting, while another client behind the same
+// proxy is still greeted.
+func TestProxyBansRealAddress(t *testing.T) {
+	addr := startProxyServer(t, Config{Limits: Limits{BanAfter: 2, BanWindow: time.Minute, BanDuration: time.Minute, MaxLoginAttempts: NoLimit}})
+	cl := viaProxy(t, addr, 2, clientAddr, 1)
+	for range 2 {
+		cl.cmd(331, "USER alice")
+		cl.cmd(530, "PASS wrong")
+	}
+	cl.c.Close()
+	banned := func(who netip.Addr) int {
+		c := dialAs(t, proxyAddr, addr)
+		_, _ = c.Write(proxyHeader(t, 2, who, addr))
+		_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		code, _, _ := textproto.NewConn(c).ReadResponse(0)
+		return code
+	}
+	if !eventually(5*time.Second, func() bool { return banned(clientAddr) == 421 }) {
+		t.Fatal("the banned client is still greeted")
+	}
+	if code := banned(otherClient); code != 220 {
+		t.Fatalf("another client behind the proxy: %d, want 220", code)
+	}
+}
