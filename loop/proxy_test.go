@@ -13,9 +13,9 @@ import (
 )
 
 var (
-	proxyAddr   = netip.MustParseAddr("127.0.0.2") // the trusted proxy in these tests
-	clientAddr  = netip.MustParseAddr("192.0.2.7") // the client its headers name
-	otherClient = netip.MustParseAddr("192.0.2.8")
+	proxyAddr        = netip.MustParseAddr("127.0.0.2") // the trusted proxy in these tests
+	namedClient      = netip.MustParseAddr("192.0.2.7") // the client its headers name
+	otherNamedClient = netip.MustParseAddr("192.0.2.8")
 )
 
 // startProxyServer runs a server whose one listener takes PROXY headers
@@ -93,8 +93,8 @@ func TestProxyControlRealAddress(t *testing.T) {
 		parts   int
 	}{{"v2 at once", 2, 1}, {"v2 in pieces", 2, 4}, {"v1 at once", 1, 1}, {"v1 in pieces", 1, 3}} {
 		t.Run(tc.name, func(t *testing.T) {
-			cl := viaProxy(t, addr, tc.version, clientAddr, tc.parts)
-			if msg := cl.cmd(211, "STAT"); !strings.Contains(msg, "Connected to "+clientAddr.String()) {
+			cl := viaProxy(t, addr, tc.version, namedClient, tc.parts)
+			if msg := cl.cmd(211, "STAT"); !strings.Contains(msg, "Connected to "+namedClient.String()) {
 				t.Fatalf("STAT = %q, want the client's address", msg)
 			}
 			cl.login("alice", "secret")
@@ -110,7 +110,7 @@ func TestProxyControlRefusals(t *testing.T) {
 	addr := startProxyServer(t, Config{Proxy: ProxyProtocol{HeaderTimeout: 300 * time.Millisecond}})
 	t.Run("untrusted source", func(t *testing.T) {
 		c := dialAs(t, netip.MustParseAddr("127.0.0.1"), addr)
-		_, _ = c.Write(proxyHeader(t, 2, clientAddr, addr))
+		_, _ = c.Write(proxyHeader(t, 2, namedClient, addr))
 		closedSilently(t, c, 10*time.Second)
 	})
 	t.Run("trusted source without header", func(t *testing.T) {
@@ -124,7 +124,7 @@ func TestProxyControlRefusals(t *testing.T) {
 	})
 	t.Run("trusted source half a header", func(t *testing.T) {
 		c := dialAs(t, proxyAddr, addr)
-		_, _ = c.Write(proxyHeader(t, 2, clientAddr, addr)[:10])
+		_, _ = c.Write(proxyHeader(t, 2, namedClient, addr)[:10])
 		closedSilently(t, c, 10*time.Second)
 	})
 	t.Run("oversized v1", func(t *testing.T) {
@@ -138,10 +138,10 @@ func TestProxyControlRefusals(t *testing.T) {
 // clients the headers name, not the one proxy they all come through.
 func TestProxyLimitsPerRealAddress(t *testing.T) {
 	addr := startProxyServer(t, Config{Limits: Limits{MaxSessionsPerIP: 1}})
-	viaProxy(t, addr, 2, clientAddr, 1)
-	viaProxy(t, addr, 2, otherClient, 1)
+	viaProxy(t, addr, 2, namedClient, 1)
+	viaProxy(t, addr, 2, otherNamedClient, 1)
 	c := dialAs(t, proxyAddr, addr)
-	_, _ = c.Write(proxyHeader(t, 2, clientAddr, addr))
+	_, _ = c.Write(proxyHeader(t, 2, namedClient, addr))
 	cl := &client{t: t, c: c, tp: textproto.NewConn(c)}
 	cl.expect(421)
 }
@@ -209,7 +209,7 @@ func TestProxyAt(t *testing.T) {
 // proxy is still greeted.
 func TestProxyBansRealAddress(t *testing.T) {
 	addr := startProxyServer(t, Config{Limits: Limits{BanAfter: 2, BanWindow: time.Minute, BanDuration: time.Minute, MaxLoginAttempts: NoLimit}})
-	cl := viaProxy(t, addr, 2, clientAddr, 1)
+	cl := viaProxy(t, addr, 2, namedClient, 1)
 	for range 2 {
 		cl.cmd(331, "USER alice")
 		cl.cmd(530, "PASS wrong")
@@ -222,10 +222,10 @@ func TestProxyBansRealAddress(t *testing.T) {
 		code, _, _ := textproto.NewConn(c).ReadResponse(0)
 		return code
 	}
-	if !eventually(5*time.Second, func() bool { return banned(clientAddr) == 421 }) {
+	if !eventually(5*time.Second, func() bool { return banned(namedClient) == 421 }) {
 		t.Fatal("the banned client is still greeted")
 	}
-	if code := banned(otherClient); code != 220 {
+	if code := banned(otherNamedClient); code != 220 {
 		t.Fatalf("another client behind the proxy: %d, want 220", code)
 	}
 }
