@@ -89,6 +89,15 @@ type Config struct {
 	// Proxy configures the PROXY protocol (proxy.go): whom Listener.Proxy
 	// listeners trust, and passive listeners taking headers too.
 	Proxy ProxyProtocol
+
+	// SessionIDBase numbers the sessions from SessionIDBase+1. TLS session
+	// tickets are bound to their control session by its id
+	// (tlsstate.DataConfig): when several processes share ticket keys (a
+	// fleet, or restarts with a key file), give each a random base, so
+	// that a ticket another process issued to a session of the same id
+	// does not pass a data connection's check; internal/setup does so
+	// with -tls-ticket-keys. Default 0.
+	SessionIDBase uint64
 }
 
 // The defaults of Config's fields, exported so that cmd/ftpsd's flag help

@@ -62,7 +62,8 @@ func TestParseTicketKeys(t *testing.T) {
 // with the same key file resume each other's control sessions; with other
 // keys they do not. (That a data connection resumes only its own
 // process's tickets rests on session ids being unique across processes:
-// loop seeds them at random, TestSessionIDsDiffer.)
+// with shared keys internal/setup starts each process's ids at random,
+// loop.Config.SessionIDBase.)
 func TestSharedTicketKeysResumeAcrossInstances(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "tickets.key")
 	if err := os.WriteFile(path, randomKey(80), 0o600); err != nil {

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/netip"
 	"slices"
@@ -182,10 +183,13 @@ func (s *settings) setSourceCheck(v string) {
 	s.proxy.DataFromProxy = v == SourceCheckProxy
 }
 
-// applyTicketKeys gives a base TLS config the shared session-ticket keys
-// of -tls-ticket-keys (SSLSessionTicketKeyFile), if any. Start-up only.
-func (s *settings) applyTicketKeys(cfg *tls.Config) error {
-	tlsstate.SetTicketLifetime(cfg, s.ticketLife)
+// applyTicketKeys gives cfg's base TLS config the ticket lifetime and the
+// shared session-ticket keys of -tls-ticket-keys (SSLSessionTicketKeyFile),
+// if any; with shared keys the session ids start at random
+// (loop.Config.SessionIDBase), as other processes open these tickets too.
+// Start-up only.
+func (s *settings) applyTicketKeys(cfg *loop.Config) error {
+	tlsstate.SetTicketLifetime(cfg.TLS, s.ticketLife)
 	if s.ticketKeys == "" {
 		return nil
 	}
@@ -193,7 +197,8 @@ func (s *settings) applyTicketKeys(cfg *tls.Config) error {
 	if err != nil {
 		return fmt.Errorf("-tls-ticket-keys: %w", err)
 	}
-	cfg.SetSessionTicketKeys(keys)
+	cfg.TLS.SetSessionTicketKeys(keys)
+	cfg.SessionIDBase = rand.Uint64() >> 1 // half the space left for counting up
 	return nil
 }
 

@@ -107,6 +107,7 @@ func TestTicketKeysShared(t *testing.T) {
 	if err := os.WriteFile(keyFile, key, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	var bases []uint64
 	build := func(fl Flags) *tls.Config {
 		t.Helper()
 		fl.Root = Given(dir)
@@ -119,9 +120,15 @@ func TestTicketKeysShared(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		bases = append(bases, cfg.SessionIDBase)
 		return cfg.TLS
 	}
 	a, b, other := build(Flags{TicketKeys: Given(keyFile)}), build(Flags{TicketKeys: Given(keyFile)}), build(Flags{})
+	// With shared keys the session ids start at random, so that the two
+	// number their sessions apart; without, at 0 as always.
+	if bases[0] == bases[1] || bases[2] != 0 {
+		t.Errorf("session id bases %v: want two different ones, then 0", bases)
+	}
 	cli := &tls.Config{InsecureSkipVerify: true, ClientSessionCache: tls.NewLRUClientSessionCache(4), NextProtos: []string{"ftp"}}
 	handshake := func(srv *tls.Config) bool {
 		t.Helper()

@@ -225,7 +225,7 @@ func (s *settings) config(log *slog.Logger, certs *tlsstate.CertStore) (loop.Con
 		return cfg, nil
 	}
 	cfg.TLS = tlsstate.BaseConfig(certs)
-	if err := s.applyTicketKeys(cfg.TLS); err != nil {
+	if err := s.applyTicketKeys(&cfg); err != nil {
 		return loop.Config{}, err
 	}
 	cfg.AllowDataWithoutReuse = s.tlsReuse == ReuseOptional
