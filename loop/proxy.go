@@ -172,7 +172,10 @@ func (s *Server) proxyTraffic(c gnet.Conn, w *proxyWait) (action gnet.Action) {
 	_, _ = c.Discard(n)
 	s.proxy.waiting.Delete(w)
 	if s.draining.Load() {
-		_, _ = c.Write(codec.AppendReply(nil, codec.CodeServiceUnavailable, "Server shutting down."))
+		// An implicit-TLS client speaks TLS first: it gets no clear byte.
+		if !w.implicit {
+			_, _ = c.Write(codec.AppendReply(nil, codec.CodeServiceUnavailable, "Server shutting down."))
+		}
 		return gnet.Close
 	}
 	peer := src.Client
