@@ -7,6 +7,7 @@ require (
 	github.com/jlaffaye/ftp v0.2.4
 	github.com/panjf2000/ants/v2 v2.11.3
 	github.com/panjf2000/gnet/v2 v2.9.7
+	github.com/pires/go-proxyproto v0.15.0
 	github.com/pkg/profile v1.7.0
 	github.com/tg123/go-htpasswd v1.2.5
 	github.com/valyala/bytebufferpool v1.0.0

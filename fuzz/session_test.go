@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"io"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -24,6 +25,7 @@ import (
 var server struct {
 	once       sync.Once
 	addr       string
+	proxyAddr  string // a listener taking PROXY headers from 127.0.0.1 (proxy_test.go)
 	dir        string // holds root and outside, nothing else
 	outside    string // a file next to the root that no session may change
 	goroutines int    // after the first session: what a quiet server runs
@@ -83,7 +85,8 @@ func startServer() {
 	store := &tlsstate.CertStore{}
 	store.Set(&cert)
 	srv, err := loop.New(loop.Config{
-		Listeners:        []loop.Listener{{Addr: "127.0.0.1:0"}},
+		Listeners:        []loop.Listener{{Addr: "127.0.0.1:0"}, {Addr: "127.0.0.1:0", Proxy: true}},
+		Proxy:            loop.ProxyProtocol{Trusted: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}, HeaderTimeout: 300 * time.Millisecond},
 		Host:             loop.Host{Root: root, Auth: users, TLS: tlsstate.BaseConfig(store)},
 		FailDelay:        -1,
 		DataTimeout:      200 * time.Millisecond,
@@ -102,6 +105,7 @@ func startServer() {
 	}
 	server.stop = stop
 	server.addr = bound[0].Addr.String()
+	server.proxyAddr = bound[1].Addr.String()
 	// One session first, so the baseline counts what the server keeps
 	// once it has served (a worker waiting for its next job).
 	c, err := net.DialTimeout("tcp", server.addr, 5*time.Second)

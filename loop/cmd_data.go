@@ -45,10 +45,7 @@ func (s *Session) setActive(ap netip.AddrPort, ok string) Reply {
 
 // PASV opens a passive listener and announces it (IPv4 only, RFC 959).
 func cmdPASV(s *Session, _ []byte) Reply {
-	announce := s.local.Addr()
-	if a := s.host.PasvAddr; a.IsValid() {
-		announce = a
-	}
+	announce := s.pasvAnnounceAddr()
 	if !announce.Is4() {
 		return Reply{codec.CodeNetProtoUnsupported, "PASV needs IPv4, use EPSV."}
 	}
@@ -58,7 +55,7 @@ func cmdPASV(s *Session, _ []byte) Reply {
 	}
 	var b [64]byte
 	msg := append(b[:0], "Entering Passive Mode ("...)
-	msg = codec.AppendPASV(msg, netip.AddrPortFrom(announce, port))
+	msg = codec.AppendPASV(msg, netip.AddrPortFrom(announce, s.pasvAnnouncePort(port)))
 	msg = append(msg, ")."...)
 	return Reply{codec.CodePassive, string(msg)}
 }
@@ -83,7 +80,7 @@ func cmdEPSV(s *Session, arg []byte) Reply {
 	}
 	var b [64]byte
 	msg := append(b[:0], "Entering Extended Passive Mode "...)
-	msg = codec.AppendEPSV(msg, port)
+	msg = codec.AppendEPSV(msg, s.pasvAnnouncePort(port))
 	msg = append(msg, '.')
 	return Reply{codec.CodeExtendedPassive, string(msg)}
 }
@@ -112,6 +109,7 @@ func (s *Session) listenPassive() (uint16, Reply) {
 		s.srv.cfg.logger().Warn("passive listen failed", "err", err)
 		return 0, Reply{codec.CodeCantOpenData, "Can't open passive connection."}
 	}
+	s.expectProxyData(p)
 	s.pasv = p
 	return p.Addr().Port(), Reply{}
 }

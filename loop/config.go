@@ -14,6 +14,9 @@ type Listener struct {
 	Addr string
 	// Implicit makes TLS start with the first byte (port 990 style).
 	Implicit bool
+	// Proxy makes the listener take connections only from trusted proxies
+	// (Config.Proxy), each starting with a PROXY v1 or v2 header; see proxy.go.
+	Proxy bool
 }
 
 // Config is the server's configuration. The zero value works: every field
@@ -113,6 +116,19 @@ type Config struct {
 	// Limits caps sessions, logins, bandwidth and queued replies; see
 	// limits.go. Its fields read as Config's.
 	Limits
+
+	// Proxy configures the PROXY protocol (proxy.go): whom Listener.Proxy
+	// listeners trust, and passive listeners taking headers too.
+	Proxy ProxyProtocol
+
+	// SessionIDBase numbers the sessions from SessionIDBase+1. TLS session
+	// tickets are bound to their control session by its id
+	// (tlsstate.DataConfig): when several processes share ticket keys (a
+	// fleet, or restarts with a key file), give each a random base, so
+	// that a ticket another process issued to a session of the same id
+	// does not pass a data connection's check; internal/setup does so
+	// with -tls-ticket-keys. Default 0.
+	SessionIDBase uint64
 }
 
 // The defaults of Config's fields, exported so that cmd/ftpsd's flag help

@@ -23,6 +23,10 @@
 //   - While a job runs, the session reads but does not dispatch, except the
 //     commands the table marks duringTransfer (ABOR, STAT, NOOP, QUIT) when
 //     the job is a transfer. Replies therefore leave in command order.
+//   - On a PROXY listener (proxy.go) a connection has no Session until its
+//     PROXY header, framed from gnet's buffer without waiting, names the
+//     client; that address is the session's peer from then on. The idle
+//     sweep (OnTick) closes connections whose header is overdue.
 //   - A panic is contained to its session: in a handler or an applied
 //     result it is recovered on the loop (server.go, Session.contain), in a
 //     job on its worker (runJob); either way the stack goes to the error

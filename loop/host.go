@@ -54,6 +54,18 @@ type Host struct {
 	// PasvAddr, when valid, is the address announced in 227 replies instead
 	// of the control connection's local address (masquerading behind NAT).
 	PasvAddr netip.Addr
+	// PasvAddrFor, tried in order before PasvAddr, announce another
+	// address to the clients of some networks (pasvaddr.go).
+	PasvAddrFor []PasvAddrRule
+	// PasvAddrFunc, when set, gives the address to announce instead of
+	// PasvAddr (an address resolved from a DNS name and refreshed off the
+	// loop). It runs on the event loop and must not block: load an atomic.
+	// An invalid answer falls back to PasvAddr.
+	PasvAddrFunc func() netip.Addr
+	// PasvAnnounceMin, when set with PasvMin..PasvMax, is the port 227 and
+	// 229 replies announce for PasvMin; the others follow in order, for a
+	// balancer that maps ports (pasvaddr.go).
+	PasvAnnounceMin uint16
 	// PasvBindAddr, when valid, is the local address passive listeners
 	// bind to instead of the control connection's (FTPPASVbindaddr).
 	PasvBindAddr netip.Addr

@@ -44,6 +44,7 @@ type Server struct {
 	hashes     *xfer.HashCache     // digests of HASH and the X* commands, shared by every session (cmd_hash.go)
 
 	owners tlsstate.Owners // who each logged-in session is, for ReuseUser (tlsreuse.go)
+	proxy      proxyState          // PROXY protocol listeners and connections owing a header (proxy.go)
 
 	nextID    atomic.Uint64
 	clock     atomic.Int64 // UnixNano, advanced by OnTick: sessions stamp activity without a clock read
@@ -73,6 +74,10 @@ func New(cfg Config) (*Server, error) {
 	if s.gnetAddrs, err = gnetAddrs(s.cfg.listeners()); err != nil {
 		return nil, err
 	}
+	if err := s.cfg.checkProxy(); err != nil {
+		return nil, err
+	}
+	s.seedSessionIDs()
 	for _, l := range s.cfg.listeners() {
 		if l.Implicit && !cfg.hasTLS() {
 			return nil, fmt.Errorf("loop: implicit TLS listener %s needs a certificate", l.Addr)
@@ -338,12 +343,24 @@ func (s *Server) OnOpen(c gnet.Conn) (out []byte, action gnet.Action) {
 		return s.refuse(c, implicit, noTLSReply)
 	}
 	peer := addrPortOf(c.RemoteAddr())
+	if s.proxyAt(local) {
+		// The session starts when the PROXY header names the client.
+		return s.awaitProxy(c, peer, local, hosts, implicit)
+	}
+	return s.startSession(c, peer, local, hosts, implicit, &admitted)
+}
+
+// startSession admits a control connection from peer and greets it: from
+// OnOpen, or from proxyTraffic once a PROXY header named the peer. On a
+// refusal it returns the 421 and gnet.Close. *admitted is set once the
+// limits counted the peer, for the caller's panic recovery.
+func (s *Server) startSession(c gnet.Conn, peer, local netip.AddrPort, hosts []*vhost, implicit bool, admitted *netip.Addr) ([]byte, gnet.Action) {
 	// Session limits and bans apply at connect: 421 instead of the 220.
 	if refusal := s.lim.admit(peer.Addr()); refusal != nil {
 		s.logConnRefused(peer, refusal)
 		return s.refuse(c, implicit, refusal)
 	}
-	admitted = peer.Addr()
+	*admitted = peer.Addr()
 	// The coarse clock would make a session opened just after a tick look
 	// a whole tick old; the trim must not run in the middle of a burst.
 	s.lastOpen.Store(time.Now().UnixNano())
@@ -358,6 +375,9 @@ func (s *Server) OnOpen(c gnet.Conn) (out []byte, action gnet.Action) {
 func (s *Server) OnTraffic(c gnet.Conn) (action gnet.Action) {
 	sess, ok := c.Context().(*Session)
 	if !ok {
+		if w, ok := c.Context().(*proxyWait); ok {
+			return s.proxyTraffic(c, w)
+		}
 		return gnet.Close
 	}
 	defer func() {
@@ -415,6 +435,7 @@ func (s *Server) logPanic(c gnet.Conn, p any) {
 func (s *Server) OnClose(c gnet.Conn, _ error) gnet.Action {
 	sess, ok := c.Context().(*Session)
 	if !ok {
+		s.closedWaiting(c)
 		return gnet.None
 	}
 	defer s.sessions.Delete(sess)
@@ -449,6 +470,7 @@ func (s *Server) OnTick() (time.Duration, gnet.Action) {
 		return true
 	})
 	s.maybeTrim(now)
+	s.sweepProxy(now)
 	return s.tickEvery(), gnet.None
 }
 

@@ -34,7 +34,7 @@ func wrapFor(base *tls.Config, id uint64) func(tls.ConnectionState, *tls.Session
 		if !tagged(ss.Extra, id) {
 			ss.Extra = append(ss.Extra, appendTag(nil, id))
 		}
-		return base.EncryptTicket(cs, ss)
+		return sealFresh(base, cs, ss)
 	}
 }
 
@@ -52,7 +52,7 @@ func ControlConfig(base *tls.Config, id uint64) *tls.Config {
 	var from []uint64 // the sessions of the ticket offered, set by UnwrapSession
 	tag := wrapFor(base, id)
 	cfg.UnwrapSession = func(identity []byte, cs tls.ConnectionState) (*tls.SessionState, error) {
-		ss, err := base.DecryptTicket(identity, cs)
+		ss, err := openFresh(base, identity, cs)
 		if err == nil && ss != nil {
 			from = lineage(ss.Extra, from[:0])
 		}
@@ -99,12 +99,12 @@ func dataConfig(base *tls.Config, id uint64, sibling func(tag uint64) bool) *tls
 	tag := wrapFor(base, id)
 	cfg.WrapSession = func(cs tls.ConnectionState, ss *tls.SessionState) ([]byte, error) {
 		if !cs.DidResume {
-			return base.EncryptTicket(cs, ss)
+			return sealFresh(base, cs, ss)
 		}
 		return tag(cs, ss)
 	}
 	cfg.UnwrapSession = func(identity []byte, cs tls.ConnectionState) (*tls.SessionState, error) {
-		ss, err := base.DecryptTicket(identity, cs)
+		ss, err := openFresh(base, identity, cs)
 		if err != nil || ss == nil {
 			return nil, nil
 		}

@@ -116,9 +116,13 @@ func TestSessionTagAppends(t *testing.T) {
 	if err != nil || ss == nil {
 		t.Fatalf("base cannot open the ticket: %v", err)
 	}
+	// The tag once, after what was there, then the issue time (lifetime.go).
 	want := [][]byte{[]byte("someone else's"), appendTag(nil, 7)}
-	if len(ss.Extra) != len(want) || !bytes.Equal(ss.Extra[0], want[0]) || !bytes.Equal(ss.Extra[1], want[1]) {
-		t.Fatalf("Extra %q, want %q", ss.Extra, want)
+	if len(ss.Extra) != len(want)+1 || !bytes.Equal(ss.Extra[0], want[0]) || !bytes.Equal(ss.Extra[1], want[1]) {
+		t.Fatalf("Extra %q, want %q and the issue time", ss.Extra, want)
+	}
+	if _, ok := issuedAt(ss.Extra[2:]); !ok {
+		t.Fatalf("Extra %q: no issue time last", ss.Extra)
 	}
 
 	cases := []struct {

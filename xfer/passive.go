@@ -33,6 +33,11 @@ type Passive struct {
 	once    sync.Once
 	expired atomic.Bool
 	refused atomic.Int64
+
+	// Set by ExpectProxy before Accept runs.
+	proxyTrusted  []netip.Prefix
+	proxyTimeout  time.Duration
+	proxyAsClient bool // AcceptFromProxies
 }
 
 // Listen opens a passive listener on bind. With lo == hi == 0 the kernel picks
@@ -153,7 +158,7 @@ func (p *Passive) Accept(deadline time.Time) (net.Conn, error) {
 		if err != nil {
 			return nil, p.acceptErr(err)
 		}
-		if unzoned(c.RemoteAddr().(*net.TCPAddr).AddrPort().Addr()) == p.peer {
+		if p.admit(c, deadline) {
 			if p.timer != nil {
 				p.timer.Stop()
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/ftpsd/ftpsd/internal/config"
 	"github.com/ftpsd/ftpsd/internal/setup"
 	"github.com/ftpsd/ftpsd/loop"
+	"github.com/ftpsd/ftpsd/tlsstate"
 )
 
 // options are the parsed command line: the flags as typed directives
@@ -66,7 +67,7 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	opt(fs, &f.Users, fs.StringVar, "users", "", "htpasswd `FILE` of named users (bcrypt, SHA1, APR1-MD5, SHA-crypt); they may write")
 	opt(fs, &f.Anonymous, fs.BoolVar, "anonymous", false, "allow anonymous read-only logins (USER anonymous or ftp)")
 	raw(fs, &pasvPorts, "pasv-ports", "", "passive port range `LO-HI` (default: any free port)")
-	raw(fs, &pasvAddr, "pasv-addr", "", "`IP` announced in PASV replies instead of the local address")
+	raw(fs, &pasvAddr, "pasv-addr", "", "`IP` announced in PASV replies instead of the local address; or a list NET=IP,...,IP: clients in the CIDR NET get IP, others the plain IP")
 	raw(fs, &umask, "umask", fmt.Sprintf("%03o", setup.DefaultUmask), "octal umask for uploaded files and new directories")
 	opt(fs, &f.Workers, fs.IntVar, "workers", 0, fmt.Sprintf("maximum concurrent transfers and file-system jobs (default %d)", loop.DefaultWorkers))
 	opt(fs, &f.Loops, fs.IntVar, "loops", 0, "number of event loops (default: one per CPU)")
@@ -114,6 +115,16 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	var hashMaxSize setup.Opt[string]
 	raw(fs, &hashMaxSize, "hash-max-size", "0", "`BYTES` one HASH or X* checksum command may read, K, M, G suffixes; more get 556/550 (0: no limit)")
 	opt(fs, &f.HashCache, fs.IntVar, "hash-cache", loop.DefaultHashCacheEntries, "file digests kept for every session to share (0: none)")
+	var proxyTrusted setup.Opt[string]
+	opt(fs, &f.ProxyProtocol, fs.BoolVar, "proxy-protocol", false, "listeners take connections only from -proxy-trusted proxies, each starting with a PROXY v1/v2 header naming the client")
+	raw(fs, &proxyTrusted, "proxy-trusted", "", "trusted proxies for PROXY headers: `ADDR|CIDR,...`")
+	opt(fs, &f.ProxyData, fs.BoolVar, "proxy-data", false, "passive data connections from -proxy-trusted proxies start with a PROXY header too")
+	opt(fs, &f.ProxyTimeout, fs.DurationVar, "proxy-timeout", loop.DefaultProxyHeaderTimeout, "deadline for a PROXY header")
+	var pasvAnnounce setup.Opt[string]
+	opt(fs, &f.PasvSourceCheck, fs.StringVar, "pasv-source-check", setup.SourceCheckClient, "what a passive data connection from a -proxy-trusted proxy may be: client (refused: only the client's own address), proxy-header (with a PROXY header naming the client; -proxy-data), proxy (taken as the client's, weaker)")
+	opt(fs, &f.TicketLife, fs.DurationVar, "tls-ticket-lifetime", tlsstate.DefaultTicketLifetime, "how long a TLS session may be resumed, from its first ticket")
+	opt(fs, &f.TicketKeys, fs.StringVar, "tls-ticket-keys", "", "session-ticket key `FILE` shared by a fleet (48/80-byte keys, nginx/HAProxy format; first seals); SIGHUP reloads it")
+	raw(fs, &pasvAnnounce, "pasv-announce-ports", "", "passive ports `LO-HI` announced in PASV/EPSV replies for -pasv-ports, in order (a balancer mapping ports)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -162,6 +173,9 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 		}
 		f.Listeners = setup.Given(ls)
 	}
+	if err := convertPasvFor(f, &pasvAddr, pasvAnnounce); err != nil {
+		return nil, err
+	}
 	if err := convert(f, pasvPorts, pasvAddr, umask, level, pendingInput, queuedOutput, rateSession, rateServer); err != nil {
 		return nil, err
 	}
@@ -177,6 +191,9 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	}
 	if f.HashCache.Set && f.HashCache.Value == 0 {
 		f.HashCache.Value = loop.NoLimit
+	}
+	if err := convertProxy(f, proxyTrusted); err != nil {
+		return nil, err
 	}
 	for _, x := range []struct {
 		name string
@@ -266,6 +283,59 @@ func convert(f *setup.Flags, pasvPorts, pasvAddr, umask, level, pendingInput, qu
 			return fmt.Errorf("-%s: %w", x.name, err)
 		}
 		*x.dst = setup.Given(n)
+	}
+	return nil
+}
+
+// convertProxy parses -proxy-trusted. Given empty, it still replaces the
+// file's list (with none).
+func convertProxy(f *setup.Flags, trusted setup.Opt[string]) error {
+	if trusted.Set {
+		var list []netip.Prefix
+		if strings.TrimSpace(trusted.Value) != "" {
+			var err error
+			if list, err = config.ParseTrusted(trusted.Value); err != nil {
+				return fmt.Errorf("-proxy-trusted: %w", err)
+			}
+		}
+		f.ProxyTrusted = setup.Given(list)
+	}
+	switch v := f.PasvSourceCheck.Value; {
+	case v != setup.SourceCheckClient && v != setup.SourceCheckProxyHeader && v != setup.SourceCheckProxy:
+		return fmt.Errorf("-pasv-source-check: %q is not client, proxy-header or proxy", v)
+	case f.PasvSourceCheck.Set && f.ProxyData.Set && f.ProxyData.Value != (v == setup.SourceCheckProxyHeader):
+		return fmt.Errorf("-proxy-data is -pasv-source-check proxy-header: give one of them")
+	}
+	if f.TicketLife.Set && f.TicketLife.Value <= 0 {
+		return fmt.Errorf("-tls-ticket-lifetime must be positive")
+	}
+	if f.ProxyTimeout.Set && f.ProxyTimeout.Value <= 0 {
+		return fmt.Errorf("-proxy-timeout must be positive")
+	}
+	return nil
+}
+
+// convertPasvFor takes the NET=IP rules out of -pasv-addr (leaving its
+// plain address, if any, for convert) and parses -pasv-announce-ports.
+func convertPasvFor(f *setup.Flags, pasvAddr *setup.Opt[string], announce setup.Opt[string]) error {
+	if _, err := netip.ParseAddr(pasvAddr.Value); pasvAddr.Set && pasvAddr.Value != "" && err != nil {
+		rules, def, name, err := setup.ParsePasvAddrs(pasvAddr.Value)
+		if err != nil {
+			return fmt.Errorf("-pasv-addr: %w", err)
+		}
+		f.PasvAddrFor = setup.Given(rules)
+		f.PasvAddrName = setup.Given(name)
+		pasvAddr.Value = ""
+		if def.IsValid() {
+			pasvAddr.Value = def.String()
+		}
+	}
+	if announce.Set && announce.Value != "" {
+		lo, hi, err := parseRange(announce.Value)
+		if err != nil {
+			return fmt.Errorf("-pasv-announce-ports: %w", err)
+		}
+		f.PasvAnnounce = setup.Given(config.PortRange{Lo: lo, Hi: hi})
 	}
 	return nil
 }

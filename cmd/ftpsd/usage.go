@@ -31,6 +31,7 @@ var flagGroups = []struct {
 	{"TLS", []string{"cert", "key", "require-tls", "tls-reuse", "client-ca", "client-cert", "handshake-timeout", "max-handshakes", "max-handshakes-per-ip", "first-flight-timeout", "state-dir"}},
 	{"Data connections", []string{"pasv-ports", "pasv-addr", "data-timeout", "data-idle-timeout", "rate-session", "rate-server"}},
 	{"Limits and hostile clients", []string{"max-sessions", "max-per-ip", "max-per-user", "max-login-attempts", "fail-delay", "ban-after", "ban-window", "ban-time", "login-timeout", "idle-timeout", "max-pending-input", "max-queued-output", "glob-max-scan", "hash-max-size", "hash-cache"}},
+	{"Balancers and fleets", []string{"proxy-protocol", "proxy-trusted", "proxy-data", "proxy-timeout", "pasv-source-check", "pasv-announce-ports", "tls-ticket-keys", "tls-ticket-lifetime"}},
 	{"Logs", []string{"log-level", "error-log", "command-log", "command-log-format", "transfer-log", "transfer-log-format"}},
 	{"Process", []string{"user", "group", "allow-root", "pidfile", "workers", "loops", "grace", "profile", "version", "manpage", "help"}},
 }

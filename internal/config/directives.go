@@ -102,6 +102,8 @@ var table = []*spec{
 	{name: "SSLProtocol", syntax: "SSLProtocol [+|-]protocol ...", min: 1, max: -1, ctx: ctxServers, set: setSSLProtocol},
 	{name: "SSLCipherSuite", syntax: "SSLCipherSuite [SSL|TLSv1.3] cipher-spec", min: 1, max: 2, ctx: ctxServers, set: setCipherSuite},
 	{name: "SSLUserName", syntax: "SSLUserName varname", min: 1, max: 1, ctx: ctxServers, set: setSSLUserName},
+	{name: "FTPTLSTicketLifetime", syntax: "FTPTLSTicketLifetime seconds|duration", min: 1, max: 1, ctx: ctxServer, set: duration(func(s *Server) *Opt[time.Duration] { return &s.Process.TicketLifetime })},
+	{name: "SSLSessionTicketKeyFile", syntax: "SSLSessionTicketKeyFile file", min: 1, max: 1, ctx: ctxServer, set: pathOpt(func(s *Server) *Opt[string] { return &s.Process.SessionTicketKeyFile })},
 
 	// mod_ftp.
 	{name: "FTP", syntax: "FTP on|off", min: 1, max: 1, ctx: ctxServers, set: flag(func(s *Server) *Opt[bool] { return &s.FTP })},
@@ -156,6 +158,13 @@ var table = []*spec{
 	{name: "FTPLoginBan", syntax: "FTPLoginBan failures window-seconds ban-seconds", min: 3, max: 3, ctx: ctxServers, set: setLoginBan},
 	{name: "FTPHashMaxSize", syntax: "FTPHashMaxSize bytes", min: 1, max: 1, ctx: ctxServers, set: byteCount(func(s *Server) *Opt[int64] { return &s.FTPHashMaxSize })},
 	{name: "FTPHashCache", syntax: "FTPHashCache entries", min: 1, max: 1, ctx: ctxServers, set: intOpt(func(s *Server) *Opt[int] { return &s.FTPHashCache }, 0, 10000000, "a number of digests")},
+
+	// mod_remoteip: the PROXY protocol (remoteip.go).
+	{name: "RemoteIPProxyProtocol", syntax: "RemoteIPProxyProtocol On|Off", min: 1, max: 1, ctx: ctxServers, set: flag(func(s *Server) *Opt[bool] { return &s.RemoteIPProxyProtocol })},
+	{name: "RemoteIPTrustedProxy", syntax: "RemoteIPTrustedProxy addr|CIDR ...", min: 1, max: -1, ctx: ctxServer, set: setRemoteIPTrustedProxy},
+	{name: "FTPPASVaddrFor", syntax: "FTPPASVaddrFor addr|CIDR ipv4-address", min: 2, max: 2, ctx: ctxServers, set: setPASVAddrFor},
+	{name: "FTPPASVAnnounceRange", syntax: "FTPPASVAnnounceRange min [max]", min: 1, max: 2, ctx: ctxServers, set: portRange(func(s *Server) *Opt[PortRange] { return &s.FTPPASVAnnounceRange })},
+	{name: "FTPPASVSourceCheck", syntax: "FTPPASVSourceCheck client|proxy-header|proxy", min: 1, max: 1, ctx: ctxServer, set: keyword(func(s *Server) *Opt[string] { return &s.Process.PasvSourceCheck }, "client", "proxy-header", "proxy")},
 
 	// mod_auth_basic, mod_authn_file, mod_authz_groupfile, mod_authn_anon, mod_authz_core.
 	{name: "AuthType", syntax: "AuthType Basic|None", min: 1, max: 1, ctx: ctxDirs, set: setAuthType},

@@ -161,6 +161,7 @@ func resolvePaths(s *Server, root string) {
 	abs(&s.Process.PidFile)
 	abs(&s.SSL.CertificateChainFile)
 	abs(&s.SSL.CACertificateFile)
+	abs(&s.Process.SessionTicketKeyFile)
 	for i := range s.SSL.CertificateFile {
 		abs(&s.SSL.CertificateFile[i])
 	}

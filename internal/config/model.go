@@ -306,6 +306,11 @@ type Server struct {
 	FTPLimitDBFile      Opt[string]
 	FTPLowPortSock      Opt[bool] // recorded; ftpsd never binds port 20
 
+	RemoteIPProxyProtocol Opt[bool] // RemoteIPProxyProtocol On|Off; default Off; inherited
+
+	FTPPASVaddrFor       Opt[[]PasvAddrFor] // per client network, in file order; inherited as a whole
+	FTPPASVAnnounceRange Opt[PortRange]     // ports announced for FTPPASVrange; inherited
+
 	// Process holds ftpsd's own directives for the process-wide flags; set on the main server
 	// only, and not inherited (they are not any one server's).
 	Process ProcessSettings
@@ -353,6 +358,11 @@ type ProcessSettings struct {
 	Group              Opt[string]        // Group name|#gid: -group
 	PidFile            Opt[string]        // PidFile file: -pidfile
 	GlobMaxScan        Opt[int]           // FTPGlobMaxScan: -glob-max-scan
+
+	RemoteIPTrustedProxy Opt[[]netip.Prefix] // RemoteIPTrustedProxy, adding up: -proxy-trusted
+	SessionTicketKeyFile Opt[string]         // SSLSessionTicketKeyFile: -tls-ticket-keys
+	PasvSourceCheck      Opt[string]         // FTPPASVSourceCheck client|proxy-header|proxy: -pasv-source-check
+	TicketLifetime       Opt[time.Duration]  // FTPTLSTicketLifetime: -tls-ticket-lifetime
 }
 
 // FTPEnabled reports FTP On; default off (as mod_ftp).

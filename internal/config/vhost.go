@@ -150,6 +150,9 @@ func merge(main, v *Server) *Server {
 	e.FTPRateLimitSession.inherit(main.FTPRateLimitSession)
 	e.FTPRateLimitServer.inherit(main.FTPRateLimitServer)
 	e.FTPLoginBan.inherit(main.FTPLoginBan)
+	e.RemoteIPProxyProtocol.inherit(main.RemoteIPProxyProtocol)
+	e.FTPPASVaddrFor.inherit(main.FTPPASVaddrFor)
+	e.FTPPASVAnnounceRange.inherit(main.FTPPASVAnnounceRange)
 
 	e.ErrorLog.inherit(main.ErrorLog)
 	e.LogLevel.inherit(main.LogLevel)

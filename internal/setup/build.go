@@ -72,6 +72,7 @@ type Server struct {
 	Config  loop.Config
 	reloads []certReload
 	file    bool
+	tickets ticketReload // the shared session-ticket keys SIGHUP reloads (fleet.go)
 }
 
 // Build makes the server's configuration: certificates loaded (or
@@ -94,6 +95,7 @@ func (p *Plan) Build(logs *Logs) (*Server, error) {
 		srv.reloads = append(srv.reloads, more...)
 	}
 	srv.Config = cfg
+	srv.tickets = ticketReloadFor(p.s.ticketKeys, &cfg)
 	return srv, nil
 }
 
@@ -105,6 +107,7 @@ func (s *Server) ReloadCerts(log *slog.Logger) {
 	for _, r := range s.reloads {
 		reloaded = r.reload(log) || reloaded
 	}
+	s.tickets.reload(log)
 	switch {
 	case reloaded:
 	case s.file:

@@ -178,6 +178,7 @@ func applyFile(c *config.Config, notes []config.Note, s *settings, fl Flags) (*f
 	}
 	standIn := p.flagListeners(c, s.listeners, fl)
 	processSettings(c.Main.Process, s, fl)
+	p.proxySettings(c, s, fl)
 	p.applyServer(servers[0], s, fl, f)
 	for _, srv := range servers[1:] {
 		// A virtual host gets the process defaults and the process-wide
@@ -400,6 +401,7 @@ func (p *problems) ftpSettings(srv *config.Server, root string, scope *config.Sc
 		s.pasvMin, s.pasvMax = r.Value.Lo, r.Value.Hi
 	}
 	layer(fl.PasvAddr, srv.FTPPASVAddr, &s.pasvAddr)
+	pasvForSettings(srv, s, fl)
 	if !fl.Umask.Set {
 		s.umask, s.dirUmask = scope.Umask(), scope.DirUmask()
 	}

@@ -89,7 +89,31 @@ type Flags struct {
 	TransferLogFormat Opt[string] // host: -transfer-log-format (LogFormat)
 	HashMaxSize       Opt[int64]  // -hash-max-size (FTPHashMaxSize); 0: no limit
 	HashCache         Opt[int]    // -hash-cache (FTPHashCache); loop.NoLimit: no cache
+	// PROXY protocol (loop.ProxyProtocol): -proxy-protocol marks every
+	// listener served as taking PROXY headers (RemoteIPProxyProtocol);
+	// -proxy-trusted lists the proxies (RemoteIPTrustedProxy).
+	ProxyProtocol Opt[bool]           // -proxy-protocol (RemoteIPProxyProtocol)
+	ProxyTrusted  Opt[[]netip.Prefix] // -proxy-trusted (RemoteIPTrustedProxy)
+	ProxyData     Opt[bool]           // -proxy-data: passive listeners take headers from trusted proxies
+	ProxyTimeout  Opt[time.Duration]  // -proxy-timeout: deadline for the header
+
+	PasvAddrFor  Opt[[]loop.PasvAddrRule] // host: -pasv-addr NET=IP,... (loop.Host.PasvAddrFor)
+	PasvAnnounce Opt[config.PortRange]    // host: -pasv-announce-ports (loop.Host.PasvAnnounceMin)
+	PasvAddrName Opt[string]              // host: -pasv-addr NAME, resolved and refreshed (pasvname.go)
+	TicketKeys   Opt[string]              // -tls-ticket-keys (SSLSessionTicketKeyFile)
+	TicketLife   Opt[time.Duration]       // -tls-ticket-lifetime (FTPTLSTicketLifetime)
+	// PasvSourceCheck is -pasv-source-check (FTPPASVSourceCheck): what a
+	// passive data connection from a trusted proxy may be; one of the
+	// SourceCheck* values. -proxy-data is SourceCheckProxyHeader.
+	PasvSourceCheck Opt[string]
 }
+
+// The values of -pasv-source-check and FTPPASVSourceCheck.
+const (
+	SourceCheckClient      = "client"       // only the client's own address (the default)
+	SourceCheckProxyHeader = "proxy-header" // a trusted proxy with a PROXY header naming the client
+	SourceCheckProxy       = "proxy"        // a trusted proxy, header or not, as the client
+)
 
 // The values of -client-cert and of the settings' client certificate
 // policy; ClientNone (from a file only) loads the CAs but asks for no
@@ -123,6 +147,7 @@ func (f Flags) forVirtualHost() Flags {
 	v.PasvRange, v.PasvAddr, v.Umask = Opt[config.PortRange]{}, Opt[netip.Addr]{}, Opt[os.FileMode]{}
 	v.Banner, v.RequireTLS = Opt[string]{}, Opt[bool]{}
 	v.ClientCA, v.ClientCert, v.Cert = Opt[string]{}, Opt[string]{}, Opt[CertSet]{}
+	v.PasvAddrFor, v.PasvAnnounce, v.PasvAddrName = Opt[[]loop.PasvAddrRule]{}, Opt[config.PortRange]{}, Opt[string]{}
 	return v
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ftpsd/ftpsd/internal/auth"
+	"github.com/ftpsd/ftpsd/internal/config"
 	"github.com/ftpsd/ftpsd/loop"
 	"github.com/ftpsd/ftpsd/tlsstate"
 )
@@ -59,6 +60,14 @@ type settings struct {
 	dataIdleTimeout           time.Duration
 	maxPendingInput           int64
 	globMaxScan               int
+
+	proxyProtocol Opt[bool] // -proxy-protocol: given, it decides for every listener
+	proxy         loop.ProxyProtocol
+	pasvAddrFor   []loop.PasvAddrRule
+	pasvAnnounce  config.PortRange // zero: announce the ports listened on
+	pasvAddrName  string           // -pasv-addr NAME
+	ticketKeys    string           // -tls-ticket-keys: "" for a random key
+	ticketLife    time.Duration    // -tls-ticket-lifetime: 0 for tlsstate's default
 
 	// rootFrom, usersFrom and clientCAFrom name where those settings came
 	// from in error messages: the flag ("-root"), or the directive
@@ -149,6 +158,18 @@ func resolve(f Flags) *settings {
 	given(f.DataIdleTimeout, &s.dataIdleTimeout)
 	given(f.MaxPendingInput, &s.maxPendingInput)
 	given(f.GlobMaxScan, &s.globMaxScan)
+	s.proxyProtocol = f.ProxyProtocol
+	given(f.ProxyTrusted, &s.proxy.Trusted)
+	given(f.ProxyData, &s.proxy.Data)
+	given(f.ProxyTimeout, &s.proxy.HeaderTimeout)
+	given(f.PasvAddrFor, &s.pasvAddrFor)
+	given(f.PasvAnnounce, &s.pasvAnnounce)
+	given(f.PasvAddrName, &s.pasvAddrName)
+	given(f.TicketKeys, &s.ticketKeys)
+	given(f.TicketLife, &s.ticketLife)
+	if f.PasvSourceCheck.Set {
+		s.setSourceCheck(f.PasvSourceCheck.Value)
+	}
 	return s
 }
 
@@ -170,6 +191,7 @@ func (s *settings) forVirtualHost() *settings {
 	v.umask, v.dirUmask = def.umask, def.dirUmask
 	v.banner, v.requireTLS = def.banner, def.requireTLS
 	v.clientCA, v.clientCert, v.cert, v.noTLS = def.clientCA, def.clientCert, nil, false
+	v.pasvAddrFor, v.pasvAnnounce, v.pasvAddrName = nil, config.PortRange{}, ""
 	v.rootFrom, v.usersFrom, v.clientCAFrom = def.rootFrom, def.usersFrom, def.clientCAFrom
 	return &v
 }
@@ -211,12 +233,19 @@ func (s *settings) config(log *slog.Logger, certs *tlsstate.CertStore) (loop.Con
 		Limits:          s.limits,
 	}
 	cfg.GlobMaxScan = s.globMaxScan
+	s.applyProxy(&cfg)
+	if err := s.applyPasv(&cfg.Host, log); err != nil {
+		return loop.Config{}, err
+	}
 	if certs == nil {
 		return cfg, nil
 	}
 	cfg.TLS = tlsstate.BaseConfig(certs)
 	if cfg.TLSReuse, err = loop.ParseReusePolicy(s.tlsReuse); err != nil {
 		return loop.Config{}, fmt.Errorf("setup: -tls-reuse: %w", err)
+	}
+	if err := s.applyTicketKeys(&cfg); err != nil {
+		return loop.Config{}, err
 	}
 	cfg.HandshakeTimeout = s.handshakeTimeout
 	cfg.MaxHandshakes = s.maxHandshakes
