@@ -44,7 +44,7 @@ type Server struct {
 	hashes     *xfer.HashCache     // digests of HASH and the X* commands, shared by every session (cmd_hash.go)
 
 	owners tlsstate.Owners // who each logged-in session is, for ReuseUser (tlsreuse.go)
-	proxy      proxyState          // PROXY protocol listeners and connections owing a header (proxy.go)
+	proxy  proxyState      // PROXY protocol listeners and connections owing a header (proxy.go)
 
 	nextID    atomic.Uint64
 	clock     atomic.Int64 // UnixNano, advanced by OnTick: sessions stamp activity without a clock read
