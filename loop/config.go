@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/ftpsd/ftpsd/internal/synth"
 	"github.com/ftpsd/ftpsd/tlsstate"
 	"github.com/ftpsd/ftpsd/xfer"
 )
@@ -48,6 +49,10 @@ type Config struct {
 	// pattern is matched against; a pattern in a bigger directory is
 	// refused with 550 (xfer/glob.go). Default DefaultGlobMaxScan.
 	GlobMaxScan int
+	// Synth, when set, mounts the synthetic tree and the verifying sink
+	// beside every session's rooted file system (internal/synth); nil:
+	// neither.
+	Synth *synth.FS
 	// Workers caps concurrent file-system jobs and transfers. Default DefaultWorkers.
 	Workers int
 	// EventLoops is the number of gnet event loops. Default: one per CPU.

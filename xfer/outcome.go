@@ -67,6 +67,11 @@ const (
 	CertLoggedIn // 232: a client certificate vouched for Identity, landing at Entry
 	LoginFailed  // 530: wrong password, unknown user, or no home to land in
 
+	// The verifying sink (synth.go): the reply's text, in Text, says what
+	// was checked or the first offset that went wrong.
+	Verified // 226: an upload into the sink matched (or was counted only)
+	Mismatch // 451: an upload into the sink differed from its synthetic content
+
 	kindCount
 )
 
@@ -80,6 +85,7 @@ var kindNames = [kindCount]string{
 	ModeChanged: "ModeChanged", Facts: "Facts", Status: "Status", LoggedIn: "LoggedIn",
 	CertLoggedIn: "CertLoggedIn", LoginFailed: "LoginFailed",
 	BadPattern: "BadPattern", TooMany: "TooMany",
+	Verified: "Verified", Mismatch: "Mismatch",
 }
 
 var kindCodes = [kindCount]codec.Code{
@@ -96,6 +102,7 @@ var kindCodes = [kindCount]codec.Code{
 	Facts: codec.CodeFileActionOK, Status: codec.CodeFileStatus,
 	LoggedIn: codec.CodeLoggedIn, CertLoggedIn: codec.CodeLoggedInSecure, LoginFailed: codec.CodeNotLoggedIn,
 	BadPattern: codec.CodeArgSyntax, TooMany: codec.CodeFileUnavailable,
+	Verified: codec.CodeTransferComplete, Mismatch: codec.CodeLocalError,
 }
 
 func (k Kind) String() string {
@@ -124,7 +131,7 @@ type Outcome struct {
 	Kind Kind
 	Err  error
 	Path string    // the virtual path the outcome is about (CWD, MKD, RNFR, MFMT, MLST, STAT)
-	Text string    // README text (CWD), facts line (MLST), listing (STAT), time stamp (MFMT)
+	Text string    // README text (CWD), facts line (MLST), listing (STAT), time stamp (MFMT), the sink's verdict
 	Name string    // the name STOU chose
 	Size int64     // SIZE
 	Time time.Time // MDTM

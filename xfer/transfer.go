@@ -15,6 +15,7 @@ import (
 
 	"github.com/ftpsd/ftpsd/internal/fsys"
 	"github.com/ftpsd/ftpsd/internal/ftplog"
+	"github.com/ftpsd/ftpsd/internal/synth"
 	"github.com/ftpsd/ftpsd/tlsstate"
 )
 
@@ -133,6 +134,10 @@ type Transfer struct {
 	Log    *ftplog.Logger
 	Record ftplog.Transfer
 	Debug  *slog.Logger // for failed data-connection handshakes; nil: slog.Default
+
+	// Synth is the synthetic tree and the sink, a file system beside FS
+	// chosen by path prefix (synth.go); nil: none.
+	Synth *synth.FS
 }
 
 // Drop frees the passive listener of a transfer that will not run (the
@@ -151,6 +156,9 @@ func (t *Transfer) Run(ctx context.Context, p Progress) Outcome {
 	if err := t.Access.Check(t.Verb, t.Path); err != nil {
 		t.Data.drop()
 		return Fail(err)
+	}
+	if n := t.Synth.Lookup(t.Path); n.Kind != synth.NotMine {
+		return t.runSynth(ctx, p, n) // synth.go
 	}
 	switch t.Op {
 	case Retr:
