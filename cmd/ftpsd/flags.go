@@ -102,6 +102,8 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	raw(fs, &certFile, "cert", "", "TLS certificate `FILE` (PEM, chain included); default: a generated self-signed ECDSA certificate")
 	raw(fs, &keyFile, "key", "", "TLS private key `FILE` (PEM)")
 	defineDaemonFlags(fs, o)
+	var synthFlags synthText
+	defineSynthFlags(fs, o, &synthFlags)
 	fs.Usage = func() { usage(fs.FlagSet) }
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -115,6 +117,9 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 		}
 	})
 	finishDaemonFlags(o)
+	if err := finishSynthFlags(o, &synthFlags); err != nil {
+		return nil, err
+	}
 	o.fs = fs.FlagSet
 	if o.check && o.configFile == "" {
 		return nil, fmt.Errorf("-t checks a configuration file: give -config FILE")

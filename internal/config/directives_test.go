@@ -209,6 +209,18 @@ var directiveTests = []struct {
 	{name: "User in a virtual host", conf: "<VirtualHost *:21>\nUser ftp\n</VirtualHost>\n", errs: at(2, "User is not allowed in <VirtualHost> (allowed in server config)")},
 	{name: "FTPGlobMaxScan", conf: "FTPGlobMaxScan 50000\n", check: onMain(func(t *testing.T, s *Server) { eq(t, "glob scan", s.Process.GlobMaxScan.Value, 50000) })},
 	{name: "FTPGlobMaxScan zero", conf: "FTPGlobMaxScan 0\n", errs: at(1, "FTPGlobMaxScan: 0 is not a number of directory entries (1 to 100000000)")},
+	{name: "FTPSynthetic", conf: "FTPSynthetic /synthetic\nFTPSink /sink\nFTPSyntheticMax 100G\nFTPSyntheticSeed \"run 42\"\nFTPSyntheticTree 50\n", check: onMain(func(t *testing.T, s *Server) {
+		eq(t, "mount", s.Process.Synth.Mount.Value, "/synthetic")
+		eq(t, "sink", s.Process.Synth.Sink.Value, "/sink")
+		eq(t, "max", s.Process.Synth.Max.Value, int64(100<<30))
+		eq(t, "seed", s.Process.Synth.Seed.Value, "run 42")
+		eq(t, "tree", s.Process.Synth.Tree.Value, 50)
+	})},
+	{name: "FTPSynthetic relative", conf: "FTPSynthetic synthetic\n", errs: at(1, "FTPSynthetic: synthetic is not an absolute, clean virtual path other than / (such as /synthetic)")},
+	{name: "FTPSink root", conf: "FTPSink /\n", errs: at(1, "FTPSink: / is not an absolute, clean virtual path other than / (such as /synthetic)")},
+	{name: "FTPSyntheticMax bad", conf: "FTPSyntheticMax 1X\n", errs: at(1, "FTPSyntheticMax: 1X is not a size such as 1T (bytes, or K, M, G, T for binary multiples)")},
+	{name: "FTPSyntheticSeed empty", conf: "FTPSyntheticSeed \"\"\n", errs: at(1, "FTPSyntheticSeed: empty text")},
+	{name: "FTPSyntheticTree zero", conf: "FTPSyntheticTree 0\n", errs: at(1, "FTPSyntheticTree: 0 is not a number of entries (1 to 1000000)")},
 	{name: "FTPGlobMaxScan in a virtual host", conf: vh("FTPGlobMaxScan 5"), errs: at(2, "FTPGlobMaxScan is not allowed in <VirtualHost> (allowed in server config)")},
 	{name: "buffer caps", conf: "FTPMaxPendingInput 16K\nFTPMaxQueuedOutput 2M\n", check: onMain(func(t *testing.T, s *Server) {
 		eq(t, "pending", s.Process.MaxPendingInput.Value, int64(16<<10))

@@ -349,6 +349,7 @@ type ProcessSettings struct {
 	Group              Opt[string]        // Group name|#gid: -group
 	PidFile            Opt[string]        // PidFile file: -pidfile
 	GlobMaxScan        Opt[int]           // FTPGlobMaxScan: -glob-max-scan
+	Synth              SynthSettings      // FTPSynthetic, FTPSink and the like (synth.go)
 }
 
 // FTPEnabled reports FTP On; default off (as mod_ftp).

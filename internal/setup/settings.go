@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ftpsd/ftpsd/internal/auth"
+	"github.com/ftpsd/ftpsd/internal/synth"
 	"github.com/ftpsd/ftpsd/loop"
 	"github.com/ftpsd/ftpsd/tlsstate"
 )
@@ -56,6 +57,7 @@ type settings struct {
 	dataIdleTimeout           time.Duration
 	maxPendingInput           int64
 	globMaxScan               int
+	synth                     synth.Options // the synthetic tree and the sink (synth.go)
 
 	// rootFrom, usersFrom and clientCAFrom name where those settings came
 	// from in error messages: the flag ("-root"), or the directive
@@ -112,6 +114,7 @@ func resolve(f Flags) *settings {
 		s.cert = &c
 	}
 	s.daemon = f.Daemon.resolve()
+	s.synth = f.Synth.resolve()
 	given(f.Workers, &s.workers)
 	given(f.Loops, &s.loops)
 	given(f.DataTimeout, &s.dataTimeout)
@@ -201,6 +204,9 @@ func (s *settings) config(log *slog.Logger, certs *tlsstate.CertStore) (loop.Con
 		Limits:          s.limits,
 	}
 	cfg.GlobMaxScan = s.globMaxScan
+	if cfg.Synth, err = buildSynth(s.synth); err != nil {
+		return loop.Config{}, err
+	}
 	if certs == nil {
 		return cfg, nil
 	}

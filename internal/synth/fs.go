@@ -2,10 +2,10 @@ package synth
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"path"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -55,11 +55,11 @@ var ErrBadMount = errors.New("synth: bad mount path")
 func New(o Options) (*FS, error) {
 	for _, m := range []string{o.Mount, o.Sink} {
 		if m != "" && (m == "/" || !path.IsAbs(m) || path.Clean(m) != m) {
-			return nil, errors.Join(ErrBadMount, errors.New("synth: "+strconv.Quote(m)+" must be an absolute, clean path other than /"))
+			return nil, fmt.Errorf("%w: %q must be an absolute, clean path other than /", ErrBadMount, m)
 		}
 	}
 	if o.Mount != "" && o.Sink != "" && (under(o.Mount, o.Sink) || under(o.Sink, o.Mount)) {
-		return nil, errors.Join(ErrBadMount, errors.New("synth: the synthetic tree and the sink overlap"))
+		return nil, fmt.Errorf("%w: the synthetic tree %s and the sink %s overlap", ErrBadMount, o.Mount, o.Sink)
 	}
 	if o.Max <= 0 {
 		o.Max = DefaultMax
@@ -68,7 +68,7 @@ func New(o Options) (*FS, error) {
 		o.Tree = DefaultTree
 	}
 	if o.Tree > MaxTree {
-		return nil, errors.New("synth: tree entries above " + strconv.Itoa(MaxTree))
+		return nil, fmt.Errorf("synth: %d tree entries, more than %d", o.Tree, MaxTree)
 	}
 	f := &FS{o: o, seed: []byte(o.Seed)}
 	for _, s := range []string{"1K", "64K", "1M", "16M", "100M", "1G", "10G", "100G", "1T"} {
