@@ -22,7 +22,7 @@ func defineSynthFlags(fs flagSet, o *options, t *synthText) {
 	raw(fs, &t.sink, "sink", "", "mount the verifying sink at this virtual `PATH` (/sink): uploads are counted, checked against the synthetic content their name spells, and discarded")
 	raw(fs, &t.max, "synthetic-max", synth.FormatSize(synth.DefaultMax), "largest synthetic file in `BYTES`; K, M, G, T suffixes (binary)")
 	opt(fs, &f.Seed, fs.StringVar, "synthetic-seed", "", "`TEXT` mixed into every synthetic file's content")
-	opt(fs, &f.Tree, fs.IntVar, "synthetic-tree", synth.DefaultTree, "directories the synthetic tree/ lists, and files each of them lists")
+	opt(fs, &f.Tree, fs.IntVar, "synthetic-tree", synth.DefaultTree, "`N` directories the synthetic tree/ lists, and files each of them lists")
 }
 
 // finishSynthFlags converts and checks the synthetic-tree flags given.
