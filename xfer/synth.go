@@ -3,6 +3,7 @@ package xfer
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"io"
 	"io/fs"
 	"net"
@@ -55,21 +56,28 @@ func (t *Transfer) retrSynth(ctx context.Context, p Progress, n synth.Node) Outc
 }
 
 // sendSynth copies a synthetic file to the data connection: the generator
-// fills a pooled buffer, which is written as it is (the same path for clear
-// and TLS connections: there is no file for sendfile to read, and filling
-// costs less than the write). TYPE A converts LF to CRLF as for a file.
-// Runs on a worker.
+// fills a pooled bulkSize buffer, which is written as it is. There is no
+// file for sendfile to read, and filling costs less than the write. A TLS
+// connection made by ServeTLS gets each buffer's records in one socket
+// write, as sendTLS does for a file. TYPE A converts LF to CRLF as for a
+// file. Runs on a worker.
 func sendSynth(dst net.Conn, src io.Reader, ascii bool, n *atomic.Int64, th *Throttle) (int64, error) {
-	var w int64
-	var err error
 	if ascii {
-		w, err = sendASCII(dst, src, n, th)
-	} else {
-		bp := getBuf()
-		defer putBuf(bp)
-		w, err = copyOut(dst, src, (*bp)[:th.chunkSize(bufSize)], n, th)
+		w, err := sendASCII(dst, src, n, th)
+		return w, wrapCopy("send", err)
 	}
-	return w, wrapCopy("send", err)
+	in := bigPool.Get().(*[]byte)
+	defer bigPool.Put(in)
+	var w io.Writer = dst
+	if tc, ok := dst.(*tls.Conn); ok {
+		if ec, ok := tc.NetConn().(*eofConn); ok {
+			out := batchPool.Get().(*[]byte)
+			defer batchPool.Put(out)
+			w = &recordBatch{tc, ec, out}
+		}
+	}
+	total, err := copyOut(w, src, (*in)[:th.chunkSize(bulkSize)], n, th)
+	return total, wrapCopy("send", err)
 }
 
 // storeSink receives an upload into the sink: counted, compared with the
