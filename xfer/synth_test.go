@@ -63,21 +63,27 @@ func TestSynthRetr(t *testing.T) {
 		{"rest at the end", "/synthetic/1K.bin", 1024, false, 1024},
 		{"tree file", "/synthetic/tree/d000049/f000003-64K.bin", 0, false, 64 << 10},
 		{"empty", "/synthetic/0.bin", 0, false, 0},
+		{"TYPE A", "/synthetic/200K.bin", 0, true, 200 << 10},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			d, dial := passive(t)
-			tr := &Transfer{Op: Retr, FS: f, Synth: s, Path: c.path, Verb: "RETR", Rest: c.rest, Data: d}
+			tr := &Transfer{Op: Retr, FS: f, Synth: s, Path: c.path, Verb: "RETR", Rest: c.rest, ASCII: c.ascii, Data: d}
 			var got []byte
 			o := runWithClient(t, tr, dial, func(conn net.Conn) { got, _ = io.ReadAll(conn) })
 			if o.Kind != Complete {
 				t.Fatalf("outcome %v (%v)", o.Kind, o.Err)
 			}
 			name := c.path[strings.LastIndexByte(c.path, '/')+1:]
-			if !bytes.Equal(got, expected(name, c.rest, c.size)) {
+			want := expected(name, c.rest, c.size)
+			if c.ascii {
+				var enc CRLFEncoder
+				want = enc.Append(nil, want)
+			}
+			if !bytes.Equal(got, want) {
 				t.Errorf("got %d bytes that are not the synthetic content from %d", len(got), c.rest)
 			}
-			if tr.Moved.Load() != c.size-c.rest {
-				t.Errorf("Moved %d, want %d", tr.Moved.Load(), c.size-c.rest)
+			if tr.Moved.Load() != int64(len(want)) {
+				t.Errorf("Moved %d, want %d", tr.Moved.Load(), len(want))
 			}
 		})
 	}
