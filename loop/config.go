@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/ftpsd/ftpsd/internal/fault"
 	"github.com/ftpsd/ftpsd/internal/synth"
 	"github.com/ftpsd/ftpsd/tlsstate"
 	"github.com/ftpsd/ftpsd/xfer"
@@ -53,6 +54,9 @@ type Config struct {
 	// beside every session's rooted file system (internal/synth); nil:
 	// neither.
 	Synth *synth.FS
+	// Faults, when set, injects latency, error replies and data-connection
+	// resets for testing clients (internal/fault, loop/fault.go); nil: none.
+	Faults *fault.Plan
 	// Workers caps concurrent file-system jobs and transfers. Default DefaultWorkers.
 	Workers int
 	// EventLoops is the number of gnet event loops. Default: one per CPU.

@@ -64,6 +64,8 @@ type Session struct {
 
 	lim sessionLimits // session, login and bandwidth limits (limits.go)
 
+	fault faultState // fault injection (fault.go); zero without Config.Faults
+
 	// Read by the idle sweep on the ticker goroutine.
 	lastActive atomic.Int64  // Server.clock at the last input
 	cstate     atomic.Uint32 // a connState (state.go); busy sessions are never idle
@@ -263,9 +265,15 @@ func (s *Session) dispatch(line []byte) {
 		start = time.Now()
 	}
 	r := s.check(c, arg)
+	if r.Code == 0 && s.srv.cfg.Faults != nil {
+		r = s.injectFault(c) // fault.go
+	}
 	if r.Code == 0 {
 		s.verb = c.verb
 		r = c.fn(s, arg)
+	}
+	if s.fault.delay > 0 {
+		r = s.holdReply(r) // fault.go
 	}
 	if r.Code != 0 {
 		s.reply(r.Code, r.Msg)

@@ -138,6 +138,9 @@ type Transfer struct {
 	// Synth is the synthetic tree and the sink, a file system beside FS
 	// chosen by path prefix (synth.go); nil: none.
 	Synth *synth.FS
+	// ResetAfter, when above zero, resets the data connection once that
+	// many bytes crossed it (fault injection, fault.go).
+	ResetAfter int64
 }
 
 // Drop frees the passive listener of a transfer that will not run (the
@@ -363,6 +366,7 @@ func (t *Transfer) runData(ctx context.Context, p Progress, opening string, copy
 		}
 		conn = tc
 	}
+	conn = withReset(conn, raw, t.ResetAfter) // fault.go
 	stall := watchStall(raw, &t.Moved, d.Idle)
 	err = copy(conn)
 	stall.stop()

@@ -104,6 +104,7 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	defineDaemonFlags(fs, o)
 	var synthFlags synthText
 	defineSynthFlags(fs, o, &synthFlags)
+	defineFaultFlags(fs, o)
 	fs.Usage = func() { usage(fs.FlagSet) }
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -118,6 +119,9 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	})
 	finishDaemonFlags(o)
 	if err := finishSynthFlags(o, &synthFlags); err != nil {
+		return nil, err
+	}
+	if err := finishFaultFlags(o); err != nil {
 		return nil, err
 	}
 	o.fs = fs.FlagSet

@@ -153,6 +153,11 @@ var table = []*spec{
 	{name: "FTPSyntheticMax", syntax: "FTPSyntheticMax bytes", min: 1, max: 1, ctx: ctxServer, set: synthSize(func(s *Server) *Opt[int64] { return &s.Process.Synth.Max })},
 	{name: "FTPSyntheticSeed", syntax: "FTPSyntheticSeed text", min: 1, max: 1, ctx: ctxServer, set: textOpt(func(s *Server) *Opt[string] { return &s.Process.Synth.Seed })},
 	{name: "FTPSyntheticTree", syntax: "FTPSyntheticTree number", min: 1, max: 1, ctx: ctxServer, set: intOpt(func(s *Server) *Opt[int] { return &s.Process.Synth.Tree }, 1, 1000000, "a number of entries")},
+	// ftpsd's own: fault injection for testing clients (synth.go).
+	{name: "FTPFaultDelay", syntax: "FTPFaultDelay VERB=duration[-duration],...", min: 1, max: 1, ctx: ctxServer, set: faultSpec(func(s *Server) *Opt[string] { return &s.Process.Fault.Delay }, CheckFaultDelay)},
+	{name: "FTPFaultReply", syntax: "FTPFaultReply VERB=code[:rate],...", min: 1, max: 1, ctx: ctxServer, set: faultSpec(func(s *Server) *Opt[string] { return &s.Process.Fault.Reply }, CheckFaultReply)},
+	{name: "FTPFaultReset", syntax: "FTPFaultReset bytes[:rate]", min: 1, max: 1, ctx: ctxServer, set: faultSpec(func(s *Server) *Opt[string] { return &s.Process.Fault.Reset }, CheckFaultReset)},
+	{name: "FTPFaultSeed", syntax: "FTPFaultSeed number", min: 1, max: 1, ctx: ctxServer, set: intOpt(func(s *Server) *Opt[int] { return &s.Process.Fault.Seed }, 1, 1<<62, "a seed")},
 	{name: "FTPProfile", syntax: "FTPProfile cpu|mem|allocs|block|mutex|trace", min: 1, max: 1, ctx: ctxServer, set: keyword(func(s *Server) *Opt[string] { return &s.Process.Profile }, "cpu", "mem", "allocs", "block", "mutex", "trace")},
 	// ftpsd extensions: limits mod_ftp has no directive for (limits.go).
 	{name: "FTPRateLimitSession", syntax: "FTPRateLimitSession bytes-per-second", min: 1, max: 1, ctx: ctxServers, set: rate(func(s *Server) *Opt[int64] { return &s.FTPRateLimitSession })},

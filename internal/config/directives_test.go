@@ -221,6 +221,16 @@ var directiveTests = []struct {
 	{name: "FTPSyntheticMax bad", conf: "FTPSyntheticMax 1X\n", errs: at(1, "FTPSyntheticMax: 1X is not a size such as 1T (bytes, or K, M, G, T for binary multiples)")},
 	{name: "FTPSyntheticSeed empty", conf: "FTPSyntheticSeed \"\"\n", errs: at(1, "FTPSyntheticSeed: empty text")},
 	{name: "FTPSyntheticTree zero", conf: "FTPSyntheticTree 0\n", errs: at(1, "FTPSyntheticTree: 0 is not a number of entries (1 to 1000000)")},
+	{name: "FTPFault", conf: "FTPFaultDelay RETR=200ms,LIST=1ms-5ms\nFTPFaultReply RETR=421:0.5\nFTPFaultReset 1M:0.5\nFTPFaultSeed 42\n", check: onMain(func(t *testing.T, s *Server) {
+		eq(t, "delay", s.Process.Fault.Delay.Value, "RETR=200ms,LIST=1ms-5ms")
+		eq(t, "reply", s.Process.Fault.Reply.Value, "RETR=421:0.5")
+		eq(t, "reset", s.Process.Fault.Reset.Value, "1M:0.5")
+		eq(t, "seed", s.Process.Fault.Seed.Value, 42)
+	})},
+	{name: "FTPFaultDelay bad", conf: "FTPFaultDelay RETR=soon\n", errs: at(1, `FTPFaultDelay: "RETR=soon": "soon" is not a duration such as 200ms`)},
+	{name: "FTPFaultReply bad", conf: "FTPFaultReply RETR=200\n", errs: at(1, `FTPFaultReply: "RETR=200": "200" is not one of the codes 421, 425, 426, 450, 451, 452, 550`)},
+	{name: "FTPFaultReset bad", conf: "FTPFaultReset 1M:2\n", errs: at(1, `FTPFaultReset: "1M:2": rate "2" is not above 0 and at most 1`)},
+	{name: "FTPFaultSeed bad", conf: "FTPFaultSeed 0\n", errs: at(1, "FTPFaultSeed: 0 is not a seed (1 to 4611686018427387904)")},
 	{name: "FTPGlobMaxScan in a virtual host", conf: vh("FTPGlobMaxScan 5"), errs: at(2, "FTPGlobMaxScan is not allowed in <VirtualHost> (allowed in server config)")},
 	{name: "buffer caps", conf: "FTPMaxPendingInput 16K\nFTPMaxQueuedOutput 2M\n", check: onMain(func(t *testing.T, s *Server) {
 		eq(t, "pending", s.Process.MaxPendingInput.Value, int64(16<<10))

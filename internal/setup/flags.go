@@ -75,6 +75,7 @@ type Flags struct {
 	Daemon      DaemonFlags // -user, -group, -pidfile, -state-dir, -allow-root (daemon.go)
 	GlobMaxScan Opt[int]    // -glob-max-scan (FTPGlobMaxScan)
 	Synth       SynthFlags  // -synthetic, -sink and the like (synth.go)
+	Fault       FaultFlags  // -fault-delay, -fault-reply, -fault-reset, -fault-seed (fault.go)
 }
 
 // The values of -client-cert and of the settings' client certificate

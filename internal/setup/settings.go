@@ -58,6 +58,7 @@ type settings struct {
 	maxPendingInput           int64
 	globMaxScan               int
 	synth                     synth.Options // the synthetic tree and the sink (synth.go)
+	fault                     faultSpecs    // fault injection (fault.go)
 
 	// rootFrom, usersFrom and clientCAFrom name where those settings came
 	// from in error messages: the flag ("-root"), or the directive
@@ -115,6 +116,7 @@ func resolve(f Flags) *settings {
 	}
 	s.daemon = f.Daemon.resolve()
 	s.synth = f.Synth.resolve()
+	s.fault = f.Fault.resolve()
 	given(f.Workers, &s.workers)
 	given(f.Loops, &s.loops)
 	given(f.DataTimeout, &s.dataTimeout)
@@ -205,6 +207,9 @@ func (s *settings) config(log *slog.Logger, certs *tlsstate.CertStore) (loop.Con
 	}
 	cfg.GlobMaxScan = s.globMaxScan
 	if cfg.Synth, err = buildSynth(s.synth); err != nil {
+		return loop.Config{}, err
+	}
+	if cfg.Faults, err = buildFaults(s.fault, log); err != nil {
 		return loop.Config{}, err
 	}
 	if certs == nil {

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/ftpsd/ftpsd/internal/config"
+)
+
+// defineFaultFlags defines the flags of fault injection
+// (setup.FaultFlags).
+func defineFaultFlags(fs flagSet, o *options) {
+	f := &o.flags.Fault
+	opt(fs, &f.Delay, fs.StringVar, "fault-delay", "", "add latency to replies: `VERB=DUR[-DUR],...` (RETR=200ms,LIST=10ms-50ms; * for any command)")
+	opt(fs, &f.Reply, fs.StringVar, "fault-reply", "", "answer commands with an error at a rate: `VERB=CODE[:RATE],...` (RETR=421:0.1; codes 421 425 426 450 451 452 550)")
+	opt(fs, &f.Reset, fs.StringVar, "fault-reset", "", "reset data connections after `BYTES[:RATE]` crossed them (1M:0.5)")
+	opt(fs, &f.Seed, fs.IntVar, "fault-seed", 0, "`N` seeds fault injection, so that a run can be replayed (default: random, logged)")
+}
+
+// finishFaultFlags checks the fault specifications given.
+func finishFaultFlags(o *options) error {
+	f := &o.flags.Fault
+	for _, c := range []struct {
+		name  string
+		v     string
+		set   bool
+		check func(string) error
+	}{
+		{"fault-delay", f.Delay.Value, f.Delay.Set, config.CheckFaultDelay},
+		{"fault-reply", f.Reply.Value, f.Reply.Set, config.CheckFaultReply},
+		{"fault-reset", f.Reset.Value, f.Reset.Set, config.CheckFaultReset},
+	} {
+		if c.set && c.v != "" {
+			if err := c.check(c.v); err != nil {
+				return fmt.Errorf("-%s: %w", c.name, err)
+			}
+		}
+	}
+	if f.Seed.Set && f.Seed.Value < 1 {
+		return fmt.Errorf("-fault-seed: %d is not a positive number", f.Seed.Value)
+	}
+	return nil
+}
