@@ -294,6 +294,25 @@ func TestSynthCommands(t *testing.T) {
 			t.Errorf("STOR /sink/%s (REST %d, %d bytes): %v, want %d %s", u.name, u.rest, len(u.data), r, u.code, u.msg)
 		}
 	}
+	// Anonymous logins may upload into the sink, and nowhere else.
+	anon := s.login(t, nil)
+	if _, r := anon.stor("STOR /sink/1M.bin", full); r.code != 226 || r.msg != "Transfer complete: 1048576 bytes match 1M.bin." {
+		t.Errorf("anonymous STOR into the sink: %v", r)
+	}
+	if _, r := anon.stor("STOR /sink/1M.bin", corrupt); r.code != 451 {
+		t.Errorf("anonymous corrupted STOR into the sink: %v", r)
+	}
+	for _, line := range []string{"STOR /elsewhere.bin", "STOR /synthetic/1M.bin", "MKD /sink/d"} {
+		var r reply
+		if strings.HasPrefix(line, "STOR") {
+			_, r = anon.stor(line, []byte("x"))
+		} else {
+			r = anon.cmd(line)
+		}
+		if r.code != 550 {
+			t.Errorf("anonymous %s: %v, want 550", line, r)
+		}
+	}
 	if ents, err := os.ReadDir(s.root); err != nil || len(ents) != 0 {
 		t.Errorf("the root holds %v (%v): the sink must not touch the disk", ents, err)
 	}

