@@ -6,6 +6,7 @@ package e2e
 // under the same seed, and each fault in the server's log.
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -153,5 +154,36 @@ func TestFaultResetAndDelay(t *testing.T) {
 	}
 	if r := c.read(); r.code != 426 || got > 100<<10 {
 		t.Errorf("RETR through a reset: %v after %d bytes, want 426 after at most %d", r, got, 100<<10)
+	}
+}
+
+// TestFaultStallAndNoAccept: a stalled download ends with 426 once the
+// data-idle timeout passed, after exactly the bytes before the stall; a
+// passive connection never accepted ends with 425 after the data timeout.
+func TestFaultStallAndNoAccept(t *testing.T) {
+	t.Parallel()
+	e2e(t)
+	s := startServer(t, serverConfig{args: append([]string{"-fault-stall", "100K", "-data-idle-timeout", "1s"}, synthArgs...)})
+	c := s.login(t, nil)
+	data, r := c.retr("RETR /synthetic/1M.bin")
+	if r.code != 426 || len(data) != 100<<10 {
+		t.Errorf("stalled RETR: %v after %d bytes, want 426 after %d", r, len(data), 100<<10)
+	}
+	if log := waitLog(t, s, "kind=stall", 1); !strings.Contains(log, "kind=stall verb=RETR value=102400") {
+		t.Errorf("no stall in the log:\n%s", log)
+	}
+
+	n := startServer(t, serverConfig{args: append([]string{"-fault-noaccept", "1", "-data-timeout", "1s"}, synthArgs...)})
+	c = n.login(t, nil)
+	d := c.epsvData() // the kernel completes the connection; nobody accepts it
+	start := time.Now()
+	if r := c.cmd("RETR /synthetic/1M.bin"); r.code != 425 {
+		t.Errorf("RETR over a connection never accepted: %v, want 425", r)
+	}
+	if el := time.Since(start); el < time.Second {
+		t.Errorf("425 after %v, before the 1s data timeout", el)
+	}
+	if got, _ := io.ReadAll(d); len(got) != 0 {
+		t.Errorf("%d bytes came over a connection never accepted", len(got))
 	}
 }

@@ -37,7 +37,7 @@ func (s *Session) transfer(op xfer.TransferOp, arg []byte) (*xfer.Transfer, Repl
 	t.Rates[0], t.Rates[1] = s.rates()
 	t.Synth = s.srv.cfg.Synth
 	if s.srv.cfg.Faults != nil {
-		t.ResetAfter = s.faultResetAfter(s.verb) // fault.go
+		s.faultTransfer(t) // fault.go
 	}
 	if t.Log.Wants(ftplog.Transfers) {
 		t.Record = s.transferRecord(t.Path)

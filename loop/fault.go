@@ -6,13 +6,14 @@ import (
 
 	"github.com/ftpsd/ftpsd/codec"
 	"github.com/ftpsd/ftpsd/internal/fault"
+	"github.com/ftpsd/ftpsd/xfer"
 )
 
 // Fault injection (internal/fault), consulted by dispatch when
 // Config.Faults is set: an injected error reply replaces a command, added
 // latency holds a command's reply (or its job's outcome) back on a timer,
 // and a transfer may carry a byte count after which its data connection is
-// reset (xfer/fault.go). No fault is injected while a job runs, so ABOR,
+// reset, stalled or never accepted (xfer/fault.go). No fault is injected while a job runs, so ABOR,
 // STAT, NOOP and QUIT during a transfer behave as always. Every function
 // here runs on the session's event loop and never blocks.
 
@@ -83,14 +84,19 @@ func (s *Session) holdReply(r Reply) Reply {
 	return noReply
 }
 
-// faultResetAfter draws whether a transfer's data connection is reset,
-// and after how many bytes (0: not).
-func (s *Session) faultResetAfter(verb string) int64 {
-	n := s.injector().ResetAfter()
-	if n > 0 {
-		s.logFault(fault.KindReset, verb, n)
+// faultTransfer draws a transfer's data-connection faults: a reset or a
+// stall after some bytes, or a passive listener that never accepts.
+func (s *Session) faultTransfer(t *xfer.Transfer) {
+	in := s.injector()
+	if t.ResetAfter = in.ResetAfter(); t.ResetAfter > 0 {
+		s.logFault(fault.KindReset, s.verb, t.ResetAfter)
+	} else if t.StallAfter = in.StallAfter(); t.StallAfter > 0 {
+		s.logFault(fault.KindStall, s.verb, t.StallAfter)
 	}
-	return n
+	if t.Data.Passive != nil && in.NoAccept() {
+		t.NoAccept = true
+		s.logFault(fault.KindNoAccept, s.verb, 0)
+	}
 }
 
 // logFault logs one injected fault: its kind, the command, and the code,

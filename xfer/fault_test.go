@@ -1,12 +1,14 @@
 package xfer
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // TestTransferResetAfter: with ResetAfter a download stops at that many
@@ -54,5 +56,52 @@ func TestTransferResetAfter(t *testing.T) {
 				t.Errorf("Moved %d, want 123457", m)
 			}
 		})
+	}
+}
+
+// TestTransferStallAndNoAccept: a stalled download moves StallAfter bytes,
+// then nothing until the idle time has passed (426); a passive listener
+// that never accepts answers 425 after the data timeout.
+func TestTransferStallAndNoAccept(t *testing.T) {
+	f, _ := rootFS(t, nil)
+	s := synthFS(t)
+	d, dial := passive(t)
+	d.Idle = 300 * time.Millisecond
+	tr := &Transfer{Op: Retr, FS: f, Synth: s, Path: "/synthetic/1M.bin", Verb: "RETR", Data: d, StallAfter: 70000}
+	start := time.Now()
+	var got int64
+	o := runWithClient(t, tr, dial, func(conn net.Conn) { got, _ = io.Copy(io.Discard, conn) })
+	if o.Kind != Aborted || !errors.Is(o.Err, ErrInjectedStall) || got != 70000 || tr.Moved.Load() != 70000 {
+		t.Errorf("stall: %v (%v), client read %d, moved %d; want Aborted after 70000", o.Kind, o.Err, got, tr.Moved.Load())
+	}
+	if el := time.Since(start); el < 300*time.Millisecond {
+		t.Errorf("the stall ended after %v, before the 300ms idle time", el)
+	}
+
+	d, _ = passive(t)
+	d.Timeout = 300 * time.Millisecond
+	addr := d.Passive.Addr().String()
+	tr = &Transfer{Op: Retr, FS: f, Synth: s, Path: "/synthetic/1M.bin", Verb: "RETR", Data: d, NoAccept: true}
+	read := make(chan int64, 1)
+	go func() {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			read <- -1
+			return
+		}
+		defer c.Close()
+		n, _ := io.Copy(io.Discard, c)
+		read <- n
+	}()
+	start = time.Now()
+	o = tr.Run(context.Background(), &progress{})
+	if o.Kind != NoData || !errors.Is(o.Err, ErrInjectedNoAccept) {
+		t.Errorf("no accept: %v (%v), want NoData", o.Kind, o.Err)
+	}
+	if el := time.Since(start); el < 300*time.Millisecond {
+		t.Errorf("answered after %v, before the 300ms data timeout", el)
+	}
+	if n := within(t, 10*time.Second, read); n > 0 {
+		t.Errorf("the client read %d bytes from a connection never accepted", n)
 	}
 }

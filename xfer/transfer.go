@@ -138,9 +138,11 @@ type Transfer struct {
 	// Synth is the synthetic tree and the sink, a file system beside FS
 	// chosen by path prefix (synth.go); nil: none.
 	Synth *synth.FS
-	// ResetAfter, when above zero, resets the data connection once that
-	// many bytes crossed it (fault injection, fault.go).
-	ResetAfter int64
+	// Fault injection (fault.go): ResetAfter, when above zero, resets the
+	// data connection once that many bytes crossed it; StallAfter stops it
+	// there instead; NoAccept never accepts the passive connection.
+	ResetAfter, StallAfter int64
+	NoAccept               bool
 }
 
 // Drop frees the passive listener of a transfer that will not run (the
@@ -343,6 +345,9 @@ func (r dataResult) outcome() Outcome {
 // Runs on a worker.
 func (t *Transfer) runData(ctx context.Context, p Progress, opening string, copy func(net.Conn) error) dataResult {
 	d := t.Data
+	if t.NoAccept && d.Passive != nil {
+		return t.neverAccept(ctx) // fault.go
+	}
 	raw, err := d.open(ctx)
 	if err != nil {
 		return dataResult{aborted: ctx.Err() != nil, err: err}
@@ -366,7 +371,7 @@ func (t *Transfer) runData(ctx context.Context, p Progress, opening string, copy
 		}
 		conn = tc
 	}
-	conn = withReset(conn, raw, t.ResetAfter) // fault.go
+	conn = t.withFaults(ctx, conn, raw) // fault.go
 	stall := watchStall(raw, &t.Moved, d.Idle)
 	err = copy(conn)
 	stall.stop()

@@ -230,6 +230,12 @@ var directiveTests = []struct {
 	{name: "FTPFaultDelay bad", conf: "FTPFaultDelay RETR=soon\n", errs: at(1, `FTPFaultDelay: "RETR=soon": "soon" is not a duration such as 200ms`)},
 	{name: "FTPFaultReply bad", conf: "FTPFaultReply RETR=200\n", errs: at(1, `FTPFaultReply: "RETR=200": "200" is not one of the codes 421, 425, 426, 450, 451, 452, 550`)},
 	{name: "FTPFaultReset bad", conf: "FTPFaultReset 1M:2\n", errs: at(1, `FTPFaultReset: "1M:2": rate "2" is not above 0 and at most 1`)},
+	{name: "FTPFaultStall", conf: "FTPFaultStall 64K:0.5\nFTPFaultNoAccept 0.25\n", check: onMain(func(t *testing.T, s *Server) {
+		eq(t, "stall", s.Process.Fault.Stall.Value, "64K:0.5")
+		eq(t, "noaccept", s.Process.Fault.NoAccept.Value, "0.25")
+	})},
+	{name: "FTPFaultStall bad", conf: "FTPFaultStall x\n", errs: at(1, `FTPFaultStall: "x": "x" is not a byte count such as 64K`)},
+	{name: "FTPFaultNoAccept bad", conf: "FTPFaultNoAccept 1.5\n", errs: at(1, `FTPFaultNoAccept: "1.5": rate "1.5" is not above 0 and at most 1`)},
 	{name: "FTPFaultSeed bad", conf: "FTPFaultSeed 0\n", errs: at(1, "FTPFaultSeed: 0 is not a seed (1 to 4611686018427387904)")},
 	{name: "FTPGlobMaxScan in a virtual host", conf: vh("FTPGlobMaxScan 5"), errs: at(2, "FTPGlobMaxScan is not allowed in <VirtualHost> (allowed in server config)")},
 	{name: "buffer caps", conf: "FTPMaxPendingInput 16K\nFTPMaxQueuedOutput 2M\n", check: onMain(func(t *testing.T, s *Server) {

@@ -76,7 +76,10 @@ type FaultSettings struct {
 	Delay Opt[string] // FTPFaultDelay: -fault-delay
 	Reply Opt[string] // FTPFaultReply: -fault-reply
 	Reset Opt[string] // FTPFaultReset: -fault-reset
-	Seed  Opt[int]    // FTPFaultSeed: -fault-seed
+	Stall Opt[string] // FTPFaultStall: -fault-stall
+	// NoAccept is FTPFaultNoAccept: -fault-noaccept.
+	NoAccept Opt[string]
+	Seed     Opt[int] // FTPFaultSeed: -fault-seed
 }
 
 // faultSpec reads a fault specification that check accepts.
@@ -96,6 +99,9 @@ func faultSpec(get func(*Server) *Opt[string], check func(string) error) func(*w
 func CheckFaultDelay(s string) error { _, err := fault.ParseDelays(s); return emptySpec(s, err) }
 func CheckFaultReply(s string) error { _, err := fault.ParseReplies(s); return emptySpec(s, err) }
 func CheckFaultReset(s string) error { _, err := fault.ParseReset(s); return err }
+
+// CheckFaultNoAccept checks FTPFaultNoAccept's rate (and its flag's).
+func CheckFaultNoAccept(s string) error { _, err := fault.ParseRate(s); return err }
 
 func emptySpec(s string, err error) error {
 	if err == nil && strings.TrimSpace(strings.ReplaceAll(s, ",", "")) == "" {

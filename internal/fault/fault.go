@@ -42,6 +42,13 @@ type Options struct {
 	Delays  map[string]Delay
 	Replies map[string]Reply
 	Reset   Reset
+	// Stall stops data connections once Stall.After bytes crossed them,
+	// for a share Stall.Rate of the transfers: nothing more moves until
+	// the data-idle timeout or ABOR ends the transfer (426).
+	Stall Reset
+	// NoAccept is the share of passive data connections never accepted:
+	// the listener stays open until the data timeout (425).
+	NoAccept float64
 }
 
 // Kind names a kind of fault, for the counts and the log.
@@ -51,6 +58,8 @@ const (
 	KindDelay Kind = iota
 	KindReply
 	KindReset
+	KindStall
+	KindNoAccept
 	kindCount
 )
 
@@ -62,6 +71,10 @@ func (k Kind) String() string {
 		return "reply"
 	case KindReset:
 		return "reset"
+	case KindStall:
+		return "stall"
+	case KindNoAccept:
+		return "noaccept"
 	}
 	return "Kind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -75,7 +88,7 @@ type Plan struct {
 
 // New returns the plan of o, nil when o injects nothing. o is copied.
 func New(o Options) *Plan {
-	if len(o.Delays) == 0 && len(o.Replies) == 0 && o.Reset.After <= 0 {
+	if len(o.Delays) == 0 && len(o.Replies) == 0 && o.Reset.After <= 0 && o.Stall.After <= 0 && o.NoAccept <= 0 {
 		return nil
 	}
 	if o.Seed == 0 {
@@ -156,6 +169,28 @@ func (in *Injector) ResetAfter() int64 {
 	in.p.counts[KindReset].Add(1)
 	return in.p.o.Reset.After
 }
+
+// StallAfter returns the byte count after which this transfer's data
+// connection stops moving, or 0 for none; counted when decided.
+func (in *Injector) StallAfter() int64 {
+	if in == nil || in.p.o.Stall.After <= 0 || in.r.Float64() >= in.p.o.Stall.Rate {
+		return 0
+	}
+	in.p.counts[KindStall].Add(1)
+	return in.p.o.Stall.After
+}
+
+// NoAccept reports whether this transfer's passive listener never accepts.
+func (in *Injector) NoAccept() bool {
+	if in == nil || in.p.o.NoAccept <= 0 || in.r.Float64() >= in.p.o.NoAccept {
+		return false
+	}
+	in.p.counts[KindNoAccept].Add(1)
+	return true
+}
+
+// ParseRate reads a share of commands or transfers: above 0, at most 1.
+func ParseRate(s string) (float64, error) { return parseRate(s, s) }
 
 // ErrSyntax: a fault specification that does not parse.
 var ErrSyntax = errors.New("fault: bad specification")

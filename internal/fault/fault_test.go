@@ -121,3 +121,29 @@ func TestNilInjectsNothing(t *testing.T) {
 		t.Error("no seed given: New must pick a non-zero one")
 	}
 }
+
+func TestStallAndNoAcceptDraws(t *testing.T) {
+	p := New(Options{Seed: 2, Stall: Reset{After: 64, Rate: 1}, NoAccept: 0.5})
+	in := p.Session(1)
+	if in.StallAfter() != 64 || in.ResetAfter() != 0 {
+		t.Error("stall at rate 1 not drawn, or a reset drawn without one configured")
+	}
+	hits := 0
+	for i := 0; i < 1000; i++ {
+		if in.NoAccept() {
+			hits++
+		}
+	}
+	if hits < 400 || hits > 600 {
+		t.Errorf("no-accept at rate 0.5: %d of 1000", hits)
+	}
+	if p.Count(KindStall) != 1 || p.Count(KindNoAccept) != int64(hits) {
+		t.Errorf("counts stall %d noaccept %d", p.Count(KindStall), p.Count(KindNoAccept))
+	}
+	if r, err := ParseRate("0.25"); err != nil || r != 0.25 {
+		t.Errorf("ParseRate(0.25) = %v, %v", r, err)
+	}
+	if _, err := ParseRate("0"); !errors.Is(err, ErrSyntax) {
+		t.Errorf("ParseRate(0): %v", err)
+	}
+}

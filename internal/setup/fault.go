@@ -15,17 +15,21 @@ type FaultFlags struct {
 	Delay Opt[string] // -fault-delay (FTPFaultDelay)
 	Reply Opt[string] // -fault-reply (FTPFaultReply)
 	Reset Opt[string] // -fault-reset (FTPFaultReset)
-	Seed  Opt[int]    // -fault-seed (FTPFaultSeed)
+	Stall Opt[string] // -fault-stall (FTPFaultStall)
+	// NoAccept is -fault-noaccept (FTPFaultNoAccept), a rate.
+	NoAccept Opt[string]
+	Seed     Opt[int] // -fault-seed (FTPFaultSeed)
 }
 
 // faultSpecs are the resolved fault settings: flags over directives.
 type faultSpecs struct {
-	delay, reply, reset string
-	seed                int
+	delay, reply, reset, stall, noAccept string
+	seed                                 int
 }
 
 func (f FaultFlags) resolve() faultSpecs {
-	return faultSpecs{delay: f.Delay.Value, reply: f.Reply.Value, reset: f.Reset.Value, seed: f.Seed.Value}
+	return faultSpecs{delay: f.Delay.Value, reply: f.Reply.Value, reset: f.Reset.Value, stall: f.Stall.Value,
+		noAccept: f.NoAccept.Value, seed: f.Seed.Value}
 }
 
 // layerFault lays the file's fault directives under the flags.
@@ -33,6 +37,8 @@ func layerFault(ps config.FaultSettings, s *faultSpecs, fl FaultFlags) {
 	layer(fl.Delay, ps.Delay, &s.delay)
 	layer(fl.Reply, ps.Reply, &s.reply)
 	layer(fl.Reset, ps.Reset, &s.reset)
+	layer(fl.Stall, ps.Stall, &s.stall)
+	layer(fl.NoAccept, ps.NoAccept, &s.noAccept)
 	layer(fl.Seed, ps.Seed, &s.seed)
 }
 
@@ -57,9 +63,20 @@ func buildFaults(s faultSpecs, log *slog.Logger) (*fault.Plan, error) {
 			return nil, fmt.Errorf("-fault-reset: %w", err)
 		}
 	}
+	if s.stall != "" {
+		if o.Stall, err = fault.ParseReset(s.stall); err != nil {
+			return nil, fmt.Errorf("-fault-stall: %w", err)
+		}
+	}
+	if s.noAccept != "" {
+		if o.NoAccept, err = fault.ParseRate(s.noAccept); err != nil {
+			return nil, fmt.Errorf("-fault-noaccept: %w", err)
+		}
+	}
 	p := fault.New(o)
 	if p != nil && log != nil {
-		log.Warn("fault injection on", "delay", s.delay, "reply", s.reply, "reset", s.reset, "seed", p.Seed())
+		log.Warn("fault injection on", "delay", s.delay, "reply", s.reply, "reset", s.reset, "stall", s.stall,
+			"noaccept", s.noAccept, "seed", p.Seed())
 	}
 	return p, nil
 }
