@@ -192,6 +192,11 @@ func writeSynthListing(w io.Writer, sf *synth.FS, n synth.Node, vpath string, o 
 	return l.flush()
 }
 
+// maxStatEntries bounds the synthetic directories STAT lists on the
+// control channel, as sortLimit bounds what is held for a real one; LIST
+// streams any of them.
+const maxStatEntries = 10000
+
 // synthPerm is the MLSx perm fact of synthetic entries, whoever lists
 // them: they can be read, never changed.
 func synthPerm(fi fs.FileInfo) string { return permReadOnly(fi) }
@@ -258,6 +263,10 @@ func (j *FSJob) runSynth(n synth.Node) Outcome {
 	case OpStatus:
 		if err := synthListable(n, j.List.Format); err != nil {
 			return Fail(err)
+		}
+		if j.Synth.Entries(n) > maxStatEntries {
+			// The whole listing would be one reply held in memory.
+			return Outcome{Kind: TooMany}
 		}
 		var buf bytes.Buffer
 		opts := j.List

@@ -242,3 +242,21 @@ func TestSynthFSJob(t *testing.T) {
 		t.Errorf("the real file was touched: %v %v", fi, err)
 	}
 }
+
+// TestSynthStatBounded: STAT lists a big synthetic directory on the
+// control channel only up to maxStatEntries entries; LIST has no bound.
+func TestSynthStatBounded(t *testing.T) {
+	s, err := synth.New(synth.Options{Mount: "/synthetic", Tree: maxStatEntries + 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := rootFS(t, nil)
+	j := &FSJob{Op: OpStatus, FS: f, Synth: s, Path: "/synthetic/tree", Verb: "STAT"}
+	if o := j.Run(context.Background(), nil); o.Kind != TooMany {
+		t.Errorf("STAT of %d entries: %v, want TooMany", maxStatEntries+1, o.Kind)
+	}
+	j.Path = "/synthetic"
+	if o := j.Run(context.Background(), nil); o.Kind != Status || !strings.Contains(o.Text, "tree") {
+		t.Errorf("STAT of the mount: %v %q", o.Kind, o.Text)
+	}
+}

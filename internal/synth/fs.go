@@ -248,6 +248,17 @@ func (n Node) Stat() fs.FileInfo {
 	return &Info{name: n.Name, size: size, dir: dir}
 }
 
+// Entries returns how many entries List yields for n.
+func (f *FS) Entries(n Node) int {
+	switch {
+	case n.Kind != Dir:
+		return 0
+	case n.dir == dirMount:
+		return len(f.sample) + 1
+	}
+	return f.o.Tree
+}
+
 // List calls yield with each entry of the directory node n, in name order,
 // until yield returns false. The entries are made one at a time, in one
 // reused Info that yield must not keep: tree/ lists Tree directories of Tree

@@ -100,6 +100,12 @@ func TestList(t *testing.T) {
 			t.Errorf("listed %q (%d bytes) looks up as %+v", got[i], sizes[i], n)
 		}
 	}
+	if e := f.Entries(f.Lookup("/synthetic")); e != len(want) {
+		t.Errorf("Entries of the mount %d, want %d", e, len(want))
+	}
+	if e := f.Entries(f.Lookup("/synthetic/tree/d000001")); e != 1234 {
+		t.Errorf("Entries of a tree directory %d, want 1234", e)
+	}
 	got, _, dirs = names(f, "/synthetic/tree")
 	if len(got) != 1234 || dirs != 1234 || got[0] != "d000000" || got[1233] != "d001233" {
 		t.Errorf("tree lists %d entries (%d dirs), first %q last %q", len(got), dirs, got[0], got[len(got)-1])
