@@ -49,7 +49,7 @@ func TestFaultLftpRetries421(t *testing.T) {
 	}
 	n := strings.Count(out, "<--- 421 Injected fault (ftpsd fault injection).")
 	if n == 0 {
-		t.Errorf("lftp saw no injected 421 in four RETRs at rate 0.5:\n%s", tail(out))
+		t.Errorf("lftp saw no injected 421 in four RETRs at rate 0.5:\n%s", lastOf(out))
 	}
 	if log := waitLog(t, s, `msg="fault injected" kind=reply verb=RETR value=421`, n); strings.Count(log, `msg="fault injected" kind=reply verb=RETR value=421`) < n {
 		t.Errorf("lftp saw %d injected 421s; the log counts fewer:\n%s", n, log)

@@ -201,11 +201,11 @@ func TestSynthLftp(t *testing.T) {
 			}
 			out = mustLftp(t, s, dir, &alice, m.settings, "put "+good+" -o /sink/3M.bin")
 			if !strings.Contains(out, "<--- 226 Transfer complete: 3145728 bytes match 3M.bin.") {
-				t.Errorf("put of the right content: no 226 naming the match:\n%s", tail(out))
+				t.Errorf("put of the right content: no 226 naming the match:\n%s", lastOf(out))
 			}
 			out, err := lftpRun(t, s, dir, &alice, m.settings+"set net:max-retries 1; ", "put "+bad+" -o /sink/3M.bin")
 			if err == nil || !strings.Contains(out, "<--- 451 Content differs from 3M.bin at offset 2000001.") {
-				t.Errorf("put of a corrupted file: err %v, want 451 at offset 2000001:\n%s", err, tail(out))
+				t.Errorf("put of a corrupted file: err %v, want 451 at offset 2000001:\n%s", err, lastOf(out))
 			}
 		})
 	}
@@ -214,7 +214,8 @@ func TestSynthLftp(t *testing.T) {
 	}
 }
 
-func tail(s string) string {
+// lastOf is the end of a long tool output, for failure messages.
+func lastOf(s string) string {
 	if len(s) > 3000 {
 		return "…" + s[len(s)-3000:]
 	}
