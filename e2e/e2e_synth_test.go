@@ -127,6 +127,19 @@ func TestSynthCurl(t *testing.T) {
 			}
 		})
 	}
+	t.Run("sink upload", func(t *testing.T) {
+		dir := t.TempDir()
+		good := refFile(t, ref, "3M.bin", 3<<20, "e2e")
+		out := mustCurl(t, dir, "-T", good, s.url(nil, "/sink/3M.bin"))
+		if !strings.Contains(out, "< 226 Transfer complete: 3145728 bytes match 3M.bin.") {
+			t.Errorf("anonymous curl -T of the right content: no 226 naming the match:\n%s", lastOf(out))
+		}
+		// The same bytes are another file's content under no seed.
+		out, err := curl(t, dir, "-T", good, plain.url(nil, "/sink/3M.bin"))
+		if err == nil || !strings.Contains(out, "< 451 Content differs from 3M.bin at offset 0.") {
+			t.Errorf("curl -T under another seed: %v, want 451 at offset 0:\n%s", err, lastOf(out))
+		}
+	})
 	t.Run("README example", func(t *testing.T) {
 		readme, err := os.ReadFile(filepath.Join("..", "README.md"))
 		if err != nil {
