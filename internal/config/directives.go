@@ -153,7 +153,7 @@ var table = []*spec{
 	{name: "FTPSyntheticMax", syntax: "FTPSyntheticMax bytes", min: 1, max: 1, ctx: ctxServer, set: synthSize(func(s *Server) *Opt[int64] { return &s.Process.Synth.Max })},
 	{name: "FTPSyntheticSeed", syntax: "FTPSyntheticSeed text", min: 1, max: 1, ctx: ctxServer, set: textOpt(func(s *Server) *Opt[string] { return &s.Process.Synth.Seed })},
 	{name: "FTPSyntheticTree", syntax: "FTPSyntheticTree number", min: 1, max: 1, ctx: ctxServer, set: intOpt(func(s *Server) *Opt[int] { return &s.Process.Synth.Tree }, 1, 1000000, "a number of entries")},
-	// ftpsd's own: fault injection for testing clients (synth.go).
+	// ftpsd's own: fault injection for testing clients (fault.go).
 	{name: "FTPFaultDelay", syntax: "FTPFaultDelay VERB=duration[-duration],...", min: 1, max: 1, ctx: ctxServer, set: faultSpec(func(s *Server) *Opt[string] { return &s.Process.Fault.Delay }, CheckFaultDelay)},
 	{name: "FTPFaultReply", syntax: "FTPFaultReply VERB=code[:rate],...", min: 1, max: 1, ctx: ctxServer, set: faultSpec(func(s *Server) *Opt[string] { return &s.Process.Fault.Reply }, CheckFaultReply)},
 	{name: "FTPFaultReset", syntax: "FTPFaultReset bytes[:rate]", min: 1, max: 1, ctx: ctxServer, set: faultSpec(func(s *Server) *Opt[string] { return &s.Process.Fault.Reset }, CheckFaultReset)},

@@ -350,7 +350,7 @@ type ProcessSettings struct {
 	PidFile            Opt[string]        // PidFile file: -pidfile
 	GlobMaxScan        Opt[int]           // FTPGlobMaxScan: -glob-max-scan
 	Synth              SynthSettings      // FTPSynthetic, FTPSink and the like (synth.go)
-	Fault              FaultSettings      // FTPFaultDelay, FTPFaultReply, FTPFaultReset, FTPFaultSeed (synth.go)
+	Fault              FaultSettings      // FTPFaultDelay, FTPFaultReply and the like (fault.go)
 }
 
 // FTPEnabled reports FTP On; default off (as mod_ftp).
