@@ -187,3 +187,24 @@ func TestFaultStallAndNoAccept(t *testing.T) {
 		t.Errorf("%d bytes came over a connection never accepted", len(got))
 	}
 }
+
+// TestFaultTLSDelay: curl's PROT P download waits out the delay put
+// before the data connection's TLS handshake, then completes.
+func TestFaultTLSDelay(t *testing.T) {
+	t.Parallel()
+	e2e(t)
+	ref := synthRef(t)
+	s := startServer(t, serverConfig{args: append([]string{"-fault-tls-delay", "1s"}, synthArgs...)})
+	dir := t.TempDir()
+	start := time.Now()
+	mustCurl(t, dir, "--ssl-reqd", "-k", "-o", filepath.Join(dir, "out"), s.url(nil, "/synthetic/64K.bin"))
+	if el := time.Since(start); el < time.Second {
+		t.Errorf("PROT P download done after %v, before the 1s handshake delay", el)
+	}
+	if got, want := fileSum(t, filepath.Join(dir, "out")), refSum(t, ref, "64K.bin", 64<<10, "", 0); got != want {
+		t.Errorf("sha256 %s, want %s", got, want)
+	}
+	if log := waitLog(t, s, "kind=tlsdelay", 1); !strings.Contains(log, "kind=tlsdelay verb=RETR value=1000") {
+		t.Errorf("no TLS delay in the log:\n%s", log)
+	}
+}

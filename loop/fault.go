@@ -97,6 +97,11 @@ func (s *Session) faultTransfer(t *xfer.Transfer) {
 		t.NoAccept = true
 		s.logFault(fault.KindNoAccept, s.verb, 0)
 	}
+	if t.Data.TLS != nil {
+		if t.TLSDelay = in.TLSDelay(); t.TLSDelay > 0 {
+			s.logFault(fault.KindTLSDelay, s.verb, t.TLSDelay.Milliseconds())
+		}
+	}
 }
 
 // logFault logs one injected fault: its kind, the command, and the code,

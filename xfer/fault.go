@@ -95,6 +95,20 @@ func (c *faultConn) fail() error {
 	return connErr(ErrInjectedReset)
 }
 
+// holdTLS waits out the injected delay before a PROT P data handshake, or
+// until the transfer is cancelled.
+func (t *Transfer) holdTLS(ctx context.Context) {
+	if t.TLSDelay <= 0 {
+		return
+	}
+	tm := time.NewTimer(t.TLSDelay)
+	select {
+	case <-ctx.Done():
+	case <-tm.C:
+	}
+	tm.Stop()
+}
+
 // neverAccept is the data connection of a transfer whose passive listener
 // must never accept: it waits out the data timeout (or the transfer's
 // cancellation) and closes the listener, so the client's connection,

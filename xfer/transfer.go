@@ -143,6 +143,7 @@ type Transfer struct {
 	// there instead; NoAccept never accepts the passive connection.
 	ResetAfter, StallAfter int64
 	NoAccept               bool
+	TLSDelay               time.Duration // PROT P: wait this long before the data handshake
 }
 
 // Drop frees the passive listener of a transfer that will not run (the
@@ -360,6 +361,7 @@ func (t *Transfer) runData(ctx context.Context, p Progress, opening string, copy
 	conn := raw
 	var tc *tls.Conn
 	if d.TLS != nil {
+		t.holdTLS(ctx) // fault.go
 		if tc, err = ServeTLS(ctx, raw, d.TLS, d.Timeout); err != nil {
 			t.Debug.Debug("data TLS handshake failed", "peer", raw.RemoteAddr(), "err", err)
 			return dataResult{aborted: ctx.Err() != nil, opened: true, err: err}

@@ -15,6 +15,7 @@ func defineFaultFlags(fs flagSet, o *options) {
 	opt(fs, &f.Reset, fs.StringVar, "fault-reset", "", "reset data connections after `BYTES[:RATE]` crossed them (1M:0.5)")
 	opt(fs, &f.Stall, fs.StringVar, "fault-stall", "", "stall data connections after `BYTES[:RATE]` crossed them, until the data-idle timeout or ABOR (256K:0.1)")
 	opt(fs, &f.NoAccept, fs.StringVar, "fault-noaccept", "", "never accept this `RATE` of passive data connections (0.05)")
+	opt(fs, &f.TLSDelay, fs.StringVar, "fault-tls-delay", "", "hold back PROT P data handshakes for `DUR[-DUR]` (500ms-2s)")
 	opt(fs, &f.Seed, fs.IntVar, "fault-seed", 0, "`N` seeds fault injection, so that a run can be replayed (default: random, logged)")
 }
 
@@ -32,6 +33,7 @@ func finishFaultFlags(o *options) error {
 		{"fault-reset", f.Reset.Value, f.Reset.Set, config.CheckFaultReset},
 		{"fault-stall", f.Stall.Value, f.Stall.Set, config.CheckFaultReset},
 		{"fault-noaccept", f.NoAccept.Value, f.NoAccept.Set, config.CheckFaultNoAccept},
+		{"fault-tls-delay", f.TLSDelay.Value, f.TLSDelay.Set, config.CheckFaultTLSDelay},
 	} {
 		if c.set && c.v != "" {
 			if err := c.check(c.v); err != nil {

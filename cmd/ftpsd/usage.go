@@ -32,7 +32,7 @@ var flagGroups = []struct {
 	{"Data connections", []string{"pasv-ports", "pasv-addr", "data-timeout", "data-idle-timeout", "rate-session", "rate-server"}},
 	{"Limits and hostile clients", []string{"max-sessions", "max-per-ip", "max-per-user", "max-login-attempts", "fail-delay", "ban-after", "ban-window", "ban-time", "login-timeout", "idle-timeout", "max-pending-input", "max-queued-output", "glob-max-scan"}},
 	{"Logs", []string{"log-level"}},
-	{"Load testing", []string{"synthetic", "sink", "synthetic-max", "synthetic-seed", "synthetic-tree", "fault-delay", "fault-reply", "fault-reset", "fault-stall", "fault-noaccept", "fault-seed"}},
+	{"Load testing", []string{"synthetic", "sink", "synthetic-max", "synthetic-seed", "synthetic-tree", "fault-delay", "fault-reply", "fault-reset", "fault-stall", "fault-noaccept", "fault-tls-delay", "fault-seed"}},
 	{"Process", []string{"user", "group", "allow-root", "pidfile", "workers", "loops", "grace", "profile", "version", "manpage", "help"}},
 }
 

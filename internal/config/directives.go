@@ -159,6 +159,7 @@ var table = []*spec{
 	{name: "FTPFaultReset", syntax: "FTPFaultReset bytes[:rate]", min: 1, max: 1, ctx: ctxServer, set: faultSpec(func(s *Server) *Opt[string] { return &s.Process.Fault.Reset }, CheckFaultReset)},
 	{name: "FTPFaultStall", syntax: "FTPFaultStall bytes[:rate]", min: 1, max: 1, ctx: ctxServer, set: faultSpec(func(s *Server) *Opt[string] { return &s.Process.Fault.Stall }, CheckFaultReset)},
 	{name: "FTPFaultNoAccept", syntax: "FTPFaultNoAccept rate", min: 1, max: 1, ctx: ctxServer, set: faultSpec(func(s *Server) *Opt[string] { return &s.Process.Fault.NoAccept }, CheckFaultNoAccept)},
+	{name: "FTPFaultTLSDelay", syntax: "FTPFaultTLSDelay duration[-duration]", min: 1, max: 1, ctx: ctxServer, set: faultSpec(func(s *Server) *Opt[string] { return &s.Process.Fault.TLSDelay }, CheckFaultTLSDelay)},
 	{name: "FTPFaultSeed", syntax: "FTPFaultSeed number", min: 1, max: 1, ctx: ctxServer, set: intOpt(func(s *Server) *Opt[int] { return &s.Process.Fault.Seed }, 1, 1<<62, "a seed")},
 	{name: "FTPProfile", syntax: "FTPProfile cpu|mem|allocs|block|mutex|trace", min: 1, max: 1, ctx: ctxServer, set: keyword(func(s *Server) *Opt[string] { return &s.Process.Profile }, "cpu", "mem", "allocs", "block", "mutex", "trace")},
 	// ftpsd extensions: limits mod_ftp has no directive for (limits.go).

@@ -236,6 +236,8 @@ var directiveTests = []struct {
 	})},
 	{name: "FTPFaultStall bad", conf: "FTPFaultStall x\n", errs: at(1, `FTPFaultStall: "x": "x" is not a byte count such as 64K`)},
 	{name: "FTPFaultNoAccept bad", conf: "FTPFaultNoAccept 1.5\n", errs: at(1, `FTPFaultNoAccept: "1.5": rate "1.5" is not above 0 and at most 1`)},
+	{name: "FTPFaultTLSDelay", conf: "FTPFaultTLSDelay 1s-2s\n", check: onMain(func(t *testing.T, s *Server) { eq(t, "tls delay", s.Process.Fault.TLSDelay.Value, "1s-2s") })},
+	{name: "FTPFaultTLSDelay bad", conf: "FTPFaultTLSDelay 2s-1s\n", errs: at(1, `FTPFaultTLSDelay: "2s-1s" is not a duration such as 200ms, or a range such as 1s-3s`)},
 	{name: "FTPFaultSeed bad", conf: "FTPFaultSeed 0\n", errs: at(1, "FTPFaultSeed: 0 is not a seed (1 to 4611686018427387904)")},
 	{name: "FTPGlobMaxScan in a virtual host", conf: vh("FTPGlobMaxScan 5"), errs: at(2, "FTPGlobMaxScan is not allowed in <VirtualHost> (allowed in server config)")},
 	{name: "buffer caps", conf: "FTPMaxPendingInput 16K\nFTPMaxQueuedOutput 2M\n", check: onMain(func(t *testing.T, s *Server) {

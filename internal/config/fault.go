@@ -17,6 +17,8 @@ type FaultSettings struct {
 	// NoAccept is FTPFaultNoAccept: -fault-noaccept.
 	NoAccept Opt[string]
 	Seed     Opt[int] // FTPFaultSeed: -fault-seed
+	// TLSDelay is FTPFaultTLSDelay: -fault-tls-delay.
+	TLSDelay Opt[string]
 }
 
 // faultSpec reads a fault specification that check accepts.
@@ -36,6 +38,9 @@ func faultSpec(get func(*Server) *Opt[string], check func(string) error) func(*w
 func CheckFaultDelay(s string) error { _, err := fault.ParseDelays(s); return emptySpec(s, err) }
 func CheckFaultReply(s string) error { _, err := fault.ParseReplies(s); return emptySpec(s, err) }
 func CheckFaultReset(s string) error { _, err := fault.ParseReset(s); return err }
+
+// CheckFaultTLSDelay checks FTPFaultTLSDelay's latency (and its flag's).
+func CheckFaultTLSDelay(s string) error { _, err := fault.ParseDelay(s); return err }
 
 // CheckFaultNoAccept checks FTPFaultNoAccept's rate (and its flag's).
 func CheckFaultNoAccept(s string) error { _, err := fault.ParseRate(s); return err }

@@ -49,6 +49,8 @@ type Options struct {
 	// NoAccept is the share of passive data connections never accepted:
 	// the listener stays open until the data timeout (425).
 	NoAccept float64
+	// TLSDelay holds a PROT P data connection's TLS handshake back.
+	TLSDelay Delay
 }
 
 // Kind names a kind of fault, for the counts and the log.
@@ -60,6 +62,7 @@ const (
 	KindReset
 	KindStall
 	KindNoAccept
+	KindTLSDelay
 	kindCount
 )
 
@@ -75,6 +78,8 @@ func (k Kind) String() string {
 		return "stall"
 	case KindNoAccept:
 		return "noaccept"
+	case KindTLSDelay:
+		return "tlsdelay"
 	}
 	return "Kind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -88,7 +93,8 @@ type Plan struct {
 
 // New returns the plan of o, nil when o injects nothing. o is copied.
 func New(o Options) *Plan {
-	if len(o.Delays) == 0 && len(o.Replies) == 0 && o.Reset.After <= 0 && o.Stall.After <= 0 && o.NoAccept <= 0 {
+	if len(o.Delays) == 0 && len(o.Replies) == 0 && o.Reset.After <= 0 && o.Stall.After <= 0 && o.NoAccept <= 0 &&
+		o.TLSDelay.Max <= 0 {
 		return nil
 	}
 	if o.Seed == 0 {
@@ -149,14 +155,28 @@ func (in *Injector) Delay(verb string) time.Duration {
 	if !ok {
 		return 0
 	}
+	return in.draw(d, KindDelay)
+}
+
+// draw picks a latency in d and counts it under k when it is not zero.
+func (in *Injector) draw(d Delay, k Kind) time.Duration {
 	v := d.Min
 	if d.Max > d.Min {
 		v += time.Duration(in.r.Int64N(int64(d.Max-d.Min) + 1))
 	}
 	if v > 0 {
-		in.p.counts[KindDelay].Add(1)
+		in.p.counts[k].Add(1)
 	}
 	return v
+}
+
+// TLSDelay returns how long to hold a PROT P data connection's TLS
+// handshake back, or 0.
+func (in *Injector) TLSDelay() time.Duration {
+	if in == nil || in.p.o.TLSDelay.Max <= 0 {
+		return 0
+	}
+	return in.draw(in.p.o.TLSDelay, KindTLSDelay)
 }
 
 // ResetAfter returns the byte count after which this transfer's data
@@ -197,6 +217,15 @@ var ErrSyntax = errors.New("fault: bad specification")
 
 func syntaxf(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrSyntax}, args...)...)
+}
+
+// ParseDelay reads one latency, "DURATION[-DURATION]" (200ms, 1s-3s).
+func ParseDelay(s string) (Delay, error) {
+	m, err := ParseDelays("TLS=" + s)
+	if err != nil {
+		return Delay{}, syntaxf("%q is not a duration such as 200ms, or a range such as 1s-3s", s)
+	}
+	return m["TLS"], nil
 }
 
 // ParseDelays reads "VERB=DURATION[-DURATION],...": RETR=200ms adds 200 ms

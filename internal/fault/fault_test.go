@@ -147,3 +147,23 @@ func TestStallAndNoAcceptDraws(t *testing.T) {
 		t.Errorf("ParseRate(0): %v", err)
 	}
 }
+
+func TestTLSDelay(t *testing.T) {
+	d, err := ParseDelay("100ms-200ms")
+	if err != nil || d != (Delay{100 * time.Millisecond, 200 * time.Millisecond}) {
+		t.Fatalf("ParseDelay = %v, %v", d, err)
+	}
+	if _, err := ParseDelay("soon"); !errors.Is(err, ErrSyntax) {
+		t.Errorf("ParseDelay(soon): %v", err)
+	}
+	p := New(Options{Seed: 3, TLSDelay: d})
+	in := p.Session(1)
+	for i := 0; i < 50; i++ {
+		if v := in.TLSDelay(); v < d.Min || v > d.Max {
+			t.Fatalf("TLS delay %v outside %v", v, d)
+		}
+	}
+	if p.Count(KindTLSDelay) != 50 {
+		t.Errorf("%d TLS delays counted", p.Count(KindTLSDelay))
+	}
+}

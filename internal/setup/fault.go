@@ -19,17 +19,19 @@ type FaultFlags struct {
 	// NoAccept is -fault-noaccept (FTPFaultNoAccept), a rate.
 	NoAccept Opt[string]
 	Seed     Opt[int] // -fault-seed (FTPFaultSeed)
+	// TLSDelay is -fault-tls-delay (FTPFaultTLSDelay).
+	TLSDelay Opt[string]
 }
 
 // faultSpecs are the resolved fault settings: flags over directives.
 type faultSpecs struct {
-	delay, reply, reset, stall, noAccept string
-	seed                                 int
+	delay, reply, reset, stall, noAccept, tlsDelay string
+	seed                                           int
 }
 
 func (f FaultFlags) resolve() faultSpecs {
 	return faultSpecs{delay: f.Delay.Value, reply: f.Reply.Value, reset: f.Reset.Value, stall: f.Stall.Value,
-		noAccept: f.NoAccept.Value, seed: f.Seed.Value}
+		noAccept: f.NoAccept.Value, tlsDelay: f.TLSDelay.Value, seed: f.Seed.Value}
 }
 
 // layerFault lays the file's fault directives under the flags.
@@ -39,6 +41,7 @@ func layerFault(ps config.FaultSettings, s *faultSpecs, fl FaultFlags) {
 	layer(fl.Reset, ps.Reset, &s.reset)
 	layer(fl.Stall, ps.Stall, &s.stall)
 	layer(fl.NoAccept, ps.NoAccept, &s.noAccept)
+	layer(fl.TLSDelay, ps.TLSDelay, &s.tlsDelay)
 	layer(fl.Seed, ps.Seed, &s.seed)
 }
 
@@ -73,10 +76,15 @@ func buildFaults(s faultSpecs, log *slog.Logger) (*fault.Plan, error) {
 			return nil, fmt.Errorf("-fault-noaccept: %w", err)
 		}
 	}
+	if s.tlsDelay != "" {
+		if o.TLSDelay, err = fault.ParseDelay(s.tlsDelay); err != nil {
+			return nil, fmt.Errorf("-fault-tls-delay: %w", err)
+		}
+	}
 	p := fault.New(o)
 	if p != nil && log != nil {
 		log.Warn("fault injection on", "delay", s.delay, "reply", s.reply, "reset", s.reset, "stall", s.stall,
-			"noaccept", s.noAccept, "seed", p.Seed())
+			"noaccept", s.noAccept, "tls-delay", s.tlsDelay, "seed", p.Seed())
 	}
 	return p, nil
 }
