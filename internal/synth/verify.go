@@ -22,6 +22,28 @@ func (r *Reader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// ReaderAt is a synthetic file as an io.ReaderAt (io.NewSectionReader,
+// HASH of a range): reads at any offset, io.EOF at its size.
+type ReaderAt struct {
+	g    *Gen
+	size int64
+}
+
+// NewReaderAt reads the stream of g, size bytes long, at any offset.
+func NewReaderAt(g *Gen, size int64) ReaderAt { return ReaderAt{g: g, size: size} }
+
+func (r ReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 || off >= r.size {
+		return 0, io.EOF
+	}
+	n := int(min(int64(len(p)), r.size-off))
+	r.g.Fill(p[:n], off)
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
 // Verdict is how an upload compared with the synthetic content its name
 // spells.
 type Verdict uint8

@@ -1,6 +1,10 @@
 package synth
 
-import "testing"
+import (
+	"bytes"
+	"io"
+	"testing"
+)
 
 func TestVerifier(t *testing.T) {
 	const size = 300000
@@ -41,5 +45,22 @@ func TestVerifier(t *testing.T) {
 				t.Errorf("verdict %d at %d, want %d at %d", verdict, at, c.verdict, c.at)
 			}
 		})
+	}
+}
+
+func TestReaderAt(t *testing.T) {
+	g := NewGen(nil, "100000.bin")
+	want := make([]byte, 100000)
+	g.Fill(want, 0)
+	r := NewReaderAt(g, 100000)
+	got, err := io.ReadAll(io.NewSectionReader(r, 12345, 100000))
+	if err != nil || !bytes.Equal(got, want[12345:]) {
+		t.Errorf("section from 12345: %d bytes, %v", len(got), err)
+	}
+	if n, err := r.ReadAt(make([]byte, 10), 100000); n != 0 || err != io.EOF {
+		t.Errorf("ReadAt at the size: %d, %v", n, err)
+	}
+	if n, err := r.ReadAt(make([]byte, 10), 99995); n != 5 || err != io.EOF {
+		t.Errorf("ReadAt across the end: %d, %v", n, err)
 	}
 }
