@@ -215,8 +215,9 @@ func pad6(n int) string {
 	return string(b[:])
 }
 
-// Gen returns the generator of a File or SinkFile node.
-func (f *FS) Gen(n Node) *Gen { return NewGen(f.seed, n.Name) }
+// Gen returns the generator of a File or SinkFile node, computing only
+// the part of the pattern its size needs (NewGenSized).
+func (f *FS) Gen(n Node) *Gen { return NewGenSized(f.seed, n.Name, n.Size) }
 
 // Info is the fs.FileInfo of a synthetic entry; List reuses one for every
 // entry it yields.

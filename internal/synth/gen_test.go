@@ -94,3 +94,19 @@ func TestMismatch(t *testing.T) {
 		t.Errorf("from an offset: mismatch at %d, want 1", i)
 	}
 }
+
+// TestGenSized: a generator made for a small size gives the same bytes as
+// the full one below that size.
+func TestGenSized(t *testing.T) {
+	full := NewGen([]byte("s"), "1000.bin")
+	for _, size := range []int64{0, 1, 31, 32, 33, 1000, BlockSize - 1, BlockSize, 3 * BlockSize} {
+		g := NewGenSized([]byte("s"), "1000.bin", size)
+		n := min(size, 2*BlockSize)
+		a, b := make([]byte, n), make([]byte, n)
+		g.Fill(a, 0)
+		full.Fill(b, 0)
+		if !bytes.Equal(a, b) {
+			t.Errorf("size %d: the sized generator differs", size)
+		}
+	}
+}
