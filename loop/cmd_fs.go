@@ -14,7 +14,9 @@ import (
 // against the working directory. The worker that runs it must not read
 // session fields: everything it needs is copied in here.
 func (s *Session) fsJob(op xfer.FSOp, arg []byte) *xfer.FSJob {
-	return &xfer.FSJob{Op: op, FS: s.fs, Path: codec.Join(s.cwd, string(arg)), Verb: s.verb, Access: s.acc}
+	j := &xfer.FSJob{Op: op, FS: s.fs, Path: codec.Join(s.cwd, string(arg)), Verb: s.verb, Access: s.acc}
+	j.Synth = s.srv.cfg.Synth
+	return j
 }
 
 // startFS runs a file-system job; its outcome answers the command.

@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/ftpsd/ftpsd/internal/fault"
+	"github.com/ftpsd/ftpsd/internal/synth"
 	"github.com/ftpsd/ftpsd/tlsstate"
 	"github.com/ftpsd/ftpsd/xfer"
 )
@@ -52,6 +54,13 @@ type Config struct {
 	// pattern is matched against; a pattern in a bigger directory is
 	// refused with 550 (xfer/glob.go). Default DefaultGlobMaxScan.
 	GlobMaxScan int
+	// Synth, when set, mounts the synthetic tree and the verifying sink
+	// beside every session's rooted file system (internal/synth); nil:
+	// neither.
+	Synth *synth.FS
+	// Faults, when set, injects latency, error replies and data-connection
+	// resets for testing clients (internal/fault, loop/fault.go); nil: none.
+	Faults *fault.Plan
 	// Workers caps concurrent file-system jobs and transfers. Default DefaultWorkers.
 	Workers int
 	// EventLoops is the number of gnet event loops. Default: one per CPU.

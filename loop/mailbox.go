@@ -104,6 +104,8 @@ type job struct {
 	conn     gnet.Conn
 	x        xfer.Job     // the xfer job to run
 	out      xfer.Outcome // x's outcome: written by the worker before its final post, read by the loop after
+
+	delay time.Duration // injected latency before the outcome is answered (fault.go)
 }
 
 // noBytes is the byte count of a job that moves none: it is never written.
@@ -146,6 +148,7 @@ func (s *Session) startJob(transfer bool, moved *atomic.Int64, x xfer.Job) Reply
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	j := &job{transfer: transfer, ctx: ctx, cancel: cancel, bytes: moved, mb: &s.mbox, conn: s.conn, x: x}
+	j.delay = s.takeFaultDelay()
 	srv := s.srv
 	if transfer {
 		srv.transfers.Add(1)
@@ -219,6 +222,7 @@ func runJob(j *job, srv *Server) (d delayed) {
 	if p, ok := j.x.(pacer); ok {
 		d.after = p.Delay(&j.out)
 	}
+	d.after += j.delay
 	return d
 }
 

@@ -92,6 +92,8 @@ func outcomeReply(o *xfer.Outcome) Reply {
 		return Reply{code, "Listing " + codec.ShownName(o.Path) + "\n" + o.Text + "\nEnd."}
 	case xfer.Hashed, xfer.XHashed:
 		return Reply{code, o.Text}
+	case xfer.Verified, xfer.Mismatch:
+		return Reply{code, o.Text} // the sink's verdict (xfer/synth.go)
 	case xfer.Status:
 		if o.Text == "" {
 			// An empty directory: no blank line between the two.

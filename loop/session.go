@@ -67,6 +67,8 @@ type Session struct {
 
 	lim sessionLimits // session, login and bandwidth limits (limits.go)
 
+	fault faultState // fault injection (fault.go); zero without Config.Faults
+
 	// Read by the idle sweep on the ticker goroutine.
 	lastActive atomic.Int64  // Server.clock at the last input
 	cstate     atomic.Uint32 // a connState (state.go); busy sessions are never idle
@@ -271,9 +273,15 @@ func (s *Session) dispatch(line []byte) {
 		start = time.Now()
 	}
 	r := s.check(c, arg)
+	if r.Code == 0 && s.srv.cfg.Faults != nil {
+		r = s.injectFault(c) // fault.go
+	}
 	if r.Code == 0 {
 		s.verb = c.verb
 		r = c.fn(s, arg)
+	}
+	if s.fault.delay > 0 {
+		r = s.holdReply(r) // fault.go
 	}
 	if r.Code != 0 {
 		s.reply(r.Code, r.Msg)
@@ -343,7 +351,7 @@ func (s *Session) check(c *command, arg []byte) Reply {
 		return Reply{codec.CodeNotLoggedIn, "Please login with USER and PASS."}
 	case c.flags&needArg != 0 && len(arg) == 0:
 		return Reply{codec.CodeArgSyntax, "Missing argument."}
-	case c.flags&writes != 0 && s.ident.ReadOnly:
+	case c.flags&writes != 0 && s.ident.ReadOnly && !s.intoSink(c, arg): // synth.go
 		return Reply{codec.CodeFileUnavailable, "Permission denied."}
 	case c.flags&opensData != 0 && cfg.RequireTLS && !s.protect:
 		return Reply{codec.CodeDataProtDenied, "Data connections must be protected: send PBSZ 0 and PROT P."}

@@ -6,7 +6,10 @@
 // write), TYPE A conversion, directory listings (with the patterns of
 // LIST, NLST and STAT matched in glob.go), file digests for the checksum
 // commands (HashJob, with the server-wide [HashCache]) and the
-// authorization check. The rooted file system lives in internal/fsys.
+// authorization check. The rooted file system lives in internal/fsys;
+// beside it, chosen by path prefix, the synthetic tree and the verifying
+// sink of internal/synth (synth.go): a Transfer or FSJob whose path is
+// under one of their mounts never reaches fsys.
 //
 // What runs where: the event loop (package loop) builds a job from a
 // session's state, a [Transfer], an [FSJob], a [HashJob] or a [Login], and starts it with

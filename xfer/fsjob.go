@@ -13,6 +13,7 @@ import (
 	"github.com/ftpsd/ftpsd/codec"
 	"github.com/ftpsd/ftpsd/internal/fsys"
 	"github.com/ftpsd/ftpsd/internal/ftplog"
+	"github.com/ftpsd/ftpsd/internal/synth"
 )
 
 // FSOp is the file-system command an FSJob carries out.
@@ -82,12 +83,22 @@ type FSJob struct {
 	// filled it) is completed and written after the removal.
 	Log    *ftplog.Logger
 	Record ftplog.Transfer
+
+	// Synth is the synthetic tree and the sink, a file system beside FS
+	// chosen by path prefix (synth.go); nil: none.
+	Synth *synth.FS
 }
 
 // Run carries out the operation. Runs on a worker.
 func (j *FSJob) Run(_ context.Context, _ Progress) Outcome {
 	if err := j.Access.Check(j.Verb, j.Path); err != nil {
 		return Fail(err)
+	}
+	if n := j.Synth.Lookup(j.Path); n.Kind != synth.NotMine {
+		return j.runSynth(n) // synth.go
+	}
+	if j.Op == OpRenameTo && j.Synth.Lookup(j.From).Kind != synth.NotMine {
+		return synthDenied
 	}
 	f, p := j.FS, j.Path
 	switch j.Op {

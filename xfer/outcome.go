@@ -73,6 +73,10 @@ const (
 	HashRange   // 501: a checksum range that ends beyond the end of the file
 	HashTooBig  // 556: HASH of more bytes than HashJob.MaxBytes (the X* commands get Denied)
 	NotHashable // 553: HASH of a directory or a special file (the X* commands get NotRegular or IsDir)
+	// The verifying sink (synth.go): the reply's text, in Text, says what
+	// was checked or the first offset that went wrong.
+	Verified // 226: an upload into the sink matched (or was counted only)
+	Mismatch // 451: an upload into the sink differed from its synthetic content
 
 	kindCount
 )
@@ -88,6 +92,7 @@ var kindNames = [kindCount]string{
 	CertLoggedIn: "CertLoggedIn", LoginFailed: "LoginFailed",
 	BadPattern: "BadPattern", TooMany: "TooMany",
 	Hashed: "Hashed", XHashed: "XHashed", HashRange: "HashRange", HashTooBig: "HashTooBig", NotHashable: "NotHashable",
+	Verified: "Verified", Mismatch: "Mismatch",
 }
 
 var kindCodes = [kindCount]codec.Code{
@@ -106,6 +111,7 @@ var kindCodes = [kindCount]codec.Code{
 	BadPattern: codec.CodeArgSyntax, TooMany: codec.CodeFileUnavailable,
 	Hashed: codec.CodeFileStatus, XHashed: codec.CodeFileActionOK, HashRange: codec.CodeArgSyntax,
 	HashTooBig: codec.CodeHashPolicy, NotHashable: codec.CodeHashNotFile,
+	Verified: codec.CodeTransferComplete, Mismatch: codec.CodeLocalError,
 }
 
 func (k Kind) String() string {
@@ -134,7 +140,7 @@ type Outcome struct {
 	Kind Kind
 	Err  error
 	Path string    // the virtual path the outcome is about (CWD, MKD, RNFR, MFMT, MLST, STAT)
-	Text string    // README text (CWD), facts line (MLST), listing (STAT), time stamp (MFMT)
+	Text string    // README text (CWD), facts line (MLST), listing (STAT), time stamp (MFMT), the sink's verdict
 	Name string    // the name STOU chose
 	Size int64     // SIZE
 	Time time.Time // MDTM

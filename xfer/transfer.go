@@ -15,6 +15,7 @@ import (
 
 	"github.com/ftpsd/ftpsd/internal/fsys"
 	"github.com/ftpsd/ftpsd/internal/ftplog"
+	"github.com/ftpsd/ftpsd/internal/synth"
 	"github.com/ftpsd/ftpsd/tlsstate"
 )
 
@@ -133,6 +134,16 @@ type Transfer struct {
 	Log    *ftplog.Logger
 	Record ftplog.Transfer
 	Debug  *slog.Logger // for failed data-connection handshakes; nil: slog.Default
+
+	// Synth is the synthetic tree and the sink, a file system beside FS
+	// chosen by path prefix (synth.go); nil: none.
+	Synth *synth.FS
+	// Fault injection (fault.go): ResetAfter, when above zero, resets the
+	// data connection once that many bytes crossed it; StallAfter stops it
+	// there instead; NoAccept never accepts the passive connection.
+	ResetAfter, StallAfter int64
+	NoAccept               bool
+	TLSDelay               time.Duration // PROT P: wait this long before the data handshake
 }
 
 // Drop frees the passive listener of a transfer that will not run (the
@@ -151,6 +162,9 @@ func (t *Transfer) Run(ctx context.Context, p Progress) Outcome {
 	if err := t.Access.Check(t.Verb, t.Path); err != nil {
 		t.Data.drop()
 		return Fail(err)
+	}
+	if n := t.Synth.Lookup(t.Path); n.Kind != synth.NotMine {
+		return t.runSynth(ctx, p, n) // synth.go
 	}
 	switch t.Op {
 	case Retr:
@@ -344,6 +358,9 @@ func (r dataResult) outcome() Outcome {
 // Runs on a worker.
 func (t *Transfer) runData(ctx context.Context, p Progress, opening string, copy func(net.Conn) error) dataResult {
 	d := t.Data
+	if t.NoAccept && d.Passive != nil {
+		return t.neverAccept(ctx) // fault.go
+	}
 	raw, err := d.open(ctx)
 	if err != nil {
 		return dataResult{aborted: ctx.Err() != nil, err: err}
@@ -356,6 +373,7 @@ func (t *Transfer) runData(ctx context.Context, p Progress, opening string, copy
 	conn := raw
 	var tc *tls.Conn
 	if d.TLS != nil {
+		t.holdTLS(ctx) // fault.go
 		if tc, err = ServeTLS(ctx, raw, d.TLS, d.Timeout); err != nil {
 			t.Debug.Debug("data TLS handshake failed", "peer", raw.RemoteAddr(), "err", err)
 			return dataResult{aborted: ctx.Err() != nil, opened: true, err: err}
@@ -367,6 +385,7 @@ func (t *Transfer) runData(ctx context.Context, p Progress, opening string, copy
 		}
 		conn = tc
 	}
+	conn = t.withFaults(ctx, conn, raw) // fault.go
 	stall := watchStall(raw, &t.Moved, d.Idle)
 	err = copy(conn)
 	stall.stop()

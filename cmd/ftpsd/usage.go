@@ -33,6 +33,7 @@ var flagGroups = []struct {
 	{"Limits and hostile clients", []string{"max-sessions", "max-per-ip", "max-per-user", "max-login-attempts", "fail-delay", "ban-after", "ban-window", "ban-time", "login-timeout", "idle-timeout", "max-pending-input", "max-queued-output", "glob-max-scan", "hash-max-size", "hash-cache"}},
 	{"Balancers and fleets", []string{"proxy-protocol", "proxy-trusted", "proxy-data", "proxy-timeout", "pasv-source-check", "pasv-announce-ports", "tls-ticket-keys", "tls-ticket-lifetime"}},
 	{"Logs", []string{"log-level", "error-log", "command-log", "command-log-format", "transfer-log", "transfer-log-format"}},
+	{"Load testing", []string{"synthetic", "sink", "synthetic-max", "synthetic-seed", "synthetic-tree", "fault-delay", "fault-reply", "fault-reset", "fault-stall", "fault-noaccept", "fault-tls-delay", "fault-seed"}},
 	{"Process", []string{"user", "group", "allow-root", "pidfile", "workers", "loops", "grace", "profile", "version", "manpage", "help"}},
 }
 

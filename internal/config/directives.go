@@ -151,6 +151,20 @@ var table = []*spec{
 	{name: "Group", syntax: "Group unix-group", min: 1, max: 1, ctx: ctxServer, set: unixID(func(s *Server) *Opt[string] { return &s.Process.Group })},
 	{name: "PidFile", syntax: "PidFile file", min: 1, max: 1, ctx: ctxServer, set: pathOpt(func(s *Server) *Opt[string] { return &s.Process.PidFile })},
 	{name: "FTPGlobMaxScan", syntax: "FTPGlobMaxScan number", min: 1, max: 1, ctx: ctxServer, set: intOpt(func(s *Server) *Opt[int] { return &s.Process.GlobMaxScan }, 1, 100000000, "a number of directory entries")},
+	// ftpsd's own: the synthetic tree and the verifying sink (synth.go).
+	{name: "FTPSynthetic", syntax: "FTPSynthetic virtual-path", min: 1, max: 1, ctx: ctxServer, set: mountOpt(func(s *Server) *Opt[string] { return &s.Process.Synth.Mount })},
+	{name: "FTPSink", syntax: "FTPSink virtual-path", min: 1, max: 1, ctx: ctxServer, set: mountOpt(func(s *Server) *Opt[string] { return &s.Process.Synth.Sink })},
+	{name: "FTPSyntheticMax", syntax: "FTPSyntheticMax bytes", min: 1, max: 1, ctx: ctxServer, set: synthSize(func(s *Server) *Opt[int64] { return &s.Process.Synth.Max })},
+	{name: "FTPSyntheticSeed", syntax: "FTPSyntheticSeed text", min: 1, max: 1, ctx: ctxServer, set: textOpt(func(s *Server) *Opt[string] { return &s.Process.Synth.Seed })},
+	{name: "FTPSyntheticTree", syntax: "FTPSyntheticTree number", min: 1, max: 1, ctx: ctxServer, set: intOpt(func(s *Server) *Opt[int] { return &s.Process.Synth.Tree }, 1, 1000000, "a number of entries")},
+	// ftpsd's own: fault injection for testing clients (fault.go).
+	{name: "FTPFaultDelay", syntax: "FTPFaultDelay VERB=duration[-duration],...", min: 1, max: 1, ctx: ctxServer, set: faultSpec(func(s *Server) *Opt[string] { return &s.Process.Fault.Delay }, CheckFaultDelay)},
+	{name: "FTPFaultReply", syntax: "FTPFaultReply VERB=code[:rate],...", min: 1, max: 1, ctx: ctxServer, set: faultSpec(func(s *Server) *Opt[string] { return &s.Process.Fault.Reply }, CheckFaultReply)},
+	{name: "FTPFaultReset", syntax: "FTPFaultReset bytes[:rate]", min: 1, max: 1, ctx: ctxServer, set: faultSpec(func(s *Server) *Opt[string] { return &s.Process.Fault.Reset }, CheckFaultReset)},
+	{name: "FTPFaultStall", syntax: "FTPFaultStall bytes[:rate]", min: 1, max: 1, ctx: ctxServer, set: faultSpec(func(s *Server) *Opt[string] { return &s.Process.Fault.Stall }, CheckFaultReset)},
+	{name: "FTPFaultNoAccept", syntax: "FTPFaultNoAccept rate", min: 1, max: 1, ctx: ctxServer, set: faultSpec(func(s *Server) *Opt[string] { return &s.Process.Fault.NoAccept }, CheckFaultNoAccept)},
+	{name: "FTPFaultTLSDelay", syntax: "FTPFaultTLSDelay duration[-duration]", min: 1, max: 1, ctx: ctxServer, set: faultSpec(func(s *Server) *Opt[string] { return &s.Process.Fault.TLSDelay }, CheckFaultTLSDelay)},
+	{name: "FTPFaultSeed", syntax: "FTPFaultSeed number", min: 1, max: 1, ctx: ctxServer, set: intOpt(func(s *Server) *Opt[int] { return &s.Process.Fault.Seed }, 1, 1<<62, "a seed")},
 	{name: "FTPProfile", syntax: "FTPProfile cpu|mem|allocs|block|mutex|trace", min: 1, max: 1, ctx: ctxServer, set: keyword(func(s *Server) *Opt[string] { return &s.Process.Profile }, "cpu", "mem", "allocs", "block", "mutex", "trace")},
 	// ftpsd extensions: limits mod_ftp has no directive for (limits.go).
 	{name: "FTPRateLimitSession", syntax: "FTPRateLimitSession bytes-per-second", min: 1, max: 1, ctx: ctxServers, set: rate(func(s *Server) *Opt[int64] { return &s.FTPRateLimitSession })},

@@ -220,6 +220,36 @@ var directiveTests = []struct {
 	{name: "User in a virtual host", conf: "<VirtualHost *:21>\nUser ftp\n</VirtualHost>\n", errs: at(2, "User is not allowed in <VirtualHost> (allowed in server config)")},
 	{name: "FTPGlobMaxScan", conf: "FTPGlobMaxScan 50000\n", check: onMain(func(t *testing.T, s *Server) { eq(t, "glob scan", s.Process.GlobMaxScan.Value, 50000) })},
 	{name: "FTPGlobMaxScan zero", conf: "FTPGlobMaxScan 0\n", errs: at(1, "FTPGlobMaxScan: 0 is not a number of directory entries (1 to 100000000)")},
+	{name: "FTPSynthetic", conf: "FTPSynthetic /synthetic\nFTPSink /sink\nFTPSyntheticMax 100G\nFTPSyntheticSeed \"run 42\"\nFTPSyntheticTree 50\n", check: onMain(func(t *testing.T, s *Server) {
+		eq(t, "mount", s.Process.Synth.Mount.Value, "/synthetic")
+		eq(t, "sink", s.Process.Synth.Sink.Value, "/sink")
+		eq(t, "max", s.Process.Synth.Max.Value, int64(100<<30))
+		eq(t, "seed", s.Process.Synth.Seed.Value, "run 42")
+		eq(t, "tree", s.Process.Synth.Tree.Value, 50)
+	})},
+	{name: "FTPSynthetic relative", conf: "FTPSynthetic synthetic\n", errs: at(1, "FTPSynthetic: synthetic is not an absolute, clean virtual path other than / (such as /synthetic)")},
+	{name: "FTPSink root", conf: "FTPSink /\n", errs: at(1, "FTPSink: / is not an absolute, clean virtual path other than / (such as /synthetic)")},
+	{name: "FTPSyntheticMax bad", conf: "FTPSyntheticMax 1X\n", errs: at(1, "FTPSyntheticMax: 1X is not a size such as 1T (bytes, or K, M, G, T for binary multiples)")},
+	{name: "FTPSyntheticSeed empty", conf: "FTPSyntheticSeed \"\"\n", errs: at(1, "FTPSyntheticSeed: empty text")},
+	{name: "FTPSyntheticTree zero", conf: "FTPSyntheticTree 0\n", errs: at(1, "FTPSyntheticTree: 0 is not a number of entries (1 to 1000000)")},
+	{name: "FTPFault", conf: "FTPFaultDelay RETR=200ms,LIST=1ms-5ms\nFTPFaultReply RETR=421:0.5\nFTPFaultReset 1M:0.5\nFTPFaultSeed 42\n", check: onMain(func(t *testing.T, s *Server) {
+		eq(t, "delay", s.Process.Fault.Delay.Value, "RETR=200ms,LIST=1ms-5ms")
+		eq(t, "reply", s.Process.Fault.Reply.Value, "RETR=421:0.5")
+		eq(t, "reset", s.Process.Fault.Reset.Value, "1M:0.5")
+		eq(t, "seed", s.Process.Fault.Seed.Value, 42)
+	})},
+	{name: "FTPFaultDelay bad", conf: "FTPFaultDelay RETR=soon\n", errs: at(1, `FTPFaultDelay: "RETR=soon": "soon" is not a duration such as 200ms`)},
+	{name: "FTPFaultReply bad", conf: "FTPFaultReply RETR=200\n", errs: at(1, `FTPFaultReply: "RETR=200": "200" is not one of the codes 421, 425, 426, 450, 451, 452, 550`)},
+	{name: "FTPFaultReset bad", conf: "FTPFaultReset 1M:2\n", errs: at(1, `FTPFaultReset: "1M:2": rate "2" is not above 0 and at most 1`)},
+	{name: "FTPFaultStall", conf: "FTPFaultStall 64K:0.5\nFTPFaultNoAccept 0.25\n", check: onMain(func(t *testing.T, s *Server) {
+		eq(t, "stall", s.Process.Fault.Stall.Value, "64K:0.5")
+		eq(t, "noaccept", s.Process.Fault.NoAccept.Value, "0.25")
+	})},
+	{name: "FTPFaultStall bad", conf: "FTPFaultStall x\n", errs: at(1, `FTPFaultStall: "x": "x" is not a byte count such as 64K`)},
+	{name: "FTPFaultNoAccept bad", conf: "FTPFaultNoAccept 1.5\n", errs: at(1, `FTPFaultNoAccept: "1.5": rate "1.5" is not above 0 and at most 1`)},
+	{name: "FTPFaultTLSDelay", conf: "FTPFaultTLSDelay 1s-2s\n", check: onMain(func(t *testing.T, s *Server) { eq(t, "tls delay", s.Process.Fault.TLSDelay.Value, "1s-2s") })},
+	{name: "FTPFaultTLSDelay bad", conf: "FTPFaultTLSDelay 2s-1s\n", errs: at(1, `FTPFaultTLSDelay: "2s-1s" is not a duration such as 200ms, or a range such as 1s-3s`)},
+	{name: "FTPFaultSeed bad", conf: "FTPFaultSeed 0\n", errs: at(1, "FTPFaultSeed: 0 is not a seed (1 to 4611686018427387904)")},
 	{name: "FTPGlobMaxScan in a virtual host", conf: vh("FTPGlobMaxScan 5"), errs: at(2, "FTPGlobMaxScan is not allowed in <VirtualHost> (allowed in server config)")},
 	{name: "buffer caps", conf: "FTPMaxPendingInput 16K\nFTPMaxQueuedOutput 2M\n", check: onMain(func(t *testing.T, s *Server) {
 		eq(t, "pending", s.Process.MaxPendingInput.Value, int64(16<<10))

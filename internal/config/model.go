@@ -363,6 +363,8 @@ type ProcessSettings struct {
 	SessionTicketKeyFile Opt[string]         // SSLSessionTicketKeyFile: -tls-ticket-keys
 	PasvSourceCheck      Opt[string]         // FTPPASVSourceCheck client|proxy-header|proxy: -pasv-source-check
 	TicketLifetime       Opt[time.Duration]  // FTPTLSTicketLifetime: -tls-ticket-lifetime
+	Synth                SynthSettings       // FTPSynthetic, FTPSink and the like (synth.go)
+	Fault                FaultSettings       // FTPFaultDelay, FTPFaultReply and the like (fault.go)
 }
 
 // FTPEnabled reports FTP On; default off (as mod_ftp).

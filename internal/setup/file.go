@@ -240,6 +240,8 @@ func processSettings(ps config.ProcessSettings, s *settings, fl Flags) {
 	layer(fl.Profile, ps.Profile, &s.profile)
 	layer(fl.MaxPendingInput, ps.MaxPendingInput, &s.maxPendingInput)
 	layer(fl.GlobMaxScan, ps.GlobMaxScan, &s.globMaxScan)
+	layerSynth(ps.Synth, &s.synth, fl.Synth)
+	layerFault(ps.Fault, &s.fault, fl.Fault)
 	if q := ps.MaxQueuedOutput; q.Set && !fl.MaxQueuedOutput.Set {
 		s.limits.MaxQueuedOutput = int(q.Value)
 	}

@@ -106,6 +106,8 @@ type Flags struct {
 	// passive data connection from a trusted proxy may be; one of the
 	// SourceCheck* values. -proxy-data is SourceCheckProxyHeader.
 	PasvSourceCheck Opt[string]
+	Synth           SynthFlags // -synthetic, -sink and the like (synth.go)
+	Fault           FaultFlags // -fault-delay, -fault-reply, -fault-reset, -fault-seed (fault.go)
 }
 
 // The values of -pasv-source-check and FTPPASVSourceCheck.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ftpsd/ftpsd/internal/auth"
 	"github.com/ftpsd/ftpsd/internal/config"
+	"github.com/ftpsd/ftpsd/internal/synth"
 	"github.com/ftpsd/ftpsd/loop"
 	"github.com/ftpsd/ftpsd/tlsstate"
 )
@@ -60,6 +61,8 @@ type settings struct {
 	dataIdleTimeout           time.Duration
 	maxPendingInput           int64
 	globMaxScan               int
+	synth                     synth.Options // the synthetic tree and the sink (synth.go)
+	fault                     faultSpecs    // fault injection (fault.go)
 
 	proxyProtocol Opt[bool] // -proxy-protocol: given, it decides for every listener
 	proxy         loop.ProxyProtocol
@@ -127,6 +130,8 @@ func resolve(f Flags) *settings {
 		s.cert = f.Cert.Value
 	}
 	s.daemon = f.Daemon.resolve()
+	s.synth = f.Synth.resolve()
+	s.fault = f.Fault.resolve()
 	given(f.Workers, &s.workers)
 	given(f.Loops, &s.loops)
 	given(f.DataTimeout, &s.dataTimeout)
@@ -235,6 +240,12 @@ func (s *settings) config(log *slog.Logger, certs *tlsstate.CertStore) (loop.Con
 	cfg.GlobMaxScan = s.globMaxScan
 	s.applyProxy(&cfg)
 	if err := s.applyPasv(&cfg.Host, log); err != nil {
+		return loop.Config{}, err
+	}
+	if cfg.Synth, err = buildSynth(s.synth); err != nil {
+		return loop.Config{}, err
+	}
+	if cfg.Faults, err = buildFaults(s.fault, log); err != nil {
 		return loop.Config{}, err
 	}
 	if certs == nil {
