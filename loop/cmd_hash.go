@@ -26,7 +26,7 @@ func (l *Limits) hashMaxBytes() int64 { return max(l.HashMaxBytes, 0) }
 // downloads are.
 func (s *Session) hashJob(algo codec.HashAlgo, draft bool, path []byte) *xfer.HashJob {
 	j := &xfer.HashJob{FS: s.fs, Path: codec.Join(s.cwd, string(path)), Name: string(path), Access: s.acc,
-		Algo: algo, Draft: draft, MaxBytes: s.srv.cfg.hashMaxBytes(), Cache: s.srv.hashes}
+		Algo: algo, Draft: draft, MaxBytes: s.srv.cfg.hashMaxBytes(), Cache: s.srv.hashes, Synth: s.srv.cfg.Synth}
 	j.Rates[0], j.Rates[1] = s.rates()
 	return j
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/ftpsd/ftpsd/internal/synth"
 	"hash"
 	"hash/crc32"
 	"io"
@@ -53,6 +54,9 @@ type HashJob struct {
 	// Rates are the limiters a download of the session would wait on.
 	Rates [2]*rate.Limiter
 	Cache *HashCache
+	// Synth is the synthetic tree and the sink: a path under them is
+	// hashed from its generator (hash_synth.go). Nil: none.
+	Synth *synth.FS
 
 	// open opens the file; nil is FS.Open. Tests count the opens with it.
 	open func(vpath string) (*os.File, error)
@@ -64,6 +68,9 @@ func (j *HashJob) Run(ctx context.Context, _ Progress) Outcome {
 	// its digest, and nobody else.
 	if err := j.Access.Check("RETR", j.Path); err != nil {
 		return Fail(err)
+	}
+	if n := j.Synth.Lookup(j.Path); n.Kind != synth.NotMine {
+		return j.hashSynth(ctx, n)
 	}
 	fi, err := j.FS.Stat(j.Path)
 	if err != nil {
@@ -159,7 +166,7 @@ func (j *HashJob) bounds(fi os.FileInfo) (start, end int64, refused Outcome) {
 
 // digest reads [start, end) of f through the throttle and returns its
 // digest in lower-case hex. Runs on a worker.
-func (j *HashJob) digest(ctx context.Context, f *os.File, start, end int64) (string, error) {
+func (j *HashJob) digest(ctx context.Context, f io.ReaderAt, start, end int64) (string, error) {
 	h := newHash(j.Algo)
 	th := NewThrottle(ctx, j.Rates[0], j.Rates[1])
 	bp := getBuf()
