@@ -113,6 +113,7 @@ func (s *Session) listenPassive() (uint16, Reply) {
 		return 0, Reply{codec.CodeCantOpenData, "Can't open passive connection."}
 	}
 	s.pasv = p
+	s.trackPassive(p)
 	return p.Addr().Port(), Reply{}
 }
 

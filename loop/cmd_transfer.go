@@ -35,6 +35,7 @@ func (s *Session) transfer(op xfer.TransferOp, arg []byte) (*xfer.Transfer, Repl
 	t := &xfer.Transfer{Op: op, FS: s.fs, Path: codec.Join(s.cwd, string(arg)), Verb: s.verb, Access: s.acc,
 		ASCII: s.ascii, Rest: s.rest, Data: d, Log: s.host.Log, Debug: s.srv.cfg.logger()}
 	t.Rates[0], t.Rates[1] = s.rates()
+	t.Metrics = s.srv.cfg.Metrics
 	if t.Log.Wants(ftplog.Transfers) {
 		t.Record = s.transferRecord(t.Path)
 		t.Record.ASCII, t.Record.Secure, t.Record.Start = t.ASCII, d.TLS != nil, time.Now()

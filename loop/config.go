@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/ftpsd/ftpsd/internal/metrics"
 	"github.com/ftpsd/ftpsd/tlsstate"
 	"github.com/ftpsd/ftpsd/xfer"
 )
@@ -113,6 +114,10 @@ type Config struct {
 	// Limits caps sessions, logins, bandwidth and queued replies; see
 	// limits.go. Its fields read as Config's.
 	Limits
+
+	// Metrics, when set, receives the server's counts (loop/metrics.go,
+	// internal/metrics); nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // The defaults of Config's fields, exported so that cmd/ftpsd's flag help

@@ -33,6 +33,7 @@ type Passive struct {
 	once    sync.Once
 	expired atomic.Bool
 	refused atomic.Int64
+	inUse   atomic.Pointer[atomic.Int64] // the gauge Track counts this listener in (passive_track.go)
 }
 
 // Listen opens a passive listener on bind. With lo == hi == 0 the kernel picks
@@ -183,6 +184,9 @@ func (p *Passive) Close() error {
 
 func (p *Passive) closeListener() error {
 	var err error
-	p.once.Do(func() { err = p.ln.Close() })
+	p.once.Do(func() {
+		err = p.ln.Close()
+		p.untrack()
+	})
 	return err
 }
