@@ -114,11 +114,19 @@ func (s *Session) meterTLS(to metrics.TLSState) {
 	s.met.tls = to
 }
 
-// meterClose uncounts the session; a step of release.
+// meterClose uncounts the session; a step of release. A session that
+// closes with its control handshake unfinished counts a failed handshake,
+// whatever ended it: a bad record, the handshake's error or deadline, the
+// first-flight deadline, a sacrifice to a newer handshake, the client
+// leaving.
 func (s *Session) meterClose() {
 	if s.met.counted {
 		s.met.counted = false
-		s.srv.cfg.Metrics.SessionClosed(s.met.listener, s.met.tls)
+		m := s.srv.cfg.Metrics
+		if s.met.tls == metrics.Handshaking {
+			m.HandshakeEnded(metrics.Control, metrics.HandshakeFailed, 0)
+		}
+		m.SessionClosed(s.met.listener, s.met.tls)
 	}
 }
 

@@ -73,7 +73,6 @@ func (s *Session) pumpTLS() (ok, peerClosed bool) {
 		changed, err := s.tls.Poll()
 		if err != nil {
 			s.srv.cfg.logger().Debug("TLS handshake failed", "peer", s.peer, "err", err)
-			s.srv.cfg.Metrics.HandshakeEnded(metrics.Control, metrics.HandshakeFailed, 0)
 			return false, false
 		}
 		if !changed {
