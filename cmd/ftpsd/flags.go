@@ -105,6 +105,7 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	fs.Var(&certFiles, "cert", "TLS certificate `FILE` (PEM, chain included); repeatable, one per key type (an ECDSA and an RSA one: each client gets the one it supports, ECDSA first); default: a generated self-signed ECDSA certificate")
 	fs.Var(&keyFiles, "key", "TLS private key `FILE` (PEM) of the -cert in the same position")
 	defineDaemonFlags(fs, o)
+	defineAdminFlags(fs, o)
 	fs.Usage = func() { usage(fs.FlagSet) }
 	opt(fs, &f.ErrorLog, fs.StringVar, "error-log", "", "error log `FILE` (ErrorLog; - is standard error, the default)")
 	opt(fs, &f.CommandLog, fs.StringVar, "command-log", "", "command log `FILE`, one line per command with its reply code (- is standard error)")

@@ -32,6 +32,7 @@ var flagGroups = []struct {
 	{"Data connections", []string{"pasv-ports", "pasv-addr", "data-timeout", "data-idle-timeout", "rate-session", "rate-server"}},
 	{"Limits and hostile clients", []string{"max-sessions", "max-per-ip", "max-per-user", "max-login-attempts", "fail-delay", "ban-after", "ban-window", "ban-time", "login-timeout", "idle-timeout", "max-pending-input", "max-queued-output", "glob-max-scan", "hash-max-size", "hash-cache"}},
 	{"Logs", []string{"log-level", "error-log", "command-log", "command-log-format", "transfer-log", "transfer-log-format"}},
+	{"Monitoring", []string{"admin", "admin-allow-remote"}},
 	{"Process", []string{"user", "group", "allow-root", "pidfile", "workers", "loops", "grace", "profile", "version", "manpage", "help"}},
 }
 

@@ -149,6 +149,8 @@ var table = []*spec{
 	{name: "Group", syntax: "Group unix-group", min: 1, max: 1, ctx: ctxServer, set: unixID(func(s *Server) *Opt[string] { return &s.Process.Group })},
 	{name: "PidFile", syntax: "PidFile file", min: 1, max: 1, ctx: ctxServer, set: pathOpt(func(s *Server) *Opt[string] { return &s.Process.PidFile })},
 	{name: "FTPGlobMaxScan", syntax: "FTPGlobMaxScan number", min: 1, max: 1, ctx: ctxServer, set: intOpt(func(s *Server) *Opt[int] { return &s.Process.GlobMaxScan }, 1, 100000000, "a number of directory entries")},
+	{name: "FTPAdminListen", syntax: "FTPAdminListen host:port", min: 1, max: 1, ctx: ctxServer, set: adminAddr(func(s *Server) *Opt[string] { return &s.Process.AdminListen })},
+	{name: "FTPAdminAllowRemote", syntax: "FTPAdminAllowRemote on|off", min: 1, max: 1, ctx: ctxServer, set: flag(func(s *Server) *Opt[bool] { return &s.Process.AdminAllowRemote })},
 	{name: "FTPProfile", syntax: "FTPProfile cpu|mem|allocs|block|mutex|trace", min: 1, max: 1, ctx: ctxServer, set: keyword(func(s *Server) *Opt[string] { return &s.Process.Profile }, "cpu", "mem", "allocs", "block", "mutex", "trace")},
 	// ftpsd extensions: limits mod_ftp has no directive for (limits.go).
 	{name: "FTPRateLimitSession", syntax: "FTPRateLimitSession bytes-per-second", min: 1, max: 1, ctx: ctxServers, set: rate(func(s *Server) *Opt[int64] { return &s.FTPRateLimitSession })},

@@ -353,6 +353,8 @@ type ProcessSettings struct {
 	Group              Opt[string]        // Group name|#gid: -group
 	PidFile            Opt[string]        // PidFile file: -pidfile
 	GlobMaxScan        Opt[int]           // FTPGlobMaxScan: -glob-max-scan
+	AdminListen        Opt[string]        // FTPAdminListen host:port: -admin
+	AdminAllowRemote   Opt[bool]          // FTPAdminAllowRemote on|off: -admin-allow-remote
 }
 
 // FTPEnabled reports FTP On; default off (as mod_ftp).

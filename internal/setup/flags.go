@@ -89,6 +89,7 @@ type Flags struct {
 	TransferLogFormat Opt[string] // host: -transfer-log-format (LogFormat)
 	HashMaxSize       Opt[int64]  // -hash-max-size (FTPHashMaxSize); 0: no limit
 	HashCache         Opt[int]    // -hash-cache (FTPHashCache); loop.NoLimit: no cache
+	Admin             AdminFlags  // -admin, -admin-allow-remote (admin.go)
 }
 
 // The values of -client-cert and of the settings' client certificate
