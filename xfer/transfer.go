@@ -354,6 +354,7 @@ func (t *Transfer) runData(ctx context.Context, p Progress, opening string, copy
 	}
 	p.Opened(opening)
 	opened := time.Now()
+	t.meterStart()
 	// Cancelling closes the socket itself: closing a tls.Conn would try to
 	// send an alert to a peer that may not be reading.
 	stop := context.AfterFunc(ctx, func() { _ = raw.Close() })

@@ -17,15 +17,25 @@ func (t *Transfer) direction() metrics.Direction {
 	return metrics.Out
 }
 
+// protection is the data connection's protection, for the metrics.
+func (t *Transfer) protection() metrics.Protection {
+	if t.Data.TLS != nil {
+		return metrics.TLS
+	}
+	return metrics.Clear
+}
+
+// meterStart counts the transfer's bytes live from the data connection's
+// open. Runs on a worker.
+func (t *Transfer) meterStart() {
+	t.Metrics.TransferStarted(t.direction(), t.protection(), &t.Moved)
+}
+
 // metered counts a transfer whose data connection opened (bytes, result,
 // the time since opened) and returns r unchanged. Runs on a worker.
 func (t *Transfer) metered(r dataResult, opened time.Time) dataResult {
 	if t.Metrics == nil {
 		return r
-	}
-	prot := metrics.Clear
-	if t.Data.TLS != nil {
-		prot = metrics.TLS
 	}
 	res := metrics.TransferComplete
 	switch {
@@ -34,7 +44,7 @@ func (t *Transfer) metered(r dataResult, opened time.Time) dataResult {
 	case r.err != nil:
 		res = metrics.TransferFailed
 	}
-	t.Metrics.Transfer(t.direction(), prot, res, t.Moved.Load(), time.Since(opened))
+	t.Metrics.Transfer(t.direction(), t.protection(), res, &t.Moved, time.Since(opened))
 	return r
 }
 

@@ -26,7 +26,7 @@ type Metrics struct {
 
 	sessions   [listenerCount][tlsStateCount]prometheus.Gauge
 	logins     [loginResultCount][loginMethodCount]prometheus.Counter
-	bytes      [directionCount][protectionCount]prometheus.Counter
+	bytes      *liveBytes
 	transfers  [directionCount][protectionCount][transferResultCount]prometheus.Counter
 	duration   [directionCount]prometheus.Observer
 	handshakes [channelCount][handshakeResultCount][versionCount]prometheus.Counter
@@ -66,7 +66,8 @@ func New() *Metrics {
 			m.logins[r][k] = logins.WithLabelValues(loginResultNames[r], loginMethodNames[k])
 		}
 	}
-	bytes := m.counterVec("transfer_bytes_total", "Data-connection payload bytes moved, counted when each transfer ends, by direction and protection.", "direction", "protection")
+	m.bytes = newLiveBytes()
+	m.reg.MustRegister(m.bytes)
 	transfers := m.counterVec("transfers_total", "Transfers (files and listings) whose data connection opened, by direction, protection and result.", "direction", "protection", "result")
 	duration := prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Namespace: namespace, Name: "transfer_duration_seconds",
@@ -77,7 +78,6 @@ func New() *Metrics {
 	for d := range directionCount {
 		m.duration[d] = duration.WithLabelValues(directionNames[d])
 		for p := range protectionCount {
-			m.bytes[d][p] = bytes.WithLabelValues(directionNames[d], protectionNames[p])
 			for r := range transferResultCount {
 				m.transfers[d][p][r] = transfers.WithLabelValues(directionNames[d], protectionNames[p], transferResultNames[r])
 			}
@@ -269,16 +269,24 @@ func (m *Metrics) Command(verb int, code uint16) {
 	m.commands[verb][code/100-1].Inc()
 }
 
-// Transfer counts a transfer whose data connection opened: the bytes it
-// moved and how long it took from the data connection's open.
-func (m *Metrics) Transfer(d Direction, p Protection, r TransferResult, bytes int64, took time.Duration) {
+// TransferStarted counts moved, a running transfer's byte counter, in the
+// bytes moved until Transfer ends it. Runs on the transfer's worker.
+func (m *Metrics) TransferStarted(d Direction, p Protection, moved *atomic.Int64) {
+	if m != nil {
+		m.bytes.start(moved, bytesKey{d, p})
+	}
+}
+
+// Transfer counts the end of a transfer whose data connection opened: its
+// result, the bytes it moved (moved, as given to TransferStarted, which
+// may have been skipped), and how long it took from the data connection's
+// open. Runs on the transfer's worker.
+func (m *Metrics) Transfer(d Direction, p Protection, r TransferResult, moved *atomic.Int64, took time.Duration) {
 	if m == nil {
 		return
 	}
 	m.transfers[d][p][r].Inc()
-	if bytes > 0 {
-		m.bytes[d][p].Add(float64(bytes))
-	}
+	m.bytes.end(moved, bytesKey{d, p})
 	m.duration[d].Observe(took.Seconds())
 }
 

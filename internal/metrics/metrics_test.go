@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,7 +21,9 @@ func TestNilCountsNothing(t *testing.T) {
 	m.SessionClosed(Explicit, Secure)
 	m.Login(LoginOK, Password)
 	m.Command(0, 200)
-	m.Transfer(Out, TLS, TransferComplete, 10, time.Second)
+	var moved atomic.Int64
+	m.TransferStarted(Out, TLS, &moved)
+	m.Transfer(Out, TLS, TransferComplete, &moved, time.Second)
 	m.HandshakeEnded(Data, HandshakeOK, tls.VersionTLS13)
 	m.Resumed(ResumeAccepted)
 	m.JobRejected()
