@@ -171,7 +171,7 @@ func waitQuery(t *testing.T, base, q string, want float64) {
 }
 
 // TestMetricsPrometheus: curl's failed and good logins and its download
-// show in a real Prometheus that scraped the admin listener; the scraped
+// and an FTPS download show in a real Prometheus that scraped the admin listener; the scraped
 // text passes promtool check metrics; /healthz answers 200 while serving.
 func TestMetricsPrometheus(t *testing.T) {
 	t.Parallel()
@@ -198,15 +198,25 @@ func TestMetricsPrometheus(t *testing.T) {
 		t.Fatalf("downloaded %d bytes, want %d", len(got), len(data))
 	}
 	mustCurl(t, dir, "-o", filepath.Join(dir, "anon.bin"), s.url(nil, "/pub/data.bin"))
+	// FTPS: AUTH TLS, then PROT P, the data connection resuming (curl
+	// does with TLS 1.3).
+	mustCurlTLS(t, dir, "--tlsv1.3", "-o", filepath.Join(dir, "tls.bin"), s.url(&bob, "/pub/data.bin"))
+	if got := readFile(t, filepath.Join(dir, "tls.bin")); got != string(data) {
+		t.Fatalf("FTPS download: %d bytes, want %d", len(got), len(data))
+	}
 
-	waitQuery(t, prom, `ftpsd_logins_total{result="ok",method="password"}`, 1)
+	waitQuery(t, prom, `ftpsd_logins_total{result="ok",method="password"}`, 2)
+	waitQuery(t, prom, `ftpsd_tls_handshakes_total{channel="control",result="ok",version="1.3"}`, 1)
+	waitQuery(t, prom, `ftpsd_tls_handshakes_total{channel="data",result="ok",version="1.3"}`, 1)
+	waitQuery(t, prom, `ftpsd_data_tls_resumption_total{result="accepted"}`, 1)
+	waitQuery(t, prom, `ftpsd_transfer_bytes_total{direction="out",protection="tls"}`, float64(len(data)))
 	waitQuery(t, prom, `ftpsd_logins_total{result="ok",method="anonymous"}`, 1)
 	waitQuery(t, prom, `ftpsd_logins_total{result="failed"}`, 1)
 	waitQuery(t, prom, `ftpsd_transfers_total{direction="out",protection="clear",result="complete"}`, 2)
 	waitQuery(t, prom, `ftpsd_transfer_bytes_total{direction="out",protection="clear"}`, float64(2*len(data)))
-	waitQuery(t, prom, `ftpsd_commands_total{verb="RETR",class="2xx"}`, 2)
+	waitQuery(t, prom, `ftpsd_commands_total{verb="RETR",class="2xx"}`, 3)
 	waitQuery(t, prom, `ftpsd_commands_total{verb="PASS",class="5xx"}`, 1)
-	waitQuery(t, prom, `ftpsd_transfer_duration_seconds_count{direction="out"}`, 2)
+	waitQuery(t, prom, `ftpsd_transfer_duration_seconds_count{direction="out"}`, 3)
 	waitQuery(t, prom, `sum(ftpsd_sessions_open)`, 0)
 	waitQuery(t, prom, `ftpsd_passive_ports_in_use`, 0)
 	if v, n := promQuery(t, prom, `ftpsd_worker_pool_capacity`); n != 1 || v <= 0 {

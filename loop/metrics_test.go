@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/tls"
 	"io"
+	"net/textproto"
+	"strconv"
 	"testing"
 	"time"
 
@@ -257,4 +259,35 @@ func TestMetricsBansAndRefusedLogins(t *testing.T) {
 		{"ftpsd_bans_active", nil, 1},
 		{"ftpsd_logins_total", l("result", "failed", "method", "password"), 1},
 	})
+}
+
+// TestMetricsImplicitAndPassiveRange: an implicit-TLS session counts under
+// the implicit listener (handshake, then tls), and a passive listener of a
+// configured range under that range's gauge.
+func TestMetricsImplicitAndPassiveRange(t *testing.T) {
+	m := metrics.New()
+	lo := uint16(20000 + time.Now().UnixNano()%20000)
+	bound, _ := startListeners(t, Config{Metrics: m, Host: Host{TLS: tlsConfig(t), PasvMin: lo, PasvMax: lo + 50},
+		Listeners: []Listener{{Addr: "127.0.0.1:0", Implicit: true}}})
+	rng := strconv.Itoa(int(lo)) + "-" + strconv.Itoa(int(lo+50))
+	ccfg := clientTLS(tls.VersionTLS13)
+	raw, err := tls.Dial("tcp", bound[0].Addr.String(), ccfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	c := &tlsClient{client: &client{t: t, c: raw, tp: textproto.NewConn(raw)}, cfg: ccfg}
+	c.expect(220)
+	c.login("alice", "secret")
+	c.cmd(229, "EPSV")
+	checkMetrics(t, m, []metricCase{
+		{"ftpsd_sessions_open", l("listener", "implicit", "tls", "tls"), 1},
+		{"ftpsd_sessions_open", l("listener", "explicit", "tls", "plain"), 0},
+		{"ftpsd_tls_handshakes_total", l("channel", "control", "result", "ok", "version", "1.3"), 1},
+		{"ftpsd_passive_ports_in_use", l("range", rng), 1},
+	})
+	c.cmd(225, "ABOR") // closes the passive listener
+	checkMetrics(t, m, []metricCase{{"ftpsd_passive_ports_in_use", l("range", rng), 0}})
+	raw.Close()
+	checkMetrics(t, m, []metricCase{{"ftpsd_sessions_open", l("listener", "implicit", "tls", "tls"), 0}})
 }
