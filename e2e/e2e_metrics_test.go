@@ -293,8 +293,17 @@ func TestMetricsHealthzDrain(t *testing.T) {
 	// A public address without -admin-allow-remote: refused at start-up.
 	cmd := exec.Command(ftpsdBin, "-listen", "127.0.0.1:0", "-root", root, "-anonymous", "-admin", "0.0.0.0:0")
 	out, err := cmd.CombinedOutput()
-	if err == nil || !strings.Contains(string(out), "not loopback") {
+	if err == nil || !strings.Contains(string(out), "-admin: 0.0.0.0:0 is not a loopback address") {
 		t.Fatalf("-admin 0.0.0.0:0 without -admin-allow-remote: %v\n%s", err, out)
+	}
+	// A configuration file's FTPAdminListen: -t names its line.
+	conf := filepath.Join(t.TempDir(), "ftpsd.conf")
+	if err := os.WriteFile(conf, []byte("Listen 127.0.0.1:0\nFTP On\nDocumentRoot "+root+"\nFTPAdminListen 0.0.0.0:9121\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err = exec.Command(ftpsdBin, "-t", "-config", conf).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), conf+":4: FTPAdminListen: 0.0.0.0:9121 is not a loopback address") {
+		t.Fatalf("-t with a public FTPAdminListen: %v\n%s", err, out)
 	}
 }
 

@@ -1,6 +1,12 @@
 package setup
 
-import "github.com/ftpsd/ftpsd/internal/config"
+import (
+	"errors"
+	"net"
+
+	"github.com/ftpsd/ftpsd/internal/admin"
+	"github.com/ftpsd/ftpsd/internal/config"
+)
 
 // AdminFlags are the flags of the admin listener (metrics, health, pprof).
 type AdminFlags struct {
@@ -28,6 +34,36 @@ func layerAdmin(ps config.ProcessSettings, a *Admin, fl AdminFlags) {
 	if ps.AdminListen.Set && !fl.Listen.Set {
 		a.At = ps.AdminListen.At
 	}
+}
+
+// check refuses, when the configuration is loaded (so -t reports it too),
+// an admin address that is not loopback without AllowRemote; the error
+// names FTPAdminListen's line when the file set it.
+func (a Admin) check() error {
+	if a.Listen == "" || a.AllowRemote {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(a.Listen)
+	if err == nil && admin.Loopback(host) {
+		return nil
+	}
+	msg := a.Listen + " is not a loopback address (127.0.0.1, ::1, localhost); FTPAdminAllowRemote on (-admin-allow-remote) allows it"
+	if err != nil {
+		msg = a.Listen + " is not host:port"
+	}
+	if a.At.File != "" {
+		return &config.Error{Pos: a.At, Msg: "FTPAdminListen: " + msg, Kind: config.ErrValue}
+	}
+	return errors.New("-admin: " + msg)
+}
+
+// checked is Load's answer once the settings are complete: p, or the
+// errors of the checks that need the flags and the file together.
+func (p *Plan) checked() (*Plan, []error) {
+	if err := p.s.admin.check(); err != nil {
+		return nil, []error{err}
+	}
+	return p, nil
 }
 
 // Admin returns the admin listener's settings.
