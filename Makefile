@@ -34,6 +34,7 @@ test-deps:
 	command -v fail2ban-regex >/dev/null || missing="$$missing fail2ban"; \
 	command -v rclone >/dev/null || missing="$$missing rclone"; \
 	command -v haproxy >/dev/null || missing="$$missing haproxy"; \
+	command -v prometheus >/dev/null || missing="$$missing prometheus"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \

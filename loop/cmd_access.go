@@ -7,6 +7,7 @@ import (
 
 	"github.com/ftpsd/ftpsd/codec"
 	"github.com/ftpsd/ftpsd/internal/auth"
+	"github.com/ftpsd/ftpsd/internal/metrics"
 	"github.com/ftpsd/ftpsd/xfer"
 )
 
@@ -14,6 +15,7 @@ import (
 // not reveal which accounts exist.
 func cmdUSER(s *Session, arg []byte) Reply {
 	if s.addrBanned() {
+		s.meterLogin(metrics.LoginRefused, s.methodOf(string(arg)))
 		return s.refuseBanned()
 	}
 	if s.login == loginDone {
@@ -58,9 +60,11 @@ func cmdPASS(s *Session, arg []byte) Reply {
 		return Reply{codec.CodeSuperfluous, "Already logged in."}
 	}
 	if s.addrBanned() {
+		s.meterLogin(metrics.LoginRefused, s.methodOf(s.user))
 		return s.refuseBanned()
 	}
 	if r := s.userAtLimit(); r.Code != 0 {
+		s.meterLogin(metrics.LoginRefused, metrics.Password)
 		return r
 	}
 	if err := s.setLogin(loginChecking); err != nil {
@@ -87,9 +91,12 @@ func (v *vhost) home() xfer.Home {
 // is dropped. A failure counts against the session and the address.
 func (s *Session) settleLogin(o *xfer.Outcome) (codec.Code, string) {
 	if o.Kind == xfer.LoginFailed {
+		s.meterLogin(metrics.LoginFailed, s.methodOf(s.user))
 		return s.settleFailedLogin()
 	}
+	method := loginMethod(o)
 	if s.addrBanned() {
+		s.meterLogin(metrics.LoginRefused, method)
 		// The address was banned while the check ran: a right password
 		// from it no longer gets in.
 		o.Entry.Drop()
@@ -98,9 +105,11 @@ func (s *Session) settleLogin(o *xfer.Outcome) (codec.Code, string) {
 		return r.Code, r.Msg
 	}
 	if r := s.countLogin(o.Identity.User, o.Identity.Anonymous); r.Code != 0 {
+		s.meterLogin(metrics.LoginRefused, method)
 		o.Entry.Drop()
 		return r.Code, r.Msg
 	}
+	s.meterLogin(metrics.LoginOK, method)
 	s.enterAs(o.Identity, o.Entry)
 	r := outcomeReply(o)
 	return r.Code, r.Msg

@@ -111,6 +111,7 @@ func (s *Session) listenPassive() (uint16, Reply) {
 	}
 	s.expectProxyData(p)
 	s.pasv = p
+	s.trackPassive(p)
 	return p.Addr().Port(), Reply{}
 }
 

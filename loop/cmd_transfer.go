@@ -39,6 +39,7 @@ func (s *Session) transfer(op xfer.TransferOp, arg []byte) (*xfer.Transfer, Repl
 	if s.srv.cfg.Faults != nil {
 		s.faultTransfer(t) // fault.go
 	}
+	t.Metrics = s.srv.cfg.Metrics
 	if t.Log.Wants(ftplog.Transfers) {
 		t.Record = s.transferRecord(t.Path)
 		t.Record.ASCII, t.Record.Secure, t.Record.Start = t.ASCII, d.TLS != nil, time.Now()

@@ -49,6 +49,9 @@ type command struct {
 	// featLine, when set, makes the FEAT line from the session instead of
 	// feat; "" leaves it out.
 	featLine func(s *Session) string
+	// row is the command's index in commandList, which the per-verb
+	// metrics are indexed by (metrics.go).
+	row int
 }
 
 // commands is the command table: the single place that says what each
@@ -130,7 +133,8 @@ func init() {
 		{verb: "XSHA512", fn: xhash(codec.HashSHA512), flags: needLogin | needArg, syntax: xhashSyntax("XSHA512"), feat: xhashFeat("XSHA512")},
 	}
 	commands = make(map[string]*command, len(table))
-	for _, c := range table {
+	for i, c := range table {
+		c.row = i
 		commands[c.verb] = c
 	}
 	commandList = table

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ftpsd/ftpsd/internal/fault"
+	"github.com/ftpsd/ftpsd/internal/metrics"
 	"github.com/ftpsd/ftpsd/internal/synth"
 	"github.com/ftpsd/ftpsd/tlsstate"
 	"github.com/ftpsd/ftpsd/xfer"
@@ -138,6 +139,9 @@ type Config struct {
 	// does not pass a data connection's check; internal/setup does so
 	// with -tls-ticket-keys. Default 0.
 	SessionIDBase uint64
+	// Metrics, when set, receives the server's counts (loop/metrics.go,
+	// internal/metrics); nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // The defaults of Config's fields, exported so that cmd/ftpsd's flag help

@@ -177,6 +177,7 @@ func (s *Session) startJob(transfer bool, moved *atomic.Int64, x xfer.Job) Reply
 			srv.transfers.Add(-1)
 		}
 		cancel()
+		srv.meterRejected(err)
 		if transfer {
 			return Reply{codec.CodeCantOpenData, "Server busy, try again later."}
 		}

@@ -46,6 +46,8 @@ type Server struct {
 	owners tlsstate.Owners // who each logged-in session is, for ReuseUser (tlsreuse.go)
 	proxy  proxyState      // PROXY protocol listeners and connections owing a header (proxy.go)
 
+	pasvInUse map[[2]uint16]*atomic.Int64 // passive listeners open per port range, with Config.Metrics (metrics.go)
+
 	nextID    atomic.Uint64
 	clock     atomic.Int64 // UnixNano, advanced by OnTick: sessions stamp activity without a clock read
 	draining  atomic.Bool
@@ -107,6 +109,7 @@ func New(cfg Config) (*Server, error) {
 	s.lim = newServerLimits(&s.cfg.Limits)
 	s.lim.pace(s.cfg.failDelay()) // failed logins of one address are answered one fail delay apart (ban.go)
 	s.handshakes.SetPerPeer(cfg.maxHandshakesPerIP())
+	s.startMetrics()
 	s.clock.Store(time.Now().UnixNano())
 	return s, nil
 }
@@ -366,6 +369,7 @@ func (s *Server) startSession(c gnet.Conn, peer, local netip.AddrPort, hosts []*
 	s.lastOpen.Store(time.Now().UnixNano())
 	sess := newSession(s, c, s.nextID.Add(1), peer, local, hosts)
 	sess.lim.admitted = true
+	sess.meterOpen(implicit)
 	c.SetContext(sess)
 	s.sessions.Store(sess, struct{}{})
 	return sess.open(implicit)

@@ -66,6 +66,7 @@ type Session struct {
 	mbox   mailbox
 
 	lim sessionLimits // session, login and bandwidth limits (limits.go)
+	met sessionMeter  // what the session counts in the metrics (metrics.go)
 
 	fault faultState // fault injection (fault.go); zero without Config.Faults
 
@@ -199,6 +200,7 @@ func (s *Session) readInput() {
 			s.logRefused(nil, nil, codec.CodeSyntax)
 			s.consume(n)
 			s.reply(codec.CodeSyntax, "Command line too long.")
+			s.meterOther(codec.CodeSyntax)
 		case codec.Line:
 			// dispatch finishes with line (which aliases the input
 			// buffer) before the bytes are consumed.
@@ -255,12 +257,14 @@ func (s *Session) dispatch(line []byte) {
 	if err != nil {
 		r := parseErrorReply(err)
 		s.reply(r.Code, r.Msg)
+		s.meterOther(r.Code)
 		s.logRefused(line, nil, r.Code)
 		return
 	}
 	c := commands[string(verb)]
 	if c == nil {
 		s.reply(codec.CodeSyntax, "Unknown command.")
+		s.meterOther(codec.CodeSyntax)
 		s.logRefused(verb, arg, codec.CodeSyntax)
 		return
 	}
@@ -286,6 +290,7 @@ func (s *Session) dispatch(line []byte) {
 	if r.Code != 0 {
 		s.reply(r.Code, r.Msg)
 	}
+	s.meterCommand(c, r.Code)
 	if logging {
 		p := pendingCmd{verb: c.verb, start: start, user: s.user}
 		if c.flags&secretArg == 0 {
@@ -449,6 +454,7 @@ func (s *Session) drainMailbox() {
 			s.reply(r.code, r.msg)
 		}
 		if r.final {
+			s.meterJobEnd(r.code)
 			if s.jobCmd.verb != "" {
 				s.logCommand(s.jobCmd, r.code)
 				s.jobCmd = pendingCmd{}
@@ -467,12 +473,14 @@ func (s *Session) finishJob() {
 	logging := s.host.Log.Wants(ftplog.Commands)
 	if abort {
 		s.reply(codec.CodeTransferComplete, "ABOR command successful.")
+		s.meterVerb("ABOR", codec.CodeTransferComplete)
 		if logging {
 			s.logCommand(pendingCmd{verb: "ABOR", start: time.Now()}, codec.CodeTransferComplete)
 		}
 	}
 	if quit {
 		s.reply(codec.CodeClosing, s.host.exitMessage())
+		s.meterVerb("QUIT", codec.CodeClosing)
 		if logging {
 			s.logCommand(pendingCmd{verb: "QUIT", start: time.Now()}, codec.CodeClosing)
 		}
@@ -486,6 +494,7 @@ func (s *Session) release() {
 	// leak the rest: the limits counters, the passive listener, a jailed
 	// root, results still to be discarded.
 	for _, step := range [...]func(){
+		s.meterClose,
 		s.releaseLimits,
 		s.forgetOwner,
 		func() {

@@ -7,6 +7,7 @@ import (
 	"github.com/valyala/bytebufferpool"
 
 	"github.com/ftpsd/ftpsd/codec"
+	"github.com/ftpsd/ftpsd/internal/metrics"
 	"github.com/ftpsd/ftpsd/tlsstate"
 )
 
@@ -46,6 +47,7 @@ func (s *Session) startTLS() bool {
 	// No slot or goroutine yet: the machine waits for the client's first
 	// record, within the first-flight deadline (hello.go).
 	s.awaitHello()
+	s.meterTLS(metrics.Handshaking)
 	return true
 }
 
@@ -97,6 +99,8 @@ func (s *Session) pumpTLS() (ok, peerClosed bool) {
 // onSecure runs once the handshake is done.
 func (s *Session) onSecure() {
 	cs := s.tls.ConnectionState()
+	s.srv.cfg.Metrics.HandshakeEnded(metrics.Control, metrics.HandshakeOK, cs.Version)
+	s.meterTLS(metrics.Secure)
 	s.srv.cfg.logger().Debug("TLS established", "peer", s.peer, "version", cs.Version, "sni", cs.ServerName, "resumed", cs.DidResume)
 	if s.implicit {
 		s.reply(codec.CodeServiceReady, s.host.banner())

@@ -37,7 +37,8 @@ type Passive struct {
 	// Set by ExpectProxy before Accept runs.
 	proxyTrusted  []netip.Prefix
 	proxyTimeout  time.Duration
-	proxyAsClient bool // AcceptFromProxies
+	proxyAsClient bool                         // AcceptFromProxies
+	inUse         atomic.Pointer[atomic.Int64] // the gauge Track counts this listener in (passive_track.go)
 }
 
 // Listen opens a passive listener on bind. With lo == hi == 0 the kernel picks
@@ -188,6 +189,9 @@ func (p *Passive) Close() error {
 
 func (p *Passive) closeListener() error {
 	var err error
-	p.once.Do(func() { err = p.ln.Close() })
+	p.once.Do(func() {
+		err = p.ln.Close()
+		p.untrack()
+	})
 	return err
 }

@@ -94,6 +94,10 @@ func (p *Pool) Go(fn func()) error {
 // not returned yet.
 func (p *Pool) Running() int { return int(p.running.Load()) }
 
+// Waiting returns the number of jobs waiting for a worker: 0, as Go
+// refuses rather than queues, unless the pool is ever made blocking.
+func (p *Pool) Waiting() int { return p.ants.Waiting() }
+
 // Cap returns the number of workers.
 func (p *Pool) Cap() int { return p.ants.Cap() }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ftpsd/ftpsd/internal/fsys"
 	"github.com/ftpsd/ftpsd/internal/ftplog"
+	"github.com/ftpsd/ftpsd/internal/metrics"
 	"github.com/ftpsd/ftpsd/internal/synth"
 	"github.com/ftpsd/ftpsd/tlsstate"
 )
@@ -144,6 +145,9 @@ type Transfer struct {
 	ResetAfter, StallAfter int64
 	NoAccept               bool
 	TLSDelay               time.Duration // PROT P: wait this long before the data handshake
+	// Metrics receives the transfer's counts (transfer_metrics.go); nil
+	// counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // Drop frees the passive listener of a transfer that will not run (the
@@ -366,6 +370,8 @@ func (t *Transfer) runData(ctx context.Context, p Progress, opening string, copy
 		return dataResult{aborted: ctx.Err() != nil, err: err}
 	}
 	p.Opened(opening)
+	opened := time.Now()
+	t.meterStart()
 	// Cancelling closes the socket itself: closing a tls.Conn would try to
 	// send an alert to a peer that may not be reading.
 	stop := context.AfterFunc(ctx, func() { _ = raw.Close() })
@@ -376,12 +382,14 @@ func (t *Transfer) runData(ctx context.Context, p Progress, opening string, copy
 		t.holdTLS(ctx) // fault.go
 		if tc, err = ServeTLS(ctx, raw, d.TLS, d.Timeout); err != nil {
 			t.Debug.Debug("data TLS handshake failed", "peer", raw.RemoteAddr(), "err", err)
-			return dataResult{aborted: ctx.Err() != nil, opened: true, err: err}
+			t.Metrics.HandshakeEnded(metrics.Data, metrics.HandshakeFailed, 0)
+			return t.metered(dataResult{aborted: ctx.Err() != nil, opened: true, err: err}, opened)
 		}
+		t.meterHandshake(tc.ConnectionState())
 		if d.Reuse && !tlsstate.Resumed(tc.ConnectionState()) {
 			t.Debug.Debug("data TLS session not resumed", "peer", raw.RemoteAddr(), "version", tls.VersionName(tc.ConnectionState().Version))
 			_ = raw.Close()
-			return dataResult{opened: true, err: ErrNoReuse}
+			return t.metered(dataResult{opened: true, err: ErrNoReuse}, opened)
 		}
 		conn = tc
 	}
@@ -398,5 +406,5 @@ func (t *Transfer) runData(ctx context.Context, p Progress, opening string, copy
 	if err == nil && cerr != nil && !errors.Is(cerr, net.ErrClosed) {
 		err = cerr
 	}
-	return dataResult{aborted: ctx.Err() != nil, opened: true, err: err}
+	return t.metered(dataResult{aborted: ctx.Err() != nil, opened: true, err: err}, opened)
 }

@@ -109,6 +109,7 @@ func parseFlags(args []string, out io.Writer) (*options, error) {
 	var synthFlags synthText
 	defineSynthFlags(fs, o, &synthFlags)
 	defineFaultFlags(fs, o)
+	defineAdminFlags(fs, o)
 	fs.Usage = func() { usage(fs.FlagSet) }
 	opt(fs, &f.ErrorLog, fs.StringVar, "error-log", "", "error log `FILE` (ErrorLog; - is standard error, the default)")
 	opt(fs, &f.CommandLog, fs.StringVar, "command-log", "", "command log `FILE`, one line per command with its reply code (- is standard error)")

@@ -93,6 +93,13 @@ func run(args []string, stderr io.Writer) int {
 		return 1
 	}
 	built.Config.BeforeServe = hook
+	adm, err := startAdmin(plan.Admin(), logs)
+	if err != nil {
+		printError(stderr, err)
+		return 1
+	}
+	defer adm.stop()
+	built.Config.Metrics = adm.metrics()
 	if d.PidFile != "" {
 		defer daemon.RemovePidFile(d.PidFile)
 	}
@@ -131,6 +138,7 @@ func run(args []string, stderr io.Writer) int {
 		}
 		logs.Announce("listening", "addr", b.Addr.String(), "kind", kind)
 	}
+	adm.up(logs)
 	if msg := plan.NobodyCanLogIn(); msg != "" {
 		logs.Warn(msg)
 	}
@@ -167,6 +175,7 @@ wait:
 		}
 	}
 	daemon.Stopping()
+	adm.draining()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {

@@ -165,6 +165,8 @@ var table = []*spec{
 	{name: "FTPFaultNoAccept", syntax: "FTPFaultNoAccept rate", min: 1, max: 1, ctx: ctxServer, set: faultSpec(func(s *Server) *Opt[string] { return &s.Process.Fault.NoAccept }, CheckFaultNoAccept)},
 	{name: "FTPFaultTLSDelay", syntax: "FTPFaultTLSDelay duration[-duration]", min: 1, max: 1, ctx: ctxServer, set: faultSpec(func(s *Server) *Opt[string] { return &s.Process.Fault.TLSDelay }, CheckFaultTLSDelay)},
 	{name: "FTPFaultSeed", syntax: "FTPFaultSeed number", min: 1, max: 1, ctx: ctxServer, set: intOpt(func(s *Server) *Opt[int] { return &s.Process.Fault.Seed }, 1, 1<<62, "a seed")},
+	{name: "FTPAdminListen", syntax: "FTPAdminListen host:port", min: 1, max: 1, ctx: ctxServer, set: adminAddr(func(s *Server) *Opt[string] { return &s.Process.AdminListen })},
+	{name: "FTPAdminAllowRemote", syntax: "FTPAdminAllowRemote on|off", min: 1, max: 1, ctx: ctxServer, set: flag(func(s *Server) *Opt[bool] { return &s.Process.AdminAllowRemote })},
 	{name: "FTPProfile", syntax: "FTPProfile cpu|mem|allocs|block|mutex|trace", min: 1, max: 1, ctx: ctxServer, set: keyword(func(s *Server) *Opt[string] { return &s.Process.Profile }, "cpu", "mem", "allocs", "block", "mutex", "trace")},
 	// ftpsd extensions: limits mod_ftp has no directive for (limits.go).
 	{name: "FTPRateLimitSession", syntax: "FTPRateLimitSession bytes-per-second", min: 1, max: 1, ctx: ctxServers, set: rate(func(s *Server) *Opt[int64] { return &s.FTPRateLimitSession })},

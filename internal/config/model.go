@@ -365,6 +365,8 @@ type ProcessSettings struct {
 	TicketLifetime       Opt[time.Duration]  // FTPTLSTicketLifetime: -tls-ticket-lifetime
 	Synth                SynthSettings       // FTPSynthetic, FTPSink and the like (synth.go)
 	Fault                FaultSettings       // FTPFaultDelay, FTPFaultReply and the like (fault.go)
+	AdminListen          Opt[string]         // FTPAdminListen host:port: -admin
+	AdminAllowRemote     Opt[bool]           // FTPAdminAllowRemote on|off: -admin-allow-remote
 }
 
 // FTPEnabled reports FTP On; default off (as mod_ftp).

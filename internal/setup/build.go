@@ -30,13 +30,13 @@ func Load(path string, fl Flags) (*Plan, []error) {
 		return nil, errs
 	}
 	if path == "" {
-		return p, nil
+		return p.checked()
 	}
 	p.file, errs = loadFile(path, p.s, fl)
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return p, nil
+	return p.checked()
 }
 
 // Profile is the profile to run (-profile, FTPProfile): "" for none.

@@ -227,6 +227,7 @@ func (p *problems) processWide(first, srv *config.Server, s, vs *settings, fl Fl
 // processSettings maps ftpsd's directives for the process-wide flags.
 func processSettings(ps config.ProcessSettings, s *settings, fl Flags) {
 	layerDaemon(ps, &s.daemon, fl.Daemon)
+	layerAdmin(ps, &s.admin, fl.Admin)
 	layer(fl.Workers, ps.Workers, &s.workers)
 	layer(fl.Loops, ps.EventLoops, &s.loops)
 	layer(fl.Grace, ps.Grace, &s.grace)

@@ -108,6 +108,7 @@ type Flags struct {
 	PasvSourceCheck Opt[string]
 	Synth           SynthFlags // -synthetic, -sink and the like (synth.go)
 	Fault           FaultFlags // -fault-delay, -fault-reply, -fault-reset, -fault-seed (fault.go)
+	Admin           AdminFlags // -admin, -admin-allow-remote (admin.go)
 }
 
 // The values of -pasv-source-check and FTPPASVSourceCheck.

@@ -23,6 +23,7 @@ import (
 // what loop.Config's fields mean.
 type settings struct {
 	daemon      Daemon // process-wide: privileges, pid file, state (daemon.go)
+	admin       Admin  // process-wide: the admin listener (admin.go)
 	listeners   []loop.Listener
 	root        string
 	users       string
@@ -132,6 +133,7 @@ func resolve(f Flags) *settings {
 	s.daemon = f.Daemon.resolve()
 	s.synth = f.Synth.resolve()
 	s.fault = f.Fault.resolve()
+	s.admin = f.Admin.resolve()
 	given(f.Workers, &s.workers)
 	given(f.Loops, &s.loops)
 	given(f.DataTimeout, &s.dataTimeout)

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/ftpsd/ftpsd/internal/admin"
+	"github.com/ftpsd/ftpsd/internal/metrics"
+	"github.com/ftpsd/ftpsd/internal/setup"
+)
+
+// defineAdminFlags defines the admin listener's flags (setup.AdminFlags).
+func defineAdminFlags(fs flagSet, o *options) {
+	a := &o.flags.Admin
+	opt(fs, &a.Listen, fs.StringVar, "admin", "", "serve /metrics (Prometheus), /healthz and /debug/pprof/ on `HOST:PORT`, loopback unless -admin-allow-remote (FTPAdminListen); default: off")
+	opt(fs, &a.AllowRemote, fs.BoolVar, "admin-allow-remote", false, "let -admin listen on an address that is not loopback (FTPAdminAllowRemote)")
+}
+
+// adminStopWait bounds the admin server's shutdown.
+const adminStopWait = 5 * time.Second
+
+// adminRun is the running admin listener and the metrics it serves. A nil
+// *adminRun (no -admin) does nothing: the server then has no metrics.
+type adminRun struct {
+	m     *metrics.Metrics
+	srv   *admin.Server
+	ready atomic.Bool // every FTP listener is up and the server is not draining
+	done  chan error
+}
+
+// startAdmin binds the admin listener and serves it on a goroutine of its
+// own, with /healthz answering 503 until up. It runs on main's goroutine
+// before the FTP server's listeners open, so before privileges are
+// dropped. logs' dropped lines are counted in the metrics.
+func startAdmin(a setup.Admin, logs *setup.Logs) (*adminRun, error) {
+	if a.Listen == "" {
+		return nil, nil
+	}
+	ln, err := admin.Listen(a.Listen, a.AllowRemote)
+	if err != nil {
+		if a.At.File != "" {
+			return nil, fmt.Errorf("%s: FTPAdminListen: %w", a.At, err)
+		}
+		return nil, fmt.Errorf("-admin: %w", err)
+	}
+	r := &adminRun{m: metrics.New(), done: make(chan error, 1)}
+	r.m.WatchLogDrops(logs.LogDrops)
+	r.srv = admin.New(ln, r.m, r.ready.Load)
+	go func() { r.done <- r.srv.Serve() }()
+	return r, nil
+}
+
+// metrics is what loop.Config.Metrics gets: nil without an admin listener.
+func (r *adminRun) metrics() *metrics.Metrics {
+	if r == nil {
+		return nil
+	}
+	return r.m
+}
+
+// up marks the server ready once every listener is bound, and says where
+// the admin listener is.
+func (r *adminRun) up(logs *setup.Logs) {
+	if r == nil {
+		return
+	}
+	r.ready.Store(true)
+	logs.Announce("admin listening", "addr", r.srv.Addr().String())
+}
+
+// draining makes /healthz answer 503 while the server stops.
+func (r *adminRun) draining() {
+	if r != nil {
+		r.ready.Store(false)
+	}
+}
+
+// stop shuts the admin server down after the FTP server stopped.
+func (r *adminRun) stop() {
+	if r == nil {
+		return
+	}
+	r.ready.Store(false)
+	ctx, cancel := context.WithTimeout(context.Background(), adminStopWait)
+	defer cancel()
+	_ = r.srv.Shutdown(ctx)
+	<-r.done
+}
