@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ftpsd/ftpsd/codec"
+	"github.com/ftpsd/ftpsd/internal/fault"
 	"github.com/ftpsd/ftpsd/internal/metrics"
 	"github.com/ftpsd/ftpsd/xfer"
 )
@@ -51,6 +52,13 @@ func (s *Server) startMetrics() {
 	m.WatchPool(func() (int, int, int) { return pool.Running(), pool.Waiting(), pool.Cap() })
 	if b := s.lim.ban; b != nil {
 		m.WatchBans(func() int { return b.active(time.Now()) })
+	}
+	if p := s.cfg.Faults; p != nil {
+		kinds := make([]string, fault.KindCount)
+		for k := range kinds {
+			kinds[k] = fault.Kind(k).String()
+		}
+		m.WatchFaults(kinds, func(k int) int64 { return p.Count(fault.Kind(k)) })
 	}
 	s.pasvInUse = make(map[[2]uint16]*atomic.Int64)
 	for _, v := range append([]*vhost{s.host}, hostsOf(s.hosts)...) {

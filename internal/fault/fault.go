@@ -63,7 +63,7 @@ const (
 	KindStall
 	KindNoAccept
 	KindTLSDelay
-	kindCount
+	KindCount // the number of kinds
 )
 
 func (k Kind) String() string {
@@ -88,7 +88,7 @@ func (k Kind) String() string {
 // New except for its counters; safe for concurrent use.
 type Plan struct {
 	o      Options
-	counts [kindCount]atomic.Int64
+	counts [KindCount]atomic.Int64
 }
 
 // New returns the plan of o, nil when o injects nothing. o is copied.
