@@ -36,7 +36,7 @@ func (s *Session) transfer(op xfer.TransferOp, arg []byte) (*xfer.Transfer, Repl
 		ASCII: s.ascii, Rest: s.rest, Data: d, Log: s.host.Log, Debug: s.srv.cfg.logger()}
 	t.Rates[0], t.Rates[1] = s.rates()
 	t.Synth = s.srv.cfg.Synth
-	if s.srv.cfg.Faults != nil {
+	if s.srv.faults.Load() != nil {
 		s.faultTransfer(t) // fault.go
 	}
 	t.Metrics = s.srv.cfg.Metrics

@@ -19,16 +19,48 @@ import (
 
 // faultState is a session's share of fault injection.
 type faultState struct {
-	in    *fault.Injector // made on first use; nil without Config.Faults
+	in    *fault.Injector // made on first use from plan; nil without a plan
+	plan  *fault.Plan     // the plan in was made from
 	delay time.Duration   // drawn for the command being dispatched; startJob takes it
 }
 
-// injector returns the session's injector, nil when faults are off.
+// injector returns the session's injector, nil when faults are off. The
+// plan may be switched at run time (Server.SetFaults): a session meets the
+// new one from its next command.
 func (s *Session) injector() *fault.Injector {
-	if s.fault.in == nil && s.srv.cfg.Faults != nil {
-		s.fault.in = s.srv.cfg.Faults.Session(s.id)
+	p := s.srv.faults.Load()
+	if p != s.fault.plan {
+		s.fault.plan, s.fault.in = p, nil
+		if p != nil {
+			s.fault.in = p.Session(s.id)
+		}
 	}
 	return s.fault.in
+}
+
+// SetFaults switches the fault injection plan at run time (the admin
+// listener's /faults): sessions draw from p from their next command or
+// transfer; nil turns injection off. The faults counted so far are kept
+// in the metrics. Safe from any goroutine.
+func (s *Server) SetFaults(p *fault.Plan) {
+	if old := s.faults.Swap(p); old != nil {
+		for k := range s.faultsBefore {
+			s.faultsBefore[k].Add(old.Count(fault.Kind(k)))
+		}
+	}
+}
+
+// Faults returns the fault injection plan in force, nil when off. Safe
+// from any goroutine.
+func (s *Server) Faults() *fault.Plan { return s.faults.Load() }
+
+// faultCount is the faults of kind k injected since start, across plans.
+func (s *Server) faultCount(k fault.Kind) int64 {
+	n := s.faultsBefore[k].Load()
+	if p := s.faults.Load(); p != nil {
+		n += p.Count(k)
+	}
+	return n
 }
 
 // faultText is the text of every injected reply: a client's log should
@@ -108,5 +140,5 @@ func (s *Session) faultTransfer(t *xfer.Transfer) {
 // the milliseconds or the bytes.
 func (s *Session) logFault(k fault.Kind, verb string, v int64) {
 	s.srv.cfg.logger().Info("fault injected", "kind", k.String(), "verb", verb, "value", v,
-		"session", s.id, "peer", s.peer.String(), "seed", s.srv.cfg.Faults.Seed())
+		"session", s.id, "peer", s.peer.String(), "seed", s.fault.plan.Seed())
 }

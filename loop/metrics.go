@@ -53,13 +53,12 @@ func (s *Server) startMetrics() {
 	if b := s.lim.ban; b != nil {
 		m.WatchBans(func() int { return b.active(time.Now()) })
 	}
-	if p := s.cfg.Faults; p != nil {
-		kinds := make([]string, fault.KindCount)
-		for k := range kinds {
-			kinds[k] = fault.Kind(k).String()
-		}
-		m.WatchFaults(kinds, func(k int) int64 { return p.Count(fault.Kind(k)) })
+	// Always: a plan may be switched on at run time (SetFaults).
+	kinds := make([]string, fault.KindCount)
+	for k := range kinds {
+		kinds[k] = fault.Kind(k).String()
 	}
+	m.WatchFaults(kinds, func(k int) int64 { return s.faultCount(fault.Kind(k)) })
 	s.pasvInUse = make(map[[2]uint16]*atomic.Int64)
 	for _, v := range append([]*vhost{s.host}, hostsOf(s.hosts)...) {
 		r := [2]uint16{v.PasvMin, v.PasvMax}

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/ftpsd/ftpsd/codec"
+	"github.com/ftpsd/ftpsd/internal/fault"
 	"github.com/ftpsd/ftpsd/tlsstate"
 	"github.com/ftpsd/ftpsd/xfer"
 )
@@ -45,6 +46,9 @@ type Server struct {
 
 	owners tlsstate.Owners // who each logged-in session is, for ReuseUser (tlsreuse.go)
 	proxy  proxyState      // PROXY protocol listeners and connections owing a header (proxy.go)
+
+	faults       atomic.Pointer[fault.Plan]    // fault injection in force, switchable (fault.go)
+	faultsBefore [fault.KindCount]atomic.Int64 // faults counted by plans switched out, for the metrics
 
 	pasvInUse map[[2]uint16]*atomic.Int64 // passive listeners open per port range, with Config.Metrics (metrics.go)
 
@@ -109,6 +113,7 @@ func New(cfg Config) (*Server, error) {
 	s.lim = newServerLimits(&s.cfg.Limits)
 	s.lim.pace(s.cfg.failDelay()) // failed logins of one address are answered one fail delay apart (ban.go)
 	s.handshakes.SetPerPeer(cfg.maxHandshakesPerIP())
+	s.faults.Store(cfg.Faults)
 	s.startMetrics()
 	s.clock.Store(time.Now().UnixNano())
 	return s, nil

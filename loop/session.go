@@ -277,7 +277,7 @@ func (s *Session) dispatch(line []byte) {
 		start = time.Now()
 	}
 	r := s.check(c, arg)
-	if r.Code == 0 && s.srv.cfg.Faults != nil {
+	if r.Code == 0 && s.srv.faults.Load() != nil {
 		r = s.injectFault(c) // fault.go
 	}
 	if r.Code == 0 {

@@ -3,12 +3,15 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"net/url"
 	"sync/atomic"
 	"time"
 
 	"github.com/ftpsd/ftpsd/internal/admin"
 	"github.com/ftpsd/ftpsd/internal/metrics"
 	"github.com/ftpsd/ftpsd/internal/setup"
+	"github.com/ftpsd/ftpsd/loop"
 )
 
 // defineAdminFlags defines the admin listener's flags (setup.AdminFlags).
@@ -16,6 +19,7 @@ func defineAdminFlags(fs flagSet, o *options) {
 	a := &o.flags.Admin
 	opt(fs, &a.Listen, fs.StringVar, "admin", "", "serve /metrics (Prometheus), /healthz and /debug/pprof/ on `HOST:PORT`, loopback unless -admin-allow-remote (FTPAdminListen); default: off")
 	opt(fs, &a.AllowRemote, fs.BoolVar, "admin-allow-remote", false, "let -admin listen on an address that is not loopback (FTPAdminAllowRemote)")
+	opt(fs, &a.Faults, fs.BoolVar, "admin-faults", false, "with -admin: serve /faults, where PUT switches fault injection at run time (the -fault-* flags by name: reply, delay, reset, stall, noaccept, tls-delay, seed), DELETE turns it off")
 }
 
 // adminStopWait bounds the admin server's shutdown.
@@ -36,6 +40,9 @@ type adminRun struct {
 // dropped. logs' dropped lines are counted in the metrics.
 func startAdmin(a setup.Admin, logs *setup.Logs) (*adminRun, error) {
 	if a.Listen == "" {
+		if a.Faults {
+			return nil, fmt.Errorf("-admin-faults: /faults is served by the admin listener: give -admin too")
+		}
 		return nil, nil
 	}
 	ln, err := admin.Listen(a.Listen, a.AllowRemote)
@@ -87,4 +94,35 @@ func (r *adminRun) stop() {
 	defer cancel()
 	_ = r.srv.Shutdown(ctx)
 	<-r.done
+}
+
+// serveFaults adds /faults to the admin listener when -admin-faults asked
+// for it: the running server's fault injection plan, switched at run time.
+// The start-up plan (from the -fault-* flags) is in force until then.
+func (r *adminRun) serveFaults(a setup.Admin, plan *setup.Plan, srv *loop.Server, log *slog.Logger) {
+	if r == nil || !a.Faults {
+		return
+	}
+	var shown atomic.Pointer[string]
+	start := plan.FaultsShown(srv.Faults())
+	shown.Store(&start)
+	r.srv.Handle("/faults", admin.Faults(admin.FaultSwitch{
+		Set: func(spec url.Values) (string, error) {
+			p, desc, err := setup.FaultPlan(spec, log)
+			if err != nil {
+				return "", err
+			}
+			srv.SetFaults(p)
+			shown.Store(&desc)
+			log.Warn("fault injection switched through the admin listener", "faults", desc)
+			return desc, nil
+		},
+		Clear: func() {
+			srv.SetFaults(nil)
+			off := "off"
+			shown.Store(&off)
+			log.Warn("fault injection turned off through the admin listener")
+		},
+		Show: func() string { return *shown.Load() },
+	}))
 }

@@ -109,6 +109,7 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ftpsd: %v\n", err)
 		return 1
 	}
+	adm.serveFaults(plan.Admin(), plan, srv, log)
 	// Signals are caught before the listeners open: a SIGTERM that follows
 	// the "listening" line at once must stop the server cleanly, not kill it.
 	sig := make(chan os.Signal, 2)

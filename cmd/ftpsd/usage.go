@@ -34,7 +34,7 @@ var flagGroups = []struct {
 	{"Balancers and fleets", []string{"proxy-protocol", "proxy-trusted", "proxy-data", "proxy-timeout", "pasv-source-check", "pasv-announce-ports", "tls-ticket-keys", "tls-ticket-lifetime"}},
 	{"Logs", []string{"log-level", "error-log", "command-log", "command-log-format", "transfer-log", "transfer-log-format"}},
 	{"Load testing", []string{"synthetic", "sink", "synthetic-max", "synthetic-seed", "synthetic-tree", "fault-delay", "fault-reply", "fault-reset", "fault-stall", "fault-noaccept", "fault-tls-delay", "fault-seed"}},
-	{"Monitoring", []string{"admin", "admin-allow-remote"}},
+	{"Monitoring", []string{"admin", "admin-allow-remote", "admin-faults"}},
 	{"Process", []string{"user", "group", "allow-root", "pidfile", "workers", "loops", "grace", "profile", "version", "manpage", "help"}},
 }
 

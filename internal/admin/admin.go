@@ -56,7 +56,12 @@ func Listen(addr string, allowRemote bool) (net.Listener, error) {
 type Server struct {
 	http *http.Server
 	ln   net.Listener
+	mux  *http.ServeMux
 }
+
+// Handle adds a handler once the server is up (ServeMux is safe for
+// that): main adds /faults when the FTP server exists. Any goroutine.
+func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
 // New makes the admin server on ln: m's metrics (nil: /metrics answers
 // 404), ready says whether /healthz answers 200. ready runs on the
@@ -83,7 +88,7 @@ func New(ln net.Listener, m *metrics.Metrics, ready func() bool) *Server {
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	return &Server{ln: ln, http: &http.Server{Handler: mux, ReadHeaderTimeout: readHeaderTimeout}}
+	return &Server{ln: ln, mux: mux, http: &http.Server{Handler: mux, ReadHeaderTimeout: readHeaderTimeout}}
 }
 
 // Addr is the address the admin server listens on.

@@ -12,6 +12,7 @@ import (
 type AdminFlags struct {
 	Listen      Opt[string] // -admin host:port (FTPAdminListen); "": no admin listener
 	AllowRemote Opt[bool]   // -admin-allow-remote (FTPAdminAllowRemote): a non-loopback address
+	Faults      Opt[bool]   // -admin-faults: /faults may switch fault injection at run time
 }
 
 // Admin is the admin listener main starts, from AdminFlags and the file's
@@ -19,12 +20,13 @@ type AdminFlags struct {
 type Admin struct {
 	Listen      string // host:port; "": off
 	AllowRemote bool   // the address may be other than loopback
+	Faults      bool   // serve /faults, switching fault injection at run time
 	// At is where FTPAdminListen was set (zero: by flag), for errors.
 	At config.Pos
 }
 
 func (f AdminFlags) resolve() Admin {
-	return Admin{Listen: f.Listen.Value, AllowRemote: f.AllowRemote.Value}
+	return Admin{Listen: f.Listen.Value, AllowRemote: f.AllowRemote.Value, Faults: f.Faults.Value}
 }
 
 // layerAdmin lays the file's admin directives under the flags.

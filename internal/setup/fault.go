@@ -3,6 +3,8 @@ package setup
 import (
 	"fmt"
 	"log/slog"
+	"strconv"
+	"strings"
 
 	"github.com/ftpsd/ftpsd/internal/config"
 	"github.com/ftpsd/ftpsd/internal/fault"
@@ -87,4 +89,70 @@ func buildFaults(s faultSpecs, log *slog.Logger) (*fault.Plan, error) {
 			"noaccept", s.noAccept, "tls-delay", s.tlsDelay, "seed", p.Seed())
 	}
 	return p, nil
+}
+
+// faultFields are the -fault-* flags by the names /faults takes.
+var faultFields = []string{"delay", "reply", "reset", "stall", "noaccept", "tls-delay", "seed"}
+
+// FaultPlan builds a fault injection plan from the -fault-* flags' texts
+// by name without the prefix (delay, reply, reset, stall, noaccept,
+// tls-delay, seed), as the admin listener's /faults takes them, and
+// returns it with the spec as it reads back. An unknown name or a text
+// that does not parse is an error naming it. A spec with no fault gives a
+// nil plan: injection off. Runs on the admin request's goroutine.
+func FaultPlan(spec map[string][]string, log *slog.Logger) (*fault.Plan, string, error) {
+	var s faultSpecs
+	for name, vs := range spec {
+		if len(vs) != 1 {
+			return nil, "", fmt.Errorf("%s: give it once", name)
+		}
+		v := vs[0]
+		switch name {
+		case "delay":
+			s.delay = v
+		case "reply":
+			s.reply = v
+		case "reset":
+			s.reset = v
+		case "stall":
+			s.stall = v
+		case "noaccept":
+			s.noAccept = v
+		case "tls-delay":
+			s.tlsDelay = v
+		case "seed":
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return nil, "", fmt.Errorf("seed: %q is not a number", v)
+			}
+			s.seed = n
+		default:
+			return nil, "", fmt.Errorf("%s: not a fault; give %s", name, strings.Join(faultFields, ", "))
+		}
+	}
+	p, err := buildFaults(s, log)
+	if err != nil {
+		return nil, "", err
+	}
+	return p, describeFaults(p, s), nil
+}
+
+// FaultsShown reads the plan the server started with (fp, built from
+// this Plan) back as /faults shows it.
+func (p *Plan) FaultsShown(fp *fault.Plan) string { return describeFaults(fp, p.s.fault) }
+
+// describeFaults reads a plan back as /faults shows it.
+func describeFaults(p *fault.Plan, s faultSpecs) string {
+	if p == nil {
+		return "off"
+	}
+	var parts []string
+	for _, f := range []struct{ name, v string }{{"delay", s.delay}, {"reply", s.reply}, {"reset", s.reset},
+		{"stall", s.stall}, {"noaccept", s.noAccept}, {"tls-delay", s.tlsDelay}} {
+		if f.v != "" {
+			parts = append(parts, f.name+"="+f.v)
+		}
+	}
+	parts = append(parts, "seed="+strconv.FormatUint(p.Seed(), 10))
+	return strings.Join(parts, " ")
 }
