@@ -27,10 +27,9 @@ type Server struct {
 
 	cfg   Config
 	pool  *xfer.Pool
-	host  *vhost           // the default host, Config.Host
-	hosts map[*Host]*vhost // Config.VirtualHosts
-
-	defaultRoute []*vhost // just the default host: route's answer without Config.Route
+	// routing is the current generation of hosts, read by OnOpen and
+	// replaced by Reload (reload.go).
+	routing atomic.Pointer[routing]
 
 	engine     gnet.Engine
 	booted     chan struct{}
@@ -77,22 +76,11 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("loop: implicit TLS listener %s needs a certificate", l.Addr)
 		}
 	}
-	if s.host, err = openHost(cfg.DefaultHost()); err != nil {
+	rt, err := newRouting(&s.cfg)
+	if err != nil {
 		return nil, err
 	}
-	s.defaultRoute = []*vhost{s.host}
-	s.hosts = make(map[*Host]*vhost, len(cfg.VirtualHosts))
-	for _, h := range cfg.VirtualHosts {
-		if s.hosts[h] != nil {
-			continue
-		}
-		v, err := openHost(h)
-		if err != nil {
-			s.closeHosts()
-			return nil, err
-		}
-		s.hosts[h] = v
-	}
+	s.routing.Store(rt)
 	s.hashes = xfer.NewHashCache(s.cfg.hashCacheEntries())
 	if s.pool, err = xfer.NewPool(cfg.Workers, s.cfg.logger()); err != nil {
 		s.closeHosts()
@@ -139,31 +127,12 @@ func (s *Server) Serve() error {
 	return nil
 }
 
+// closeHosts gives back the server's reference to the current hosts: their
+// roots close now, or with the last session still on them.
 func (s *Server) closeHosts() {
-	if s.host != nil {
-		s.host.close()
+	if rt := s.routing.Swap(nil); rt != nil {
+		rt.release()
 	}
-	for _, v := range s.hosts {
-		v.close()
-	}
-}
-
-// route returns the hosts a connection to local reaches, the first being
-// where it starts.
-func (s *Server) route(local netip.AddrPort) []*vhost {
-	if s.cfg.Route == nil {
-		return s.defaultRoute
-	}
-	var out []*vhost
-	for _, h := range s.cfg.Route(s.listenerAt(local), local) {
-		switch v := s.hosts[h]; {
-		case h == nil:
-			out = append(out, s.host)
-		case v != nil:
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 // Addrs waits until the listeners are bound and returns their addresses.
@@ -302,6 +271,7 @@ func addrPortOf(a net.Addr) netip.AddrPort {
 // say 421 would hand whoever is refused a full handshake's CPU.
 func (s *Server) OnOpen(c gnet.Conn) (out []byte, action gnet.Action) {
 	var admitted netip.Addr // counted by lim.admit, not yet owned by a session
+	var rt *routing         // referenced by acquire, not yet owned by a session
 	implicit := false       // known once the local address is
 	defer func() {
 		if p := recover(); p != nil {
@@ -311,6 +281,9 @@ func (s *Server) OnOpen(c gnet.Conn) (out []byte, action gnet.Action) {
 			s.logPanic(c, p)
 			if _, ok := c.Context().(*Session); !ok && admitted.IsValid() {
 				s.lim.leave(admitted)
+			}
+			if _, ok := c.Context().(*Session); !ok && rt != nil {
+				rt.release()
 			}
 			out, action = s.refuse(c, implicit, panicReply)
 		}
@@ -329,16 +302,20 @@ func (s *Server) OnOpen(c gnet.Conn) (out []byte, action gnet.Action) {
 	if s.draining.Load() {
 		return s.refuse(c, implicit, drainingReply)
 	}
-	hosts := s.route(local)
+	rt = s.acquire() // the hosts of this session for good (reload.go)
+	hosts := s.hostsAt(rt, local)
 	if len(hosts) == 0 {
+		rt.release()
 		return s.refuse(c, implicit, noServiceReply)
 	}
 	if implicit && hosts[0].TLS == nil {
+		rt.release()
 		return s.refuse(c, implicit, noTLSReply)
 	}
 	peer := addrPortOf(c.RemoteAddr())
 	// Session limits and bans apply at connect: 421 instead of the 220.
 	if refusal := s.lim.admit(peer.Addr()); refusal != nil {
+		rt.release()
 		s.logConnRefused(peer, refusal)
 		return s.refuse(c, implicit, refusal)
 	}
@@ -348,6 +325,7 @@ func (s *Server) OnOpen(c gnet.Conn) (out []byte, action gnet.Action) {
 	s.lastOpen.Store(time.Now().UnixNano())
 	sess := newSession(s, c, s.nextID.Add(1), peer, local, hosts)
 	sess.lim.admitted = true
+	sess.routing = rt
 	c.SetContext(sess)
 	s.sessions.Store(sess, struct{}{})
 	return sess.open(implicit)
@@ -418,6 +396,8 @@ func (s *Server) OnClose(c gnet.Conn, _ error) gnet.Action {
 	}
 	defer s.sessions.Delete(sess)
 	sess.release()
+	sess.routing.release() // after the session's own roots are dropped
+	sess.routing = nil
 	return gnet.None
 }
 

@@ -25,6 +25,7 @@ type Session struct {
 	srv         *Server
 	host        *vhost   // the host serving the session
 	hosts       []*vhost // the hosts HOST may choose from; hosts[0] is where the session started
+	routing     *routing // the generation hosts come from, referenced until OnClose (reload.go)
 	conn        gnet.Conn
 	id          uint64
 	peer, local netip.AddrPort

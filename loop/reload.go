@@ -1,0 +1,172 @@
+package loop
+
+import (
+	"fmt"
+	"net/netip"
+	"reflect"
+	"sync/atomic"
+)
+
+// Reloading the hosts while sessions run (SIGHUP, issue 16).
+//
+// A reload builds a whole new set of hosts (document roots opened, greetings
+// built) off the loop, then swaps one atomic pointer: OnOpen reads it once
+// per connection, so a new session sees either the old set or the new one,
+// never a mix, and takes no lock. A session keeps the *vhost values it
+// started with (Session.host, Session.hosts) until it ends, whatever reloads
+// happen meanwhile. Each set counts its users: the server holds one
+// reference while the set is current, each session one; the set's document
+// roots are closed when the last reference goes. What is not a host's
+// (listeners, event loops, workers, timeouts, the server's limits, the ban
+// table and session counts) stays as New made it: Reload reports the fields
+// that differ, for the caller to log as needing a restart.
+
+// routing is one generation of the hosts: what OnOpen needs to place a new
+// connection. It never changes once published; Reload publishes a new one.
+type routing struct {
+	host         *vhost           // the default host, Config.Host
+	hosts        map[*Host]*vhost // Config.VirtualHosts
+	defaultRoute []*vhost         // just the default host: route's answer without a Route
+	route        Route            // Config.Route; nil routes everything to host
+	// refs is 1 (the server's) while this is the current generation, plus
+	// one per session that started on it. At 0 it is dead: its roots are
+	// closed and acquire never takes it again.
+	refs atomic.Int64
+}
+
+// newRouting opens the hosts of cfg: their document roots are opened here,
+// so it runs at start-up (New) or on the reloading goroutine (Reload),
+// never on the loop. The result holds the server's reference.
+func newRouting(cfg *Config) (*routing, error) {
+	h, err := openHost(cfg.DefaultHost())
+	if err != nil {
+		return nil, err
+	}
+	rt := &routing{host: h, defaultRoute: []*vhost{h}, route: cfg.Route,
+		hosts: make(map[*Host]*vhost, len(cfg.VirtualHosts))}
+	for _, vh := range cfg.VirtualHosts {
+		if rt.hosts[vh] != nil {
+			continue
+		}
+		v, err := openHost(vh)
+		if err != nil {
+			rt.close()
+			return nil, err
+		}
+		rt.hosts[vh] = v
+	}
+	rt.refs.Store(1)
+	return rt, nil
+}
+
+// close closes the document roots of every host of the generation.
+func (rt *routing) close() {
+	rt.host.close()
+	for _, v := range rt.hosts {
+		v.close()
+	}
+}
+
+// acquire returns the current generation with one more reference, for a
+// session that starts on it. It never blocks: a generation that died
+// between the load and the increment (its last reference went just after a
+// Reload replaced it) is skipped for the new current one. Runs on the loop.
+func (s *Server) acquire() *routing {
+	for {
+		rt := s.routing.Load()
+		n := rt.refs.Load()
+		if n > 0 && rt.refs.CompareAndSwap(n, n+1) {
+			return rt
+		}
+	}
+}
+
+// release gives back one reference; the last one closes the generation's
+// document roots. That close is a system call per root, which does not wait
+// for the disk, but it runs on a goroutine of its own all the same, so the
+// loop (OnClose) never makes it. Runs on the loop or on the reloading
+// goroutine.
+func (rt *routing) release() {
+	if rt != nil && rt.refs.Add(-1) == 0 {
+		go rt.close()
+	}
+}
+
+// route returns the hosts of the current generation a connection to local
+// reaches. Runs on the loop.
+func (s *Server) route(local netip.AddrPort) []*vhost {
+	return s.hostsAt(s.routing.Load(), local)
+}
+
+// hostsAt returns the hosts of the generation a connection to local
+// reaches, the first being where it starts. Runs on the loop.
+func (s *Server) hostsAt(rt *routing, local netip.AddrPort) []*vhost {
+	if rt.route == nil {
+		return rt.defaultRoute
+	}
+	var out []*vhost
+	for _, h := range rt.route(s.listenerAt(local), local) {
+		switch v := rt.hosts[h]; {
+		case h == nil:
+			out = append(out, rt.host)
+		case v != nil:
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Reload makes cfg's hosts (Config.Host, VirtualHosts and Route: roots,
+// logins, TLS configs, banners, logs, per-host settings) the ones new
+// sessions get; running sessions keep theirs until they end. It opens the
+// new document roots first and changes nothing when that fails. The other
+// fields of cfg cannot change while the server runs: those that differ
+// from the server's are returned by name (a Limits field as
+// "Limits.MaxSessions"), unapplied, for the caller to log as needing a
+// restart. The ban table, the session counts and the TLS handshake slots
+// carry on. It runs on the goroutine that handles signals (it opens
+// directories), never on the loop; calls must not overlap.
+func (s *Server) Reload(cfg Config) (needRestart []string, err error) {
+	for _, l := range s.cfg.listeners() {
+		if l.Implicit && !cfg.hasTLS() {
+			return nil, fmt.Errorf("loop: reload: implicit TLS listener %s needs a certificate", l.Addr)
+		}
+	}
+	rt, err := newRouting(&cfg)
+	if err != nil {
+		return nil, fmt.Errorf("loop: reload: %w", err)
+	}
+	old := s.routing.Swap(rt)
+	old.release() // the server's reference: the old roots close with its last session
+	return serverWideChanges(&s.cfg, &cfg), nil
+}
+
+// hostFields are the fields of Config that Reload applies: the hosts and
+// their route. Logger and BeforeServe are the process's, not settings.
+var hostFields = map[string]bool{"Host": true, "VirtualHosts": true, "Route": true, "Logger": true, "BeforeServe": true}
+
+// serverWideChanges lists the fields of Config, other than hostFields, in
+// which next differs from cur; Limits' fields by themselves. Zero and the
+// default compare different: both configurations come from one builder,
+// which spells a setting the same way each time.
+func serverWideChanges(cur, next *Config) []string {
+	var out []string
+	a, b := reflect.ValueOf(cur).Elem(), reflect.ValueOf(next).Elem()
+	t := a.Type()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		switch {
+		case hostFields[f.Name]:
+		case f.Name == "Limits":
+			lt := f.Type
+			for j := range lt.NumField() {
+				if !reflect.DeepEqual(a.Field(i).Field(j).Interface(), b.Field(i).Field(j).Interface()) {
+					out = append(out, "Limits."+lt.Field(j).Name)
+				}
+			}
+		case !reflect.DeepEqual(a.Field(i).Interface(), b.Field(i).Interface()):
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
