@@ -25,8 +25,8 @@ import (
 type Server struct {
 	gnet.BuiltinEventEngine
 
-	cfg   Config
-	pool  *xfer.Pool
+	cfg  Config
+	pool *xfer.Pool
 	// routing is the current generation of hosts, read by OnOpen and
 	// replaced by Reload (reload.go).
 	routing atomic.Pointer[routing]
