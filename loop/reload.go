@@ -11,12 +11,16 @@ import (
 //
 // A reload builds a whole new set of hosts (document roots opened, greetings
 // built) off the loop, then swaps one atomic pointer: OnOpen reads it once
-// per connection, so a new session sees either the old set or the new one,
-// never a mix, and takes no lock. A session keeps the *vhost values it
-// started with (Session.host, Session.hosts) until it ends, whatever reloads
-// happen meanwhile. Each set counts its users: the server holds one
-// reference while the set is current, each session one; the set's document
-// roots are closed when the last reference goes. What is not a host's
+// per connection (route), so a new session sees either the old set or the
+// new one, never a mix, and takes no lock. A session keeps the *vhost values
+// it started with (Session.host, Session.hosts) until it ends, whatever
+// reloads happen meanwhile. Each set counts its users: the server holds one
+// reference while the set is current, each session one, taken when the
+// session is made (newSession, holdHosts) and given back when it is released;
+// the set's document roots are closed when the last reference goes. A
+// connection routed on a set that died before its session was made (a
+// Reload in between, or a PROXY header awaited across one) is routed again
+// on the current set. What is not a host's
 // (listeners, event loops, workers, timeouts, the server's limits, the ban
 // table and session counts) stays as New made it: Reload reports the fields
 // that differ, for the caller to log as needing a restart.
@@ -44,6 +48,7 @@ func newRouting(cfg *Config) (*routing, error) {
 	}
 	rt := &routing{host: h, defaultRoute: []*vhost{h}, route: cfg.Route,
 		hosts: make(map[*Host]*vhost, len(cfg.VirtualHosts))}
+	h.gen = rt
 	for _, vh := range cfg.VirtualHosts {
 		if rt.hosts[vh] != nil {
 			continue
@@ -53,6 +58,7 @@ func newRouting(cfg *Config) (*routing, error) {
 			rt.close()
 			return nil, err
 		}
+		v.gen = rt
 		rt.hosts[vh] = v
 	}
 	rt.refs.Store(1)
@@ -67,17 +73,51 @@ func (rt *routing) close() {
 	}
 }
 
-// acquire returns the current generation with one more reference, for a
-// session that starts on it. It never blocks: a generation that died
-// between the load and the increment (its last reference went just after a
-// Reload replaced it) is skipped for the new current one. Runs on the loop.
-func (s *Server) acquire() *routing {
+// tryAcquire takes one more reference on the generation, for a session
+// that starts on it, unless it is dead. It never blocks. Runs on the loop.
+func (rt *routing) tryAcquire() bool {
+	for {
+		n := rt.refs.Load()
+		if n <= 0 {
+			return false
+		}
+		if rt.refs.CompareAndSwap(n, n+1) {
+			return true
+		}
+	}
+}
+
+// holdHosts returns the hosts a new session on a connection to local starts
+// with, and the generation it then holds a reference to (nil for hosts
+// that belong to none, as tests build them). hosts are what route gave
+// OnOpen; when their generation died since, the connection is routed again
+// on the current one, and starts on its default host should that route it
+// nowhere (OnOpen already admitted it). Runs on the loop.
+func (s *Server) holdHosts(hosts []*vhost, local netip.AddrPort) ([]*vhost, *routing) {
+	if rt := hosts[0].gen; rt == nil || rt.tryAcquire() {
+		return hosts, rt
+	}
 	for {
 		rt := s.routing.Load()
-		n := rt.refs.Load()
-		if n > 0 && rt.refs.CompareAndSwap(n, n+1) {
-			return rt
+		if rt == nil { // the server stopped: no generation left to hold
+			return hosts, nil
 		}
+		if rt.tryAcquire() {
+			if again := s.hostsAt(rt, local); len(again) > 0 {
+				return again, rt
+			}
+			return rt.defaultRoute, rt
+		}
+	}
+}
+
+// releaseRouting gives back the session's reference to its generation of
+// hosts: a step of Session.release, after the session's own roots. Runs on
+// the loop.
+func (s *Session) releaseRouting() {
+	if s.routing != nil {
+		s.routing.release()
+		s.routing = nil
 	}
 }
 
@@ -95,7 +135,11 @@ func (rt *routing) release() {
 // route returns the hosts of the current generation a connection to local
 // reaches. Runs on the loop.
 func (s *Server) route(local netip.AddrPort) []*vhost {
-	return s.hostsAt(s.routing.Load(), local)
+	rt := s.routing.Load()
+	if rt == nil { // the server stopped
+		return nil
+	}
+	return s.hostsAt(rt, local)
 }
 
 // hostsAt returns the hosts of the generation a connection to local

@@ -158,3 +158,31 @@ func TestReloadReportsServerWide(t *testing.T) {
 		})
 	}
 }
+
+// TestHoldHostsReroutesDeadGeneration: hosts routed on a generation that
+// died before the session was made (a Reload in between, no session left
+// on the old hosts) are replaced by the current generation's, which the
+// session then holds.
+func TestHoldHostsReroutesDeadGeneration(t *testing.T) {
+	cfg := Config{Host: Host{Root: t.TempDir(), Auth: testUsers{}, Banner: "before"}, FailDelay: -1}
+	srv, addr := reloadServer(t, cfg)
+	local := netip.MustParseAddrPort(addr)
+	routed := srv.route(local) // as OnOpen routes, before the session is made
+	old := routed[0].gen
+	next := srv.cfg
+	next.Host.Banner = "after"
+	if _, err := srv.Reload(next); err != nil {
+		t.Fatal(err)
+	}
+	if n := old.refs.Load(); n != 0 {
+		t.Fatalf("old generation with no session: %d references after Reload, want 0", n)
+	}
+	hosts, rt := srv.holdHosts(routed, local)
+	if rt != srv.routing.Load() || hosts[0].gen != rt || hosts[0].Banner != "after" {
+		t.Fatalf("holdHosts on a dead generation: banner %q, held current %v", hosts[0].Banner, rt == srv.routing.Load())
+	}
+	if n := rt.refs.Load(); n != 2 {
+		t.Errorf("current generation after holdHosts: %d references, want 2", n)
+	}
+	rt.release()
+}

@@ -271,7 +271,6 @@ func addrPortOf(a net.Addr) netip.AddrPort {
 // say 421 would hand whoever is refused a full handshake's CPU.
 func (s *Server) OnOpen(c gnet.Conn) (out []byte, action gnet.Action) {
 	var admitted netip.Addr // counted by lim.admit, not yet owned by a session
-	var rt *routing         // referenced by acquire, not yet owned by a session
 	implicit := false       // known once the local address is
 	defer func() {
 		if p := recover(); p != nil {
@@ -281,9 +280,6 @@ func (s *Server) OnOpen(c gnet.Conn) (out []byte, action gnet.Action) {
 			s.logPanic(c, p)
 			if _, ok := c.Context().(*Session); !ok && admitted.IsValid() {
 				s.lim.leave(admitted)
-			}
-			if _, ok := c.Context().(*Session); !ok && rt != nil {
-				rt.release()
 			}
 			out, action = s.refuse(c, implicit, panicReply)
 		}
@@ -302,20 +298,16 @@ func (s *Server) OnOpen(c gnet.Conn) (out []byte, action gnet.Action) {
 	if s.draining.Load() {
 		return s.refuse(c, implicit, drainingReply)
 	}
-	rt = s.acquire() // the hosts of this session for good (reload.go)
-	hosts := s.hostsAt(rt, local)
+	hosts := s.route(local)
 	if len(hosts) == 0 {
-		rt.release()
 		return s.refuse(c, implicit, noServiceReply)
 	}
 	if implicit && hosts[0].TLS == nil {
-		rt.release()
 		return s.refuse(c, implicit, noTLSReply)
 	}
 	peer := addrPortOf(c.RemoteAddr())
 	// Session limits and bans apply at connect: 421 instead of the 220.
 	if refusal := s.lim.admit(peer.Addr()); refusal != nil {
-		rt.release()
 		s.logConnRefused(peer, refusal)
 		return s.refuse(c, implicit, refusal)
 	}
@@ -325,7 +317,6 @@ func (s *Server) OnOpen(c gnet.Conn) (out []byte, action gnet.Action) {
 	s.lastOpen.Store(time.Now().UnixNano())
 	sess := newSession(s, c, s.nextID.Add(1), peer, local, hosts)
 	sess.lim.admitted = true
-	sess.routing = rt
 	c.SetContext(sess)
 	s.sessions.Store(sess, struct{}{})
 	return sess.open(implicit)
@@ -396,8 +387,6 @@ func (s *Server) OnClose(c gnet.Conn, _ error) gnet.Action {
 	}
 	defer s.sessions.Delete(sess)
 	sess.release()
-	sess.routing.release() // after the session's own roots are dropped
-	sess.routing = nil
 	return gnet.None
 }
 
