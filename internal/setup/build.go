@@ -78,10 +78,11 @@ func (p *Plan) OpenLogs(stderr io.Writer) (*Logs, error) {
 // Server is what Build makes: the server's configuration, every virtual
 // host and the route included, and the certificates SIGHUP reloads.
 type Server struct {
+	plan *Plan // what was built, for a reload to compare (reload.go)
+
 	Config  loop.Config
 	reloads []certReload
 	file    bool
-	plan    *Plan // what was built, for a reload to compare (reload.go)
 }
 
 // Build makes the server's configuration: certificates loaded (or
