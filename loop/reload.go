@@ -189,6 +189,13 @@ func (s *Server) Reload(cfg Config) (needRestart []string, err error) {
 // their route. Logger and BeforeServe are the process's, not settings.
 var hostFields = map[string]bool{"Host": true, "VirtualHosts": true, "Route": true, "Logger": true, "BeforeServe": true}
 
+// unjudged are fields of Config (some only in other branches' Config, so
+// named here as strings) that a builder fills with state rather than an
+// operator's setting, which no comparison can judge: SessionIDBase is drawn
+// at random at each build, a fault plan carries its counters and its
+// drawn seed. They stay as New got them, without a warning.
+var unjudged = map[string]bool{"SessionIDBase": true, "Faults": true}
+
 // serverWideChanges lists the fields of Config, other than hostFields, in
 // which next differs from cur; Limits' fields by themselves. Zero and the
 // default compare different: both configurations come from one builder,
@@ -200,7 +207,7 @@ func serverWideChanges(cur, next *Config) []string {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		switch {
-		case hostFields[f.Name]:
+		case hostFields[f.Name], unjudged[f.Name]:
 		case f.Name == "Limits":
 			lt := f.Type
 			for j := range lt.NumField() {
