@@ -161,6 +161,7 @@ type vhost struct {
 	realRoot string   // Root with its symbolic links resolved, for Authorize
 	greeting []byte   // the 220 reply, built once
 	names    []string // Names in lower case, built once for matches
+	gen      *routing // the generation of hosts this one belongs to (reload.go); nil in tests that build a vhost
 }
 
 func openHost(h *Host) (*vhost, error) {

@@ -60,16 +60,16 @@ func TestListenerAt(t *testing.T) {
 func TestRouteGetsListenerOfAddress(t *testing.T) {
 	a, b := &Host{Banner: "a"}, &Host{Banner: "b"}
 	byListener := []*Host{a, b}
-	s := &Server{
-		cfg: Config{Route: func(listener int, _ netip.AddrPort) []*Host {
+	s := &Server{listenerOf: map[netip.AddrPort]int{}}
+	s.routing.Store(&routing{
+		route: func(listener int, _ netip.AddrPort) []*Host {
 			if listener < 0 || listener >= len(byListener) {
 				return nil
 			}
 			return []*Host{byListener[listener]}
-		}},
-		hosts:      map[*Host]*vhost{a: {Host: a}, b: {Host: b}},
-		listenerOf: map[netip.AddrPort]int{},
-	}
+		},
+		hosts: map[*Host]*vhost{a: {Host: a}, b: {Host: b}},
+	})
 	for i, ap := range []string{"127.0.0.31:2121", "127.0.0.32:2121"} {
 		s.listenerOf[netip.MustParseAddrPort(ap)] = i
 	}

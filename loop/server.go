@@ -26,12 +26,11 @@ import (
 type Server struct {
 	gnet.BuiltinEventEngine
 
-	cfg   Config
-	pool  *xfer.Pool
-	host  *vhost           // the default host, Config.Host
-	hosts map[*Host]*vhost // Config.VirtualHosts
-
-	defaultRoute []*vhost // just the default host: route's answer without Config.Route
+	cfg  Config
+	pool *xfer.Pool
+	// routing is the current generation of hosts, read by OnOpen and
+	// replaced by Reload (reload.go).
+	routing atomic.Pointer[routing]
 
 	engine     gnet.Engine
 	booted     chan struct{}
@@ -89,22 +88,11 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("loop: implicit TLS listener %s needs a certificate", l.Addr)
 		}
 	}
-	if s.host, err = openHost(cfg.DefaultHost()); err != nil {
+	rt, err := newRouting(&s.cfg)
+	if err != nil {
 		return nil, err
 	}
-	s.defaultRoute = []*vhost{s.host}
-	s.hosts = make(map[*Host]*vhost, len(cfg.VirtualHosts))
-	for _, h := range cfg.VirtualHosts {
-		if s.hosts[h] != nil {
-			continue
-		}
-		v, err := openHost(h)
-		if err != nil {
-			s.closeHosts()
-			return nil, err
-		}
-		s.hosts[h] = v
-	}
+	s.routing.Store(rt)
 	s.hashes = xfer.NewHashCache(s.cfg.hashCacheEntries())
 	if s.pool, err = xfer.NewPool(cfg.Workers, s.cfg.logger()); err != nil {
 		s.closeHosts()
@@ -153,31 +141,12 @@ func (s *Server) Serve() error {
 	return nil
 }
 
+// closeHosts gives back the server's reference to the current hosts: their
+// roots close now, or with the last session still on them.
 func (s *Server) closeHosts() {
-	if s.host != nil {
-		s.host.close()
+	if rt := s.routing.Swap(nil); rt != nil {
+		rt.release()
 	}
-	for _, v := range s.hosts {
-		v.close()
-	}
-}
-
-// route returns the hosts a connection to local reaches, the first being
-// where it starts.
-func (s *Server) route(local netip.AddrPort) []*vhost {
-	if s.cfg.Route == nil {
-		return s.defaultRoute
-	}
-	var out []*vhost
-	for _, h := range s.cfg.Route(s.listenerAt(local), local) {
-		switch v := s.hosts[h]; {
-		case h == nil:
-			out = append(out, s.host)
-		case v != nil:
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 // Addrs waits until the listeners are bound and returns their addresses.

@@ -25,6 +25,7 @@ type Session struct {
 	srv         *Server
 	host        *vhost   // the host serving the session
 	hosts       []*vhost // the hosts HOST may choose from; hosts[0] is where the session started
+	routing     *routing // the generation hosts come from, referenced until release (reload.go)
 	conn        gnet.Conn
 	id          uint64
 	peer, local netip.AddrPort
@@ -82,8 +83,6 @@ type Session struct {
 func newSession(srv *Server, c gnet.Conn, id uint64, peer, local netip.AddrPort, hosts []*vhost) *Session {
 	s := &Session{
 		srv:    srv,
-		host:   hosts[0],
-		hosts:  hosts,
 		conn:   c,
 		id:     id,
 		peer:   peer,
@@ -92,6 +91,8 @@ func newSession(srv *Server, c gnet.Conn, id uint64, peer, local netip.AddrPort,
 		cwd:    "/",
 		facts:  codec.DefaultFacts,
 	}
+	s.hosts, s.routing = srv.holdHosts(hosts, local) // reload.go
+	s.host = s.hosts[0]
 	s.lastActive.Store(srv.clock.Load())
 	return s
 }
@@ -510,6 +511,7 @@ func (s *Session) release() {
 		s.closePassive,
 		s.mbox.shut,
 		s.dropFS,
+		s.releaseRouting, // reload.go
 		func() {
 			if s.plain != nil {
 				bytebufferpool.Put(s.plain)

@@ -10,7 +10,7 @@
 // flags become setup.Flags, typed directives that internal/setup lays over
 // the configuration file and builds into loop.Config. Everything here runs
 // on main's goroutine, except what signals start (SIGHUP's reopening and
-// certificate reload run on it too, never on the event loop).
+// whole reload run on it too, never on the event loop).
 package main
 
 import (
@@ -168,7 +168,10 @@ wait:
 					log.Info("SIGHUP: logs reopened")
 				}
 			}
-			built.ReloadCerts(log)
+			// The whole configuration, built as at start-up; new
+			// sessions get it, running ones keep theirs. A broken file
+			// leaves the old one serving (setup/reload.go).
+			built = built.Reload(opts.configFile, opts.flags, logs, srv.Reload)
 			daemon.Ready("reloaded")
 		case s := <-sig:
 			log.Info("shutting down", "signal", s.String())

@@ -59,7 +59,7 @@ func writeManPage(w io.Writer, fs *flag.FlagSet) {
 	p(".SH SIGNALS")
 	p(".TP")
 	p(".B SIGHUP")
-	p("%s", roff("Reopens the log files (after rotation) and reloads certificates; sessions carry on."))
+	p("%s", roff("Reopens the log files (after rotation), then reads the configuration file (or the files the flags name: -users, -cert, -key, -client-ca) again and builds it whole; only if that succeeds are its hosts, logins, certificates and logs swapped in for new sessions, while running sessions keep theirs. A configuration that fails leaves the old one serving and logs each error as -t prints it. Listeners, event loops, workers, timeouts, server-wide limits, User and Group need a restart: a change to them is logged as a warning."))
 	p(".TP")
 	p(".BR SIGTERM \", \" SIGINT")
 	p("%s", roff("Stop accepting sessions, let transfers finish within -grace, then exit; a second signal skips the wait."))

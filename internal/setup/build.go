@@ -1,6 +1,7 @@
 package setup
 
 import (
+	"crypto/tls"
 	"io"
 	"log/slog"
 
@@ -24,7 +25,15 @@ type Plan struct {
 // each printed "file:line: message" for a file's, are every reason the
 // configuration cannot be served. Runs at start-up only.
 func Load(path string, fl Flags) (*Plan, []error) {
+	return load(path, fl, false, nil)
+}
+
+// load is Load, or at a reload (reload.go) the same with the certificate
+// the server generated, which every server without a certificate file
+// keeps.
+func load(path string, fl Flags, reloading bool, generated *tls.Certificate) (*Plan, []error) {
 	p := &Plan{s: resolve(fl)}
+	p.s.reloading, p.s.generated = reloading, generated
 	var errs []error
 	if p.logs, errs = checkFlagLogs(fl); len(errs) > 0 {
 		return nil, errs
@@ -69,6 +78,8 @@ func (p *Plan) OpenLogs(stderr io.Writer) (*Logs, error) {
 // Server is what Build makes: the server's configuration, every virtual
 // host and the route included, and the certificates SIGHUP reloads.
 type Server struct {
+	plan *Plan // what was built, for a reload to compare (reload.go)
+
 	Config  loop.Config
 	reloads []certReload
 	file    bool
@@ -86,7 +97,7 @@ func (p *Plan) Build(logs *Logs) (*Server, error) {
 		return nil, err
 	}
 	cfg.Log = logs.access
-	srv := &Server{reloads: []certReload{{p.s.cert, certs}}, file: p.file != nil}
+	srv := &Server{reloads: []certReload{{p.s.cert, certs}}, file: p.file != nil, plan: p}
 	if p.file != nil {
 		more, err := p.file.addHosts(&cfg, logs, log)
 		if err != nil {

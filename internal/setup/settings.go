@@ -77,6 +77,12 @@ type settings struct {
 	// from in error messages: the flag ("-root"), or the directive
 	// ("ftpsd.conf:12: DocumentRoot").
 	rootFrom, usersFrom, clientCAFrom string
+
+	// reloading is set at SIGHUP (reload.go); generated is then the
+	// certificate the server generated at start, kept so that a reload
+	// does not change it.
+	reloading bool
+	generated *tls.Certificate
 }
 
 // resolve returns the defaults with the flags given laid over them.
@@ -305,13 +311,22 @@ func (s *settings) loadCerts(log *slog.Logger) (*tlsstate.CertStore, error) {
 			return nil, err
 		}
 		certs.SetAll(loaded)
+		msg := "certificate loaded"
+		if s.reloading {
+			msg = "SIGHUP: certificate reloaded"
+		}
 		for i, cert := range loaded {
-			log.Info("certificate loaded", append([]any{"cert", s.cert[i].Cert, "key", keyKind(cert)}, certFacts(cert)...)...)
+			log.Info(msg, append([]any{"cert", s.cert[i].Cert, "key", keyKind(cert)}, certFacts(cert)...)...)
 		}
 		return certs, nil
 	}
 	if s.noTLS {
 		return nil, nil
+	}
+	if s.generated != nil {
+		certs.Set(s.generated)
+		log.Info("SIGHUP: keeping the generated self-signed certificate", certFacts(s.generated)...)
+		return certs, nil
 	}
 	hosts := []string{"localhost", "127.0.0.1", "::1"}
 	for _, l := range s.listeners {
