@@ -60,7 +60,8 @@ func (s *Server) startMetrics() {
 	}
 	m.WatchFaults(kinds, func(k int) int64 { return s.faultCount(fault.Kind(k)) })
 	s.pasvInUse = make(map[[2]uint16]*atomic.Int64)
-	for _, v := range append([]*vhost{s.host}, hostsOf(s.hosts)...) {
+	rt := s.routing.Load()
+	for _, v := range append([]*vhost{rt.host}, hostsOf(rt.hosts)...) {
 		r := [2]uint16{v.PasvMin, v.PasvMax}
 		if s.pasvInUse[r] == nil {
 			s.pasvInUse[r] = m.PassiveRange(r[0], r[1])

@@ -193,8 +193,10 @@ var hostFields = map[string]bool{"Host": true, "VirtualHosts": true, "Route": tr
 // named here as strings) that a builder fills with state rather than an
 // operator's setting, which no comparison can judge: SessionIDBase is drawn
 // at random at each build, a fault plan carries its counters and its
-// drawn seed. They stay as New got them, without a warning.
-var unjudged = map[string]bool{"SessionIDBase": true, "Faults": true}
+// drawn seed, the metrics are main's (set after each build, not built).
+// They stay as New got them, without a warning. (Fault injection is
+// switched at run time through the admin listener, Server.SetFaults.)
+var unjudged = map[string]bool{"SessionIDBase": true, "Faults": true, "Metrics": true}
 
 // serverWideChanges lists the fields of Config, other than hostFields, in
 // which next differs from cur; Limits' fields by themselves. Zero and the
