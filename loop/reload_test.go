@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"github.com/ftpsd/ftpsd/internal/metrics"
 	"net/netip"
 	"path/filepath"
 	"slices"
@@ -132,7 +133,7 @@ func TestReloadFailureKeepsOld(t *testing.T) {
 // TestReloadReportsServerWide: settings that are not a host's are not
 // applied and come back by name.
 func TestReloadReportsServerWide(t *testing.T) {
-	cur := Config{Listeners: []Listener{{Addr: "127.0.0.1:0"}}, IdleTimeout: time.Minute}
+	cur := Config{Listeners: []Listener{{Addr: "127.0.0.1:0"}}, IdleTimeout: time.Minute, Metrics: metrics.New()}
 	for _, tc := range []struct {
 		name   string
 		change func(*Config)
@@ -147,6 +148,9 @@ func TestReloadReportsServerWide(t *testing.T) {
 		{"workers and loops", func(c *Config) { c.Workers, c.EventLoops = 3, 5 }, []string{"Workers", "EventLoops"}},
 		{"a timeout", func(c *Config) { c.IdleTimeout = time.Hour }, []string{"IdleTimeout"}},
 		{"a limit", func(c *Config) { c.MaxSessions = 7 }, []string{"Limits.MaxSessions"}},
+		// main sets the metrics after each build: a rebuilt configuration
+		// has none, and that is no setting of the operator's.
+		{"metrics only on the running one", func(c *Config) { c.Metrics = nil }, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			next := cur
