@@ -30,6 +30,7 @@ test-deps:
 	command -v python3 >/dev/null || missing="$$missing python3"; \
 	command -v openssl >/dev/null || missing="$$missing openssl"; \
 	command -v wget >/dev/null || missing="$$missing wget"; \
+	command -v systemd-analyze >/dev/null || missing="$$missing systemd"; \
 	command -v tnftp >/dev/null || missing="$$missing tnftp"; \
 	command -v fail2ban-regex >/dev/null || missing="$$missing fail2ban"; \
 	command -v rclone >/dev/null || missing="$$missing rclone"; \

@@ -43,6 +43,20 @@ func TestMakeInstall(t *testing.T) {
 			t.Errorf("unit lacks %q:\n%s", want, unit)
 		}
 	}
+	// systemd's own check of the unit (syntax, directives, that ExecStart
+	// and ExecReload run, that Documentation= finds the man page), with
+	// the staged paths in place of the installed ones.
+	staged := strings.NewReplacer("/usr/sbin/ftpsd", filepath.Join(dest, "usr/sbin/ftpsd"),
+		"/etc/ftpsd", filepath.Join(dest, "etc/ftpsd")).Replace(unit)
+	unitCopy := filepath.Join(t.TempDir(), "ftpsd.service")
+	if err := os.WriteFile(unitCopy, []byte(staged), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	verify := exec.Command(requireTool(t, "systemd-analyze"), "verify", unitCopy)
+	verify.Env = append(os.Environ(), "MANPATH="+filepath.Join(dest, "usr/share/man"))
+	if out, err := verify.CombinedOutput(); err != nil {
+		t.Errorf("systemd-analyze verify ftpsd.service: %v\n%s", err, out)
+	}
 	bin := filepath.Join(dest, "usr/sbin/ftpsd")
 	if out, err := exec.Command(bin, "-version").Output(); err != nil || !strings.HasPrefix(string(out), "ftpsd ") {
 		t.Errorf("installed -version: %q, %v", out, err)
