@@ -18,7 +18,7 @@ func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 // operation succeeded, 1 when any failed or the run could not start, 2 for
 // a bad command line. An interrupt ends the run early; its results are
 // still printed.
-func run(args []string, stdout io.Writer, stderr *os.File) int {
+func run(args []string, stdout, stderr io.Writer) int {
 	o, err := parse(args, stderr)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -37,6 +37,7 @@ func run(args []string, stdout io.Writer, stderr *os.File) int {
 		}
 		rec.observe = m.observe
 		m.serve()
+		fmt.Fprintf(stderr, "ftpsd-load: metrics on http://%s/metrics\n", m.ln.Addr())
 		defer m.close()
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -82,11 +81,7 @@ func (m *metrics) observe(op string, d time.Duration, bytes int64, err error) {
 
 // serve answers scrapes on its own goroutine until close.
 func (m *metrics) serve() {
-	go func() {
-		if err := m.srv.Serve(m.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			fmt.Println("ftpsd-load: metrics:", err)
-		}
-	}()
+	go func() { _ = m.srv.Serve(m.ln) }() // returns http.ErrServerClosed at close
 }
 
 func (m *metrics) close() {

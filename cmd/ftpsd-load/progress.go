@@ -21,9 +21,10 @@ type progress struct {
 
 // startProgress starts the line on its own goroutine when w is a terminal
 // (and not --quiet); the returned progress's end must be called.
-func startProgress(o *options, r *runner, w *os.File) *progress {
+func startProgress(o *options, r *runner, w io.Writer) *progress {
 	p := &progress{w: w, stop: make(chan struct{}), done: make(chan struct{})}
-	if o.quiet || !term.IsTerminal(int(w.Fd())) {
+	f, ok := w.(*os.File)
+	if o.quiet || !ok || !term.IsTerminal(int(f.Fd())) {
 		close(p.done)
 		return p
 	}

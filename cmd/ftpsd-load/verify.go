@@ -99,7 +99,7 @@ func (c *checker) seen(p []byte) {
 // result says whether the transfer carried the file exactly.
 func (c *checker) result() error {
 	switch {
-	case c.bad >= 0:
+	case c.bad >= 0 && c.bad < c.want: // bytes past the end are a length error
 		return fmt.Errorf("%w: %s differs from the generator at offset %d", errVerify, c.name, c.bad)
 	case c.off != c.want:
 		return fmt.Errorf("%w: %s: %d bytes, the name spells %d", errVerify, c.name, c.off, c.want)
