@@ -33,6 +33,7 @@ test-deps:
 	command -v tnftp >/dev/null || missing="$$missing tnftp"; \
 	command -v fail2ban-regex >/dev/null || missing="$$missing fail2ban"; \
 	command -v rclone >/dev/null || missing="$$missing rclone"; \
+	/usr/bin/python3 -c 'import pyftpdlib, OpenSSL' 2>/dev/null || missing="$$missing python3-pyftpdlib python3-openssl"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
