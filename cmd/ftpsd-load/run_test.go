@@ -147,3 +147,40 @@ func TestMetricsEndpoint(t *testing.T) {
 		}
 	}
 }
+
+// TestRunVerify serves files holding the synthetic generator's content (as
+// ftpsd -synthetic would stream them) from disk: --verify passes them, and
+// refuses the one with a byte changed, naming its offset.
+func TestRunVerify(t *testing.T) {
+	root := t.TempDir()
+	for _, name := range []string{"1K.bin", "64K.bin", "100000.bin"} {
+		n, err := nameSize(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := make([]byte, n)
+		newSynthGen([]byte("s3"), name).Fill(b, 0)
+		if name == "100000.bin" {
+			b[77777] ^= 0x10
+		}
+		if err := os.WriteFile(filepath.Join(root, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := ftpsdtest.NewServer(t, ftpsdtest.Options{Root: root, Anonymous: true, TLS: true})
+	code, res, _ := runJSON(t, "mirror", "--addr", srv.Addr, "--tls", "explicit", "--insecure", "--dir", "/",
+		"--sizes", "1K:50%,64K:50%", "--count", "20", "--clients", "2", "--verify", "--seed", "s3")
+	if code != 0 || res.Errors != 0 || res.Verified != 20 {
+		t.Errorf("exact content: exit %d, %d errors (%s), %d verified; want 0, 0, 20", code, res.Errors, res.FirstError, res.Verified)
+	}
+	code, res, _ = runJSON(t, "mirror", "--addr", srv.Addr, "--dir", "/", "--sizes", "1K", "--count", "4",
+		"--clients", "1", "--verify")
+	if code != 1 || res.Errors != 4 || !strings.Contains(res.FirstError, "offset 0") {
+		t.Errorf("wrong seed: exit %d, %d errors (%s); want every file refused at offset 0", code, res.Errors, res.FirstError)
+	}
+	code, res, _ = runJSON(t, "bulk", "--addr", srv.Addr, "--file", "/100000.bin", "--count", "2", "--clients", "1",
+		"--verify", "--seed", "s3")
+	if code != 1 || res.Errors != 2 || !strings.Contains(res.FirstError, "offset 77777") {
+		t.Errorf("corrupted file: exit %d, %d errors (%s); want 2 refused at offset 77777", code, res.Errors, res.FirstError)
+	}
+}
