@@ -17,6 +17,7 @@ LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/ftpsd
+	$(GO) build -o bin/ftpsd-load ./cmd/ftpsd-load
 
 run: build
 	./$(BIN) -listen $(LISTEN) -root $(ROOT) -anonymous
@@ -36,6 +37,7 @@ test-deps:
 	command -v rclone >/dev/null || missing="$$missing rclone"; \
 	command -v haproxy >/dev/null || missing="$$missing haproxy"; \
 	command -v prometheus >/dev/null || missing="$$missing prometheus"; \
+	/usr/bin/python3 -c 'import pyftpdlib, OpenSSL' 2>/dev/null || missing="$$missing python3-pyftpdlib python3-openssl"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \

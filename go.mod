@@ -3,6 +3,7 @@ module github.com/ftpsd/ftpsd
 go 1.26.8
 
 require (
+	github.com/HdrHistogram/hdrhistogram-go v1.1.2
 	github.com/coreos/go-systemd/v22 v22.7.0
 	github.com/hashicorp/golang-lru/v2 v2.0.7
 	github.com/jlaffaye/ftp v0.2.4
@@ -17,6 +18,7 @@ require (
 	golang.org/x/crypto v0.45.0
 	golang.org/x/sync v0.13.0
 	golang.org/x/sys v0.38.0
+	golang.org/x/term v0.37.0
 	golang.org/x/time v0.16.0
 )
 

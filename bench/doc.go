@@ -14,6 +14,9 @@
 //     JSON and the SVG charts;
 //   - cmd/ftpbench: the command that runs it all.
 //
+// The same client and scenarios' ideas, as a tool users point at any FTP
+// server, are the command cmd/ftpsd-load at the repository's root.
+//
 // The front door is the Makefile: `make bench` (the full run that writes
 // BENCHMARKS.md and bench/results/), `make bench-quick` (one short round,
 // output under .bench/), `make bench-profile SCENARIO=churn KIND=cpu`

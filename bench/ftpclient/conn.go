@@ -25,6 +25,9 @@ type Config struct {
 	Timeout time.Duration
 	// DataTimeout bounds a whole transfer; zero means 10 minutes.
 	DataTimeout time.Duration
+	// Implicit, with TLS, makes the session implicit FTPS (the handshake
+	// before the greeting, no AUTH TLS), as on port 990.
+	Implicit bool
 }
 
 func (c *Config) timeout() time.Duration {
@@ -75,6 +78,12 @@ func (c *Conn) login(ctx context.Context) error {
 	if err := c.deadline(); err != nil {
 		return err
 	}
+	implicit := c.cfg.TLS != nil && c.cfg.Implicit
+	if implicit {
+		if err := c.secure(ctx); err != nil {
+			return err
+		}
+	}
 	for {
 		r, err := ReadReply(c.r)
 		if err != nil {
@@ -87,24 +96,13 @@ func (c *Conn) login(ctx context.Context) error {
 			return &ReplyError{Cmd: "greeting", Reply: r}
 		}
 	}
-	if c.cfg.TLS != nil {
+	if c.cfg.TLS != nil && !implicit {
 		if _, err := c.Expect("AUTH TLS", 2); err != nil {
 			return err
 		}
-		c.tls = c.cfg.TLS.Clone()
-		c.tls.ClientSessionCache = tls.NewLRUClientSessionCache(1)
-		if c.tls.ServerName == "" {
-			c.tls.ServerName = "localhost"
+		if err := c.secure(ctx); err != nil {
+			return err
 		}
-		tc := tls.Client(c.raw, c.tls)
-		hctx, cancel := context.WithTimeout(ctx, c.cfg.timeout())
-		err := tc.HandshakeContext(hctx)
-		cancel()
-		if err != nil {
-			return fmt.Errorf("ftpclient: control TLS handshake: %w", err)
-		}
-		c.ctl = tc
-		c.r.Reset(tc)
 	}
 	r, err := c.Cmd("USER " + c.cfg.User)
 	if err != nil {
@@ -136,6 +134,26 @@ func (c *Conn) login(ctx context.Context) error {
 	}
 	_, err = c.Expect("TYPE I", 2)
 	return err
+}
+
+// secure runs the control connection's TLS handshake: after AUTH TLS's
+// 234, or first thing on an implicit FTPS connection.
+func (c *Conn) secure(ctx context.Context) error {
+	c.tls = c.cfg.TLS.Clone()
+	c.tls.ClientSessionCache = tls.NewLRUClientSessionCache(1)
+	if c.tls.ServerName == "" {
+		c.tls.ServerName = "localhost"
+	}
+	tc := tls.Client(c.raw, c.tls)
+	hctx, cancel := context.WithTimeout(ctx, c.cfg.timeout())
+	err := tc.HandshakeContext(hctx)
+	cancel()
+	if err != nil {
+		return fmt.Errorf("ftpclient: control TLS handshake: %w", err)
+	}
+	c.ctl = tc
+	c.r.Reset(tc)
+	return nil
 }
 
 // deadline bounds the next control-connection step.

@@ -20,6 +20,20 @@ func (c *Conn) Retr(path string) (int64, error) {
 	return c.transfer("RETR "+path, c.receive)
 }
 
+// RetrSeen downloads path, handing every read to seen (which must not keep
+// the slice), and returns the bytes received: the load generator checks
+// content this way without keeping a copy.
+func (c *Conn) RetrSeen(path string, seen func(p []byte)) (int64, error) {
+	return c.transfer("RETR "+path, func(dc net.Conn) (int64, error) { return c.drain(dc, "RETR", seen) })
+}
+
+// StorFill uploads size bytes to path, fill writing each chunk's bytes at
+// its offset before it is sent (content a verifying sink can check), and
+// returns the bytes sent.
+func (c *Conn) StorFill(path string, size int64, fill func(p []byte, off int64)) (int64, error) {
+	return c.transfer("STOR "+path, func(dc net.Conn) (int64, error) { return c.sendFill(dc, size, fill) })
+}
+
 // Stor uploads size bytes to path and returns the bytes sent.
 func (c *Conn) Stor(path string, size int64) (int64, error) {
 	return c.transfer("STOR "+path, func(dc net.Conn) (int64, error) { return c.sendN(dc, size) })
@@ -191,13 +205,19 @@ func (c *Conn) drain(dc net.Conn, verb string, seen func([]byte)) (int64, error)
 
 // sendN writes size bytes, ends the stream (close_notify with TLS, a FIN
 // without) and waits for the server's close before closing the socket.
-func (c *Conn) sendN(dc net.Conn, size int64) (int64, error) {
+func (c *Conn) sendN(dc net.Conn, size int64) (int64, error) { return c.sendFill(dc, size, nil) }
+
+// sendFill is sendN whose bytes fill writes, when not nil.
+func (c *Conn) sendFill(dc net.Conn, size int64, fill func(p []byte, off int64)) (int64, error) {
 	buf := c.buffer()
 	var n int64
 	for n < size {
 		chunk := buf
 		if rest := size - n; rest < int64(len(chunk)) {
 			chunk = chunk[:rest]
+		}
+		if fill != nil {
+			fill(chunk, n)
 		}
 		k, err := dc.Write(chunk)
 		n += int64(k)
