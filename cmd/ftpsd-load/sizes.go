@@ -6,58 +6,30 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+
+	"github.com/ftpsd/ftpsd/internal/synth"
 )
 
 // errSize is wrapped by every size and distribution parse error.
 var errSize = errors.New("ftpsd-load: bad size")
 
-// parseSize reads a byte count: decimal digits with an optional suffix K,
-// M, G or T (either case) for binary multiples (K = 1024), the spelling
-// ftpsd's synthetic file names use ("1K", "100M", "512").
+// parseSize reads a byte count as ftpsd's synthetic file names spell it
+// ("1K", "100M", "512": synth.ParseBytes, binary multiples).
 func parseSize(s string) (int64, error) {
-	num, shift := s, 0
-	if n := len(s); n > 0 {
-		switch s[n-1] {
-		case 'K', 'k':
-			shift = 10
-		case 'M', 'm':
-			shift = 20
-		case 'G', 'g':
-			shift = 30
-		case 'T', 't':
-			shift = 40
-		}
-		if shift != 0 {
-			num = s[:n-1]
-		}
-	}
-	if num == "" || strings.ContainsAny(num, "+-") {
-		return 0, fmt.Errorf("%w: %q (want digits and an optional K, M, G or T)", errSize, s)
-	}
-	v, err := strconv.ParseInt(num, 10, 64)
-	if err != nil || v < 0 {
-		return 0, fmt.Errorf("%w: %q (want digits and an optional K, M, G or T)", errSize, s)
-	}
-	if v > (1<<63-1)>>shift {
+	v, err := synth.ParseBytes(s)
+	switch {
+	case errors.Is(err, synth.ErrTooLarge):
 		return 0, fmt.Errorf("%w: %q is too large", errSize, s)
+	case err != nil:
+		return 0, fmt.Errorf("%w: %q (want digits and an optional K, M, G or T)", errSize, s)
 	}
-	return v << shift, nil
+	return v, nil
 }
 
-// formatSize spells n with the largest suffix that divides it exactly:
-// 1024 is "1K", 1536 is "1536", 100<<20 is "100M". parseSize reads it back.
-// Mirror downloads fetch files named formatSize(n) + ".bin".
-func formatSize(n int64) string {
-	for _, u := range []struct {
-		shift  uint
-		suffix string
-	}{{40, "T"}, {30, "G"}, {20, "M"}, {10, "K"}} {
-		if n > 0 && n%(1<<u.shift) == 0 {
-			return strconv.FormatInt(n>>u.shift, 10) + u.suffix
-		}
-	}
-	return strconv.FormatInt(n, 10)
-}
+// formatSize spells n as synthetic names do (synth.FormatSize): 1024 is
+// "1K", 1536 is "1536", 100<<20 is "100M"; parseSize reads it back. Mirror
+// downloads fetch files named formatSize(n) + ".bin".
+func formatSize(n int64) string { return synth.FormatSize(n) }
 
 // sizeDist is a distribution of file sizes: each size with its weight.
 type sizeDist struct {

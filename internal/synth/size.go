@@ -27,6 +27,14 @@ func ParseSize(name string) (int64, error) {
 	if i := strings.LastIndexByte(s, '-'); i >= 0 {
 		s = s[i+1:]
 	}
+	return ParseBytes(s)
+}
+
+// ParseBytes reads a size as synthetic names spell it, alone: decimal
+// digits with an optional K, M, G or T (either case, binary multiples).
+// Errors as ParseSize's. ftpsd-load reads its sizes with it, so the two
+// spell sizes alike.
+func ParseBytes(s string) (int64, error) {
 	shift := 0
 	if n := len(s); n > 0 {
 		switch s[n-1] {
