@@ -33,6 +33,7 @@ test-deps:
 	command -v tnftp >/dev/null || missing="$$missing tnftp"; \
 	command -v fail2ban-regex >/dev/null || missing="$$missing fail2ban"; \
 	command -v rclone >/dev/null || missing="$$missing rclone"; \
+	command -v testssl >/dev/null || command -v testssl.sh >/dev/null || missing="$$missing testssl.sh"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
