@@ -38,6 +38,7 @@ test-deps:
 	command -v haproxy >/dev/null || missing="$$missing haproxy"; \
 	command -v prometheus >/dev/null || missing="$$missing prometheus"; \
 	/usr/bin/python3 -c 'import pyftpdlib, OpenSSL' 2>/dev/null || missing="$$missing python3-pyftpdlib python3-openssl"; \
+	command -v testssl >/dev/null || command -v testssl.sh >/dev/null || missing="$$missing testssl.sh"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
