@@ -7,9 +7,8 @@ package e2e
 
 import (
 	"bufio"
-	"crypto/tls"
-	"encoding/binary"
 	"fmt"
+	"github.com/ftpsd/ftpsd/internal/testserver"
 	"io"
 	"net"
 	"strings"
@@ -21,21 +20,7 @@ import (
 // halfClientHello is the first half of the first record a Go TLS client
 // sends.
 func halfClientHello(t *testing.T) []byte {
-	t.Helper()
-	a, b := net.Pipe()
-	defer a.Close()
-	defer b.Close()
-	go func() { _ = tls.Client(a, clientTLS()).Handshake() }()
-	_ = b.SetDeadline(time.Now().Add(replyTimeout))
-	hdr := make([]byte, 5)
-	if _, err := io.ReadFull(b, hdr); err != nil {
-		t.Fatal(err)
-	}
-	rec := make([]byte, 5+int(binary.BigEndian.Uint16(hdr[3:])))
-	copy(rec, hdr)
-	if _, err := io.ReadFull(b, rec[5:]); err != nil {
-		t.Fatal(err)
-	}
+	rec := testserver.ClientHelloRecord(t, clientTLS())
 	return rec[:len(rec)/2]
 }
 

@@ -3,8 +3,8 @@ package loop
 import (
 	"bufio"
 	"crypto/tls"
-	"encoding/binary"
 	"fmt"
+	"github.com/ftpsd/ftpsd/internal/testserver"
 	"io"
 	"net"
 	"net/textproto"
@@ -16,24 +16,7 @@ import (
 
 // clientHelloRecord returns the first record a Go TLS client sends: one
 // whole ClientHello.
-func clientHelloRecord(t *testing.T) []byte {
-	t.Helper()
-	a, b := net.Pipe()
-	defer a.Close()
-	defer b.Close()
-	go func() { _ = tls.Client(a, clientTLS(0)).Handshake() }()
-	_ = b.SetDeadline(time.Now().Add(10 * time.Second))
-	hdr := make([]byte, 5)
-	if _, err := io.ReadFull(b, hdr); err != nil {
-		t.Fatal(err)
-	}
-	rec := make([]byte, 5+int(binary.BigEndian.Uint16(hdr[3:])))
-	copy(rec, hdr)
-	if _, err := io.ReadFull(b, rec[5:]); err != nil {
-		t.Fatal(err)
-	}
-	return rec
-}
+func clientHelloRecord(t *testing.T) []byte { return testserver.ClientHelloRecord(t, clientTLS(0)) }
 
 // stalledConn is an attacker's connection: it sent (part of) a ClientHello
 // and then nothing.
