@@ -97,7 +97,7 @@ func TestMakeInstall(t *testing.T) {
 	}
 	// Ports 21 and 990 moved to two free ports, the <VirtualHost *:990>
 	// with them, so the file is run as written otherwise.
-	p1, p2 := freePort(t), freePort(t)
+	p1, p2 := freePorts(t)
 	text = strings.NewReplacer("Listen 21 ftp", "Listen 127.0.0.1:"+p1+" ftp", "Listen 990 ftps", "Listen 127.0.0.1:"+p2+" ftps", "<VirtualHost *:990>", "<VirtualHost *:"+p2+">").Replace(text)
 	confPath := filepath.Join(t.TempDir(), "ftpsd.conf")
 	if err := os.WriteFile(confPath, []byte(text), 0o644); err != nil {
@@ -139,14 +139,20 @@ func TestMakeInstall(t *testing.T) {
 	}
 }
 
-// freePort returns a port the kernel had free a moment ago.
-func freePort(t *testing.T) string {
+// freePorts returns two distinct ports the kernel had free a moment ago:
+// both listeners stay open until both are known, so the two cannot be the
+// same port handed out twice.
+func freePorts(t *testing.T) (string, string) {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	var ports []string
+	for range 2 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		_, port, _ := net.SplitHostPort(l.Addr().String())
+		ports = append(ports, port)
 	}
-	defer l.Close()
-	_, port, _ := net.SplitHostPort(l.Addr().String())
-	return port
+	return ports[0], ports[1]
 }

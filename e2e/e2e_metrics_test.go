@@ -77,7 +77,8 @@ scrape_configs:
 	if err := os.WriteFile(cfg, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	listen := "127.0.0.1:" + freePort(t) // e2e_install_test.go
+	p, _ := freePorts(t) // e2e_install_test.go
+	listen := "127.0.0.1:" + p
 	cmd := exec.Command(bin, "--config.file="+cfg, "--storage.tsdb.path="+filepath.Join(dir, "data"),
 		"--web.listen-address="+listen, "--log.level=warn")
 	out := &logWriter{listening: make(chan string, 1)}
