@@ -218,7 +218,13 @@ func TestRclone(t *testing.T) {
 			}
 			t.Logf("%s: up, check, down, check in %v", m.name, time.Since(start).Round(time.Millisecond))
 
+			// The server's stderr is flushed once a second: wait for its
+			// lines rather than read them the moment rclone is done.
 			log := s.log.String()
+			for deadline := time.Now().Add(5 * time.Second); m.tls != "" && !strings.Contains(log, `msg="TLS established"`) && time.Now().Before(deadline); {
+				time.Sleep(50 * time.Millisecond)
+				log = s.log.String()
+			}
 			secure := strings.Count(log, `msg="TLS established"`)
 			if (m.tls == "") != (secure == 0) {
 				t.Errorf("%d TLS control sessions logged in mode %s", secure, m.name)
