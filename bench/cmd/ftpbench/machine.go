@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"os"
+	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
@@ -29,6 +30,10 @@ func newReport(o *options, env *peers.Env) *report.Report {
 			"idle_ftpsd":            fmt.Sprint(o.idleFtpsd),
 			"idle_peers":            fmt.Sprint(o.idlePeers),
 			"idle_settle":           o.idleSettle.String(),
+			"idle_max":              fmt.Sprint(o.idleMax),
+			"idle_return":           durationOrEmpty(o.idleReturn),
+			"curl":                  toolVersion("curl", "--version"),
+			"lftp":                  toolVersion("lftp", "--version"),
 			"churn":                 fmt.Sprintf("%d clients for %s", o.churnClients, o.churn),
 			"list":                  fmt.Sprintf("MLSD and LIST of the 1,000-entry directory back to back on %d TLS sessions (PROT P) for %s", o.listClients, o.list),
 			"small":                 fmt.Sprintf("%d TLS sessions (PROT P) each moving 4 KiB files back to back for %s, RETR then STOR (a new name each time)", o.smallClients, o.small),
@@ -128,4 +133,32 @@ func tlsServerConfig(env *peers.Env) (*tls.Config, error) {
 		return nil, err
 	}
 	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS13}, nil
+}
+
+func durationOrEmpty(d time.Duration) string {
+	if d <= 0 {
+		return ""
+	}
+	return d.String()
+}
+
+// toolVersion is the first line of a client's version output, shortened
+// to its name and version ("curl 7.88.1", "lftp 4.9.2"); "" when it does
+// not run.
+func toolVersion(name, flag string) string {
+	out, err := exec.Command(name, flag).Output()
+	if err != nil {
+		return ""
+	}
+	line, _, _ := strings.Cut(string(out), "\n")
+	f := strings.Fields(line)
+	for i, w := range f {
+		if w == "Version" && i+1 < len(f) {
+			return name + " " + f[i+1] // LFTP | Version 4.9.2 | ...
+		}
+	}
+	if len(f) >= 2 {
+		return name + " " + f[1] // curl 7.88.1 (x86_64-pc-linux-gnu) ...
+	}
+	return name
 }
