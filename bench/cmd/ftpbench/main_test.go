@@ -59,11 +59,27 @@ func TestBuildCases(t *testing.T) {
 			t.Errorf("%s leaves uploads but is not marked", c.name)
 		}
 	}
-	want := map[string]int{"idle": 2, "churn": 1, "bulk": 12, "list": 2, "small": 2}
+	want := map[string]int{"idle": 3, "churn": 1, "bulk": 12, "clients": 8, "list": 2, "small": 2}
 	for s, n := range want {
 		if count[s] != n {
 			t.Errorf("%d %s cases, want %d", count[s], s, n)
 		}
+	}
+	// Issue 20: clear-data cases run under one kind; the idle-return wait
+	// only on ftpsd's largest idle case; cases in no target run once.
+	for _, c := range buildCases(o) {
+		if c.plain != (strings.Contains(c.name, "PROT C")) {
+			t.Errorf("%s %q: plain %v", c.scenario, c.name, c.plain)
+		}
+		if c.once != (c.scenario == "list" || c.scenario == "small" || (c.scenario == "idle" && c.only == "")) {
+			t.Errorf("%s %q: once %v", c.scenario, c.name, c.once)
+		}
+		if c.scenario == "idle" && c.name == "19000 sessions" && c.only != "ftpsd" {
+			t.Errorf("the 19,000-session case runs on %q, want ftpsd only", c.only)
+		}
+	}
+	if o.idleMax != 19000 {
+		t.Errorf("-idle-max %d, want 19000", o.idleMax)
 	}
 	o.only = "RETR PROT P x1"
 	o.scenarios = []string{"bulk"}
