@@ -245,6 +245,7 @@ func run(o *options) error {
 	if o.profile != "" {
 		return profileRun(ctx, o, env, d, &prog)
 	}
+	start := time.Now()
 	rep, err := rounds(ctx, o, env, d, &prog)
 	if err != nil {
 		return err
@@ -252,5 +253,6 @@ func run(o *options) error {
 	if o.profiles && slices.Contains(o.servers, report.Self) {
 		rep.Profiles = reportProfiles(ctx, o, env, d, &prog)
 	}
+	d.logf("measured in %s (ceilings, rounds and profiles; setup before it not included)", time.Since(start).Round(time.Second))
 	return writeOutputs(o, rep, d)
 }

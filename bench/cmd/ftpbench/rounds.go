@@ -154,6 +154,7 @@ func rounds(ctx context.Context, o *options, env *peers.Env, d *display, prog *s
 	cases := buildCases(o)
 	begin := time.Now()
 	var onceTime time.Duration // spent in the first round on cases that run once
+	byScenario := map[string]time.Duration{}
 	for round := 1; round <= o.rounds; round++ {
 		d.setPrefix(fmt.Sprintf("[round %d/%d] ", round, o.rounds))
 		roundStart := time.Now()
@@ -194,6 +195,9 @@ func rounds(ctx context.Context, o *options, env *peers.Env, d *display, prog *s
 				if c.once {
 					onceTime += time.Since(caseStart)
 				}
+				if round == 1 {
+					byScenario[c.scenario] += time.Since(caseStart)
+				}
 			}
 		}
 		took := time.Since(roundStart)
@@ -201,6 +205,13 @@ func rounds(ctx context.Context, o *options, env *peers.Env, d *display, prog *s
 			est := took + time.Duration(o.rounds-1)*(took-onceTime)
 			d.logf("round 1 took %s (%s of it on cases that run once); estimate for all %d rounds: %s, profiles not included",
 				took.Round(time.Second), onceTime.Round(time.Second), o.rounds, est.Round(time.Second))
+			var parts []string
+			for _, sc := range o.scenarios {
+				if t, ok := byScenario[sc]; ok {
+					parts = append(parts, sc+" "+t.Round(time.Second).String())
+				}
+			}
+			d.logf("round 1 by scenario (both certificate kinds): %s", strings.Join(parts, ", "))
 		} else {
 			d.logf("round %d took %s; %s elapsed since the rounds began", round, took.Round(time.Second), time.Since(begin).Round(time.Second))
 		}
@@ -222,7 +233,7 @@ func rounds(ctx context.Context, o *options, env *peers.Env, d *display, prog *s
 
 // brief is one result's line in the log.
 func brief(r *scenario.Result) string {
-	keys := []string{scenario.MBPerSec, scenario.CPUSecPerGB, scenario.ClientCPUSecPerGB, scenario.SessionsPerSec, scenario.ClientCPUmsPerSession, scenario.ListingsPerSec,
+	keys := []string{scenario.Sessions, scenario.MBPerSec, scenario.CPUSecPerGB, scenario.ClientCPUSecPerGB, scenario.SessionsPerSec, scenario.ClientCPUmsPerSession, scenario.ListingsPerSec,
 		scenario.FilesPerSec, scenario.RSSPerSessionKiB, scenario.PSSPerSessionKiB, scenario.RSSAfterClosePct, scenario.NoopP99ms, scenario.P99ms, scenario.Failed}
 	var parts []string
 	for _, k := range keys {
