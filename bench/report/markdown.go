@@ -227,7 +227,11 @@ func (r *Report) idle(b *strings.Builder) {
 	}
 	mdTable(b, []string{"server", "case", "sessions held", "RSS KiB/session", "PSS KiB/session", "NOOP p50 ms", "NOOP p99 ms", "server processes", "RSS after close, % of before"}, rows)
 	if r.Settings["idle_return"] != "" {
-		b.WriteString("RSS after close is read " + r.Settings["idle_return"] + " after every session of ftpsd's largest idle case closed, as a percentage of the RSS before the first opened; the other cases do not wait.\n\n")
+		under := ""
+		if k := r.Settings[IdleReturnCertSetting]; k != "" {
+			under = " under the " + KindName(k) + " certificate (what the heap gives back does not depend on the certificate, and the wait is most of the case's time)"
+		}
+		b.WriteString("RSS after close is read " + r.Settings["idle_return"] + " after every session of ftpsd's largest idle case closed" + under + ", as a percentage of the RSS before the first opened; the other cases do not wait.\n\n")
 	}
 }
 

@@ -403,7 +403,7 @@ func kres(server, scen, cas, cert string, round int, m map[string]float64) *scen
 // sample20 is a run of issue 20's shape: cases under both certificate
 // kinds, curl as a bulk client, the 10,000 and 19,000 idle cases.
 func sample20(peerChurn float64) *Report {
-	r := &Report{Rounds: 2, Settings: map[string]string{CPUsSetting: "2", "volume": "1 GiB", "idle_return": "1m0s", "curl": "curl 7.88.1"},
+	r := &Report{Rounds: 2, Settings: map[string]string{CPUsSetting: "2", "volume": "1 GiB", "idle_return": "1m0s", "curl": "curl 7.88.1", IdleReturnCertSetting: "ECDSA"},
 		Ceilings: ceiling.Ceilings{GoRSASign: 1250, OpenSSLRSASign: 4400, GoECDSASign: 40000, OpenSSLECDSASign: 70000},
 		Servers:  []Server{{Name: "ftpsd"}, {Name: "vsftpd"}, {Name: "pure-ftpd"}}}
 	for round := 1; round <= 2; round++ {
@@ -505,7 +505,7 @@ func TestMarkdownIssue20(t *testing.T) {
 		"**missed**: impossible here, twice the best peer, 1,800, exceeds the 1,667 sessions/s the client alone allows",
 		// Idle: memory given back.
 		"| ftpsd | 19000 sessions (ECDSA P-256) | 19,000 (19,000–19,000) | 9.00 (9.00–9.00) |",
-		"RSS after close is read 1m0s after",
+		"RSS after close is read 1m0s after every session of ftpsd's largest idle case closed under the ECDSA P-256 certificate",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("Markdown lacks %q\n%s", want, md)
@@ -531,5 +531,32 @@ func TestMarkdownIssue20(t *testing.T) {
 	}
 	if !strings.Contains(ec, "| RETR PROT P x8 | 1,200 (1,200–1,200) | 1,000 (1,000–1,000) | — | 1.20× |") || !strings.Contains(ec, "| RETR PROT C x8 | 2,500 (2,500–2,500) |") {
 		t.Errorf("ECDSA table:\n%s", ec)
+	}
+}
+
+// TestIdleReturnOneKind: when the run waited for the memory under one kind
+// only, the other kind has no return target (not a "not measured" one),
+// while its 19,000-session targets stay.
+func TestIdleReturnOneKind(t *testing.T) {
+	r := sample20(350)
+	r.Results = append(r.Results, kres("ftpsd", "idle", "19000 sessions", "RSA", 1, map[string]float64{scenario.Sessions: 19000, scenario.NoopP99ms: 2}))
+	got := map[string]Target{}
+	for _, tg := range r.Targets() {
+		got[tg.What] = tg
+	}
+	if _, ok := got["RSS 1m0s after they all close within 20 % of before (19000 sessions (RSA-2048))"]; ok {
+		t.Error("a return target for the kind that did not wait")
+	}
+	if tg, ok := got["RSS 1m0s after they all close within 20 % of before (19000 sessions (ECDSA P-256))"]; !ok || !tg.Met {
+		t.Errorf("ECDSA return target %+v, want met", tg)
+	}
+	if tg := got["NOOP p99 ≤ 5 ms across them (19000 sessions (RSA-2048))"]; !tg.Known || !tg.Met {
+		t.Errorf("RSA NOOP target %+v, want met", tg)
+	}
+	delete(r.Settings, IdleReturnCertSetting)
+	for _, tg := range r.Targets() {
+		if tg.What == "RSS 1m0s after they all close within 20 % of before (19000 sessions (RSA-2048))" && tg.Known {
+			t.Errorf("RSA return target known without a figure: %+v", tg)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -59,7 +60,7 @@ func TestBuildCases(t *testing.T) {
 			t.Errorf("%s leaves uploads but is not marked", c.name)
 		}
 	}
-	want := map[string]int{"idle": 3, "churn": 1, "bulk": 12, "clients": 8, "list": 2, "small": 2}
+	want := map[string]int{"idle": 4, "churn": 1, "bulk": 12, "clients": 8, "list": 2, "small": 2}
 	for s, n := range want {
 		if count[s] != n {
 			t.Errorf("%d %s cases, want %d", count[s], s, n)
@@ -67,7 +68,11 @@ func TestBuildCases(t *testing.T) {
 	}
 	// Issue 20: clear-data cases run under one kind; the idle-return wait
 	// only on ftpsd's largest idle case; cases in no target run once.
+	var maxKinds []string
 	for _, c := range buildCases(o) {
+		if c.name == "19000 sessions" {
+			maxKinds = append(maxKinds, c.kind)
+		}
 		if c.plain != (strings.Contains(c.name, "PROT C")) {
 			t.Errorf("%s %q: plain %v", c.scenario, c.name, c.plain)
 		}
@@ -77,6 +82,11 @@ func TestBuildCases(t *testing.T) {
 		if c.scenario == "idle" && c.name == "19000 sessions" && c.only != "ftpsd" {
 			t.Errorf("the 19,000-session case runs on %q, want ftpsd only", c.only)
 		}
+	}
+	// The 19,000-session case runs under each kind, as one spec per kind
+	// (only returnKind's waits for the memory to return).
+	if len(maxKinds) != 2 || maxKinds[0] == maxKinds[1] || !slices.Contains(maxKinds, returnKind) {
+		t.Errorf("19,000-session case kinds %v, want one spec per kind", maxKinds)
 	}
 	if o.idleMax != 19000 {
 		t.Errorf("-idle-max %d, want 19000", o.idleMax)

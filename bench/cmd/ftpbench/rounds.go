@@ -163,7 +163,7 @@ func rounds(ctx context.Context, o *options, env *peers.Env, d *display, prog *s
 				return nil, err
 			}
 			for _, c := range cases {
-				if (c.plain && kind != plainKind) || (c.once && round > 1) {
+				if (c.plain && kind != plainKind) || (c.once && round > 1) || (c.kind != "" && c.kind != kind) {
 					continue
 				}
 				caseStart := time.Now()
