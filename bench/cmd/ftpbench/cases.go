@@ -73,8 +73,8 @@ func buildCases(o *options) []caseSpec {
 			// The largest case waits for the memory to return under
 			// returnKind only: the wait is most of its time, and what
 			// the heap gives back does not depend on the certificate.
-			for _, kind := range peers.CertKinds() {
-				if kind == returnKind {
+			for _, kind := range o.certs {
+				if kind == o.pick(returnKind) {
 					cfg.Return = o.idleReturn
 				} else {
 					cfg.Return = 0

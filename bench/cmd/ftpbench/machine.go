@@ -32,7 +32,7 @@ func newReport(o *options, env *peers.Env) *report.Report {
 			"idle_settle":                o.idleSettle.String(),
 			"idle_max":                   fmt.Sprint(o.idleMax),
 			"idle_return":                durationOrEmpty(o.idleReturn),
-			report.IdleReturnCertSetting: returnKind,
+			report.IdleReturnCertSetting: o.pick(returnKind),
 			"curl":                       toolVersion("curl", "--version"),
 			"lftp":                       toolVersion("lftp", "--version"),
 			"churn":                      fmt.Sprintf("%d clients for %s", o.churnClients, o.churn),
@@ -128,8 +128,8 @@ func loadAvg() string {
 
 // tlsServerConfig is the servers' certificate as a Go server config, for
 // the crypto/tls ceiling.
-func tlsServerConfig(env *peers.Env) (*tls.Config, error) {
-	cert, err := tls.LoadX509KeyPair(env.Cert.CertFile, env.Cert.KeyFile)
+func tlsServerConfig(c *peers.Cert) (*tls.Config, error) {
+	cert, err := tls.LoadX509KeyPair(c.CertFile, c.KeyFile)
 	if err != nil {
 		return nil, err
 	}

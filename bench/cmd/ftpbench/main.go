@@ -25,6 +25,7 @@ type options struct {
 	rounds                  int
 	quick                   bool
 	servers, scenarios      []string
+	certs                   []string // certificate kinds, in the order they run
 	volume                  int64
 	idleFtpsd, idlePeers    int
 	idleMax                 int
@@ -59,7 +60,7 @@ func main() {
 func parseFlags(args []string) (*options, error) {
 	o := &options{}
 	fs := flag.NewFlagSet("ftpbench", flag.ContinueOnError)
-	var servers, scenarios, volume string
+	var servers, scenarios, volume, certs string
 	fs.StringVar(&o.work, "work", ".bench", "work `DIR`: peers, fixtures, configurations, logs, profiles (git-ignored)")
 	fs.StringVar(&o.markdown, "md", "BENCHMARKS.md", "Markdown `FILE` whose generated section is rewritten (\"\" for none)")
 	fs.StringVar(&o.results, "results", "bench/results", "`DIR` for results.json and the SVG charts")
@@ -67,6 +68,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.BoolVar(&o.quick, "quick", false, "development run: one round, 256 MiB bulk volume, 1,000 idle ftpsd sessions, short durations; writes under the work dir")
 	fs.StringVar(&servers, "servers", "ftpsd,vsftpd,proftpd,pure-ftpd,pyftpdlib", "servers to run, comma-separated")
 	fs.StringVar(&scenarios, "scenarios", "idle,churn,bulk,clients,list,small", "scenarios to run, comma-separated (clients: curl and lftp as bulk clients)")
+	fs.StringVar(&certs, "certs", strings.Join(peers.CertKinds(), ","), "certificate kinds every TLS case runs under, comma-separated (RSA: RSA-2048, ECDSA: ECDSA P-256)")
 	fs.StringVar(&volume, "volume", "1GiB", "bytes each bulk run moves in all (split over its streams)")
 	fs.IntVar(&o.idleFtpsd, "idle-ftpsd", 10000, "idle TLS sessions held on ftpsd")
 	fs.IntVar(&o.idleMax, "idle-max", 19000, "the most idle TLS sessions one ftpsd process holds (this machine's 20,000 open files less the bench's own); 0: none")
@@ -126,6 +128,12 @@ func parseFlags(args []string) (*options, error) {
 	for _, s := range o.servers {
 		if !known[s] {
 			return nil, fmt.Errorf("-servers: unknown server %q", s)
+		}
+	}
+	o.certs = strings.Split(certs, ",")
+	for _, k := range o.certs {
+		if !slices.Contains(peers.CertKinds(), k) {
+			return nil, fmt.Errorf("-certs: unknown kind %q", k)
 		}
 	}
 	o.scenarios = strings.Split(scenarios, ",")
@@ -191,7 +199,7 @@ func setup(o *options, d *display) (*peers.Env, error) {
 	if env.Certs, err = peers.MakeCerts(work); err != nil {
 		return nil, err
 	}
-	env.Cert = env.Certs[peers.CertKinds()[0]]
+	env.Cert = env.Certs[o.certs[0]]
 	env.Users = filepath.Join(work, "htpasswd")
 	if err := peers.WriteUsers(env.Users); err != nil {
 		return nil, err
@@ -251,8 +259,17 @@ func run(o *options) error {
 		return err
 	}
 	if o.profiles && slices.Contains(o.servers, report.Self) {
+		env.Cert = env.Certs[o.pick(plainKind)]
 		rep.Profiles = reportProfiles(ctx, o, env, d, &prog)
 	}
 	d.logf("measured in %s (ceilings, rounds and profiles; setup before it not included)", time.Since(start).Round(time.Second))
 	return writeOutputs(o, rep, d)
+}
+
+// pick is kind when the run has it, else the first kind it runs.
+func (o *options) pick(kind string) string {
+	if slices.Contains(o.certs, kind) {
+		return kind
+	}
+	return o.certs[0]
 }

@@ -38,7 +38,7 @@ func TestQuickDefaultsYieldToFlags(t *testing.T) {
 	if full.rounds != 3 || full.volume != 1<<30 || full.idleFtpsd != 10000 || full.markdown != "BENCHMARKS.md" {
 		t.Errorf("full options %+v", full)
 	}
-	for _, bad := range [][]string{{"-servers", "ftpsd,iis"}, {"-scenarios", "bulk,fast"}, {"-profile", "heap"}, {"-rounds", "0"}, {"-volume", "1KiB"}} {
+	for _, bad := range [][]string{{"-servers", "ftpsd,iis"}, {"-scenarios", "bulk,fast"}, {"-profile", "heap"}, {"-rounds", "0"}, {"-volume", "1KiB"}, {"-certs", "DSA"}} {
 		if _, err := parseFlags(bad); err == nil {
 			t.Errorf("parseFlags(%v): no error", bad)
 		}
@@ -111,5 +111,26 @@ func TestDescribeCPU(t *testing.T) {
 	// Mixed: each method names its servers, and neither claims them all.
 	if !strings.Contains(mixed, "in it) for ftpsd;") || !strings.HasSuffix(mixed, "for vsftpd, for which no cpuacct cgroup could be made") {
 		t.Errorf("mixed: %q", mixed)
+	}
+}
+
+// TestOneKind: -certs RSA runs every case under that kind, the clear
+// ones and the memory-return wait included.
+func TestOneKind(t *testing.T) {
+	o, err := parseFlags([]string{"-certs", "RSA"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.pick(plainKind) != "RSA" || o.pick(returnKind) != "RSA" {
+		t.Errorf("pick: %q %q, want RSA for both", o.pick(plainKind), o.pick(returnKind))
+	}
+	var kinds []string
+	for _, c := range buildCases(o) {
+		if c.name == "19000 sessions" {
+			kinds = append(kinds, c.kind)
+		}
+	}
+	if len(kinds) != 1 || kinds[0] != "RSA" {
+		t.Errorf("19,000-session specs under -certs RSA: %v", kinds)
 	}
 }

@@ -158,12 +158,12 @@ func rounds(ctx context.Context, o *options, env *peers.Env, d *display, prog *s
 	for round := 1; round <= o.rounds; round++ {
 		d.setPrefix(fmt.Sprintf("[round %d/%d] ", round, o.rounds))
 		roundStart := time.Now()
-		for _, kind := range peers.CertKinds() {
+		for _, kind := range o.certs {
 			if err := switchKind(env, servers, kind, d); err != nil {
 				return nil, err
 			}
 			for _, c := range cases {
-				if (c.plain && kind != plainKind) || (c.once && round > 1) || (c.kind != "" && c.kind != kind) {
+				if (c.plain && kind != o.pick(plainKind)) || (c.once && round > 1) || (c.kind != "" && c.kind != kind) {
 					continue
 				}
 				caseStart := time.Now()
@@ -217,7 +217,7 @@ func rounds(ctx context.Context, o *options, env *peers.Env, d *display, prog *s
 		}
 	}
 	// Leave ftpsd's default kind on for the profiles after the rounds.
-	if err := switchKind(env, servers, plainKind, d); err != nil {
+	if err := switchKind(env, servers, o.pick(plainKind), d); err != nil {
 		return nil, err
 	}
 	d.setPrefix("")
@@ -269,9 +269,9 @@ func measureCeilings(env *peers.Env, o *options, d *display) ceiling.Ceilings {
 	if c.PlainLoopback, err = ceiling.Loopback(n, nil, nil); err != nil {
 		d.logf("ceiling: %v", err)
 	}
-	srv, err := tlsServerConfig(env)
+	srv, err := tlsServerConfig(env.Certs[peers.RSA])
 	if err == nil {
-		c.GoTLSLoopback, err = ceiling.Loopback(n, srv, env.Cert.ClientConfig())
+		c.GoTLSLoopback, err = ceiling.Loopback(n, srv, env.Certs[peers.RSA].ClientConfig())
 	}
 	if err != nil {
 		d.logf("ceiling: %v", err)
