@@ -101,7 +101,7 @@ bench-deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-# Runs SCENARIO (idle|churn|bulk|list|small; CASE narrows it, e.g.
+# Runs SCENARIO (idle|churn|bulk|clients|list|small; CASE narrows it, e.g.
 # CASE="RETR PROT P x1") on ftpsd started with -profile KIND, and prints
 # the pprof top.
 SCENARIO ?= churn
