@@ -58,7 +58,7 @@ func (c *Cert) ClientConfig() *tls.Config {
 func MakeCerts(dir string) (map[string]*Cert, error) {
 	out := map[string]*Cert{}
 	for _, k := range CertKinds() {
-		c, err := MakeCert(filepath.Join(dir, "certs", k), k)
+		c, err := MakeCertKind(filepath.Join(dir, "certs", k), k)
 		if err != nil {
 			return nil, err
 		}
@@ -67,9 +67,14 @@ func MakeCerts(dir string) (map[string]*Cert, error) {
 	return out, nil
 }
 
-// MakeCert writes a self-signed certificate of kind for localhost and
+// MakeCert writes a self-signed RSA-2048 certificate for localhost and
+// 127.0.0.1 into dir, reusing one already there (as before issue 20: the
+// e2e tests' pyftpdlib uses it).
+func MakeCert(dir string) (*Cert, error) { return MakeCertKind(dir, RSA) }
+
+// MakeCertKind writes a self-signed certificate of kind for localhost and
 // 127.0.0.1 into dir, reusing one already there.
-func MakeCert(dir, kind string) (*Cert, error) {
+func MakeCertKind(dir, kind string) (*Cert, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("peers: %w", err)
 	}

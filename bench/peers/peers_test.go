@@ -24,9 +24,24 @@ func TestMakeCert(t *testing.T) {
 	}
 }
 
+// TestMakeCertRSA: MakeCert is the RSA kind, as it was before there were two.
+func TestMakeCertRSA(t *testing.T) {
+	c, err := MakeCert(t.TempDir())
+	if err != nil || c.Kind != RSA {
+		t.Fatalf("MakeCert = %+v, %v; want the RSA kind", c, err)
+	}
+	pair, err := tls.LoadX509KeyPair(c.CertFile, c.KeyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := pair.PrivateKey.(*rsa.PrivateKey); !ok {
+		t.Errorf("MakeCert key %T, want RSA", pair.PrivateKey)
+	}
+}
+
 func testMakeCert(t *testing.T, kind string) {
 	dir := t.TempDir()
-	c, err := MakeCert(dir, kind)
+	c, err := MakeCertKind(dir, kind)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +75,7 @@ func testMakeCert(t *testing.T, kind string) {
 		t.Error("the combined PEM lacks the key or the certificate")
 	}
 	// A second call reuses the files rather than making a new key.
-	again, err := MakeCert(dir, kind)
+	again, err := MakeCertKind(dir, kind)
 	if err != nil {
 		t.Fatal(err)
 	}
