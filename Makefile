@@ -7,7 +7,7 @@ LISTEN  ?= 127.0.0.1:2121
 ROOT    ?= .
 FUZZTIME ?= 30s
 
-.PHONY: all build run test install uninstall man test-deps unit alloc lint fuzz bench bench-quick bench-micro bench-micro-quick bench-profile clean
+.PHONY: all build run test install uninstall man test-deps unit alloc lint fuzz bench bench-deps bench-quick bench-micro bench-micro-quick bench-profile clean
 
 all: build
 
@@ -77,16 +77,31 @@ fuzz:
 
 # ftpsd against vsftpd, ProFTPD, Pure-FTPd and pyftpdlib on loopback (see
 # bench/doc.go): installs the peers under .bench/ (needs root), runs every
-# scenario in 3 rounds (about 20 minutes), and rewrites BENCHMARKS.md's
-# generated section and bench/results/. NOTE="..." adds a note to the report.
-bench:
+# scenario in 3 rounds, every TLS case under an RSA and an ECDSA
+# certificate, with curl and lftp as bulk clients too (about 50 minutes on
+# 2 cores), and rewrites BENCHMARKS.md's generated section and
+# bench/results/. NOTE="..." adds a note to the report.
+bench: bench-deps
 	$(GO) run ./bench/cmd/ftpbench $(if $(NOTE),-note "$(NOTE)")
 
 # One short round for development; writes under .bench/ only.
-bench-quick:
+bench-quick: bench-deps
 	$(GO) run ./bench/cmd/ftpbench -quick
 
-# Runs SCENARIO (idle|churn|bulk|list|small; CASE narrows it, e.g.
+# The bulk clients and the ceilings' openssl, installed with apt-get where
+# missing (ftpbench installs the peers themselves).
+bench-deps:
+	@missing=""; \
+	command -v curl >/dev/null || missing="$$missing curl"; \
+	command -v lftp >/dev/null || missing="$$missing lftp"; \
+	command -v openssl >/dev/null || missing="$$missing openssl"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+# Runs SCENARIO (idle|churn|bulk|clients|list|small; CASE narrows it, e.g.
 # CASE="RETR PROT P x1") on ftpsd started with -profile KIND, and prints
 # the pprof top.
 SCENARIO ?= churn

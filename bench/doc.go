@@ -4,10 +4,11 @@
 //
 //   - ftpclient: the FTP/FTPS client the generator drives (why it is
 //     hand-written: its doc.go);
-//   - scenario: the workloads (idle, churn, bulk, list, small files) and the
-//     fixture tree they use;
+//   - scenario: the workloads (idle, churn, bulk, list, small files, and
+//     curl and lftp as bulk clients) and the fixture tree they use;
 //   - peers: installs the peers from Debian packages into .bench/peers,
-//     configures and starts every server on 127.0.0.1;
+//     configures and starts every server on 127.0.0.1 with an RSA-2048 or
+//     an ECDSA P-256 certificate, and checks which one it presents;
 //   - procfs: server memory and CPU from /proc and a cpuacct cgroup;
 //   - ceiling: this machine's limits, measured in the same run;
 //   - stats, report, chart: medians, BENCHMARKS.md's generated section, the

@@ -26,7 +26,10 @@ type Ceilings struct {
 	PlainLoopback  float64 `json:"plain_loopback_mb_s"`
 	OpenSSLRSASign float64 `json:"openssl_rsa2048_signs_s,omitempty"`
 	GoRSASign      float64 `json:"go_rsa2048_signs_s,omitempty"`
-	OpenSSL        string  `json:"openssl_version"`
+	// ECDSA P-256 signatures per second on one core (issue 20).
+	OpenSSLECDSASign float64 `json:"openssl_ecdsap256_signs_s,omitempty"`
+	GoECDSASign      float64 `json:"go_ecdsap256_signs_s,omitempty"`
+	OpenSSL          string  `json:"openssl_version"`
 }
 
 // OpenSSLCommand is the command OpenSSL's figure comes from.

@@ -2,6 +2,8 @@ package ceiling
 
 import (
 	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/tls"
@@ -90,5 +92,34 @@ func TestGoRSASign(t *testing.T) {
 	s = &signer{Signer: key, fail: errors.New("no key")}
 	if _, err := GoRSASign(s, time.Millisecond); err == nil || s.calls != 1 {
 		t.Errorf("a failing signer: %v after %d calls, want its error after one", err, s.calls)
+	}
+}
+
+func TestParseECDSASpeed(t *testing.T) {
+	for _, tc := range []struct {
+		out  string
+		want float64
+		ok   bool
+	}{
+		{"+DT:ecdsap256:2:256\n+R5:139402:256:2.00\n+F4:3:256:69065.656566:23900.000000\n", 69065.656566, true},
+		{"+F4:3:384:1000.0:500.0\n", 0, false}, // another curve
+		{"+F2:2:2048:5109.0:83922.0\n", 0, false},
+		{"+F4:3:256:0:1\n", 0, false},
+	} {
+		got, err := parseECDSASpeed([]byte(tc.out))
+		if (err == nil) != tc.ok || got != tc.want {
+			t.Errorf("parseECDSASpeed(%q) = %v, %v; want %v ok %v", tc.out, got, err, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestGoECDSASign(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := GoECDSASign(key, 20*time.Millisecond)
+	if err != nil || !(v > 0) {
+		t.Errorf("GoECDSASign = %v, %v", v, err)
 	}
 }

@@ -9,7 +9,8 @@
 // the runtime libraries they need and pyftpdlib, which conflicts with
 // nothing. Every server then runs from that folder on 127.0.0.1, on a
 // control port chosen free at start and a passive range of its own, with
-// the same RSA-2048 certificate, anonymous logins, and the same fixture
+// the same certificate (RSA-2048 or ECDSA P-256, one kind at a time for
+// every server: cert.go), anonymous logins, and the same fixture
 // tree as document root. Each server's file in this package holds its
 // configuration.
 //

@@ -20,6 +20,7 @@ var installed = []string{
 	"libwrap0",                                                                 // vsftpd
 	"libhiredis0.14", "libmemcached11", "libmemcachedutil2", "libpcre2-posix3", // proftpd
 	"python3-pyftpdlib", "python3-openssl", // pyftpdlib with TLS
+	"curl", "lftp", // the bulk clients users run (issue 20)
 }
 
 // Install makes the peers runnable from dir: downloads and unpacks the

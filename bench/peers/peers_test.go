@@ -1,6 +1,8 @@
 package peers
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
@@ -17,10 +19,34 @@ import (
 )
 
 func TestMakeCert(t *testing.T) {
-	dir := t.TempDir()
-	c, err := MakeCert(dir)
+	for _, kind := range CertKinds() {
+		t.Run(kind, func(t *testing.T) { testMakeCert(t, kind) })
+	}
+}
+
+// TestMakeCertRSA: MakeCert is the RSA kind, as it was before there were two.
+func TestMakeCertRSA(t *testing.T) {
+	c, err := MakeCert(t.TempDir())
+	if err != nil || c.Kind != RSA {
+		t.Fatalf("MakeCert = %+v, %v; want the RSA kind", c, err)
+	}
+	pair, err := tls.LoadX509KeyPair(c.CertFile, c.KeyFile)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if _, ok := pair.PrivateKey.(*rsa.PrivateKey); !ok {
+		t.Errorf("MakeCert key %T, want RSA", pair.PrivateKey)
+	}
+}
+
+func testMakeCert(t *testing.T, kind string) {
+	dir := t.TempDir()
+	c, err := MakeCertKind(dir, kind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Kind != kind {
+		t.Errorf("Kind = %q, want %q", c.Kind, kind)
 	}
 	b, _ := os.ReadFile(c.CertFile)
 	blk, _ := pem.Decode(b)
@@ -28,8 +54,20 @@ func TestMakeCert(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if k, ok := cert.PublicKey.(*rsa.PublicKey); !ok || k.N.BitLen() != 2048 {
-		t.Errorf("key %T, want RSA-2048 (the one certificate every server uses)", cert.PublicKey)
+	switch k := cert.PublicKey.(type) {
+	case *rsa.PublicKey:
+		if kind != RSA || k.N.BitLen() != 2048 {
+			t.Errorf("%s: key RSA-%d, want %s", kind, k.N.BitLen(), KindName(kind))
+		}
+	case *ecdsa.PublicKey:
+		if kind != ECDSA || k.Curve != elliptic.P256() {
+			t.Errorf("%s: key ECDSA %s, want %s", kind, k.Curve.Params().Name, KindName(kind))
+		}
+	default:
+		t.Errorf("%s: key %T", kind, cert.PublicKey)
+	}
+	if len(cert.DNSNames) != 1 || cert.DNSNames[0] != "localhost" || len(cert.IPAddresses) != 1 || !cert.IPAddresses[0].Equal(net.IPv4(127, 0, 0, 1)) {
+		t.Errorf("names %v %v, want localhost and 127.0.0.1", cert.DNSNames, cert.IPAddresses)
 	}
 	// Pure-FTPd's file holds the key and the certificate.
 	both, _ := os.ReadFile(c.PEMFile)
@@ -37,7 +75,7 @@ func TestMakeCert(t *testing.T) {
 		t.Error("the combined PEM lacks the key or the certificate")
 	}
 	// A second call reuses the files rather than making a new key.
-	again, err := MakeCert(dir)
+	again, err := MakeCertKind(dir, kind)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,11 +108,11 @@ func TestMakeCert(t *testing.T) {
 
 func testEnv(t *testing.T) *Env {
 	dir := t.TempDir()
-	c, err := MakeCert(dir)
+	certs, err := MakeCerts(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Env{Dir: dir, Data: filepath.Join(dir, "data"), Cert: c, Users: "/h", FtpsdBin: "/bin/ftpsd"}
+	return &Env{Dir: dir, Data: filepath.Join(dir, "data"), Cert: certs[RSA], Certs: certs, Users: "/h", FtpsdBin: "/bin/ftpsd"}
 }
 
 // TestCommands checks each peer's command line and configuration for the

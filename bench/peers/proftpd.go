@@ -38,9 +38,7 @@ ModulePath %s
 LoadModule mod_tls.c
 TLSEngine on
 TLSProtocol TLSv1.2 TLSv1.3
-TLSRSACertificateFile %s
-TLSRSACertificateKeyFile %s
-TLSRequired off
+%sTLSRequired off
 TLSVerifyClient off
 <Anonymous %s>
   User ftp
@@ -53,11 +51,21 @@ TLSVerifyClient off
   </Limit>
 </Anonymous>
 `, port, run, run, lo, hi, filepath.Join(env.Dir, "peers/proftpd-mod-crypto/usr/lib/proftpd"),
-				env.Cert.CertFile, env.Cert.KeyFile, env.Data))
+				proftpdCert(env.Cert), env.Data))
 			if err != nil {
 				return nil, err
 			}
 			return []string{filepath.Join(env.Dir, "peers/proftpd-core/usr/sbin/proftpd"), "-n", "-q", "-c", conf}, nil
 		},
 	}
+}
+
+// proftpdCert is mod_tls's certificate directives for c: it takes an EC
+// key only through its TLSEC* pair.
+func proftpdCert(c *Cert) string {
+	d := "RSA"
+	if c.Kind == ECDSA {
+		d = "EC"
+	}
+	return fmt.Sprintf("TLS%sCertificateFile %s\nTLS%sCertificateKeyFile %s\n", d, c.CertFile, d, c.KeyFile)
 }

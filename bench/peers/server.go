@@ -19,9 +19,12 @@ import (
 
 // Env is what every server is started with.
 type Env struct {
-	Dir      string // the work directory (.bench): unpacked peers, configs, logs
-	Data     string // the fixture tree, every server's (anonymous) root
-	Cert     *Cert
+	Dir  string // the work directory (.bench): unpacked peers, configs, logs
+	Data string // the fixture tree, every server's (anonymous) root
+	Cert *Cert  // the certificate every server presents now
+	// Certs holds the certificate of every kind; the rounds point Cert at
+	// one and restart the servers.
+	Certs    map[string]*Cert
 	Users    string // htpasswd with the named user ftpsd's uploads log in as
 	FtpsdBin string
 	// Profile, when set, starts ftpsd with -profile Profile; the profile is

@@ -44,6 +44,7 @@ func (r *Report) Markdown(charts Charts) string {
 	r.matrix(&b, "Bulk transfers: MB/s (10^6 bytes/s)", "bulk", scenario.MBPerSec, higherBetter|withCeiling)
 	r.matrix(&b, "Bulk transfers: server CPU seconds per GB (lower is better)", "bulk", scenario.CPUSecPerGB, 0)
 	r.clientCPU(&b)
+	r.tools(&b)
 	r.matrix(&b, "Listings of a 1,000-entry directory per second (PROT P)", "list", scenario.ListingsPerSec, higherBetter)
 	r.matrix(&b, "Small files: 4 KiB transfers per second (PROT P, each on a new data connection)", "small", scenario.FilesPerSec, higherBetter)
 	r.matrix(&b, "Small files: p99 latency of one transfer, ms (lower is better)", "small", scenario.P99ms, 0)
@@ -60,19 +61,46 @@ func (r *Report) Markdown(charts Charts) string {
 func (r *Report) method(b *strings.Builder) {
 	b.WriteString("### How it runs\n\n")
 	for _, line := range []string{
-		"Every server runs on 127.0.0.1 at the same time, on a control port chosen free at start and a passive range of its own, with the same self-signed RSA-2048 certificate and the same document root. Each scenario case runs on each server in turn, the order rotating every round; tables give the **median (min–max)** over the rounds.",
+		"Every server runs on 127.0.0.1 at the same time, on a control port chosen free at start and a passive range of its own, with the same document root and the same self-signed certificate: every TLS case runs twice, once with every server presenting one RSA-2048 certificate and once with every server presenting one ECDSA P-256 certificate (the servers are restarted between the two, and before the cases of each kind ftpbench checks with a handshake that every server presents that kind; the run stops if one does not). Cases whose data is clear (bulk PROT C, and curl's and lftp's PROT C) run under the ECDSA certificate only; the tables are per kind. Each scenario case runs on each server in turn, the order rotating every round; tables give the **median (min–max)** over the rounds.",
 		"The client is `bench/ftpclient`: explicit FTPS (AUTH TLS, PBSZ 0, PROT P or C), EPSV, TLS data connections resuming the control session (as curl, lftp and FileZilla do), close_notify sent and the peer's awaited on every TLS data connection. It runs on the same " + r.cpus() + " as the servers, so every figure includes the client's share of the CPU; to keep that share small it reads a TLS data socket 128 KiB at a time (crypto/tls alone reads about a record per system call) and writes as crypto/tls does, a system call per record.",
 		"The client uses Go crypto/tls's defaults, which offer the hybrid post-quantum group X25519MLKEM768 beside X25519. ftpsd (Go) picks the hybrid; the peers (OpenSSL 3.0, Python's ssl) do not know it and pick X25519. So ftpsd's full handshakes do more work than the peers' (ML-KEM encapsulation), and its idle sessions keep a larger TLS input buffer (sized by the larger ClientHello), as they would with a current curl or Go client.",
 		"Logins are anonymous (a password hash would dominate session rates). ftpsd's anonymous users are read-only, so its uploads log in as a named user with a `{SHA}` htpasswd entry; the peers take anonymous uploads.",
 		"**Bulk**: each run moves " + r.Settings["volume"] + " in all; with N streams, each of N sessions moves one file of volume/N at the same time, so a run lasts seconds whatever N. MB/s is the bytes over the wall time from the first start to the last end; logins are not timed." + r.pageCache() + r.prefault() + " Before every download case the file is read into the page cache, untimed.",
 		"**Server CPU** is read before and after the run " + r.Settings["cpu"] + ". vsftpd, ProFTPD and Pure-FTPd fork per session, so it covers every process the server started, ended ones included.",
-		"**Idle**: N sessions log in over TLS (PROT P) and stay; memory per session is the growth of the tree's RSS and PSS (smaps_rollup) over its memory before the first login, divided by the sessions held, read after " + r.Settings["idle_settle"] + " idle, each idle case on a freshly started server; then one NOOP is timed on every session, 8 at a time. Fork-per-session peers cannot hold 10,000 sessions (vsftpd runs two processes per session" + r.fileLimit() + "), so they are measured at " + r.Settings["idle_peers"] + " sessions, and ftpsd at both " + r.Settings["idle_ftpsd"] + " and that like-for-like count (where its fixed start-up growth, runtime and worker pool, is spread over few sessions). ftpsd hands the heap it freed back to the kernel once no session has opened for 1 s (loop/trim.go), so its figure is what the sessions hold, not the garbage of their handshakes; the settle time leaves room for that.",
+		"**Idle**: N sessions log in over TLS (PROT P) and stay; memory per session is the growth of the tree's RSS and PSS (smaps_rollup) over its memory before the first login, divided by the sessions held, read after " + r.Settings["idle_settle"] + " idle, each idle case on a freshly started server; then one NOOP is timed on every session, 8 at a time. Fork-per-session peers cannot hold 10,000 sessions (vsftpd runs two processes per session" + r.fileLimit() + "), so they are measured at " + r.Settings["idle_peers"] + " sessions (in the first round only: no target rests on them), and ftpsd at that like-for-like count (where its fixed start-up growth, runtime and worker pool, is spread over few sessions), at " + r.Settings["idle_ftpsd"] + r.idleMax() + ". ftpsd hands the heap it freed back to the kernel once no session has opened for 1 s (loop/trim.go), so its figure is what the sessions hold, not the garbage of their handshakes; the settle time leaves room for that.",
+		"**curl and lftp** (" + r.toolVersions() + ") move the " + r.Settings["volume"] + " file once per round on one session, RETR to /dev/null and STOR from the fixture file, as users run them: `curl -q -s -S -k --ftp-pasv --ssl-reqd` (PROT P) or `--ftp-ssl-control` (TLS login, PROT C), and `lftp -c` with `ftp:ssl-force true`, `ftp:ssl-protect-data true|false`, `ssl:verify-certificate no`, EPSV. MB/s is the file's bytes over the client process's whole wall time, its login included (the same for every server); server CPU as for bulk; client CPU is the child's user+system time from its rusage. Uploads follow the page-cache and prefault steps of the bulk uploads, then the source file is read back into the page cache. A client that fails against a server is a failed cell with its reason.",
 		"**Churn**: " + r.Settings["churn"] + ": connect, AUTH TLS, anonymous login, PBSZ/PROT P, TYPE I, EPSV, RETR of a 4 KiB file, QUIT, back to back.",
-		"**List**: " + r.Settings["list"] + ". **Small files**: " + r.Settings["small"] + ".",
+		"**List**: " + r.Settings["list"] + ". **Small files**: " + r.Settings["small"] + "." + r.onceNote(),
 	} {
 		b.WriteString("- " + line + "\n")
 	}
 	b.WriteString("\n")
+}
+
+// onceNote says that list and small ran in the first round only, when the
+// run had more than one round and says so by its results.
+func (r *Report) onceNote() string {
+	if r.Rounds <= 1 {
+		return ""
+	}
+	for _, res := range r.Results {
+		if (res.Scenario == "list" || res.Scenario == "small") && res.Round > 1 {
+			return ""
+		}
+	}
+	if len(r.Cases("list"))+len(r.Cases("small")) == 0 {
+		return ""
+	}
+	return " Both run in the first round only (under each certificate kind): no target of issue 20 rests on them, and the time goes to the cases that have one; their figures are one run each, not medians."
+}
+
+// idleMax names ftpsd's largest idle case for the method paragraph.
+func (r *Report) idleMax() string {
+	n := r.Settings["idle_max"]
+	if n == "" || n == "0" || n == r.Settings["idle_ftpsd"] {
+		return ""
+	}
+	return " and at " + n + " in one process (the most this machine's open-file limit leaves room for, the client holding as many sockets in its own process)"
 }
 
 // cpus is the CPUs the run had, as measured; older reports did not record
@@ -148,11 +176,17 @@ func (r *Report) ceilings(b *strings.Builder) {
 	if c.GoRSASign > 0 {
 		rows = append(rows, []string{"RSA-2048 signatures, Go crypto/rsa, one core", num(c.GoRSASign) + "/s", "RSA-PSS over SHA-256 as a TLS 1.3 handshake signs, with the key of the certificate every server presents, for 2 s in ftpbench"})
 	}
+	if c.OpenSSLECDSASign > 0 {
+		rows = append(rows, []string{"ECDSA P-256 signatures, OpenSSL, one core", num(c.OpenSSLECDSASign) + "/s", "`" + strings.Join(ceiling.OpenSSLECDSACommand, " ") + "`"})
+	}
+	if c.GoECDSASign > 0 {
+		rows = append(rows, []string{"ECDSA P-256 signatures, Go crypto/ecdsa, one core", num(c.GoECDSASign) + "/s", "ecdsa_secp256r1_sha256 as a TLS 1.3 handshake signs, with the key of the ECDSA certificate every server presents, for 2 s in ftpbench"})
+	}
 	mdTable(b, []string{"ceiling", "figure", "how"}, rows)
 }
 
 func (r *Report) targets(b *strings.Builder) {
-	b.WriteString("### Issue 5's targets in this run\n\n")
+	b.WriteString("### Issue 20's targets in this run\n\n")
 	var rows [][]string
 	for _, t := range r.Targets() {
 		v := "**missed**"
@@ -161,6 +195,8 @@ func (r *Report) targets(b *strings.Builder) {
 			v = "not measured"
 		case t.Met:
 			v = "met"
+		case t.Impossible != "":
+			v = "**missed**: impossible here, " + t.Impossible
 		}
 		rows = append(rows, []string{t.What, t.Figure, v})
 	}
@@ -180,15 +216,23 @@ func (r *Report) idle(b *strings.Builder) {
 			if held.Runs == 0 {
 				continue
 			}
-			rows = append(rows, []string{s, c.Case, held.String(),
+			rows = append(rows, []string{s, c.Label(), held.String(),
 				r.Get(c, s, scenario.RSSPerSessionKiB).String(),
 				r.Get(c, s, scenario.PSSPerSessionKiB).String(),
 				r.Get(c, s, scenario.NoopP50ms).String(),
 				r.Get(c, s, scenario.NoopP99ms).String(),
-				r.Get(c, s, scenario.ServerProcsAtPeak).String()})
+				r.Get(c, s, scenario.ServerProcsAtPeak).String(),
+				r.Get(c, s, scenario.RSSAfterClosePct).String()})
 		}
 	}
-	mdTable(b, []string{"server", "case", "sessions held", "RSS KiB/session", "PSS KiB/session", "NOOP p50 ms", "NOOP p99 ms", "server processes"}, rows)
+	mdTable(b, []string{"server", "case", "sessions held", "RSS KiB/session", "PSS KiB/session", "NOOP p50 ms", "NOOP p99 ms", "server processes", "RSS after close, % of before"}, rows)
+	if r.Settings["idle_return"] != "" {
+		under := ""
+		if k := r.Settings[IdleReturnCertSetting]; k != "" {
+			under = " under the " + KindName(k) + " certificate (what the heap gives back does not depend on the certificate, and the wait is most of the case's time)"
+		}
+		b.WriteString("RSS after close is read " + r.Settings["idle_return"] + " after every session of ftpsd's largest idle case closed" + under + ", as a percentage of the RSS before the first opened; the other cases do not wait.\n\n")
+	}
 }
 
 func (r *Report) churn(b *strings.Builder) {
@@ -205,7 +249,7 @@ func (r *Report) churn(b *strings.Builder) {
 			if v.Runs == 0 {
 				continue
 			}
-			rows = append(rows, []string{s, c.Case, v.String(), ratio(v.Median, best.Median),
+			rows = append(rows, []string{s, c.Label(), v.String(), ratio(v.Median, best.Median),
 				r.Get(c, s, scenario.P50ms).String(), r.Get(c, s, scenario.P99ms).String(),
 				r.Get(c, s, scenario.CPUmsPerSession).String(), r.Get(c, s, scenario.ClientCPUmsPerSession).String()})
 		}
@@ -220,23 +264,36 @@ func (r *Report) churn(b *strings.Builder) {
 // churn case on this machine, and what it comes from.
 type churnLimit struct {
 	perSec   float64 // cpus × 1000 ÷ (signMs + clientMs)
-	signMs   float64 // one Go RSA-2048 signature, from the ceilings
+	signMs   float64 // one Go signature of the case's kind, from the ceilings
 	clientMs float64 // the client's CPU per ftpsd session, median
 	cpus     int
+	// clientOnly is cpus × 1000 ÷ clientMs: the sessions/s the client
+	// alone allows, whatever any server does.
+	clientOnly float64
+	kind       string // the signature's long name, e.g. "RSA-2048"
+	openSSLMs  float64
 }
 
 // churnLimit works out case c's limit from what the run measured: each
-// session costs its server at least one RSA-2048 signature (the full
-// handshake's) and costs the client what it measured, on the same CPUs.
-// ok is false when the run lacks one of these.
+// session costs its server at least one signature with the certificate's
+// key (the full handshake's) and costs the client what it measured, on the
+// same CPUs. ok is false when the run lacks one of these.
 func (r *Report) churnLimit(c Case) (l churnLimit, ok bool) {
 	cpus, err := strconv.Atoi(r.Settings[CPUsSetting])
 	client := r.Get(c, Self, scenario.ClientCPUmsPerSession)
-	if err != nil || cpus <= 0 || !client.Valid() || !(r.Ceilings.GoRSASign > 0) {
+	goSign, sslSign, kind := r.Ceilings.GoRSASign, r.Ceilings.OpenSSLRSASign, "RSA-2048"
+	if c.Cert == "ECDSA" {
+		goSign, sslSign, kind = r.Ceilings.GoECDSASign, r.Ceilings.OpenSSLECDSASign, "ECDSA P-256"
+	}
+	if err != nil || cpus <= 0 || !client.Valid() || !(goSign > 0) || !(client.Median > 0) {
 		return l, false
 	}
-	l = churnLimit{signMs: 1000 / r.Ceilings.GoRSASign, clientMs: client.Median, cpus: cpus}
+	l = churnLimit{signMs: 1000 / goSign, clientMs: client.Median, cpus: cpus, kind: kind}
 	l.perSec = float64(cpus) * 1000 / (l.signMs + l.clientMs)
+	l.clientOnly = float64(cpus) * 1000 / l.clientMs
+	if sslSign > 0 {
+		l.openSSLMs = 1000 / sslSign
+	}
 	return l, true
 }
 
@@ -246,13 +303,19 @@ func (r *Report) churnBound(b *strings.Builder, c Case) {
 	if !ok {
 		return
 	}
-	fmt.Fprintf(b, "**The most ftpsd could reach on this machine (%s).** Each session costs ftpsd's server at least one RSA-2048 signature (Go crypto/rsa: %s ms, from the ceilings above) and costs the client %s ms (ftpbench's own CPU, median of ftpsd's rounds), on the same %d CPUs: however little else ftpsd did, it could not pass %d × 1,000 ÷ (%s + %s) = %s sessions/s.",
-		c.Case, num(l.signMs), num(l.clientMs), l.cpus, l.cpus, num(l.signMs), num(l.clientMs), num(l.perSec))
+	fmt.Fprintf(b, "**The most ftpsd could reach on this machine (%s).** Each session costs ftpsd's server at least one %s signature (Go: %s ms, from the ceilings above) and costs the client %s ms (ftpbench's own CPU, median of ftpsd's rounds), on the same %d CPUs: however little else ftpsd did, it could not pass %d × 1,000 ÷ (%s + %s) = %s sessions/s.",
+		c.Label(), l.kind, num(l.signMs), num(l.clientMs), l.cpus, l.cpus, num(l.signMs), num(l.clientMs), num(l.perSec))
+	if c.Cert == "ECDSA" {
+		fmt.Fprintf(b, " The client alone allows %d × 1,000 ÷ %s = %s sessions/s.", l.cpus, num(l.clientMs), num(l.clientOnly))
+	}
 	if name, best, ok := r.BestPeer(c, scenario.SessionsPerSec, true); ok {
 		fmt.Fprintf(b, " Twice the best peer (%s, %s) is %s.", name, num(best.Median), num(2*best.Median))
+		if c.Cert == "ECDSA" && 2*best.Median > l.clientOnly {
+			fmt.Fprintf(b, " That is more than the client alone allows (%s), so the ≥ 2× target is impossible on this machine with this client.", num(l.clientOnly))
+		}
 	}
-	if r.Ceilings.OpenSSLRSASign > 0 {
-		fmt.Fprintf(b, " OpenSSL signs in %s ms.", num(1000/r.Ceilings.OpenSSLRSASign))
+	if l.openSSLMs > 0 {
+		fmt.Fprintf(b, " OpenSSL signs in %s ms.", num(l.openSSLMs))
 	}
 	b.WriteString("\n\n")
 }
@@ -268,8 +331,19 @@ const (
 
 // matrix writes a table of one metric: a row per case of scen, a column per
 // server, then ftpsd's ratio to the best peer (and to the ceiling).
+// With cases under several certificate kinds it writes a table per kind.
 func (r *Report) matrix(b *strings.Builder, title, scen, metric string, opts matrixOpts) {
-	cases := r.Cases(scen)
+	for _, kind := range r.Kinds(scen) {
+		t := title
+		if kind != "" {
+			t += " — " + KindName(kind) + " certificate"
+		}
+		r.matrixOf(b, t, r.CasesOf(scen, kind), metric, opts)
+	}
+}
+
+// matrixOf writes matrix's table for the given cases.
+func (r *Report) matrixOf(b *strings.Builder, title string, cases []Case, metric string, opts matrixOpts) {
 	if len(cases) == 0 {
 		return
 	}

@@ -126,14 +126,59 @@ func ReadJSON(path string) (*Report, error) {
 	return &r, nil
 }
 
-// Case is a scenario case, e.g. {bulk, RETR PROT P x8}.
-type Case struct{ Scenario, Case string }
+// Case is a scenario case under one certificate kind, e.g. {bulk,
+// RETR PROT P x8, ECDSA}. Cert is "" in reports from before issue 20.
+type Case struct{ Scenario, Case, Cert string }
+
+// Label is the case's name with its certificate kind, for tables and
+// charts: "RETR PROT P x8 (ECDSA P-256)".
+func (c Case) Label() string {
+	if c.Cert == "" {
+		return c.Case
+	}
+	return c.Case + " (" + KindName(c.Cert) + ")"
+}
+
+// KindName is a certificate kind's long name (as bench/peers spells the
+// kinds: RSA, ECDSA).
+func KindName(kind string) string {
+	switch kind {
+	case "RSA":
+		return "RSA-2048"
+	case "ECDSA":
+		return "ECDSA P-256"
+	}
+	return kind
+}
+
+// Kinds lists the certificate kinds the cases of scen ran under, in the
+// order they first ran.
+func (r *Report) Kinds(scen string) []string {
+	var out []string
+	for _, c := range r.Cases(scen) {
+		if !slices.Contains(out, c.Cert) {
+			out = append(out, c.Cert)
+		}
+	}
+	return out
+}
+
+// CasesOf lists the cases of scen that ran under kind.
+func (r *Report) CasesOf(scen, kind string) []Case {
+	var out []Case
+	for _, c := range r.Cases(scen) {
+		if c.Cert == kind {
+			out = append(out, c)
+		}
+	}
+	return out
+}
 
 // Cases lists the cases of one scenario in the order they first ran.
 func (r *Report) Cases(scen string) []Case {
 	var out []Case
 	for _, res := range r.Results {
-		c := Case{res.Scenario, res.Case}
+		c := Case{res.Scenario, res.Case, res.Cert}
 		if res.Scenario == scen && !slices.Contains(out, c) {
 			out = append(out, c)
 		}
@@ -169,7 +214,7 @@ func (r *Report) Get(c Case, server, metric string) Cell {
 	var xs []float64
 	var cell Cell
 	for _, res := range r.Results {
-		if res.Server != server || res.Scenario != c.Scenario || res.Case != c.Case {
+		if res.Server != server || res.Scenario != c.Scenario || res.Case != c.Case || res.Cert != c.Cert {
 			continue
 		}
 		cell.Runs++

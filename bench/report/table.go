@@ -17,6 +17,9 @@ var headline = []struct{ scenario, metric, unit string }{
 	{"bulk", scenario.MBPerSec, "MB/s"},
 	{"bulk", scenario.CPUSecPerGB, "server CPU s/GB"},
 	{"bulk", scenario.ClientCPUSecPerGB, "client CPU s/GB"},
+	{"clients", scenario.MBPerSec, "MB/s"},
+	{"clients", scenario.CPUSecPerGB, "server CPU s/GB"},
+	{"clients", scenario.ClientCPUSecPerGB, "client CPU s/GB"},
 	{"list", scenario.ListingsPerSec, "listings/s"},
 	{"small", scenario.FilesPerSec, "files/s"},
 }
@@ -33,7 +36,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 	fmt.Fprintln(tw)
 	for _, h := range headline {
 		for _, c := range r.Cases(h.scenario) {
-			fmt.Fprintf(tw, "%s %s\t%s", c.Scenario, c.Case, h.unit)
+			fmt.Fprintf(tw, "%s %s\t%s", c.Scenario, c.Label(), h.unit)
 			for _, s := range servers {
 				cell := r.Get(c, s, h.metric)
 				v := "—"

@@ -53,26 +53,7 @@ func Bulk(ctx context.Context, t *Target, cfg BulkConfig, p *Progress) *Result {
 		t.WarmBulk(size)
 	}
 	if cfg.Store {
-		// Dirty pages left by the previous case (another server's uploads)
-		// would be written back, and reclaimed, on this server's time and
-		// CPU: with 24 GiB of page cache that swung a run from 3.2 GB/s to
-		// 1.0 GB/s by the order of the servers alone.
-		syscall.Sync()
-		// And the page cache itself: on this machine a writer that found
-		// it full of other files (reclaimed as it wrote) spent 1.1-1.2 s
-		// of CPU per GB, one that found it empty 0.4, whichever server it
-		// was. Dropped (as root) before every upload case of every server;
-		// the result says whether it was, for the report.
-		r.PageCache = PageCacheDropped
-		if err := os.WriteFile("/proc/sys/vm/drop_caches", []byte("1"), 0); err != nil {
-			r.PageCache = err.Error()
-		}
-		// Then the pages the upload's page cache will take: see prefault.
-		// Without them the case still measures; the result, and so the
-		// report, then says nothing of a prefault.
-		if prefault(2*cfg.Volume) == nil {
-			r.Prefaulted = 2 * cfg.Volume
-		}
+		prepareUpload(r, cfg.Volume)
 	}
 	cpu := startCPU(t)
 	client := selfCPU()
@@ -115,4 +96,29 @@ func Bulk(ctx context.Context, t *Target, cfg BulkConfig, p *Progress) *Result {
 		r.Metrics[CPUSecPerGB] = s / (float64(b) / 1e9)
 	}
 	return r
+}
+
+// prepareUpload readies the machine for an upload case of volume bytes,
+// on the caller's goroutine, and records in r what it did.
+func prepareUpload(r *Result, volume int64) {
+	// Dirty pages left by the previous case (another server's uploads)
+	// would be written back, and reclaimed, on this server's time and
+	// CPU: with 24 GiB of page cache that swung a run from 3.2 GB/s to
+	// 1.0 GB/s by the order of the servers alone.
+	syscall.Sync()
+	// And the page cache itself: on this machine a writer that found
+	// it full of other files (reclaimed as it wrote) spent 1.1-1.2 s
+	// of CPU per GB, one that found it empty 0.4, whichever server it
+	// was. Dropped (as root) before every upload case of every server;
+	// the result says whether it was, for the report.
+	r.PageCache = PageCacheDropped
+	if err := os.WriteFile("/proc/sys/vm/drop_caches", []byte("1"), 0); err != nil {
+		r.PageCache = err.Error()
+	}
+	// Then the pages the upload's page cache will take: see prefault.
+	// Without them the case still measures; the result, and so the
+	// report, then says nothing of a prefault.
+	if prefault(2*volume) == nil {
+		r.Prefaulted = 2 * volume
+	}
 }

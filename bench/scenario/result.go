@@ -29,13 +29,17 @@ const (
 
 // Result is one run of one scenario case against one server.
 type Result struct {
-	Server   string             `json:"server"`
-	Scenario string             `json:"scenario"` // idle, churn, bulk, list, small
-	Case     string             `json:"case"`     // e.g. "RETR PROT P x8"
-	Round    int                `json:"round"`
-	Metrics  map[string]float64 `json:"metrics"`
-	Err      string             `json:"error,omitempty"` // the first failure seen, if any
-	Seconds  float64            `json:"seconds"`         // wall time of the measured part
+	Server   string `json:"server"`
+	Scenario string `json:"scenario"` // idle, churn, bulk, list, small
+	Case     string `json:"case"`     // e.g. "RETR PROT P x8"
+	Round    int    `json:"round"`
+	// Cert is the kind of certificate (peers.RSA or peers.ECDSA) every
+	// server presented when the case ran; "" in reports from before
+	// issue 20, which all ran with RSA.
+	Cert    string             `json:"cert,omitempty"`
+	Metrics map[string]float64 `json:"metrics"`
+	Err     string             `json:"error,omitempty"` // the first failure seen, if any
+	Seconds float64            `json:"seconds"`         // wall time of the measured part
 	// PageCache is set by bulk uploads only: "dropped" when the page cache
 	// was dropped before the case, else why it was not.
 	PageCache string `json:"page_cache,omitempty"`

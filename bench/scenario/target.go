@@ -32,6 +32,9 @@ type Target struct {
 	// drop the page cache, and no server should pay for reading the disk
 	// after them.
 	WarmBulk func(size int64)
+	// LocalBulk, when set, is the host path of BulkFile(size): what curl
+	// and lftp upload.
+	LocalBulk func(size int64) string
 	// Timeout bounds each control step; zero means 30s. DataTimeout bounds
 	// one transfer; zero means 10 minutes.
 	Timeout, DataTimeout time.Duration

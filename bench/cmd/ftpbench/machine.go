@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"os"
+	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
@@ -25,15 +26,20 @@ func newReport(o *options, env *peers.Env) *report.Report {
 		Quick:   o.quick,
 		Rounds:  o.rounds,
 		Settings: map[string]string{
-			"volume":                report.SizeName(o.volume),
-			"idle_ftpsd":            fmt.Sprint(o.idleFtpsd),
-			"idle_peers":            fmt.Sprint(o.idlePeers),
-			"idle_settle":           o.idleSettle.String(),
-			"churn":                 fmt.Sprintf("%d clients for %s", o.churnClients, o.churn),
-			"list":                  fmt.Sprintf("MLSD and LIST of the 1,000-entry directory back to back on %d TLS sessions (PROT P) for %s", o.listClients, o.list),
-			"small":                 fmt.Sprintf("%d TLS sessions (PROT P) each moving 4 KiB files back to back for %s, RETR then STOR (a new name each time)", o.smallClients, o.small),
-			report.CPUsSetting:      fmt.Sprint(runtime.NumCPU()),
-			report.FileLimitSetting: fileLimit(),
+			"volume":                     report.SizeName(o.volume),
+			"idle_ftpsd":                 fmt.Sprint(o.idleFtpsd),
+			"idle_peers":                 fmt.Sprint(o.idlePeers),
+			"idle_settle":                o.idleSettle.String(),
+			"idle_max":                   fmt.Sprint(o.idleMax),
+			"idle_return":                durationOrEmpty(o.idleReturn),
+			report.IdleReturnCertSetting: o.pick(returnKind),
+			"curl":                       toolVersion("curl", "--version"),
+			"lftp":                       toolVersion("lftp", "--version"),
+			"churn":                      fmt.Sprintf("%d clients for %s", o.churnClients, o.churn),
+			"list":                       fmt.Sprintf("MLSD and LIST of the 1,000-entry directory back to back on %d TLS sessions (PROT P) for %s", o.listClients, o.list),
+			"small":                      fmt.Sprintf("%d TLS sessions (PROT P) each moving 4 KiB files back to back for %s, RETR then STOR (a new name each time)", o.smallClients, o.small),
+			report.CPUsSetting:           fmt.Sprint(runtime.NumCPU()),
+			report.FileLimitSetting:      fileLimit(),
 		},
 	}
 	rep.Notes = append(rep.Notes, fmt.Sprintf("Load average at the start: %s (%d CPUs; anything else running skews every figure).", loadAvg(), runtime.NumCPU()))
@@ -122,10 +128,38 @@ func loadAvg() string {
 
 // tlsServerConfig is the servers' certificate as a Go server config, for
 // the crypto/tls ceiling.
-func tlsServerConfig(env *peers.Env) (*tls.Config, error) {
-	cert, err := tls.LoadX509KeyPair(env.Cert.CertFile, env.Cert.KeyFile)
+func tlsServerConfig(c *peers.Cert) (*tls.Config, error) {
+	cert, err := tls.LoadX509KeyPair(c.CertFile, c.KeyFile)
 	if err != nil {
 		return nil, err
 	}
 	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS13}, nil
+}
+
+func durationOrEmpty(d time.Duration) string {
+	if d <= 0 {
+		return ""
+	}
+	return d.String()
+}
+
+// toolVersion is the first line of a client's version output, shortened
+// to its name and version ("curl 7.88.1", "lftp 4.9.2"); "" when it does
+// not run.
+func toolVersion(name, flag string) string {
+	out, err := exec.Command(name, flag).Output()
+	if err != nil {
+		return ""
+	}
+	line, _, _ := strings.Cut(string(out), "\n")
+	f := strings.Fields(line)
+	for i, w := range f {
+		if w == "Version" && i+1 < len(f) {
+			return name + " " + f[i+1] // LFTP | Version 4.9.2 | ...
+		}
+	}
+	if len(f) >= 2 {
+		return name + " " + f[1] // curl 7.88.1 (x86_64-pc-linux-gnu) ...
+	}
+	return name
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -37,7 +38,7 @@ func TestQuickDefaultsYieldToFlags(t *testing.T) {
 	if full.rounds != 3 || full.volume != 1<<30 || full.idleFtpsd != 10000 || full.markdown != "BENCHMARKS.md" {
 		t.Errorf("full options %+v", full)
 	}
-	for _, bad := range [][]string{{"-servers", "ftpsd,iis"}, {"-scenarios", "bulk,fast"}, {"-profile", "heap"}, {"-rounds", "0"}, {"-volume", "1KiB"}} {
+	for _, bad := range [][]string{{"-servers", "ftpsd,iis"}, {"-scenarios", "bulk,fast"}, {"-profile", "heap"}, {"-rounds", "0"}, {"-volume", "1KiB"}, {"-certs", "DSA"}} {
 		if _, err := parseFlags(bad); err == nil {
 			t.Errorf("parseFlags(%v): no error", bad)
 		}
@@ -59,11 +60,36 @@ func TestBuildCases(t *testing.T) {
 			t.Errorf("%s leaves uploads but is not marked", c.name)
 		}
 	}
-	want := map[string]int{"idle": 2, "churn": 1, "bulk": 12, "list": 2, "small": 2}
+	want := map[string]int{"idle": 4, "churn": 1, "bulk": 12, "clients": 8, "list": 2, "small": 2}
 	for s, n := range want {
 		if count[s] != n {
 			t.Errorf("%d %s cases, want %d", count[s], s, n)
 		}
+	}
+	// Issue 20: clear-data cases run under one kind; the idle-return wait
+	// only on ftpsd's largest idle case; cases in no target run once.
+	var maxKinds []string
+	for _, c := range buildCases(o) {
+		if c.name == "19000 sessions" {
+			maxKinds = append(maxKinds, c.kind)
+		}
+		if c.plain != (strings.Contains(c.name, "PROT C")) {
+			t.Errorf("%s %q: plain %v", c.scenario, c.name, c.plain)
+		}
+		if c.once != (c.scenario == "list" || c.scenario == "small" || (c.scenario == "idle" && c.only == "")) {
+			t.Errorf("%s %q: once %v", c.scenario, c.name, c.once)
+		}
+		if c.scenario == "idle" && c.name == "19000 sessions" && c.only != "ftpsd" {
+			t.Errorf("the 19,000-session case runs on %q, want ftpsd only", c.only)
+		}
+	}
+	// The 19,000-session case runs under each kind, as one spec per kind
+	// (only returnKind's waits for the memory to return).
+	if len(maxKinds) != 2 || maxKinds[0] == maxKinds[1] || !slices.Contains(maxKinds, returnKind) {
+		t.Errorf("19,000-session case kinds %v, want one spec per kind", maxKinds)
+	}
+	if o.idleMax != 19000 {
+		t.Errorf("-idle-max %d, want 19000", o.idleMax)
 	}
 	o.only = "RETR PROT P x1"
 	o.scenarios = []string{"bulk"}
@@ -85,5 +111,26 @@ func TestDescribeCPU(t *testing.T) {
 	// Mixed: each method names its servers, and neither claims them all.
 	if !strings.Contains(mixed, "in it) for ftpsd;") || !strings.HasSuffix(mixed, "for vsftpd, for which no cpuacct cgroup could be made") {
 		t.Errorf("mixed: %q", mixed)
+	}
+}
+
+// TestOneKind: -certs RSA runs every case under that kind, the clear
+// ones and the memory-return wait included.
+func TestOneKind(t *testing.T) {
+	o, err := parseFlags([]string{"-certs", "RSA"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.pick(plainKind) != "RSA" || o.pick(returnKind) != "RSA" {
+		t.Errorf("pick: %q %q, want RSA for both", o.pick(plainKind), o.pick(returnKind))
+	}
+	var kinds []string
+	for _, c := range buildCases(o) {
+		if c.name == "19000 sessions" {
+			kinds = append(kinds, c.kind)
+		}
+	}
+	if len(kinds) != 1 || kinds[0] != "RSA" {
+		t.Errorf("19,000-session specs under -certs RSA: %v", kinds)
 	}
 }

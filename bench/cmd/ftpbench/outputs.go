@@ -50,7 +50,7 @@ func barsOf(rep *report.Report, scen, metric, title, unit string, log bool) *cha
 	servers := rep.ServerNames()
 	b := &chart.Bars{Title: title, Unit: unit, Series: servers, Log: log}
 	for _, c := range rep.Cases(scen) {
-		g := chart.Group{Label: c.Case}
+		g := chart.Group{Label: c.Label()}
 		for _, s := range servers {
 			// The median of no runs is NaN, which draws no bar.
 			g.Values = append(g.Values, rep.Get(c, s, metric).Median)

@@ -28,7 +28,7 @@ func profiled(ctx context.Context, o *options, env *peers.Env, kind, runName str
 				return "", err
 			}
 			for _, c := range buildCases(o) {
-				if c.only != "" && c.only != report.Self {
+				if (c.only != "" && c.only != report.Self) || (c.kind != "" && c.kind != env.Cert.Kind) {
 					continue
 				}
 				res := c.run(ctx, targetFor(&penv, p, r), prog)
@@ -108,14 +108,14 @@ func reportProfiles(ctx context.Context, o *options, env *peers.Env, d *display,
 			d.logf("profile %s: %v", p.title, err)
 			continue
 		}
-		cmd := "go run ./bench/cmd/ftpbench -servers ftpsd -scenarios " + p.scenarios + " -profile cpu"
+		cmd := "go run ./bench/cmd/ftpbench -servers ftpsd -certs " + env.Cert.Kind + " -scenarios " + p.scenarios + " -profile cpu"
 		if p.only != "" {
 			cmd += fmt.Sprintf(" -case '%s'", p.only)
 		}
 		if o.volume != 1<<30 {
 			cmd += " -volume " + fmt.Sprint(o.volume)
 		}
-		out = append(out, report.Profile{Title: p.title, Command: cmd, Top: top})
+		out = append(out, report.Profile{Title: p.title + ", " + peers.KindName(env.Cert.Kind) + " certificate", Command: cmd, Top: top})
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"os"
@@ -41,6 +42,19 @@ func (s *started) restart(env *peers.Env) error {
 		return err
 	}
 	s.run, s.target = r, targetFor(env, p, r)
+	return checkKind(env, s)
+}
+
+// checkKind fails loudly when s does not present the certificate kind of
+// env.Cert: figures under a kind must come from that kind's handshakes.
+func checkKind(env *peers.Env, s *started) error {
+	got, err := peers.PresentedKind(s.run.Addr, env.Cert.ClientConfig())
+	if err != nil {
+		return fmt.Errorf("%s: checking its certificate: %w", s.run.Peer.Name, err)
+	}
+	if got != env.Cert.Kind {
+		return fmt.Errorf("%s presents an %s certificate, configured with %s (%s)", s.run.Peer.Name, got, env.Cert.Kind, env.Cert.CertFile)
+	}
 	return nil
 }
 
@@ -58,7 +72,12 @@ func startServers(o *options, env *peers.Env, d *display) ([]*started, error) {
 			return nil, err
 		}
 		d.logf("started %s %s on %s (pid %d, CPU from %s)", p.Name, p.Version(env), r.Addr, r.PID(), r.CPUSource())
-		out = append(out, &started{lo: lo, hi: hi, run: r, target: targetFor(env, p, r)})
+		s := &started{lo: lo, hi: hi, run: r, target: targetFor(env, p, r)}
+		out = append(out, s)
+		if err := checkKind(env, s); err != nil {
+			stopAll(out)
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -71,6 +90,7 @@ func targetFor(env *peers.Env, p *peers.Peer, r *peers.Running) *scenario.Target
 		UploadDir: "/" + scenario.UploadPath,
 		BulkFile:  func(n int64) string { return "/" + scenario.BulkPath(n) },
 		WarmBulk:  func(n int64) { warm(filepath.Join(env.Data, scenario.BulkPath(n))) },
+		LocalBulk: func(n int64) string { return filepath.Join(env.Data, scenario.BulkPath(n)) },
 		Timeout:   30 * time.Second, DataTimeout: 3 * time.Minute,
 	}
 }
@@ -89,6 +109,26 @@ func stopAll(s []*started) {
 	for _, x := range s {
 		x.run.Stop()
 	}
+}
+
+// plainKind is the certificate kind the cases with clear data run under:
+// ECDSA, ftpsd's default.
+const plainKind = peers.ECDSA
+
+// switchKind points env at the certificate of kind and restarts every
+// server that presents another, checking what each presents then.
+func switchKind(env *peers.Env, servers []*started, kind string, d *display) error {
+	if env.Cert.Kind == kind {
+		return nil
+	}
+	env.Cert = env.Certs[kind]
+	for _, s := range servers {
+		if err := s.restart(env); err != nil {
+			return err
+		}
+	}
+	d.logf("every server restarted with the %s certificate (%s), each checked to present it", peers.KindName(kind), env.Cert.CertFile)
+	return nil
 }
 
 // rounds runs every case on every server, rounds times, rotating the
@@ -112,35 +152,73 @@ func rounds(ctx context.Context, o *options, env *peers.Env, d *display, prog *s
 	}
 	rep.Settings["cpu"] = cpuMethod(servers)
 	cases := buildCases(o)
+	begin := time.Now()
+	var onceTime time.Duration // spent in the first round on cases that run once
+	byScenario := map[string]time.Duration{}
 	for round := 1; round <= o.rounds; round++ {
 		d.setPrefix(fmt.Sprintf("[round %d/%d] ", round, o.rounds))
-		for _, c := range cases {
-			for k := range servers {
-				s := servers[(k+round-1)%len(servers)]
-				if c.only != "" && c.only != s.target.Name {
+		roundStart := time.Now()
+		for _, kind := range o.certs {
+			if err := switchKind(env, servers, kind, d); err != nil {
+				return nil, err
+			}
+			for _, c := range cases {
+				if (c.plain && kind != o.pick(plainKind)) || (c.once && round > 1) || (c.kind != "" && c.kind != kind) {
 					continue
 				}
-				if ctx.Err() != nil {
-					return nil, ctx.Err()
-				}
-				if c.fresh {
-					if err := s.restart(env); err != nil {
-						return nil, err
+				caseStart := time.Now()
+				for k := range servers {
+					s := servers[(k+round-1)%len(servers)]
+					if c.only != "" && c.only != s.target.Name {
+						continue
 					}
+					if ctx.Err() != nil {
+						return nil, ctx.Err()
+					}
+					if c.fresh {
+						if err := s.restart(env); err != nil {
+							return nil, err
+						}
+					}
+					cctx, cancel := context.WithTimeout(ctx, caseTimeout(o))
+					res := c.run(cctx, s.target, prog)
+					cancel()
+					res.Round, res.Cert = round, kind
+					rep.Results = append(rep.Results, res)
+					d.logf("[round %d/%d] %-5s %-9s %-7s %-22s %s", round, o.rounds, kind, s.target.Name, c.scenario, res.Case, brief(res))
+					if c.store {
+						clearUploads(env)
+					}
+					// Keep what has run so far, should a later case hang.
+					_ = rep.WriteJSON(filepath.Join(env.Dir, "results-partial.json"))
 				}
-				cctx, cancel := context.WithTimeout(ctx, caseTimeout(o))
-				res := c.run(cctx, s.target, prog)
-				cancel()
-				res.Round = round
-				rep.Results = append(rep.Results, res)
-				d.logf("[round %d/%d] %-9s %-5s %-22s %s", round, o.rounds, s.target.Name, c.scenario, res.Case, brief(res))
-				if c.store {
-					clearUploads(env)
+				if c.once {
+					onceTime += time.Since(caseStart)
 				}
-				// Keep what has run so far, should a later case hang.
-				_ = rep.WriteJSON(filepath.Join(env.Dir, "results-partial.json"))
+				if round == 1 {
+					byScenario[c.scenario] += time.Since(caseStart)
+				}
 			}
 		}
+		took := time.Since(roundStart)
+		if round == 1 {
+			est := took + time.Duration(o.rounds-1)*(took-onceTime)
+			d.logf("round 1 took %s (%s of it on cases that run once); estimate for all %d rounds: %s, profiles not included",
+				took.Round(time.Second), onceTime.Round(time.Second), o.rounds, est.Round(time.Second))
+			var parts []string
+			for _, sc := range o.scenarios {
+				if t, ok := byScenario[sc]; ok {
+					parts = append(parts, sc+" "+t.Round(time.Second).String())
+				}
+			}
+			d.logf("round 1 by scenario (both certificate kinds): %s", strings.Join(parts, ", "))
+		} else {
+			d.logf("round %d took %s; %s elapsed since the rounds began", round, took.Round(time.Second), time.Since(begin).Round(time.Second))
+		}
+	}
+	// Leave ftpsd's default kind on for the profiles after the rounds.
+	if err := switchKind(env, servers, o.pick(plainKind), d); err != nil {
+		return nil, err
 	}
 	d.setPrefix("")
 	if v := report.PageCacheDropped(rep.Results); v != "" {
@@ -155,7 +233,7 @@ func rounds(ctx context.Context, o *options, env *peers.Env, d *display, prog *s
 
 // brief is one result's line in the log.
 func brief(r *scenario.Result) string {
-	keys := []string{scenario.MBPerSec, scenario.CPUSecPerGB, scenario.ClientCPUSecPerGB, scenario.SessionsPerSec, scenario.ClientCPUmsPerSession, scenario.ListingsPerSec,
+	keys := []string{scenario.Sessions, scenario.MBPerSec, scenario.CPUSecPerGB, scenario.ClientCPUSecPerGB, scenario.SessionsPerSec, scenario.ClientCPUmsPerSession, scenario.ListingsPerSec,
 		scenario.FilesPerSec, scenario.RSSPerSessionKiB, scenario.PSSPerSessionKiB, scenario.RSSAfterClosePct, scenario.NoopP99ms, scenario.P99ms, scenario.Failed}
 	var parts []string
 	for _, k := range keys {
@@ -191,9 +269,9 @@ func measureCeilings(env *peers.Env, o *options, d *display) ceiling.Ceilings {
 	if c.PlainLoopback, err = ceiling.Loopback(n, nil, nil); err != nil {
 		d.logf("ceiling: %v", err)
 	}
-	srv, err := tlsServerConfig(env)
+	srv, err := tlsServerConfig(env.Certs[peers.RSA])
 	if err == nil {
-		c.GoTLSLoopback, err = ceiling.Loopback(n, srv, env.Cert.ClientConfig())
+		c.GoTLSLoopback, err = ceiling.Loopback(n, srv, env.Certs[peers.RSA].ClientConfig())
 	}
 	if err != nil {
 		d.logf("ceiling: %v", err)
@@ -210,6 +288,19 @@ func measureCeilings(env *peers.Env, o *options, d *display) ceiling.Ceilings {
 			}
 		}
 	}
+	if c.OpenSSLECDSASign, err = ceiling.OpenSSLECDSA(); err != nil {
+		d.logf("ceiling: %v", err)
+	}
+	if ec, ok := env.Certs[peers.ECDSA]; ok {
+		if pair, err := tls.LoadX509KeyPair(ec.CertFile, ec.KeyFile); err != nil {
+			d.logf("ceiling: %v", err)
+		} else if key, ok := pair.PrivateKey.(crypto.Signer); ok {
+			if c.GoECDSASign, err = ceiling.GoECDSASign(key, 2*time.Second); err != nil {
+				d.logf("ceiling: %v", err)
+			}
+		}
+	}
+	d.logf("ceilings: ECDSA P-256 signatures/s OpenSSL %.0f, Go %.0f", c.OpenSSLECDSASign, c.GoECDSASign)
 	d.logf("ceilings: AES-128-GCM %.0f MB/s, Go TLS loopback %.0f MB/s, plain loopback %.0f MB/s, RSA-2048 signatures/s OpenSSL %.0f, Go %.0f",
 		c.OpenSSLAESGCM, c.GoTLSLoopback, c.PlainLoopback, c.OpenSSLRSASign, c.GoRSASign)
 	return c
