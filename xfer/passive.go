@@ -122,7 +122,24 @@ func gcd(a, b uint32) uint32 {
 // listenConfig sets SO_REUSEADDR explicitly: a small passive range must be
 // reusable while earlier data connections sit in TIME_WAIT. (Go sets it on
 // Linux listeners by default; being explicit keeps that true if it ever stops.)
-var listenConfig = net.ListenConfig{Control: setReuseAddr}
+//
+// It also keeps two of Go's defaults off the data path, which together cost
+// a short session measurable CPU (bench/notes/churn.md, issue 20):
+//   - Multipath TCP: since Go 1.24 a Linux listener is an MPTCP socket, whose
+//     creation, accept and close build and tear down an MPTCP socket beside the
+//     TCP subflow for every EPSV; FTP data connections come from the control
+//     peer's address and never use a second path.
+//   - TCP keep-alive on accepted connections (four setsockopt calls each): a
+//     data connection lives for one transfer and a silent peer is caught by
+//     the stall watch (stall.go) and the transfer deadlines, not by probes
+//     that start after 15 s.
+var listenConfig = newListenConfig()
+
+func newListenConfig() net.ListenConfig {
+	lc := net.ListenConfig{Control: setReuseAddr, KeepAlive: -1}
+	lc.SetMultipathTCP(false)
+	return lc
+}
 
 func listenTCP(network string, ap netip.AddrPort) (net.Listener, error) {
 	ln, err := listenConfig.Listen(context.Background(), network, ap.String())
