@@ -129,6 +129,9 @@ func (c *Conn) Poll() (changed bool, err error) {
 	if err := c.transition(Secure); err != nil {
 		return false, err
 	}
+	// The handshake goroutine is done with tc: drop the ClientHello-sized
+	// buffers it left behind (tlsbuf.go).
+	dropTLSBuffers(c.tc, 0)
 	return true, nil
 }
 
@@ -166,6 +169,8 @@ func (c *Conn) ReadPlain(dst []byte) ([]byte, error) {
 		dst, err := c.readTLS(dst)
 		switch {
 		case err == nil:
+			// A record larger than a command's grew rawInput; give it back.
+			dropTLSBuffers(c.tc, dropBufThreshold)
 			return dst, nil
 		case errors.Is(err, io.EOF):
 			c.peerClosed = true
