@@ -132,6 +132,9 @@ func (c *Conn) Poll() (changed bool, err error) {
 	// The handshake goroutine is done with tc: drop the ClientHello-sized
 	// buffers it left behind (tlsbuf.go).
 	dropTLSBuffers(c.tc, 0)
+	if c.lim.AfterHandshake != nil && tlsConfigOf(c.tc) == c.cfg && swapTLSConfig(c.tc, c.lim.AfterHandshake) {
+		c.cfg = nil // Start is done with it; the clone goes with the handshake
+	}
 	return true, nil
 }
 

@@ -32,6 +32,8 @@ var tlsFields = findTLSFields()
 type tlsFieldOffsets struct {
 	ok                    bool
 	rawInput, input, hand uintptr
+	config                uintptr // valid when configOK
+	configOK              bool
 }
 
 func findTLSFields() tlsFieldOffsets {
@@ -49,6 +51,7 @@ func findTLSFields() tlsFieldOffsets {
 	o.input, ok2 = field("input", reflect.TypeFor[bytes.Reader]())
 	o.hand, ok3 = field("hand", reflect.TypeFor[bytes.Buffer]())
 	o.ok = ok1 && ok2 && ok3
+	o.config, o.configOK = field("config", reflect.TypeFor[*tls.Config]())
 	return o
 }
 
@@ -90,4 +93,26 @@ func tlsBufferCaps(tc *tls.Conn) (rawInput, hand int) {
 	}
 	base := unsafe.Pointer(tc)
 	return (*bytes.Buffer)(unsafe.Add(base, tlsFields.rawInput)).Cap(), (*bytes.Buffer)(unsafe.Add(base, tlsFields.hand)).Cap()
+}
+
+// swapTLSConfig makes tc use cfg from now on (Limits.AfterHandshake).
+// After the handshake a server-side tls.Conn reads its config only for
+// DynamicRecordSizingDisabled, Renegotiation (client side) and Rand,
+// which a clone shares with its original. Same ownership rule as
+// dropTLSBuffers; it reports whether the config was swapped.
+func swapTLSConfig(tc *tls.Conn, cfg *tls.Config) bool {
+	if tc == nil || cfg == nil || !tlsFields.configOK {
+		return false
+	}
+	*(**tls.Config)(unsafe.Add(unsafe.Pointer(tc), tlsFields.config)) = cfg
+	return true
+}
+
+// tlsConfigOf returns the config tc uses, for tests; nil when the field
+// was not found.
+func tlsConfigOf(tc *tls.Conn) *tls.Config {
+	if tc == nil || !tlsFields.configOK {
+		return nil
+	}
+	return *(**tls.Config)(unsafe.Add(unsafe.Pointer(tc), tlsFields.config))
 }

@@ -2,6 +2,7 @@ package tlsstate
 
 import (
 	"bytes"
+	"crypto/tls"
 	"testing"
 )
 
@@ -36,6 +37,34 @@ func TestDropHandshakeBuffers(t *testing.T) {
 				if raw, hand := tlsBufferCaps(m.tc); raw > dropBufThreshold || hand != 0 {
 					t.Fatalf("after a %d-byte record: rawInput cap %d, hand cap %d; want ≤ %d and 0", size, raw, hand, dropBufThreshold)
 				}
+			}
+		})
+	}
+}
+
+// TestAfterHandshakeConfig checks that a connection holds Limits.AfterHandshake, not its
+// per-session clone, once Secure, and still talks both ways afterwards.
+func TestAfterHandshakeConfig(t *testing.T) {
+	if !tlsFields.configOK {
+		t.Fatal("crypto/tls.Conn has no config field of type *tls.Config: update tlsbuf.go for this Go release")
+	}
+	for _, v := range versions {
+		t.Run(v.name, func(t *testing.T) {
+			base := serverConfig()
+			clone := ControlConfig(base, 7)
+			l := newTestLoop(t)
+			s, cl := startSession(t, l, sessionOpts{implicit: true, cfg: clone, lim: Limits{AfterHandshake: base}})
+			if err := cl.handshake(clientConfig(v.v)); err != nil {
+				t.Fatal(err)
+			}
+			s.waitSecure(t)
+			cl.writeTLS(t, "NOOP\r\n")
+			cl.readTLS(t, len("echo NOOP\r\n"))
+			var got *tls.Config
+			var kept *tls.Config
+			l.do(t, func() { got, kept = tlsConfigOf(s.c.tc), s.c.cfg })
+			if got != base || kept != nil {
+				t.Fatalf("after the handshake: tls.Conn config is base %v, machine keeps a config %v; want base and none", got == base, kept != nil)
 			}
 		})
 	}
