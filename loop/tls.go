@@ -39,6 +39,7 @@ func (s *Session) startTLS() bool {
 		HandshakeTimeout: cfg.HandshakeTimeout,
 		Handshakes:       s.srv.handshakes,
 		Peer:             s.peer.Addr(),
+		AfterHandshake:   s.tlsBase, // the per-session clone is for the handshake only
 	})
 	if err := s.tls.Start(); err != nil {
 		cfg.logger().Debug("TLS start failed", "peer", s.peer, "err", err)

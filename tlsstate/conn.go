@@ -129,6 +129,12 @@ func (c *Conn) Poll() (changed bool, err error) {
 	if err := c.transition(Secure); err != nil {
 		return false, err
 	}
+	// The handshake goroutine is done with tc: drop the ClientHello-sized
+	// buffers it left behind (tlsbuf.go).
+	dropTLSBuffers(c.tc, 0)
+	if c.lim.AfterHandshake != nil && tlsConfigOf(c.tc) == c.cfg && swapTLSConfig(c.tc, c.lim.AfterHandshake) {
+		c.cfg = nil // Start is done with it; the clone goes with the handshake
+	}
 	return true, nil
 }
 
@@ -166,6 +172,8 @@ func (c *Conn) ReadPlain(dst []byte) ([]byte, error) {
 		dst, err := c.readTLS(dst)
 		switch {
 		case err == nil:
+			// A record larger than a command's grew rawInput; give it back.
+			dropTLSBuffers(c.tc, dropBufThreshold)
 			return dst, nil
 		case errors.Is(err, io.EOF):
 			c.peerClosed = true
