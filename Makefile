@@ -78,7 +78,7 @@ fuzz:
 # ftpsd against vsftpd, ProFTPD, Pure-FTPd and pyftpdlib on loopback (see
 # bench/doc.go): installs the peers under .bench/ (needs root), runs every
 # scenario in 3 rounds, every TLS case under an RSA and an ECDSA
-# certificate, with curl and lftp as bulk clients too (about 50 minutes on
+# certificate, with curl and lftp as bulk clients too (about 35 minutes on
 # 2 cores), and rewrites BENCHMARKS.md's generated section and
 # bench/results/. NOTE="..." adds a note to the report.
 bench: bench-deps
