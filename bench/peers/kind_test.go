@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"crypto/tls"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,20 +27,7 @@ func TestCertCommands(t *testing.T) {
 			want["proftpd"] = []string{"TLSECCertificateFile " + c.CertFile, "TLSECCertificateKeyFile " + c.KeyFile}
 		}
 		for _, p := range All() {
-			run := filepath.Join(env.Dir, "run", kind, p.Name)
-			if err := os.MkdirAll(run, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			argv, err := p.command(env, run, 2100, 30000, 30099)
-			if err != nil {
-				t.Fatalf("%s: %v", p.Name, err)
-			}
-			text := strings.Join(argv, " ")
-			confs, _ := filepath.Glob(filepath.Join(run, "*.conf"))
-			for _, f := range confs {
-				b, _ := os.ReadFile(f)
-				text += "\n" + string(b)
-			}
+			text := commandText(t, env, p, filepath.Join(env.Dir, "run", kind, p.Name), "*.conf")
 			for _, w := range want[p.Name] {
 				if !strings.Contains(text, w) {
 					t.Errorf("%s %s: no %q in\n%s", kind, p.Name, w, text)

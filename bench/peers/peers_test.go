@@ -133,20 +133,7 @@ func TestCommands(t *testing.T) {
 	}
 	seen := 0
 	for _, p := range All() {
-		run := filepath.Join(env.Dir, "run", p.Name)
-		if err := os.MkdirAll(run, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		argv, err := p.command(env, run, 2100, 30000, 30099)
-		if err != nil {
-			t.Fatalf("%s: %v", p.Name, err)
-		}
-		text := strings.Join(argv, " ")
-		confs, _ := filepath.Glob(filepath.Join(run, "*"))
-		for _, f := range confs {
-			b, _ := os.ReadFile(f)
-			text += "\n" + string(b)
-		}
+		text := commandText(t, env, p, filepath.Join(env.Dir, "run", p.Name), "*")
 		for _, w := range want[p.Name] {
 			if !strings.Contains(text, w) {
 				t.Errorf("%s: no %q in\n%s", p.Name, w, text)
@@ -204,4 +191,24 @@ func TestWriteUsers(t *testing.T) {
 	if _, err := users.Authenticate(w.User, w.Pass+"x"); err == nil {
 		t.Errorf("a wrong password for %q logged in", w.User)
 	}
+}
+
+// commandText writes p's configuration into run and returns its command
+// line followed by the configuration files it wrote, for substring checks.
+func commandText(t *testing.T, env *Env, p *Peer, run string, glob string) string {
+	t.Helper()
+	if err := os.MkdirAll(run, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	argv, err := p.command(env, run, 2100, 30000, 30099)
+	if err != nil {
+		t.Fatalf("%s: %v", p.Name, err)
+	}
+	text := strings.Join(argv, " ")
+	confs, _ := filepath.Glob(filepath.Join(run, glob))
+	for _, f := range confs {
+		b, _ := os.ReadFile(f)
+		text += "\n" + string(b)
+	}
+	return text
 }
