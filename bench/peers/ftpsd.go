@@ -19,6 +19,7 @@ func ftpsd() *Peer {
 		Name:    "ftpsd",
 		Read:    anonymous,
 		Write:   uploader,
+		admin:   "-admin",
 		version: func(env *Env) string { return GitDescribe(env.Dir) },
 		command: func(env *Env, run string, port, lo, hi int) ([]string, error) {
 			argv := []string{env.FtpsdBin,

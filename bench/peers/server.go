@@ -41,6 +41,11 @@ type Peer struct {
 	// command writes any configuration into run and returns the command
 	// line that serves FTP on 127.0.0.1:port, passive ports lo..hi.
 	command func(env *Env, run string, port, lo, hi int) ([]string, error)
+	// admin, when set, is the flag that makes the server serve Prometheus
+	// metrics on a given HOST:PORT; Start gives it a free loopback port
+	// (Running.Admin), and RuntimeMemory reads the Go runtime's figures
+	// there.
+	admin string
 }
 
 // Version is the peer's version as installed.
@@ -59,6 +64,7 @@ type Running struct {
 	Addr    string
 	Command string // the command line, for BENCHMARKS.md
 	Dir     string // its run directory: configuration, log, profile
+	Admin   string // host:port of its metrics listener; "" when it has none
 	cmd     *exec.Cmd
 	log     *os.File
 	exited  chan struct{}
@@ -109,6 +115,15 @@ func Start(env *Env, p *Peer, name string, lo, hi int) (*Running, error) {
 	if err != nil {
 		return nil, err
 	}
+	admin := ""
+	if p.admin != "" {
+		ap, err := freePort()
+		if err != nil {
+			return nil, err
+		}
+		admin = net.JoinHostPort("127.0.0.1", strconv.Itoa(ap))
+		argv = append(argv, p.admin, admin)
+	}
 	logf, err := os.Create(filepath.Join(run, "server.log"))
 	if err != nil {
 		return nil, fmt.Errorf("peers: %w", err)
@@ -124,7 +139,7 @@ func Start(env *Env, p *Peer, name string, lo, hi int) (*Running, error) {
 		return nil, fmt.Errorf("peers: starting %s: %w", p.Name, err)
 	}
 	r := &Running{Peer: p, Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
-		Command: strings.Join(argv, " "), Dir: run, cmd: cmd, log: logf, exited: make(chan struct{})}
+		Command: strings.Join(argv, " "), Dir: run, Admin: admin, cmd: cmd, log: logf, exited: make(chan struct{})}
 	// Into its CPU group before it accepts a session, so that every session
 	// process is born there.
 	if g, err := procfs.NewCPUGroup(name); err == nil {

@@ -107,17 +107,25 @@ func CPUSeconds(root int) (float64, error) {
 // Memory is a tree's resident memory in bytes.
 type Memory struct {
 	RSS   int64 `json:"rss"`
-	PSS   int64 `json:"pss"` // proportional: shared pages divided among their users
+	PSS   int64 `json:"pss"`  // proportional: shared pages divided among their users
+	Anon  int64 `json:"anon"` // the anonymous part of RSS; the rest is file pages (the executable's, mostly)
 	Procs int   `json:"procs"`
 }
 
-// parseRollup reads Rss and Pss (in kB) from smaps_rollup.
-func parseRollup(b []byte) (rss, pss int64, err error) {
+// File is the file-backed part of the RSS: pages of the executable and
+// the libraries the processes touched.
+func (m Memory) File() int64 { return m.RSS - m.Anon }
+
+// parseRollup reads Rss, Pss and Anonymous (in kB) from smaps_rollup.
+func parseRollup(b []byte) (Memory, error) {
+	var m Memory
+	fields := map[string]*int64{"Rss": &m.RSS, "Pss": &m.PSS, "Anonymous": &m.Anon}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	found := 0
 	for sc.Scan() {
 		name, rest, ok := strings.Cut(sc.Text(), ":")
-		if !ok || (name != "Rss" && name != "Pss") {
+		dst := fields[name]
+		if !ok || dst == nil {
 			continue
 		}
 		f := strings.Fields(rest)
@@ -126,19 +134,15 @@ func parseRollup(b []byte) (rss, pss int64, err error) {
 		}
 		v, err := strconv.ParseInt(f[0], 10, 64)
 		if err != nil {
-			return 0, 0, fmt.Errorf("procfs: smaps_rollup %s: %w", name, err)
+			return Memory{}, fmt.Errorf("procfs: smaps_rollup %s: %w", name, err)
 		}
-		if name == "Rss" {
-			rss = v << 10
-		} else {
-			pss = v << 10
-		}
+		*dst = v << 10
 		found++
 	}
-	if found < 2 {
-		return 0, 0, fmt.Errorf("procfs: smaps_rollup without Rss and Pss")
+	if found < len(fields) {
+		return Memory{}, fmt.Errorf("procfs: smaps_rollup without Rss, Pss and Anonymous")
 	}
-	return rss, pss, nil
+	return m, nil
 }
 
 // TreeMemory sums RSS and PSS over the tree under root.
@@ -153,12 +157,13 @@ func TreeMemory(root int) (Memory, error) {
 		if err != nil {
 			continue
 		}
-		rss, pss, err := parseRollup(b)
+		one, err := parseRollup(b)
 		if err != nil {
 			return Memory{}, err
 		}
-		m.RSS += rss
-		m.PSS += pss
+		m.RSS += one.RSS
+		m.PSS += one.PSS
+		m.Anon += one.Anon
 		m.Procs++
 	}
 	return m, nil

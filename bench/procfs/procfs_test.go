@@ -8,11 +8,11 @@ import (
 )
 
 // fakeProc writes a /proc with the given processes: pid -> (ppid, stat
-// times, Rss kB, Pss kB).
+// times, Rss, Pss and Anonymous kB).
 type fakeProcess struct {
-	ppid     int
-	times    [4]int // utime stime cutime cstime, in ticks
-	rss, pss int
+	ppid           int
+	times          [4]int // utime stime cutime cstime, in ticks
+	rss, pss, anon int
 }
 
 func fakeProc(t *testing.T, procs map[int]fakeProcess) {
@@ -29,7 +29,7 @@ func fakeProc(t *testing.T, procs map[int]fakeProcess) {
 			strconv.Itoa(p.times[0]) + " " + strconv.Itoa(p.times[1]) + " " +
 			strconv.Itoa(p.times[2]) + " " + strconv.Itoa(p.times[3]) + " 20 0 1 0\n"
 		roll := "00400000-7fff [rollup]\nRss:   " + strconv.Itoa(p.rss) + " kB\nPss:   " +
-			strconv.Itoa(p.pss) + " kB\nPss_Anon:  1 kB\n"
+			strconv.Itoa(p.pss) + " kB\nPss_Anon:  1 kB\nAnonymous:  " + strconv.Itoa(p.anon) + " kB\n"
 		if err := os.WriteFile(filepath.Join(d, "stat"), []byte(stat), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -48,9 +48,9 @@ func fakeProc(t *testing.T, procs map[int]fakeProcess) {
 func TestTreeSums(t *testing.T) {
 	fakeProc(t, map[int]fakeProcess{
 		1:  {ppid: 0, times: [4]int{1000, 0, 0, 0}, rss: 1, pss: 1}, // not in the tree
-		10: {ppid: 1, times: [4]int{100, 50, 30, 20}, rss: 1000, pss: 800},
-		11: {ppid: 10, times: [4]int{10, 10, 0, 0}, rss: 500, pss: 200},
-		12: {ppid: 11, times: [4]int{5, 5, 0, 0}, rss: 300, pss: 100},
+		10: {ppid: 1, times: [4]int{100, 50, 30, 20}, rss: 1000, pss: 800, anon: 600},
+		11: {ppid: 10, times: [4]int{10, 10, 0, 0}, rss: 500, pss: 200, anon: 100},
+		12: {ppid: 11, times: [4]int{5, 5, 0, 0}, rss: 300, pss: 100, anon: 50},
 		13: {ppid: 1, times: [4]int{7, 7, 0, 0}, rss: 9, pss: 9}, // sibling, not counted
 	})
 	pids, err := Tree(10)
@@ -71,7 +71,7 @@ func TestTreeSums(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.RSS != 1800<<10 || m.PSS != 1100<<10 || m.Procs != 3 {
+	if m.RSS != 1800<<10 || m.PSS != 1100<<10 || m.Anon != 750<<10 || m.File() != 1050<<10 || m.Procs != 3 {
 		t.Errorf("TreeMemory = %+v", m)
 	}
 	if _, err := Tree(99); err == nil {
@@ -84,8 +84,8 @@ func TestOwnProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.RSS <= 0 || m.PSS <= 0 || m.PSS > m.RSS {
-		t.Errorf("own memory %+v: want 0 < PSS <= RSS", m)
+	if m.RSS <= 0 || m.PSS <= 0 || m.PSS > m.RSS || m.Anon <= 0 || m.Anon > m.RSS {
+		t.Errorf("own memory %+v: want 0 < PSS <= RSS and 0 < Anon <= RSS", m)
 	}
 	if _, err := CPUSeconds(os.Getpid()); err != nil {
 		t.Error(err)

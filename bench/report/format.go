@@ -57,12 +57,17 @@ func group(s string) string {
 	return b.String()
 }
 
+// failedOutright says a cell without a value failed, rather than not
+// being run or not measuring its metric (a case that does not, or a run
+// made before the metric existed).
+func (c Cell) failedOutright() bool {
+	return !c.Valid() && c.Runs > 0 && (c.Err != "" || c.Failed > 0)
+}
+
 // cell formats a median with its range over the rounds, and failures.
 func (c Cell) String() string {
 	if !c.Valid() {
-		if c.Runs == 0 || (c.Err == "" && c.Failed == 0) {
-			// Not run, or run without measuring this (a run made
-			// before the metric existed): nothing failed.
+		if !c.failedOutright() {
 			return "—"
 		}
 		if strings.Contains(c.Err, ": 500 ") || strings.Contains(c.Err, ": 502 ") {

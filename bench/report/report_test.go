@@ -560,3 +560,67 @@ func TestIdleReturnOneKind(t *testing.T) {
 		}
 	}
 }
+
+// TestReturnTargetFloor: a missed memory-return target whose floor, from
+// the same run, is over 120 % is shown impossible; under it, it is merely
+// missed; and the idle table carries the floor and the heap.
+func TestReturnTargetFloor(t *testing.T) {
+	const what = "RSS 1m0s after they all close within 20 % of before (19000 sessions (ECDSA P-256))"
+	for _, tc := range []struct {
+		floor      float64
+		impossible bool
+	}{{145, true}, {110, false}} {
+		r := sample20(350)
+		for _, res := range r.Results {
+			if res.Scenario == "idle" && res.Case == "19000 sessions" {
+				res.Metrics[scenario.RSSAfterClosePct] = 160
+				res.Metrics[scenario.RSSAfterCloseFloorPct] = tc.floor
+				res.Metrics[scenario.HeapAfterClosePct] = 111
+			}
+		}
+		var got *Target
+		for _, tg := range r.Targets() {
+			if tg.What == what {
+				got = &tg
+			}
+		}
+		if got == nil || !got.Known || got.Met {
+			t.Fatalf("floor %v: target %+v, want known and missed", tc.floor, got)
+		}
+		if (got.Impossible != "") != tc.impossible || !strings.Contains(got.Figure, "alone keeps "+num(tc.floor)+" %; Go heap in use 111 % of before") {
+			t.Errorf("floor %v: %+v, want impossible %v and the floor and heap in the figure", tc.floor, got, tc.impossible)
+		}
+		if md := r.Markdown(Charts{}); !strings.Contains(md, "| 160 (160–160) | "+num(tc.floor)+" ("+num(tc.floor)+"–"+num(tc.floor)+") | 111 (111–111) |") {
+			t.Errorf("floor %v: the idle table lacks the floor and heap columns\n%s", tc.floor, md)
+		}
+	}
+}
+
+// TestTableNotMeasured: the terminal table shows a metric a case does not
+// measure as "—", and "fails" only where the case failed.
+func TestTableNotMeasured(t *testing.T) {
+	r := &Report{Rounds: 1, Servers: []Server{{Name: "ftpsd"}}, Results: []*scenario.Result{
+		res("ftpsd", "idle", "256 sessions", 1, map[string]float64{scenario.Sessions: 256, scenario.RSSPerSessionKiB: 13, scenario.NoopP99ms: 1}, ""),
+		res("ftpsd", "idle", "10000 sessions", 1, map[string]float64{scenario.Sessions: 10, scenario.Failed: 9990}, "dial: too many open files"),
+	}}
+	var b strings.Builder
+	if err := r.WriteTable(&b); err != nil {
+		t.Fatal(err)
+	}
+	lines := map[string]string{}
+	for _, l := range strings.Split(b.String(), "\n") {
+		f := strings.Fields(l)
+		if len(f) > 0 {
+			lines[strings.Join(f[:len(f)-1], " ")] = f[len(f)-1]
+		}
+	}
+	for row, want := range map[string]string{
+		"idle 256 sessions RSS after close, % of before":   "—",
+		"idle 10000 sessions RSS after close, % of before": "fails",
+		"idle 256 sessions RSS KiB/session":                "13.0",
+	} {
+		if lines[row] != want {
+			t.Errorf("%q: %q, want %q\n%s", row, lines[row], want, b.String())
+		}
+	}
+}

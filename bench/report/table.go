@@ -45,7 +45,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 					v = num(cell.Median) + fmt.Sprintf(" (%d failed)", cell.Failed)
 				case cell.Valid():
 					v = num(cell.Median)
-				case cell.Runs > 0:
+				case cell.failedOutright():
 					v = "fails"
 				}
 				fmt.Fprint(tw, "\t"+v)

@@ -164,11 +164,21 @@ func (r *Report) idleTargets() []Target {
 		if wait == "" {
 			wait = "a while"
 		}
-		out = append(out, Target{
+		t := Target{
 			What:   fmt.Sprintf("RSS %s after they all close within 20 %% of before (%s)", wait, most.Label()),
 			Figure: num(back.Median) + " % of before",
 			Met:    back.Valid() && back.Median <= 120, Known: back.Valid(),
-		})
+		}
+		if floor := r.Get(*most, Self, scenario.RSSAfterCloseFloorPct); t.Known && floor.Valid() {
+			t.Figure += "; what no process gives back (the Go runtime's metadata for the peak, the executable's pages) alone keeps " + num(floor.Median) + " %"
+			if heap := r.Get(*most, Self, scenario.HeapAfterClosePct); heap.Valid() {
+				t.Figure += "; Go heap in use " + num(heap.Median) + " % of before"
+			}
+			if !t.Met && floor.Median > 120 {
+				t.Impossible = "the Go runtime's metadata sized for the peak and the executable's pages touched alone keep the RSS at " + num(floor.Median) + " % of before"
+			}
+		}
+		out = append(out, t)
 	}
 	return out
 }

@@ -37,12 +37,18 @@ const (
 func Idle(ctx context.Context, t *Target, cfg IdleConfig, p *Progress) *Result {
 	r := newResult(t.Name, "idle", cfg.Name())
 	var before procfs.Memory
+	var runtimeBefore RuntimeMemory
 	measured := t.PID > 0
 	if measured {
 		var err error
 		if before, err = procfs.TreeMemory(t.PID); err != nil {
 			r.fail(err)
 			measured = false
+		}
+		// After the RSS, so that the scrape's own allocations are not in it.
+		if t.Runtime != nil && cfg.Return > 0 {
+			runtimeBefore, err = t.Runtime()
+			r.fail(err)
 		}
 	}
 	p.Begin(t.Name+" idle: logging in", "sessions")
@@ -102,8 +108,26 @@ func Idle(ctx context.Context, t *Target, cfg IdleConfig, p *Progress) *Result {
 			r.fail(err)
 		} else {
 			r.Metrics[RSSAfterClosePct] = 100 * float64(after.RSS) / float64(before.RSS)
+			if runtimeBefore.HeapInuse > 0 {
+				runtimeAfter, err := t.Runtime()
+				r.fail(err)
+				if err == nil {
+					floorAfterClose(r, before, after, runtimeBefore, runtimeAfter)
+				}
+			}
 		}
 	}
 	r.Seconds = time.Since(start).Seconds()
 	return r
+}
+
+// floorAfterClose records how low the RSS after close could be, and how
+// much of the Go heap the server still holds. The floor counts what no
+// process gives back: the Go runtime's metadata, which it sizes for the
+// heap's peak and keeps, and file pages (the executable's code the
+// sessions ran), which the kernel keeps while memory is plentiful.
+func floorAfterClose(r *Result, before, after procfs.Memory, rb, ra RuntimeMemory) {
+	kept := max(0, ra.Metadata-rb.Metadata) + max(0, after.File()-before.File())
+	r.Metrics[RSSAfterCloseFloorPct] = 100 * float64(before.RSS+kept) / float64(before.RSS)
+	r.Metrics[HeapAfterClosePct] = 100 * float64(ra.HeapInuse) / float64(rb.HeapInuse)
 }

@@ -3,10 +3,13 @@ package scenario
 import (
 	"context"
 	"crypto/tls"
+	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ftpsd/ftpsd/bench/procfs"
 	"github.com/ftpsd/ftpsd/ftpsdtest"
 )
 
@@ -144,5 +147,50 @@ func TestUploadsNeedTheWriteLogin(t *testing.T) {
 	r := Small(context.Background(), tg, SmallConfig{Store: true, Clients: 2, Duration: 200 * time.Millisecond}, nil)
 	if r.Metrics[Failed] == 0 || !strings.Contains(r.Err, "STOR") {
 		t.Errorf("anonymous STOR: failed %v, err %q; want STOR refused", r.Metrics[Failed], r.Err)
+	}
+}
+
+// TestIdleReturnFloor: with a server PID and a Runtime, the idle case
+// waits, reads the RSS again and works out its floor and the heap kept;
+// here the test process is the server, and its own runtime answers.
+func TestIdleReturnFloor(t *testing.T) {
+	tg := startFtpsd(t, nil)
+	tg.PID = os.Getpid()
+	calls := 0
+	tg.Runtime = func() (RuntimeMemory, error) {
+		calls++
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return RuntimeMemory{HeapInuse: int64(m.HeapInuse), Metadata: int64(m.MSpanSys + m.MCacheSys + m.GCSys + m.BuckHashSys + m.OtherSys)}, nil
+	}
+	var p Progress
+	r := Idle(context.Background(), tg, IdleConfig{Sessions: 20, Settle: 10 * time.Millisecond, Return: 50 * time.Millisecond}, &p)
+	// Not RSS per session: the test process's own RSS moves with its GC.
+	ok(t, r, RSSAfterClosePct, RSSAfterCloseFloorPct, HeapAfterClosePct)
+	if calls != 2 {
+		t.Errorf("Runtime read %d times, want 2 (before the first login, after the last close)", calls)
+	}
+	if r.Metrics[RSSAfterCloseFloorPct] < 100 {
+		t.Errorf("floor %v %% of before: below the RSS before", r.Metrics[RSSAfterCloseFloorPct])
+	}
+}
+
+func TestFloorAfterClose(t *testing.T) {
+	const mib = 1 << 20
+	r := newResult("ftpsd", "idle", "x")
+	before := procfs.Memory{RSS: 20 * mib, Anon: 12 * mib} // 8 MiB of file pages
+	after := procfs.Memory{RSS: 30 * mib, Anon: 21 * mib}  // 9 MiB
+	// Metadata grew by 3 MiB; the heap in use by a quarter.
+	floorAfterClose(r, before, after, RuntimeMemory{HeapInuse: 4 * mib, Metadata: 2 * mib}, RuntimeMemory{HeapInuse: 5 * mib, Metadata: 5 * mib})
+	if got, want := r.Metrics[RSSAfterCloseFloorPct], 100*(20.0+3+1)/20; got != want {
+		t.Errorf("floor %v %%, want %v", got, want)
+	}
+	if got := r.Metrics[HeapAfterClosePct]; got != 125 {
+		t.Errorf("heap after close %v %%, want 125", got)
+	}
+	// What shrank counts as nothing kept, not as a credit.
+	floorAfterClose(r, before, procfs.Memory{RSS: 18 * mib, Anon: 12 * mib}, RuntimeMemory{HeapInuse: 4 * mib, Metadata: 5 * mib}, RuntimeMemory{HeapInuse: 4 * mib, Metadata: 4 * mib})
+	if got := r.Metrics[RSSAfterCloseFloorPct]; got != 100 {
+		t.Errorf("floor %v %% with nothing kept, want 100", got)
 	}
 }

@@ -19,7 +19,10 @@ type Target struct {
 	// CPU, when set, returns the server's CPU seconds so far; otherwise
 	// they are summed over the process tree under PID from /proc.
 	CPU func() (float64, error)
-	TLS *tls.Config
+	// Runtime, when set, reads a Go server's own account of its memory
+	// (the idle scenario's floor for what can be given back).
+	Runtime func() (RuntimeMemory, error)
+	TLS     *tls.Config
 	// Read logs in for downloads and listings, Write for uploads.
 	Read, Write Login
 	// Paths in the server's namespace.
@@ -38,6 +41,15 @@ type Target struct {
 	// Timeout bounds each control step; zero means 30s. DataTimeout bounds
 	// one transfer; zero means 10 minutes.
 	Timeout, DataTimeout time.Duration
+}
+
+// RuntimeMemory is a Go server's runtime's account of its memory, in bytes.
+type RuntimeMemory struct {
+	HeapInuse int64 // heap spans holding live objects
+	// Metadata is the runtime's own structures (span structures, per-P
+	// caches, GC metadata, profiling buckets, the rest): sized for the
+	// heap's peak, and never returned to the kernel.
+	Metadata int64
 }
 
 // login is the login of a case that uploads (store) or does not.

@@ -83,8 +83,13 @@ func startServers(o *options, env *peers.Env, d *display) ([]*started, error) {
 }
 
 func targetFor(env *peers.Env, p *peers.Peer, r *peers.Running) *scenario.Target {
+	var runtime func() (scenario.RuntimeMemory, error)
+	if r.Admin != "" {
+		runtime = r.RuntimeMemory
+	}
 	return &scenario.Target{
-		Name: p.Name, Addr: r.Addr, PID: r.PID(), CPU: r.CPUSeconds, TLS: env.Cert.ClientConfig(),
+		Runtime: runtime,
+		Name:    p.Name, Addr: r.Addr, PID: r.PID(), CPU: r.CPUSeconds, TLS: env.Cert.ClientConfig(),
 		Read: p.Read, Write: p.Write,
 		SmallFile: "/" + scenario.SmallPath, ListDir: "/" + scenario.ListPath,
 		UploadDir: "/" + scenario.UploadPath,
@@ -234,7 +239,7 @@ func rounds(ctx context.Context, o *options, env *peers.Env, d *display, prog *s
 // brief is one result's line in the log.
 func brief(r *scenario.Result) string {
 	keys := []string{scenario.Sessions, scenario.MBPerSec, scenario.CPUSecPerGB, scenario.ClientCPUSecPerGB, scenario.SessionsPerSec, scenario.ClientCPUmsPerSession, scenario.ListingsPerSec,
-		scenario.FilesPerSec, scenario.RSSPerSessionKiB, scenario.PSSPerSessionKiB, scenario.RSSAfterClosePct, scenario.NoopP99ms, scenario.P99ms, scenario.Failed}
+		scenario.FilesPerSec, scenario.RSSPerSessionKiB, scenario.PSSPerSessionKiB, scenario.RSSAfterClosePct, scenario.RSSAfterCloseFloorPct, scenario.HeapAfterClosePct, scenario.NoopP99ms, scenario.P99ms, scenario.Failed}
 	var parts []string
 	for _, k := range keys {
 		if v, ok := r.Metrics[k]; ok {
