@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/ftpsd/ftpsd/internal/synth"
 )
 
 // Any is the verb of a rule that applies to every command without a rule
@@ -282,11 +284,12 @@ func ParseReplies(s string) (map[string]Reply, error) {
 }
 
 // ParseReset reads "BYTES[:RATE]": 1M resets every data connection once
-// 1 MiB crossed it, 64K:0.5 half of them after 64 KiB. BYTES takes K, M,
-// G suffixes (binary).
+// 1 MiB crossed it, 64K:0.5 half of them after 64 KiB. BYTES is spelled
+// as synthetic file names spell sizes (synth.ParseBytes: K, M, G, T,
+// binary).
 func ParseReset(s string) (Reset, error) {
 	n, rate, _ := strings.Cut(strings.TrimSpace(s), ":")
-	after, err := parseBytes(n)
+	after, err := synth.ParseBytes(n)
 	if err != nil || after < 1 {
 		return Reset{}, syntaxf("%q: %q is not a byte count such as 64K", s, n)
 	}
@@ -337,26 +340,4 @@ func parseRate(item, s string) (float64, error) {
 		return 0, syntaxf("%q: rate %q is not above 0 and at most 1", item, s)
 	}
 	return r, nil
-}
-
-func parseBytes(s string) (int64, error) {
-	shift := 0
-	if n := len(s); n > 0 {
-		switch s[n-1] {
-		case 'K', 'k':
-			shift = 10
-		case 'M', 'm':
-			shift = 20
-		case 'G', 'g':
-			shift = 30
-		}
-		if shift > 0 {
-			s = s[:n-1]
-		}
-	}
-	v, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || v < 0 || v > (1<<62)>>shift {
-		return 0, ErrSyntax
-	}
-	return v << shift, nil
 }

@@ -10,7 +10,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -18,6 +17,7 @@ import (
 	"github.com/ftpsd/ftpsd/bench/peers"
 	"github.com/ftpsd/ftpsd/bench/report"
 	"github.com/ftpsd/ftpsd/bench/scenario"
+	"github.com/ftpsd/ftpsd/internal/synth"
 )
 
 type options struct {
@@ -153,23 +153,14 @@ func parseFlags(args []string) (*options, error) {
 	return o, nil
 }
 
-// parseSize reads "1GiB", "256MiB", "64KiB" or a number of bytes.
+// parseSize reads "1GiB", "256MiB", "64KiB" or a number of bytes: ftpsd's
+// size spelling (synth.ParseBytes: "1G", binary multiples), "iB" allowed.
 func parseSize(s string) (int64, error) {
-	mult := int64(1)
-	for _, u := range []struct {
-		suffix string
-		m      int64
-	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
-		if strings.HasSuffix(s, u.suffix) {
-			s, mult = strings.TrimSuffix(s, u.suffix), u.m
-			break
-		}
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
+	n, err := synth.ParseBytes(strings.TrimSuffix(s, "iB"))
 	if err != nil || n <= 0 {
 		return 0, fmt.Errorf("%q is not a size", s)
 	}
-	return n * mult, nil
+	return n, nil
 }
 
 // setup prepares everything the servers need and returns their Env.
