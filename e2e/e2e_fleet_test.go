@@ -286,31 +286,12 @@ func readReply(c *textproto.Conn) (reply, error) {
 // (control and data) leaves from from and is closed when ctx ends.
 func goFleetDial(ctx context.Context, from netip.Addr, addr, mode string, a *account, more ...ftp.DialOption) (*ftp.ServerConn, error) {
 	cfg := clientTLSVersion(tls.VersionTLS13)
-	first := true
-	var mu sync.Mutex
-	var conns []net.Conn
-	dial := func(network, address string) (net.Conn, error) {
-		d := net.Dialer{LocalAddr: net.TCPAddrFromAddrPort(netip.AddrPortFrom(from, 0)), Timeout: replyTimeout}
-		c, err := d.DialContext(ctx, network, address)
-		if err != nil {
-			return nil, err
-		}
-		mu.Lock()
-		conns = append(conns, c)
-		control := first
-		first = false
-		mu.Unlock()
+	d := net.Dialer{LocalAddr: net.TCPAddrFromAddrPort(netip.AddrPortFrom(from, 0)), Timeout: replyTimeout}
+	dial := ctxDial(ctx, d, func(c net.Conn, control bool) net.Conn {
 		if mode == "implicit" || mode == "explicit" && !control {
-			return tls.Client(c, cfg), nil
+			return tls.Client(c, cfg)
 		}
-		return c, nil
-	}
-	context.AfterFunc(ctx, func() {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
+		return c
 	})
 	opts := append([]ftp.DialOption{ftp.DialWithDialFunc(dial), ftp.DialWithShutTimeout(dataTimeout)}, more...)
 	switch mode {
@@ -319,19 +300,7 @@ func goFleetDial(ctx context.Context, from netip.Addr, addr, mode string, a *acc
 	case "implicit":
 		opts = append(opts, ftp.DialWithTLS(cfg))
 	}
-	c, err := ftp.Dial(addr, opts...)
-	if err != nil {
-		return nil, err
-	}
-	user, pass := "anonymous", "fleet@example.com"
-	if a != nil {
-		user, pass = a.user, a.pass
-	}
-	if err := c.Login(user, pass); err != nil {
-		c.Quit()
-		return nil, err
-	}
-	return c, nil
+	return goLogin(addr, opts, a, "fleet@example.com")
 }
 
 var fleetLogRE = regexp.MustCompile(`^(\S+) (\S+) (.*) (\d{3})$`)

@@ -37,19 +37,16 @@ func goDial(t *testing.T, s *server, a *account, opts ...ftp.DialOption) *ftp.Se
 // of its own, so every connection it opens (control and data) is closed
 // when ctx ends: a stuck server cannot hang the test.
 func goDialErr(ctx context.Context, s *server, a *account, opts ...ftp.DialOption) (*ftp.ServerConn, error) {
+	dial := ctxDial(ctx, net.Dialer{Timeout: replyTimeout}, nil)
+	return goLogin(s.addr, append([]ftp.DialOption{ftp.DialWithDialFunc(dial)}, opts...), a, "e2e@example.com")
+}
+
+// ctxDial is a jlaffaye/ftp dial function whose every connection is closed
+// when ctx ends. wrap, when set, may replace each new connection; control
+// is true for the first one the client opens, its control connection.
+func ctxDial(ctx context.Context, d net.Dialer, wrap func(c net.Conn, control bool) net.Conn) func(network, addr string) (net.Conn, error) {
 	var mu sync.Mutex
 	var conns []net.Conn
-	dial := func(network, addr string) (net.Conn, error) {
-		d := net.Dialer{Timeout: replyTimeout}
-		conn, err := d.DialContext(ctx, network, addr)
-		if err != nil {
-			return nil, err
-		}
-		mu.Lock()
-		conns = append(conns, conn)
-		mu.Unlock()
-		return conn, nil
-	}
 	context.AfterFunc(ctx, func() {
 		mu.Lock()
 		defer mu.Unlock()
@@ -57,12 +54,30 @@ func goDialErr(ctx context.Context, s *server, a *account, opts ...ftp.DialOptio
 			c.Close()
 		}
 	})
-	opts = append([]ftp.DialOption{ftp.DialWithDialFunc(dial)}, opts...)
-	c, err := ftp.Dial(s.addr, opts...)
+	return func(network, addr string) (net.Conn, error) {
+		c, err := d.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		mu.Lock()
+		conns = append(conns, c)
+		control := len(conns) == 1
+		mu.Unlock()
+		if wrap != nil {
+			return wrap(c, control), nil
+		}
+		return c, nil
+	}
+}
+
+// goLogin dials addr with jlaffaye/ftp and logs in as a, or as anonymous
+// with anonPass when a is nil.
+func goLogin(addr string, opts []ftp.DialOption, a *account, anonPass string) (*ftp.ServerConn, error) {
+	c, err := ftp.Dial(addr, opts...)
 	if err != nil {
 		return nil, err
 	}
-	user, pass := "anonymous", "e2e@example.com"
+	user, pass := "anonymous", anonPass
 	if a != nil {
 		user, pass = a.user, a.pass
 	}

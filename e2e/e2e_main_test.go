@@ -236,8 +236,10 @@ func launchIn(t *testing.T, dir, root string, args []string) *server {
 	return launchEnv(t, dir, root, args, "STATE_DIRECTORY="+dir)
 }
 
-// launchEnv is launchIn with more environment variables.
-func launchEnv(t *testing.T, dir, root string, args []string, env ...string) *server {
+// spawn starts ftpsd with args in dir, env added to the test's own, its
+// output into the server's log, and a goroutine that records its exit.
+// The caller waits for msg=listening and registers the cleanup.
+func spawn(t *testing.T, dir, root string, args []string, env ...string) *server {
 	t.Helper()
 	s := &server{t: t, root: root, log: newLogWriter(), exited: make(chan struct{})}
 	s.cmd = exec.Command(ftpsdBin, args...)
@@ -253,6 +255,13 @@ func launchEnv(t *testing.T, dir, root string, args []string, env ...string) *se
 		s.exitErr = s.cmd.Wait()
 		close(s.exited)
 	}()
+	return s
+}
+
+// launchEnv is launchIn with more environment variables.
+func launchEnv(t *testing.T, dir, root string, args []string, env ...string) *server {
+	t.Helper()
+	s := spawn(t, dir, root, args, env...)
 	t.Cleanup(s.stop)
 
 	select {

@@ -15,9 +15,11 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -258,7 +260,7 @@ func connClosed(conn net.Conn, timeout time.Duration) bool {
 // testCert is a certificate made for one test.
 type testCert struct {
 	cert    *x509.Certificate
-	key     *ecdsa.PrivateKey
+	key     crypto.Signer
 	certPEM []byte
 	keyPEM  []byte
 }
@@ -280,6 +282,13 @@ func newCert(t *testing.T, cn string, kind certKind, parent *testCert) *testCert
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newCertFor(t, key, cn, kind, parent)
+}
+
+// newCertFor is newCert for a key of any type; an RSA key's certificate
+// also allows key encipherment.
+func newCertFor(t *testing.T, key crypto.Signer, cn string, kind certKind, parent *testCert) *testCert {
+	t.Helper()
 	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 100))
 	if err != nil {
 		t.Fatal(err)
@@ -290,6 +299,9 @@ func newCert(t *testing.T, cn string, kind certKind, parent *testCert) *testCert
 		NotBefore:    time.Now().Add(-time.Hour),
 		NotAfter:     time.Now().Add(24 * time.Hour),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
+	}
+	if _, ok := key.(*rsa.PrivateKey); ok {
+		tmpl.KeyUsage |= x509.KeyUsageKeyEncipherment
 	}
 	switch kind {
 	case certCA:
@@ -306,7 +318,7 @@ func newCert(t *testing.T, cn string, kind certKind, parent *testCert) *testCert
 	if parent != nil {
 		signer, signKey = parent.cert, parent.key
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, signer, &key.PublicKey, signKey)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, signer, key.Public(), signKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,7 +388,6 @@ func featLines(r reply) []string {
 type goTLSClient struct {
 	*ftp.ServerConn
 	mu   sync.Mutex
-	raw  []net.Conn
 	data []*tls.Conn
 }
 
@@ -404,50 +415,28 @@ func (g *goTLSClient) dataStates() []tls.ConnectionState {
 // same config, the handshake on first use.
 func goTLSDialErr(ctx context.Context, addr string, implicit bool, cfg *tls.Config, a *account, opts ...ftp.DialOption) (*goTLSClient, error) {
 	g := &goTLSClient{}
-	dial := func(network, address string) (net.Conn, error) {
-		d := net.Dialer{Timeout: replyTimeout}
-		conn, err := d.DialContext(ctx, network, address)
-		if err != nil {
-			return nil, err
-		}
-		g.mu.Lock()
-		defer g.mu.Unlock()
-		control := len(g.raw) == 0
-		g.raw = append(g.raw, conn)
+	dial := ctxDial(ctx, net.Dialer{Timeout: replyTimeout}, func(conn net.Conn, control bool) net.Conn {
 		if control && !implicit {
-			return conn, nil
+			return conn
 		}
 		tc := tls.Client(conn, cfg)
 		if !control {
+			g.mu.Lock()
 			g.data = append(g.data, tc)
+			g.mu.Unlock()
 		}
-		return tc, nil
-	}
-	context.AfterFunc(ctx, func() {
-		g.mu.Lock()
-		defer g.mu.Unlock()
-		for _, c := range g.raw {
-			c.Close()
-		}
+		return tc
 	})
 	mode := ftp.DialWithExplicitTLS(cfg)
 	if implicit {
 		mode = ftp.DialWithTLS(cfg)
 	}
 	opts = append([]ftp.DialOption{ftp.DialWithDialFunc(dial), mode, ftp.DialWithShutTimeout(dataTimeout)}, opts...)
-	c, err := ftp.Dial(addr, opts...)
+	c, err := goLogin(addr, opts, a, "e2e@example.com")
 	if err != nil {
 		return nil, err
 	}
 	g.ServerConn = c
-	user, pass := "anonymous", "e2e@example.com"
-	if a != nil {
-		user, pass = a.user, a.pass
-	}
-	if err := c.Login(user, pass); err != nil {
-		c.Quit()
-		return nil, err
-	}
 	return g, nil
 }
 

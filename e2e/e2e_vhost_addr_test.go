@@ -20,7 +20,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -78,19 +77,7 @@ func vaPort(t *testing.T) (int, error) {
 // one since. It returns nil then, and the caller picks new ports.
 func vaLaunch(t *testing.T, root string, args []string) *server {
 	t.Helper()
-	s := &server{t: t, root: root, log: newLogWriter(), exited: make(chan struct{})}
-	s.cmd = exec.Command(ftpsdBin, args...)
-	s.cmd.Dir = t.TempDir()
-	s.cmd.Stdout = s.log
-	s.cmd.Stderr = s.log
-	s.cmd.WaitDelay = stopTimeout
-	if err := s.cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", ftpsdBin, err)
-	}
-	go func() {
-		s.exitErr = s.cmd.Wait()
-		close(s.exited)
-	}()
+	s := spawn(t, t.TempDir(), root, args)
 	select {
 	case addr := <-s.log.listening:
 		s.addr = addr
