@@ -7,7 +7,6 @@ import (
 	"github.com/ftpsd/ftpsd/internal/testserver"
 	"io"
 	"net"
-	"net/textproto"
 	"strings"
 	"sync"
 	"testing"
@@ -90,13 +89,8 @@ func loginTLS(t *testing.T, addr string, implicit bool) time.Duration {
 	cfg := clientTLS(tls.VersionTLS13)
 	var c *tlsClient
 	if implicit {
-		raw, err := tls.DialWithDialer(&net.Dialer{Timeout: 10 * time.Second}, "tcp", addr, cfg)
-		if err != nil {
-			t.Fatalf("implicit TLS dial: %v", err)
-		}
-		t.Cleanup(func() { raw.Close() })
-		_ = raw.SetDeadline(time.Now().Add(20 * time.Second))
-		c = &tlsClient{client: &client{t: t, c: raw, tp: textproto.NewConn(raw)}, cfg: cfg}
+		c = dialImplicit(t, addr, cfg)
+		_ = c.c.SetDeadline(time.Now().Add(20 * time.Second))
 		c.expect(220)
 	} else {
 		c = dialTLS(t, addr, cfg)

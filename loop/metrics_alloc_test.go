@@ -5,8 +5,6 @@ package loop
 import (
 	"testing"
 
-	"github.com/panjf2000/gnet/v2"
-
 	"github.com/ftpsd/ftpsd/internal/metrics"
 )
 
@@ -16,23 +14,10 @@ import (
 func TestNOOPWithMetricsAllocatesNothing(t *testing.T) {
 	m := metrics.New()
 	m.Commands(verbs())
-	srv := &Server{cfg: Config{Metrics: m}}
-	fc := &fakeConn{out: make([]byte, 0, 64)}
-	s := newSession(srv, fc, 1, addrPortOf(nil), addrPortOf(nil), []*vhost{{Host: &Host{}}})
+	s, fc := noopSession(Config{Metrics: m})
 	s.meterOpen(false)
-	line := []byte("NOOP\r\n")
-	buf := make([]byte, len(line))
 	const runs = 1000
-	allocs := testing.AllocsPerRun(runs, func() {
-		fc.in = append(buf[:0], line...)
-		if a := s.traffic(); a != gnet.None {
-			t.Fatalf("action %v", a)
-		}
-	})
-	if string(fc.out) != "200 NOOP ok.\r\n" {
-		t.Fatalf("reply %q", fc.out)
-	}
-	if allocs != 0 {
+	if allocs := noopAllocs(t, s, fc, runs); allocs != 0 {
 		t.Errorf("NOOP path with metrics allocates %.1f times, want 0", allocs)
 	}
 	// AllocsPerRun runs the function once more to warm up.

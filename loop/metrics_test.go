@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/tls"
 	"io"
-	"net/textproto"
 	"strconv"
 	"testing"
 	"time"
@@ -270,13 +269,7 @@ func TestMetricsImplicitAndPassiveRange(t *testing.T) {
 	bound, _ := startListeners(t, Config{Metrics: m, Host: Host{TLS: tlsConfig(t), PasvMin: lo, PasvMax: lo + 50},
 		Listeners: []Listener{{Addr: "127.0.0.1:0", Implicit: true}}})
 	rng := strconv.Itoa(int(lo)) + "-" + strconv.Itoa(int(lo+50))
-	ccfg := clientTLS(tls.VersionTLS13)
-	raw, err := tls.Dial("tcp", bound[0].Addr.String(), ccfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { raw.Close() })
-	c := &tlsClient{client: &client{t: t, c: raw, tp: textproto.NewConn(raw)}, cfg: ccfg}
+	c := dialImplicit(t, bound[0].Addr.String(), clientTLS(tls.VersionTLS13))
 	c.expect(220)
 	c.login("alice", "secret")
 	c.cmd(229, "EPSV")
@@ -288,6 +281,6 @@ func TestMetricsImplicitAndPassiveRange(t *testing.T) {
 	})
 	c.cmd(225, "ABOR") // closes the passive listener
 	checkMetrics(t, m, []metricCase{{"ftpsd_passive_ports_in_use", l("range", rng), 0}})
-	raw.Close()
+	c.c.Close()
 	checkMetrics(t, m, []metricCase{{"ftpsd_sessions_open", l("listener", "implicit", "tls", "tls"), 0}})
 }

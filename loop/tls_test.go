@@ -60,6 +60,18 @@ func dialTLS(t *testing.T, addr string, cfg *tls.Config) *tlsClient {
 	return &tlsClient{client: dial(t, addr), cfg: cfg}
 }
 
+// dialImplicit connects to an implicit-TLS listener: the handshake first,
+// then the caller reads the greeting. The connection closes with the test.
+func dialImplicit(t *testing.T, addr string, cfg *tls.Config) *tlsClient {
+	t.Helper()
+	raw, err := tls.DialWithDialer(&net.Dialer{Timeout: 10 * time.Second}, "tcp", addr, cfg)
+	if err != nil {
+		t.Fatalf("implicit TLS dial: %v", err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return &tlsClient{client: &client{t: t, c: raw, tp: textproto.NewConn(raw)}, cfg: cfg}
+}
+
 // auth sends AUTH TLS and runs the handshake over the control connection.
 func (c *tlsClient) auth() {
 	c.t.Helper()
@@ -308,17 +320,11 @@ func TestDataWithAnotherSessionsTicket(t *testing.T) {
 func TestImplicitTLS(t *testing.T) {
 	bound, root := startListeners(t, Config{Host: Host{TLS: tlsConfig(t)}, Listeners: []Listener{{Addr: "127.0.0.1:0", Implicit: true}}})
 	writeFile(t, root, "f", "implicit data")
-	ccfg := clientTLS(tls.VersionTLS13)
-	raw, err := tls.Dial("tcp", bound[0].Addr.String(), ccfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { raw.Close() })
-	c := &tlsClient{client: &client{t: t, c: raw, tp: textproto.NewConn(raw)}, cfg: ccfg}
+	c := dialImplicit(t, bound[0].Addr.String(), clientTLS(tls.VersionTLS13))
 	c.expect(220)
 	c.protP()
 	c.login("alice", "secret")
-	if got := c.retrP("f", ccfg); got != "implicit data" {
+	if got := c.retrP("f", c.cfg); got != "implicit data" {
 		t.Fatalf("got %q", got)
 	}
 	c.cmd(503, "AUTH TLS")
