@@ -236,7 +236,8 @@ func (r *Report) idle(b *strings.Builder) {
 		}
 		b.WriteString("RSS after close is read " + r.Settings["idle_return"] + " after every session of ftpsd's largest idle case closed" + under + ", as a percentage of the RSS before the first opened; the other cases do not wait. " +
 			"Its floor is that RSS before plus what the Go runtime's metadata (span structures, GC metadata, caches: `go_memstats_*_sys_bytes` from ftpsd's `-admin` metrics) and the file-backed pages (the executable's code the sessions ran, from smaps_rollup) grew by between before and after: " +
-			"neither is given back by any process (the runtime sizes its metadata for the heap's peak and keeps it; the kernel keeps clean file pages while memory is plentiful), so the RSS after close cannot go below it. " +
+			"neither is given back by any process (the runtime sizes its metadata for the heap's peak and keeps it; the kernel keeps clean file pages while memory is plentiful). The metadata is counted as the runtime maps it, which it writes as the heap grows into it; " +
+			"so the floor is what the RSS after close could reach at best while Go keeps that metadata. " +
 			"The Go heap in use after close, as a percentage of before, is what ftpsd itself still holds.\n\n")
 	}
 }
