@@ -265,7 +265,9 @@ func TestMetricsBansAndRefusedLogins(t *testing.T) {
 // configured range under that range's gauge.
 func TestMetricsImplicitAndPassiveRange(t *testing.T) {
 	m := metrics.New()
-	lo := uint16(20000 + time.Now().UnixNano()%20000)
+	// 20000-29999 lies below the ephemeral ports (TestActiveRange), so no
+	// outgoing connection of another test holds one of these.
+	lo := uint16(20000 + time.Now().UnixNano()%9000)
 	bound, _ := startListeners(t, Config{Metrics: m, Host: Host{TLS: tlsConfig(t), PasvMin: lo, PasvMax: lo + 50},
 		Listeners: []Listener{{Addr: "127.0.0.1:0", Implicit: true}}})
 	rng := strconv.Itoa(int(lo)) + "-" + strconv.Itoa(int(lo+50))
