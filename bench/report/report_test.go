@@ -587,7 +587,7 @@ func TestReturnTargetFloor(t *testing.T) {
 		if got == nil || !got.Known || got.Met {
 			t.Fatalf("floor %v: target %+v, want known and missed", tc.floor, got)
 		}
-		if (got.Impossible != "") != tc.impossible || !strings.Contains(got.Figure, "alone keeps "+num(tc.floor)+" %; Go heap in use 111 % of before") {
+		if (got.Impossible != "") != tc.impossible || !strings.Contains(got.Figure, "pages stay: "+num(tc.floor)+" %; Go heap in use 111 % of before") {
 			t.Errorf("floor %v: %+v, want impossible %v and the floor and heap in the figure", tc.floor, got, tc.impossible)
 		}
 		if md := r.Markdown(Charts{}); !strings.Contains(md, "| 160 (160–160) | "+num(tc.floor)+" ("+num(tc.floor)+"–"+num(tc.floor)+") | 111 (111–111) |") {

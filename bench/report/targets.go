@@ -170,7 +170,7 @@ func (r *Report) idleTargets() []Target {
 			Met:    back.Valid() && back.Median <= 120, Known: back.Valid(),
 		}
 		if floor := r.Get(*most, Self, scenario.RSSAfterCloseFloorPct); t.Known && floor.Valid() {
-			t.Figure += "; what no process gives back (the Go runtime's metadata for the peak, the executable's pages) alone keeps " + num(floor.Median) + " %"
+			t.Figure += "; the best it could reach while Go keeps its runtime metadata for the peak and the executable's pages stay: " + num(floor.Median) + " %"
 			if heap := r.Get(*most, Self, scenario.HeapAfterClosePct); heap.Valid() {
 				t.Figure += "; Go heap in use " + num(heap.Median) + " % of before"
 			}

@@ -25,11 +25,11 @@ const (
 	// RSSAfterClosePct is the server's RSS IdleConfig.Return after the
 	// idle sessions closed, as a percentage of its RSS before they opened.
 	RSSAfterClosePct = "rss_after_close_pct"
-	// RSSAfterCloseFloorPct is the least RSSAfterClosePct could be, from
+	// RSSAfterCloseFloorPct is the best RSSAfterClosePct could reach, from
 	// the same run: the RSS before, plus what the Go runtime's metadata
-	// and the file pages (the executable's) grew by between before and
-	// after, neither of which the process can give back. Only for a
-	// target with Runtime.
+	// (counted as mapped) and the file pages (the executable's) grew by
+	// between before and after, neither of which the process gives back.
+	// Only for a target with Runtime.
 	RSSAfterCloseFloorPct = "rss_after_close_floor_pct"
 	// HeapAfterClosePct is the Go heap in use after the sessions closed,
 	// as a percentage of before: what the server itself still holds.
