@@ -310,6 +310,54 @@ func TestConfigRequireSSL(t *testing.T) {
 	c.must("PASS e2e@example.com", 230)
 }
 
+// TestConfigCurves: SSLOpenSSLConfCmd Curves limits the key exchange of the
+// control and the data connections: a Go client, which prefers
+// X25519MLKEM768, gets X25519 on both; one that offers only the hybrid is
+// refused. Without the line the same client gets the hybrid.
+func TestConfigCurves(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name, line string
+		want       tls.CurveID
+	}{
+		{"Curves X25519:P-256", "\n  SSLOpenSSLConfCmd Curves X25519:P-256", tls.X25519},
+		{"no Curves line", "", tls.X25519MLKEM768},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := fcFixture(t)
+			root := filepath.Join(dir, "root")
+			text := strings.Replace(fcSeed(t, "explicit", ""), "FTP On", "FTP On"+tt.line, 1)
+			s := startConfServer(t, dir, root, text, "-root", root, "-anonymous")
+			handshake := func(prefs ...tls.CurveID) (tls.ConnectionState, error) {
+				c := s.dial(t)
+				c.must("AUTH TLS", 234)
+				tc := tls.Client(c.conn, &tls.Config{InsecureSkipVerify: true, ServerName: "127.0.0.1", CurvePreferences: prefs})
+				ctx, cancel := context.WithTimeout(context.Background(), replyTimeout)
+				defer cancel()
+				err := tc.HandshakeContext(ctx)
+				return tc.ConnectionState(), err
+			}
+			if st, err := handshake(); err != nil || st.CurveID != tt.want {
+				t.Errorf("control connection: group %v, %v; want %v", st.CurveID, err, tt.want)
+			}
+			_, err := handshake(tls.X25519MLKEM768)
+			if refused := err != nil; refused != (tt.want != tls.X25519MLKEM768) {
+				t.Errorf("a client offering X25519MLKEM768 only: handshake error %v", err)
+			}
+			g := goTLSDial(t, s.addr, false, &tls.Config{InsecureSkipVerify: true, ServerName: "127.0.0.1", ClientSessionCache: tls.NewLRUClientSessionCache(4)}, nil)
+			if _, err := g.List("/"); err != nil {
+				t.Fatalf("LIST over PROT P: %v", err)
+			}
+			if ds := g.dataStates(); len(ds) != 1 || ds[0].CurveID != tt.want {
+				t.Errorf("data connections %d, want 1 with group %v", len(ds), tt.want)
+			} else if !ds[0].DidResume {
+				t.Errorf("data connection did not resume the control session")
+			}
+		})
+	}
+}
+
 // TestConfigRefused: a configuration ftpsd cannot honour does not start,
 // and names the directive; -t says the same with status 1; the examples
 // pass -t.

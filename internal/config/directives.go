@@ -101,6 +101,7 @@ var table = []*spec{
 	{name: "SSLVerifyDepth", syntax: "SSLVerifyDepth number", min: 1, max: 1, ctx: ctxServers, set: intOpt(func(s *Server) *Opt[int] { return &s.SSL.VerifyDepth }, 0, 100, "a depth")},
 	{name: "SSLProtocol", syntax: "SSLProtocol [+|-]protocol ...", min: 1, max: -1, ctx: ctxServers, set: setSSLProtocol},
 	{name: "SSLCipherSuite", syntax: "SSLCipherSuite [SSL|TLSv1.3] cipher-spec", min: 1, max: 2, ctx: ctxServers, set: setCipherSuite},
+	{name: "SSLOpenSSLConfCmd", syntax: "SSLOpenSSLConfCmd command-name command-value", min: 2, max: 2, ctx: ctxServers, set: setOpenSSLConfCmd},
 	{name: "SSLUserName", syntax: "SSLUserName varname", min: 1, max: 1, ctx: ctxServers, set: setSSLUserName},
 	{name: "FTPTLSTicketLifetime", syntax: "FTPTLSTicketLifetime seconds|duration", min: 1, max: 1, ctx: ctxServer, set: duration(func(s *Server) *Opt[time.Duration] { return &s.Process.TicketLifetime })},
 	{name: "SSLSessionTicketKeyFile", syntax: "SSLSessionTicketKeyFile file", min: 1, max: 1, ctx: ctxServer, set: pathOpt(func(s *Server) *Opt[string] { return &s.Process.SessionTicketKeyFile })},

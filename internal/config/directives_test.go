@@ -320,6 +320,22 @@ var directiveTests = []struct {
 	{name: "SSLCipherSuite unknown", conf: "SSLCipherSuite ECDHE-RSA-AES128-GCM-SHA265\n", errs: at(1, "SSLCipherSuite: unknown cipher or keyword ECDHE-RSA-AES128-GCM-SHA265")},
 	{name: "SSLCipherSuite empty result", conf: "SSLCipherSuite RC4:3DES\n", errs: at(1, "SSLCipherSuite: selects none of the TLS 1.2 suites ftpsd offers ("+offeredNames()+")")},
 	{name: "SSLCipherSuite bad protocol", conf: "SSLCipherSuite TLSv1.2 HIGH\n", errs: at(1, "SSLCipherSuite: TLSv1.2 is not SSL or TLSv1.3")},
+	{name: "SSLOpenSSLConfCmd Curves", conf: "SSLOpenSSLConfCmd Curves X25519:secp384r1\n", check: onMain(func(t *testing.T, s *Server) {
+		eq(t, "groups", s.SSL.Groups.Value, []tls.CurveID{tls.X25519, tls.CurveP384})
+	})},
+	{name: "SSLOpenSSLConfCmd Groups, any case", conf: "SSLOpenSSLConfCmd groups x25519mlkem768:P-256\n", check: onMain(func(t *testing.T, s *Server) {
+		eq(t, "groups", s.SSL.Groups.Value, []tls.CurveID{tls.X25519MLKEM768, tls.CurveP256})
+	})},
+	{name: "SSLOpenSSLConfCmd Curves skips groups ftpsd lacks", conf: "SSLOpenSSLConfCmd Curves X25519:X448:ffdhe2048\n",
+		notes: []string{at(1, "SSLOpenSSLConfCmd: X448, ffdhe2048 not negotiated by ftpsd (crypto/tls); skipped")},
+		check: onMain(func(t *testing.T, s *Server) { eq(t, "groups", s.SSL.Groups.Value, []tls.CurveID{tls.X25519}) })},
+	{name: "SSLOpenSSLConfCmd Curves unknown", conf: "SSLOpenSSLConfCmd Curves X25519:P-265\n", errs: at(1, "SSLOpenSSLConfCmd: unknown group P-265 ("+groupList+")")},
+	{name: "SSLOpenSSLConfCmd Curves nothing left", conf: "SSLOpenSSLConfCmd Curves X448\n",
+		notes: []string{at(1, "SSLOpenSSLConfCmd: X448 not negotiated by ftpsd (crypto/tls); skipped")},
+		errs:  at(1, "SSLOpenSSLConfCmd: selects none of the groups ftpsd negotiates ("+groupList+")")},
+	{name: "SSLOpenSSLConfCmd other command", conf: "SSLOpenSSLConfCmd SignatureAlgorithms RSA+SHA256\n", errs: at(1, "SSLOpenSSLConfCmd: SignatureAlgorithms is not supported; ftpsd takes Curves (or Groups) only")},
+	{name: "SSLOpenSSLConfCmd protocol command", conf: "SSLOpenSSLConfCmd MinProtocol TLSv1.2\n", errs: at(1, "SSLOpenSSLConfCmd: MinProtocol is not supported; set the protocols with SSLProtocol")},
+	{name: "SSLOpenSSLConfCmd arity", conf: "SSLOpenSSLConfCmd Curves\n", errs: at(1, "SSLOpenSSLConfCmd takes 2 arguments, got 1 (SSLOpenSSLConfCmd command-name command-value)")},
 	{name: "SSLUserName", conf: "SSLUserName SSL_CLIENT_S_DN_CN\n", check: onMain(func(t *testing.T, s *Server) { eq(t, "user", s.SSL.UserName.Value, "SSL_CLIENT_S_DN_CN") })},
 	{name: "SSLUserName bad", conf: "SSLUserName REMOTE_USER\n", errs: at(1, "SSLUserName: REMOTE_USER is not supported (SSL_CLIENT_S_DN_CN, SSL_CLIENT_S_DN_UID, SSL_CLIENT_S_DN_Email, SSL_CLIENT_SAN_Email_0, SSL_CLIENT_S_DN)")},
 

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"crypto/tls"
 	"net/netip"
 	"path/filepath"
 	"reflect"
@@ -97,6 +98,7 @@ FTP On
 SSLEngine on
 SSLCertificateFile main.crt
 SSLProtocol -all +TLSv1.3
+SSLOpenSSLConfCmd Curves X25519:prime256v1
 FTPOptions NLSTShowDirs RequireSSL
 FTPTimeoutIdle 60
 FTPPASVrange 50000 50010
@@ -118,6 +120,7 @@ ErrorLog logs/main_error
   ServerName other.example
   FTP Off
   SSLCertificateFile other.crt
+  SSLOpenSSLConfCmd Groups X25519MLKEM768
   FTPOptions NoUTF8Feature
   FTPDirUmask 002
   CustomLog logs/other "%a"
@@ -154,6 +157,7 @@ ErrorLog logs/main_error
 	check("a tls", a.TLSEnabled(), true)
 	check("a cert", a.SSL.CertificateFile[0].Value, "/etc/ftpsd/main.crt")
 	check("a protocol", a.SSL.Versions().Min, uint16(0x0304))
+	check("a groups", a.SSL.Groups.Value, []tls.CurveID{tls.X25519, tls.CurveP256})
 	check("a idle", a.FTPTimeoutIdle.Value, 30*time.Second)
 	check("a pasv", a.FTPPASVRange.Value, PortRange{50000, 50010})
 	check("a options", a.FTPOptions.Apply(0).String(), "NLSTShowDirs StripHostname")
@@ -167,6 +171,7 @@ ErrorLog logs/main_error
 	check("b name", b.ServerName.Value, "other.example")
 	check("b ftp", b.FTPEnabled(), false)
 	check("b cert", b.SSL.CertificateFile[0].Value, "/etc/ftpsd/other.crt")
+	check("b groups", b.SSL.Groups.Value, []tls.CurveID{tls.X25519MLKEM768})
 	check("b idle", b.FTPTimeoutIdle.Value, 60*time.Second)
 	check("b options", b.FTPOptions.Apply(0).String(), "NoUTF8Feature")
 	check("b umask", b.Dir.Umask(), DefaultUmask^0o055)

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"crypto/tls"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -242,6 +243,11 @@ type TLSSettings struct {
 	// default policy (ECDHE with AES-GCM or ChaCha20-Poly1305). TLS 1.3 suites are not
 	// configurable. crypto/tls orders suites itself, so only membership matters.
 	CipherSuite Opt[[]uint16]
+	// Groups is SSLOpenSSLConfCmd Curves (or Groups): the key-exchange groups crypto/tls may
+	// negotiate; unset, or set to nil by DEFAULT (which a virtual host may use to undo the main
+	// server's list), means every group it supports, post-quantum hybrids first. crypto/tls
+	// orders them itself, so only membership matters.
+	Groups Opt[[]tls.CurveID]
 	// UserName is SSLUserName: the certificate field whose value becomes the user name of a
 	// client that presents a verified certificate, e.g. SSL_CLIENT_S_DN_CN.
 	UserName Opt[string]

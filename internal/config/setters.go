@@ -497,6 +497,26 @@ func setCipherSuite(w *walker, p *place, n *node) error {
 	return err
 }
 
+// setOpenSSLConfCmd reads SSLOpenSSLConfCmd for the one OpenSSL command crypto/tls has a
+// counterpart for: Curves (or its synonym Groups), the key-exchange groups. Any other command is
+// an error naming the directive that covers it, rather than a setting silently not applied.
+func setOpenSSLConfCmd(w *walker, p *place, n *node) error {
+	switch cmd := n.args[0]; strings.ToLower(cmd) {
+	case "curves", "groups":
+		ids, err := parseGroups(n.args[1], w.notef(n.pos))
+		if err == nil {
+			p.srv.SSL.Groups = setOpt(ids, n.pos)
+		}
+		return err
+	case "minprotocol", "maxprotocol", "protocol":
+		return errorf("%s is not supported; set the protocols with SSLProtocol", quoteName(cmd))
+	case "ciphersuites", "cipherstring":
+		return errorf("%s is not supported; set the TLS 1.2 suites with SSLCipherSuite (crypto/tls does not let TLS 1.3 suites be configured)", quoteName(cmd))
+	default:
+		return errorf("%s is not supported; ftpsd takes Curves (or Groups) only", quoteName(cmd))
+	}
+}
+
 func setSSLUserName(_ *walker, p *place, n *node) error {
 	v := strings.ToUpper(n.args[0])
 	if !sslUserNames[v] {

@@ -266,3 +266,89 @@ var sslUserNames = map[string]bool{
 	"SSL_CLIENT_S_DN_CN": true, "SSL_CLIENT_S_DN_UID": true, "SSL_CLIENT_S_DN_EMAIL": true,
 	"SSL_CLIENT_S_DN_E": true, "SSL_CLIENT_SAN_EMAIL_0": true, "SSL_CLIENT_S_DN": true,
 }
+
+// groupNames are the key-exchange groups crypto/tls negotiates, by the names OpenSSL gives them
+// (lower case; OpenSSL matches group names case-insensitively).
+var groupNames = map[string]tls.CurveID{
+	"x25519mlkem768":     tls.X25519MLKEM768,
+	"secp256r1mlkem768":  tls.SecP256r1MLKEM768,
+	"secp384r1mlkem1024": tls.SecP384r1MLKEM1024,
+	"x25519":             tls.X25519,
+	"p-256":              tls.CurveP256, "prime256v1": tls.CurveP256, "secp256r1": tls.CurveP256,
+	"p-384": tls.CurveP384, "secp384r1": tls.CurveP384,
+	"p-521": tls.CurveP521, "secp521r1": tls.CurveP521,
+}
+
+// otherGroups are OpenSSL group names crypto/tls does not negotiate: a list copied from a guide
+// that names them loads, without them and with a note, while a misspelt name is still an error.
+var otherGroups = map[string]bool{
+	"x448": true, "ffdhe2048": true, "ffdhe3072": true, "ffdhe4096": true, "ffdhe6144": true,
+	"ffdhe8192": true, "brainpoolp256r1": true, "brainpoolp384r1": true, "brainpoolp512r1": true,
+	"brainpoolp256r1tls13": true, "brainpoolp384r1tls13": true, "brainpoolp512r1tls13": true,
+	"mlkem512": true, "mlkem768": true, "mlkem1024": true, "x448mlkem1024": true,
+	"secp224r1": true, "secp192r1": true, "secp256k1": true, "prime192v1": true,
+}
+
+// parseGroups reads the value of SSLOpenSSLConfCmd Curves (or Groups) as OpenSSL 3 does: group
+// names separated by ':' (',' and the '/' of OpenSSL 3.5's preference tiers are accepted too);
+// "?name" is skipped when unknown; a leading '*' (a key-share hint, which only a client acts on)
+// is dropped; DEFAULT is every group crypto/tls negotiates, and makes the result nil, as if there
+// were no Curves line (what crypto/tls's default is, it knows best). Names crypto/tls does not negotiate
+// (X448, the ffdhe and brainpool groups, …) are skipped with one note; an unknown name is an
+// error, and so is a list that ends up empty. crypto/tls picks among the groups in its own order
+// (post-quantum hybrids first, then X25519, then the NIST curves), so only the set matters.
+func parseGroups(spec string, note func(string, ...any)) ([]tls.CurveID, error) {
+	var (
+		ids     []tls.CurveID
+		skipped []string
+		all     bool
+	)
+	add := func(id tls.CurveID) {
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	words := strings.FieldsFunc(spec, func(r rune) bool { return r == ':' || r == ',' || r == '/' })
+	if len(words) == 0 {
+		return nil, errorf("empty group list")
+	}
+	for _, w := range words {
+		w = strings.TrimPrefix(w, "*")
+		optional := strings.HasPrefix(w, "?")
+		name := strings.TrimPrefix(w, "?")
+		lower := strings.ToLower(name)
+		switch id, ok := groupNames[lower]; {
+		case ok:
+			add(id)
+		case lower == "default":
+			all = true
+		case otherGroups[lower]:
+			skipped = append(skipped, name)
+		case optional:
+		default:
+			return nil, errorf("unknown group %s (%s)", quoteName(w), groupList)
+		}
+	}
+	if len(skipped) > 0 {
+		note("SSLOpenSSLConfCmd: %s not negotiated by ftpsd (crypto/tls); skipped", strings.Join(skipped, ", "))
+	}
+	switch {
+	case all:
+		return nil, nil
+	case len(ids) == 0:
+		return nil, errorf("selects none of the groups ftpsd negotiates (%s)", groupList)
+	}
+	return ids, nil
+}
+
+// groupList names the groups ftpsd negotiates, for error messages.
+const groupList = "X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024, X25519, P-256 (prime256v1), P-384 (secp384r1), P-521 (secp521r1)"
+
+// TLS13OnlyGroup reports whether id is a post-quantum hybrid, which only TLS 1.3 negotiates.
+func TLS13OnlyGroup(id tls.CurveID) bool {
+	switch id {
+	case tls.X25519MLKEM768, tls.SecP256r1MLKEM768, tls.SecP384r1MLKEM1024:
+		return true
+	}
+	return false
+}

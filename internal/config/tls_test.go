@@ -48,6 +48,37 @@ func TestParseCipherSuite(t *testing.T) {
 	}
 }
 
+func TestParseGroups(t *testing.T) {
+	tests := []struct {
+		name, spec string
+		want       []tls.CurveID
+		err        string
+		notes      int
+	}{
+		{"aliases and duplicates", "prime256v1:secp256r1:P-256:secp521r1", []tls.CurveID{tls.CurveP256, tls.CurveP521}, "", 0},
+		{"commas and tiers", "X25519MLKEM768/SecP256r1MLKEM768,x25519", []tls.CurveID{tls.X25519MLKEM768, tls.SecP256r1MLKEM768, tls.X25519}, "", 0},
+		{"optional unknown skipped", "?X25519:?NoSuchGroup", []tls.CurveID{tls.X25519}, "", 0},
+		{"key-share hint dropped", "*X25519:P-384", []tls.CurveID{tls.X25519, tls.CurveP384}, "", 0},
+		{"default is crypto/tls's", "X25519:DEFAULT", nil, "", 0},
+		{"known but not negotiated", "X25519:brainpoolP256r1:ffdhe3072", []tls.CurveID{tls.X25519}, "", 1},
+		{"unknown", "X25519:curve25519", nil, "unknown group curve25519 (" + groupList + ")", 0},
+		{"empty", "::", nil, "empty group list", 0},
+		{"nothing negotiated", "X448:ffdhe2048", nil, "selects none of the groups ftpsd negotiates (" + groupList + ")", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			notes := 0
+			got, err := parseGroups(tt.spec, func(string, ...any) { notes++ })
+			if errString(err) != tt.err {
+				t.Fatalf("error %q, want %q", errString(err), tt.err)
+			}
+			if !reflect.DeepEqual(got, tt.want) || notes != tt.notes {
+				t.Errorf("got %v (%d notes), want %v (%d notes)", got, notes, tt.want, tt.notes)
+			}
+		})
+	}
+}
+
 // The suites config offers are exactly those crypto/tls implements as secure TLS 1.2 AEAD suites
 // with ECDHE, so that an ID from here is never refused by crypto/tls.
 func TestSuitesAreSecure(t *testing.T) {

@@ -119,6 +119,7 @@ func merge(main, v *Server) *Server {
 	t.VerifyDepth.inherit(mt.VerifyDepth)
 	t.Protocol.inherit(mt.Protocol)
 	t.CipherSuite.inherit(mt.CipherSuite)
+	t.Groups.inherit(mt.Groups)
 	t.UserName.inherit(mt.UserName)
 
 	at := v.FTPOptions.At

@@ -79,8 +79,9 @@ type fileSettings struct {
 	serverName   string
 	exitMessage  string
 	versions     config.Versions
-	cipherSuites []uint16 // nil: tlsstate's policy
-	verifyDepth  int      // SSLVerifyDepth, for client certificates
+	cipherSuites []uint16      // nil: tlsstate's policy
+	groups       []tls.CurveID // nil: every group crypto/tls negotiates
+	verifyDepth  int           // SSLVerifyDepth, for client certificates
 
 	errorLog string      // "" : standard error
 	logs     []logTarget // CustomLog
@@ -550,6 +551,9 @@ func (f *fileSettings) apply(cfg *loop.Config) {
 	cfg.TLS.MinVersion, cfg.TLS.MaxVersion = f.versions.Min, f.versions.Max
 	if f.cipherSuites != nil {
 		cfg.TLS.CipherSuites = slices.Clone(f.cipherSuites)
+	}
+	if f.groups != nil {
+		cfg.TLS.CurvePreferences = slices.Clone(f.groups)
 	}
 	if cfg.TLS.ClientAuth != tls.NoClientCert {
 		cfg.TLS.VerifyPeerCertificate = verifyDepth(f.verifyDepth)

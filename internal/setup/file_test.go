@@ -168,6 +168,7 @@ func TestFromConfigMapping(t *testing.T) {
 				}
 			}},
 		{"mod_ssl", fcVHost("SSLProtocol -all +TLSv1.2\nSSLCipherSuite ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256\n" +
+			"SSLOpenSSLConfCmd Curves X25519:P-256\n" +
 			"SSLCACertificateFile conf/ca.pem\nSSLVerifyClient require\nSSLVerifyDepth 2\nSSLUserName SSL_CLIENT_S_DN_CN\n" +
 			"SSLCertificateChainFile conf/ca.pem"), Flags{},
 			func(t *testing.T, m fcMapped) {
@@ -178,6 +179,9 @@ func TestFromConfigMapping(t *testing.T) {
 				want := []uint16{tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256}
 				if !slices.Equal(c.CipherSuites, want) {
 					t.Errorf("CipherSuites %x, want %x", c.CipherSuites, want)
+				}
+				if want := []tls.CurveID{tls.X25519, tls.CurveP256}; !slices.Equal(c.CurvePreferences, want) {
+					t.Errorf("CurvePreferences %v, want %v", c.CurvePreferences, want)
 				}
 				if c.ClientAuth != tls.RequireAndVerifyClientCert || c.ClientCAs == nil || c.VerifyPeerCertificate == nil {
 					t.Errorf("ClientAuth %v, ClientCAs %v, VerifyPeerCertificate %v", c.ClientAuth, c.ClientCAs != nil, c.VerifyPeerCertificate != nil)
@@ -363,6 +367,22 @@ FTPDataBlockSize 65536
 					t.Errorf("warnings %q, want %q", w, want)
 				}
 			}},
+		{"hybrid groups only warn when TLS 1.2 is allowed", fcVHost("SSLOpenSSLConfCmd Curves X25519MLKEM768:SecP256r1MLKEM768"), Flags{},
+			func(t *testing.T, m fcMapped) {
+				want := "DIR/ftpsd.conf:9: SSLOpenSSLConfCmd Curves: only post-quantum hybrid groups, which TLSv1.2 cannot negotiate: TLSv1.2 clients will fail the handshake; add X25519 or P-256, or set SSLProtocol TLSv1.3"
+				if w := strings.ReplaceAll(strings.Join(m.warnings(), "\n"), dir, "DIR"); w != want {
+					t.Errorf("warnings %q, want %q", w, want)
+				}
+				if want := []tls.CurveID{tls.X25519MLKEM768, tls.SecP256r1MLKEM768}; !slices.Equal(m.cfg.TLS.CurvePreferences, want) {
+					t.Errorf("CurvePreferences %v, want %v", m.cfg.TLS.CurvePreferences, want)
+				}
+			}},
+		{"no Curves line: crypto/tls's groups", fcVHost(""), Flags{},
+			func(t *testing.T, m fcMapped) {
+				if m.cfg.TLS.CurvePreferences != nil {
+					t.Errorf("CurvePreferences %v, want none set", m.cfg.TLS.CurvePreferences)
+				}
+			}},
 		{"a looser umask below the root is a warning", fcVHost("<Directory root/sub>\nFTPUmask 002\n</Directory>"), Flags{},
 			func(t *testing.T, m fcMapped) {
 				want := "DIR/ftpsd.conf:10: FTPUmask in <Directory DIR/root/sub>: not acted on yet, 022 applies everywhere"
@@ -417,6 +437,9 @@ func TestFromConfigRefused(t *testing.T) {
 		}},
 		{"a stricter umask below the root", fcVHost("<Directory root/sub>\nFTPDirUmask 077\n</Directory>"), Flags{}, []string{
 			"DIR/ftpsd.conf:10: FTPDirUmask 077 in <Directory DIR/root/sub>: per-directory umasks are not applied yet and this one is stricter than the 022 applied everywhere; refusing to start rather than create files more open than configured",
+		}},
+		{"hybrid groups only with TLS 1.2 only", fcVHost("SSLProtocol TLSv1.2\nSSLOpenSSLConfCmd Curves X25519MLKEM768"), Flags{}, []string{
+			"DIR/ftpsd.conf:10: SSLOpenSSLConfCmd Curves: only post-quantum hybrid groups, which TLSv1.2 cannot negotiate, and SSLProtocol allows TLSv1.2 only: no handshake could succeed; add X25519 or P-256",
 		}},
 		{"SSLUserName", fcVHost("SSLUserName SSL_CLIENT_S_DN_UID"), Flags{}, []string{
 			"DIR/ftpsd.conf:9: SSLUserName SSL_CLIENT_S_DN_UID: not supported; ftpsd takes the user name of a certificate login from its subject CN only (SSL_CLIENT_S_DN_CN)",

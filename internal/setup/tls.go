@@ -1,8 +1,10 @@
 package setup
 
 import (
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"slices"
 	"strconv"
 
 	"github.com/ftpsd/ftpsd/internal/config"
@@ -16,6 +18,10 @@ func (p *problems) tlsSettings(srv *config.Server, s *settings, fl Flags, f *fil
 	f.versions = t.Versions()
 	if t.CipherSuite.Set {
 		f.cipherSuites = t.CipherSuite.Value
+	}
+	if g := t.Groups; g.Set {
+		f.groups = g.Value
+		p.checkGroups(g, f.versions)
 	}
 	f.verifyDepth = t.VerifyDepth.Or(config.DefaultVerifyDepth)
 	if u := t.UserName; u.Set && u.Value != "SSL_CLIENT_S_DN_CN" {
@@ -115,4 +121,17 @@ func verifyDepth(depth int) func([][]byte, [][]*x509.Certificate) error {
 		}
 		return errors.New("ftpsd: client certificate chain longer than SSLVerifyDepth " + strconv.Itoa(depth))
 	}
+}
+
+// checkGroups refuses a Curves list that no allowed protocol can use, and warns when TLS 1.2
+// clients are allowed but can use none of its groups: the post-quantum hybrids are TLS 1.3 only.
+func (p *problems) checkGroups(g config.Opt[[]tls.CurveID], v config.Versions) {
+	if len(g.Value) == 0 || v.Min > tls.VersionTLS12 || slices.ContainsFunc(g.Value, func(id tls.CurveID) bool { return !config.TLS13OnlyGroup(id) }) {
+		return // crypto/tls's default, TLS 1.3 only, or a group TLS 1.2 can use
+	}
+	if v.Max == tls.VersionTLS12 {
+		p.errorf(g.At, "SSLOpenSSLConfCmd Curves: only post-quantum hybrid groups, which TLSv1.2 cannot negotiate, and SSLProtocol allows TLSv1.2 only: no handshake could succeed; add X25519 or P-256")
+		return
+	}
+	p.warnf(g.At, "SSLOpenSSLConfCmd Curves: only post-quantum hybrid groups, which TLSv1.2 cannot negotiate: TLSv1.2 clients will fail the handshake; add X25519 or P-256, or set SSLProtocol TLSv1.3")
 }
