@@ -412,6 +412,9 @@ func sample20(peerChurn float64) *Report {
 				kres("ftpsd", "churn", "8 clients", kind, round, map[string]float64{scenario.SessionsPerSec: 700, scenario.ClientCPUmsPerSession: 1.2}),
 				kres("pure-ftpd", "churn", "8 clients", kind, round, map[string]float64{scenario.SessionsPerSec: peerChurn}),
 				kres("vsftpd", "churn", "8 clients", kind, round, map[string]float64{scenario.SessionsPerSec: 200}),
+				// The like-for-like case: in no target.
+				kres("ftpsd", "churn", "8 clients"+scenario.X25519Suffix, kind, round, map[string]float64{scenario.SessionsPerSec: 900, scenario.ClientCPUmsPerSession: 1.0}),
+				kres("pure-ftpd", "churn", "8 clients"+scenario.X25519Suffix, kind, round, map[string]float64{scenario.SessionsPerSec: peerChurn}),
 			)
 		}
 		// ftpsd loses round 1 to pure-ftpd and wins round 2: the medians
@@ -467,6 +470,9 @@ func TestTargetsIssue20(t *testing.T) {
 			got := map[string]Target{}
 			for _, tg := range sample20(tc.peerChurn).Targets() {
 				got[tg.What] = tg
+				if strings.Contains(tg.What, scenario.X25519Suffix) {
+					t.Errorf("a target on the like-for-like churn case: %q", tg.What)
+				}
 			}
 			for what, met := range tc.want {
 				tg, ok := got[what]
@@ -497,6 +503,8 @@ func TestMarkdownIssue20(t *testing.T) {
 		"| curl RETR PROT P x1 (RSA-2048) | 2 | 800 | pure-ftpd 650 | 1.23× |",
 		"r1 600 vs pure-ftpd 700; r2 800 vs pure-ftpd 650",
 		"(curl 7.88.1)",
+		// The like-for-like churn case is in the table.
+		"| ftpsd | 8 clients, X25519 offered (ECDSA P-256) | 900",
 		// Ceilings and churn bounds of both kinds.
 		"| ECDSA P-256 signatures, Go crypto/ecdsa, one core | 40,000/s |",
 		"| ECDSA P-256 signatures, OpenSSL, one core | 70,000/s | `openssl speed -mr -seconds 2 ecdsap256` |",

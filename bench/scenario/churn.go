@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"time"
 
@@ -13,10 +14,27 @@ import (
 type ChurnConfig struct {
 	Clients  int // sessions in flight at once
 	Duration time.Duration
+	// X25519 makes the client offer classical groups only (X25519, P-256),
+	// as OpenSSL 3.0's curl and lftp do, instead of Go's default, which
+	// adds the post-quantum hybrid X25519MLKEM768: every server then does
+	// the same key exchange.
+	X25519 bool
 }
 
-// Name is the case's label, e.g. "8 clients".
-func (c ChurnConfig) Name() string { return fmt.Sprintf("%d clients", c.Clients) }
+// X25519Suffix ends the name of a churn case whose client offers no
+// post-quantum group.
+const X25519Suffix = ", X25519 offered"
+
+// Name is the case's label, e.g. "8 clients" or "8 clients, X25519 offered".
+func (c ChurnConfig) Name() string {
+	if c.X25519 {
+		return fmt.Sprintf("%d clients%s", c.Clients, X25519Suffix)
+	}
+	return fmt.Sprintf("%d clients", c.Clients)
+}
+
+// classicalGroups are what the X25519 case's client offers.
+var classicalGroups = []tls.CurveID{tls.X25519, tls.CurveP256}
 
 // Churn runs whole short sessions back to back on cfg.Clients goroutines
 // for cfg.Duration: connect, AUTH TLS, anonymous login, PBSZ 0, PROT P,
@@ -31,6 +49,10 @@ func Churn(ctx context.Context, t *Target, cfg ChurnConfig, p *Progress) *Result
 	ctx, cancel := context.WithDeadline(ctx, end)
 	defer cancel()
 	ccfg := t.config(t.Read, true)
+	if cfg.X25519 && ccfg.TLS != nil {
+		ccfg.TLS = ccfg.TLS.Clone()
+		ccfg.TLS.CurvePreferences = classicalGroups
+	}
 	var lat stats.Latencies
 	var errs firstError
 	cpu := startCPU(t)

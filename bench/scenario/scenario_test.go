@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -72,10 +73,34 @@ func TestScenariosAgainstFtpsd(t *testing.T) {
 			t.Error("memory measured without a server PID")
 		}
 	})
-	t.Run("churn", func(t *testing.T) {
-		r := Churn(ctx, tg, ChurnConfig{Clients: 4, Duration: 500 * time.Millisecond}, &p)
-		ok(t, r, SessionsPerSec, P50ms, Sessions, ClientCPUmsPerSession)
-	})
+	for _, x := range []bool{false, true} {
+		t.Run("churn "+ChurnConfig{Clients: 4, X25519: x}.Name(), func(t *testing.T) {
+			// Every handshake, control and data, gets the group the case
+			// asks for: the hybrid Go prefers, or X25519 when the client
+			// offers classical groups only.
+			var mu sync.Mutex
+			groups := map[tls.CurveID]int{}
+			ctg := *tg
+			ctg.TLS = tg.TLS.Clone()
+			ctg.TLS.VerifyConnection = func(cs tls.ConnectionState) error {
+				mu.Lock()
+				defer mu.Unlock()
+				groups[cs.CurveID]++
+				return nil
+			}
+			r := Churn(ctx, &ctg, ChurnConfig{Clients: 4, Duration: 500 * time.Millisecond, X25519: x}, &p)
+			ok(t, r, SessionsPerSec, P50ms, Sessions, ClientCPUmsPerSession)
+			want := tls.X25519MLKEM768
+			if x {
+				want = tls.X25519
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if n := int(r.Metrics[Sessions]); len(groups) != 1 || groups[want] < 2*n {
+				t.Errorf("groups negotiated %v over %d sessions, want %v on both connections of each", groups, n, want)
+			}
+		})
+	}
 	for _, c := range []BulkConfig{
 		{Store: false, ProtP: true, Streams: 1, Volume: vol},
 		{Store: true, ProtP: true, Streams: 4, Volume: vol},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -86,7 +87,9 @@ func buildCases(o *options) []caseSpec {
 		}
 	}
 	if want["churn"] {
-		cs = append(cs, spec("churn", scenario.ChurnConfig{Clients: o.churnClients, Duration: o.churn}, scenario.Churn))
+		for _, x := range []bool{false, true} {
+			cs = append(cs, spec("churn", scenario.ChurnConfig{Clients: o.churnClients, Duration: o.churn, X25519: x}, scenario.Churn))
+		}
 	}
 	if want["bulk"] {
 		for _, store := range []bool{false, true} {
@@ -126,9 +129,15 @@ func buildCases(o *options) []caseSpec {
 		}
 	}
 	if o.only != "" {
+		// A case named exactly -case is the only one ("8 clients" is also
+		// in "8 clients, X25519 offered"); otherwise every name containing it.
+		match := func(c caseSpec) bool { return strings.Contains(c.name, o.only) }
+		if slices.ContainsFunc(cs, func(c caseSpec) bool { return c.name == o.only }) {
+			match = func(c caseSpec) bool { return c.name == o.only }
+		}
 		var keep []caseSpec
 		for _, c := range cs {
-			if strings.Contains(c.name, o.only) {
+			if match(c) {
 				keep = append(keep, c)
 			}
 		}

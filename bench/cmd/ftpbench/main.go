@@ -82,7 +82,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.DurationVar(&o.small, "small", 4*time.Second, "length of a small-files run")
 	fs.IntVar(&o.smallClients, "small-clients", 64, "sessions moving small files at once")
 	fs.StringVar(&o.profile, "profile", "", "run the scenarios once on ftpsd started with -profile `KIND` (cpu|mem|allocs|block|mutex|trace) and print the pprof top; writes no report")
-	fs.StringVar(&o.only, "case", "", "run only the cases whose name contains `TEXT`, e.g. \"RETR PROT P x1\"")
+	fs.StringVar(&o.only, "case", "", "run only the case named `TEXT` exactly, if there is one, else the cases whose name contains it, e.g. \"RETR PROT P x1\"")
 	fs.BoolVar(&o.profiles, "profiles", true, "after the rounds, CPU-profile ftpsd in bulk RETR PROT P x1, in bulk STOR PROT P x1 and in churn for the report")
 	fs.StringVar(&o.render, "render", "", "render BENCHMARKS.md, the charts and the table again from a results.json `FILE`, without running anything")
 	fs.StringVar(&o.note, "note", "", "a note for the report (e.g. that the machine was busy)")

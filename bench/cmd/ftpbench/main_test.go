@@ -60,14 +60,15 @@ func TestBuildCases(t *testing.T) {
 			t.Errorf("%s leaves uploads but is not marked", c.name)
 		}
 	}
-	want := map[string]int{"idle": 4, "churn": 1, "bulk": 12, "clients": 8, "list": 2, "small": 2}
+	want := map[string]int{"idle": 4, "churn": 2, "bulk": 12, "clients": 8, "list": 2, "small": 2}
 	for s, n := range want {
 		if count[s] != n {
 			t.Errorf("%d %s cases, want %d", count[s], s, n)
 		}
 	}
 	// Issue 20: clear-data cases run under one kind; the idle-return wait
-	// only on ftpsd's largest idle case; cases in no target run once.
+	// only on ftpsd's largest idle case; cases in no target run once (churn's
+	// X25519 case, the like-for-like beside a target case, runs every round).
 	var maxKinds []string
 	for _, c := range buildCases(o) {
 		if c.name == "19000 sessions" {
@@ -95,6 +96,21 @@ func TestBuildCases(t *testing.T) {
 	o.scenarios = []string{"bulk"}
 	if cs := buildCases(o); len(cs) != 1 || cs[0].name != "RETR PROT P x1" {
 		t.Errorf("-case RETR PROT P x1 selects %d cases", len(cs))
+	}
+	o.scenarios = []string{"churn"}
+	for only, want := range map[string][]string{
+		"8 clients": {"8 clients"},
+		"clients":   {"8 clients", "8 clients, X25519 offered"},
+		"X25519":    {"8 clients, X25519 offered"},
+	} {
+		o.only = only
+		var got []string
+		for _, c := range buildCases(o) {
+			got = append(got, c.name)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("-case %q selects %q, want %q", only, got, want)
+		}
 	}
 }
 

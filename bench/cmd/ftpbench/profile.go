@@ -89,7 +89,7 @@ func reportProfiles(ctx context.Context, o *options, env *peers.Env, d *display,
 	for _, p := range []struct{ title, scenarios, only string }{
 		{"Bulk TLS: RETR PROT P, 1 stream (" + report.SizeName(o.volume) + ")", "bulk", "RETR PROT P x1"},
 		{"Bulk TLS: STOR PROT P, 1 stream (" + report.SizeName(o.volume) + ")", "bulk", "STOR PROT P x1"},
-		{fmt.Sprintf("Churn: %d clients for %s", o.churnClients, o.churn), "churn", ""},
+		{fmt.Sprintf("Churn: %d clients for %s", o.churnClients, o.churn), "churn", scenario.ChurnConfig{Clients: o.churnClients}.Name()},
 	} {
 		po := *o
 		po.scenarios = []string{p.scenarios}
