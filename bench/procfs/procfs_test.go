@@ -122,3 +122,28 @@ func TestCPUGroup(t *testing.T) {
 		t.Errorf("cgroup.procs = %q, want 42", b)
 	}
 }
+
+func TestCPUTimesAndSteal(t *testing.T) {
+	a, err := parseCPUTimes([]byte("cpu  1147420 672 869058 8406100 17587 0 75636 143386 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Steal != 143386 || a.Total != 1147420+672+869058+8406100+17587+0+75636+143386 {
+		t.Errorf("parsed %+v", a)
+	}
+	b := CPUTimes{Total: a.Total + 2000, Steal: a.Steal + 957}
+	if got := StealPct(a, b); got < 47.8 || got > 47.9 {
+		t.Errorf("steal %.2f %%, want 47.85", got)
+	}
+	if got := StealPct(b, b); got != 0 {
+		t.Errorf("steal over no time %v, want 0", got)
+	}
+	for _, bad := range []string{"", "intr 1 2 3\n", "cpu 1 2 3\n", "cpu 1 2 3 4 5 6 7 x\n"} {
+		if _, err := parseCPUTimes([]byte(bad)); err == nil {
+			t.Errorf("%q parsed", bad)
+		}
+	}
+	if _, err := ReadCPUTimes(); err != nil && Root == "/proc" {
+		t.Errorf("this machine's /proc/stat: %v", err)
+	}
+}

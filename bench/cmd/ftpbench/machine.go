@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ftpsd/ftpsd/bench/peers"
+	"github.com/ftpsd/ftpsd/bench/procfs"
 	"github.com/ftpsd/ftpsd/bench/report"
 )
 
@@ -162,4 +163,48 @@ func toolVersion(name, flag string) string {
 		return name + " " + f[1] // curl 7.88.1 (x86_64-pc-linux-gnu) ...
 	}
 	return name
+}
+
+// stealMeter reads the CPU time the hypervisor took (steal, /proc/stat)
+// over the rounds and over each round, for the report: a VM that lost much
+// of its CPU to its host measures every server lower and noisier.
+type stealMeter struct {
+	first, round procfs.CPUTimes
+	ok           bool
+	rounds       []float64
+}
+
+func newStealMeter() *stealMeter {
+	t, err := procfs.ReadCPUTimes()
+	return &stealMeter{first: t, ok: err == nil}
+}
+
+func (m *stealMeter) beginRound() {
+	if t, err := procfs.ReadCPUTimes(); err == nil {
+		m.round = t
+	} else {
+		m.ok = false
+	}
+}
+
+func (m *stealMeter) endRound() {
+	if t, err := procfs.ReadCPUTimes(); err == nil {
+		m.rounds = append(m.rounds, procfs.StealPct(m.round, t))
+	} else {
+		m.ok = false
+	}
+}
+
+// note is the report's sentence, "" when /proc/stat could not be read.
+func (m *stealMeter) note() string {
+	last, err := procfs.ReadCPUTimes()
+	if !m.ok || err != nil || len(m.rounds) == 0 {
+		return ""
+	}
+	per := make([]string, len(m.rounds))
+	for i, v := range m.rounds {
+		per[i] = fmt.Sprintf("%.0f %%", v)
+	}
+	return fmt.Sprintf("The hypervisor took %.0f %% of this machine's CPU time during the rounds (steal time, /proc/stat; by round: %s): with much of it, every server measures lower and the rounds spread wider.",
+		procfs.StealPct(m.first, last), strings.Join(per, ", "))
 }

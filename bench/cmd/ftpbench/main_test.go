@@ -1,10 +1,15 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ftpsd/ftpsd/bench/procfs"
 )
 
 func TestParseSize(t *testing.T) {
@@ -148,5 +153,38 @@ func TestOneKind(t *testing.T) {
 	}
 	if len(kinds) != 1 || kinds[0] != "RSA" {
 		t.Errorf("19,000-session specs under -certs RSA: %v", kinds)
+	}
+}
+
+// The steal note gives the whole rounds' share and each round's, from
+// /proc/stat's steal column; nothing when /proc/stat cannot be read.
+func TestStealNote(t *testing.T) {
+	dir := t.TempDir()
+	old := procfs.Root
+	procfs.Root = dir
+	t.Cleanup(func() { procfs.Root = old })
+	stat := func(total, steal uint64) {
+		line := fmt.Sprintf("cpu  %d 0 0 0 0 0 0 %d 0 0\n", total-steal, steal)
+		if err := os.WriteFile(filepath.Join(dir, "stat"), []byte(line), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stat(1000, 0)
+	m := newStealMeter()
+	stat(1000, 0)
+	m.beginRound()
+	stat(2000, 500) // round 1: 50 %
+	m.endRound()
+	m.beginRound()
+	stat(3000, 600) // round 2: 10 %
+	m.endRound()
+	stat(3000, 600)
+	want := "The hypervisor took 30 % of this machine's CPU time during the rounds (steal time, /proc/stat; by round: 50 %, 10 %)"
+	if got := m.note(); !strings.HasPrefix(got, want) {
+		t.Errorf("note %q, want it to start %q", got, want)
+	}
+	os.Remove(filepath.Join(dir, "stat"))
+	if got := newStealMeter(); got.note() != "" {
+		t.Errorf("without /proc/stat: %q", got.note())
 	}
 }

@@ -159,9 +159,11 @@ func rounds(ctx context.Context, o *options, env *peers.Env, d *display, prog *s
 	begin := time.Now()
 	var onceTime time.Duration // spent in the first round on cases that run once
 	byScenario := map[string]time.Duration{}
+	steal := newStealMeter()
 	for round := 1; round <= o.rounds; round++ {
 		d.setPrefix(fmt.Sprintf("[round %d/%d] ", round, o.rounds))
 		roundStart := time.Now()
+		steal.beginRound()
 		for _, kind := range o.certs {
 			if err := switchKind(env, servers, kind, d); err != nil {
 				return nil, err
@@ -204,6 +206,7 @@ func rounds(ctx context.Context, o *options, env *peers.Env, d *display, prog *s
 				}
 			}
 		}
+		steal.endRound()
 		took := time.Since(roundStart)
 		if round == 1 {
 			est := took + time.Duration(o.rounds-1)*(took-onceTime)
@@ -232,6 +235,9 @@ func rounds(ctx context.Context, o *options, env *peers.Env, d *display, prog *s
 		rep.Settings[report.PrefaultSetting] = v
 	}
 	rep.Notes = append(rep.Notes, "Load average at the end of the rounds: "+loadAvg()+".")
+	if n := steal.note(); n != "" {
+		rep.Notes = append(rep.Notes, n)
+	}
 	return rep, nil
 }
 
