@@ -313,22 +313,36 @@ func TestConfigRequireSSL(t *testing.T) {
 // TestConfigCurves: SSLOpenSSLConfCmd Curves limits the key exchange of the
 // control and the data connections: a Go client, which prefers
 // X25519MLKEM768, gets X25519 on both; one that offers only the hybrid is
-// refused. Without the line the same client gets the hybrid.
+// refused. Without the line the same client gets the hybrid; without a
+// configuration file, Go's GODEBUG=tlsmlkem=0 (README) does what the line
+// does.
 func TestConfigCurves(t *testing.T) {
 	t.Parallel()
+	withConf := func(line string) func(t *testing.T) *server {
+		return func(t *testing.T) *server {
+			dir := fcFixture(t)
+			root := filepath.Join(dir, "root")
+			text := strings.Replace(fcSeed(t, "explicit", ""), "FTP On", "FTP On"+line, 1)
+			return startConfServer(t, dir, root, text, "-root", root, "-anonymous")
+		}
+	}
 	for _, tt := range []struct {
-		name, line string
-		want       tls.CurveID
+		name  string
+		start func(t *testing.T) *server
+		want  tls.CurveID
 	}{
-		{"Curves X25519:P-256", "\n  SSLOpenSSLConfCmd Curves X25519:P-256", tls.X25519},
-		{"no Curves line", "", tls.X25519MLKEM768},
+		{"Curves X25519:P-256", withConf("\n  SSLOpenSSLConfCmd Curves X25519:P-256"), tls.X25519},
+		{"no Curves line", withConf(""), tls.X25519MLKEM768},
+		{"flags, GODEBUG=tlsmlkem=0", func(t *testing.T) *server {
+			e2e(t)
+			dir, root := t.TempDir(), t.TempDir()
+			args := []string{"-listen", "127.0.0.1:0", "-root", root, "-anonymous", "-fail-delay", "0", "-grace", "2s"}
+			return launchEnv(t, dir, root, args, "STATE_DIRECTORY="+dir, "GODEBUG=tlsmlkem=0")
+		}, tls.X25519},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			dir := fcFixture(t)
-			root := filepath.Join(dir, "root")
-			text := strings.Replace(fcSeed(t, "explicit", ""), "FTP On", "FTP On"+tt.line, 1)
-			s := startConfServer(t, dir, root, text, "-root", root, "-anonymous")
+			s := tt.start(t)
 			handshake := func(prefs ...tls.CurveID) (tls.ConnectionState, error) {
 				c := s.dial(t)
 				c.must("AUTH TLS", 234)
@@ -345,7 +359,8 @@ func TestConfigCurves(t *testing.T) {
 			if refused := err != nil; refused != (tt.want != tls.X25519MLKEM768) {
 				t.Errorf("a client offering X25519MLKEM768 only: handshake error %v", err)
 			}
-			g := goTLSDial(t, s.addr, false, &tls.Config{InsecureSkipVerify: true, ServerName: "127.0.0.1", ClientSessionCache: tls.NewLRUClientSessionCache(4)}, nil)
+			cfg := &tls.Config{InsecureSkipVerify: true, ServerName: "127.0.0.1", ClientSessionCache: tls.NewLRUClientSessionCache(4)}
+			g := goTLSDial(t, s.addr, false, cfg, nil)
 			if _, err := g.List("/"); err != nil {
 				t.Fatalf("LIST over PROT P: %v", err)
 			}

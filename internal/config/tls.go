@@ -292,10 +292,10 @@ var otherGroups = map[string]bool{
 // parseGroups reads the value of SSLOpenSSLConfCmd Curves (or Groups) as OpenSSL 3 does: group
 // names separated by ':' (',' and the '/' of OpenSSL 3.5's preference tiers are accepted too);
 // "?name" is skipped when unknown; a leading '*' (a key-share hint, which only a client acts on)
-// is dropped; DEFAULT is every group crypto/tls negotiates, and makes the result nil, as if there
-// were no Curves line (what crypto/tls's default is, it knows best). Names crypto/tls does not negotiate
-// (X448, the ffdhe and brainpool groups, …) are skipped with one note; an unknown name is an
-// error, and so is a list that ends up empty. crypto/tls picks among the groups in its own order
+// is dropped; DEFAULT is every group crypto/tls negotiates and makes the result nil, as if there
+// were no Curves line (so the groups a later Go adds come with it). Names crypto/tls does not
+// negotiate (X448, the ffdhe and brainpool groups, …) are skipped with one note; an unknown name
+// is an error, and so is a list that ends up empty. crypto/tls picks among the groups in its own order
 // (post-quantum hybrids first, then X25519, then the NIST curves), so only the set matters.
 func parseGroups(spec string, note func(string, ...any)) ([]tls.CurveID, error) {
 	var (
