@@ -315,7 +315,7 @@ func (r *Report) churnBound(b *strings.Builder, c Case) {
 	if c.Cert == "ECDSA" {
 		fmt.Fprintf(b, " The client alone allows %d × 1,000 ÷ %s = %s sessions/s.", l.cpus, num(l.clientMs), num(l.clientOnly))
 	}
-	if name, best, ok := r.BestPeer(c, scenario.SessionsPerSec, true); ok && !strings.HasSuffix(c.Case, scenario.X25519Suffix) {
+	if name, best, ok := r.BestPeer(c, scenario.SessionsPerSec, true); ok && !c.likeForLike() {
 		fmt.Fprintf(b, " Twice the best peer (%s, %s) is %s.", name, num(best.Median), num(2*best.Median))
 		if c.Cert == "ECDSA" && 2*best.Median > l.clientOnly {
 			fmt.Fprintf(b, " That is more than the client alone allows (%s), so the ≥ 2× target is impossible on this machine with this client.", num(l.clientOnly))

@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/ftpsd/ftpsd/bench/ceiling"
 	"github.com/ftpsd/ftpsd/bench/scenario"
@@ -137,6 +138,13 @@ func (c Case) Label() string {
 		return c.Case
 	}
 	return c.Case + " (" + KindName(c.Cert) + ")"
+}
+
+// likeForLike reports whether c is the churn case whose client offers
+// X25519 only: there to compare the servers doing the same key exchange,
+// in no target.
+func (c Case) likeForLike() bool {
+	return c.Scenario == "churn" && strings.HasSuffix(c.Case, scenario.X25519Suffix)
 }
 
 // KindName is a certificate kind's long name (as bench/peers spells the

@@ -28,9 +28,7 @@ const IdleReturnCertSetting = "idle_return_cert"
 func (r *Report) Targets() []Target {
 	var out []Target
 	for _, c := range r.Cases("churn") {
-		// The targets are set on the client's defaults; the case whose
-		// client offers X25519 only is there to compare like with like.
-		if !strings.HasSuffix(c.Case, scenario.X25519Suffix) {
+		if !c.likeForLike() { // the targets are set on the client's defaults
 			out = append(out, r.churnTarget(c))
 		}
 	}

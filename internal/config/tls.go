@@ -295,8 +295,8 @@ var otherGroups = map[string]bool{
 // is dropped; DEFAULT is every group crypto/tls negotiates and makes the result nil, as if there
 // were no Curves line (so the groups a later Go adds come with it). Names crypto/tls does not
 // negotiate (X448, the ffdhe and brainpool groups, …) are skipped with one note; an unknown name
-// is an error, and so is a list that ends up empty. crypto/tls picks among the groups in its own order
-// (post-quantum hybrids first, then X25519, then the NIST curves), so only the set matters.
+// is an error, and so is a list that ends up empty. crypto/tls picks among the groups in its own
+// order (post-quantum hybrids first, then X25519, then the NIST curves), so only the set matters.
 func parseGroups(spec string, note func(string, ...any)) ([]tls.CurveID, error) {
 	var (
 		ids     []tls.CurveID
@@ -326,7 +326,7 @@ func parseGroups(spec string, note func(string, ...any)) ([]tls.CurveID, error) 
 			skipped = append(skipped, name)
 		case optional:
 		default:
-			return nil, errorf("unknown group %s (%s)", quoteName(w), groupList)
+			return nil, errorf("unknown group %s (%s)", quoteName(name), groupList)
 		}
 	}
 	if len(skipped) > 0 {

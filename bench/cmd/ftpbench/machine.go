@@ -166,39 +166,38 @@ func toolVersion(name, flag string) string {
 }
 
 // stealMeter reads the CPU time the hypervisor took (steal, /proc/stat)
-// over the rounds and over each round, for the report: a VM that lost much
-// of its CPU to its host measures every server lower and noisier.
+// over each round and over all of them, for the report: a VM that lost much
+// of its CPU to its host measures every server lower and noisier. Its zero
+// value is ready.
 type stealMeter struct {
-	first, round procfs.CPUTimes
-	ok           bool
-	rounds       []float64
+	first, start, last procfs.CPUTimes // the first round's start, this round's, the last round's end
+	rounds             []float64
+	err                error // the first failed read: no note
 }
 
-func newStealMeter() *stealMeter {
+func (m *stealMeter) read() procfs.CPUTimes {
 	t, err := procfs.ReadCPUTimes()
-	return &stealMeter{first: t, ok: err == nil}
+	if err != nil && m.err == nil {
+		m.err = err
+	}
+	return t
 }
 
 func (m *stealMeter) beginRound() {
-	if t, err := procfs.ReadCPUTimes(); err == nil {
-		m.round = t
-	} else {
-		m.ok = false
+	m.start = m.read()
+	if len(m.rounds) == 0 {
+		m.first = m.start
 	}
 }
 
 func (m *stealMeter) endRound() {
-	if t, err := procfs.ReadCPUTimes(); err == nil {
-		m.rounds = append(m.rounds, procfs.StealPct(m.round, t))
-	} else {
-		m.ok = false
-	}
+	m.last = m.read()
+	m.rounds = append(m.rounds, procfs.StealPct(m.start, m.last))
 }
 
 // note is the report's sentence, "" when /proc/stat could not be read.
 func (m *stealMeter) note() string {
-	last, err := procfs.ReadCPUTimes()
-	if !m.ok || err != nil || len(m.rounds) == 0 {
+	if m.err != nil || len(m.rounds) == 0 {
 		return ""
 	}
 	per := make([]string, len(m.rounds))
@@ -206,5 +205,5 @@ func (m *stealMeter) note() string {
 		per[i] = fmt.Sprintf("%.0f %%", v)
 	}
 	return fmt.Sprintf("The hypervisor took %.0f %% of this machine's CPU time during the rounds (steal time, /proc/stat; by round: %s): with much of it, every server measures lower and the rounds spread wider.",
-		procfs.StealPct(m.first, last), strings.Join(per, ", "))
+		procfs.StealPct(m.first, m.last), strings.Join(per, ", "))
 }

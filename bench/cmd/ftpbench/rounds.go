@@ -159,7 +159,7 @@ func rounds(ctx context.Context, o *options, env *peers.Env, d *display, prog *s
 	begin := time.Now()
 	var onceTime time.Duration // spent in the first round on cases that run once
 	byScenario := map[string]time.Duration{}
-	steal := newStealMeter()
+	var steal stealMeter
 	for round := 1; round <= o.rounds; round++ {
 		d.setPrefix(fmt.Sprintf("[round %d/%d] ", round, o.rounds))
 		roundStart := time.Now()
