@@ -82,6 +82,16 @@ func (r *Running) CPUSeconds() (float64, error) {
 	return procfs.CPUSeconds(r.PID())
 }
 
+// CPUSplit is the user and kernel time of the server's cpuacct group so
+// far (procfs.CPUGroup.Split); nil when it has no group, so the caller can
+// leave Target.CPUSplit unset.
+func (r *Running) CPUSplit() func() (user, kernel float64, err error) {
+	if r.cpu == nil {
+		return nil
+	}
+	return r.cpu.Split
+}
+
 // What CPUSource answers.
 const (
 	CPUFromCgroup = "cgroup cpuacct"

@@ -115,6 +115,17 @@ func TestCPUGroup(t *testing.T) {
 	if s, err := g.Seconds(); err != nil || s != 2.5 {
 		t.Errorf("Seconds = %v, %v; want 2.5", s, err)
 	}
+	if _, _, err := g.Split(); err == nil {
+		t.Error("Split without cpuacct.usage_user and _sys: no error")
+	}
+	for f, v := range map[string]string{"cpuacct.usage_user": "1500000000\n", "cpuacct.usage_sys": "500000000\n"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte(v), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if u, k, err := g.Split(); err != nil || u != 1.5 || k != 0.5 {
+		t.Errorf("Split = %v, %v, %v; want 1.5, 0.5", u, k, err)
+	}
 	if err := g.Add(42); err != nil {
 		t.Fatal(err)
 	}
@@ -145,5 +156,23 @@ func TestCPUTimesAndSteal(t *testing.T) {
 	}
 	if _, err := ReadCPUTimes(); err != nil && Root == "/proc" {
 		t.Errorf("this machine's /proc/stat: %v", err)
+	}
+}
+
+func TestKernelShare(t *testing.T) {
+	for _, c := range []struct {
+		u0, k0, u1, k1 float64
+		want           float64
+		ok             bool
+	}{
+		{1, 1, 2, 4, 0.75, true}, // 1 s user, 3 s kernel between the readings
+		{1, 1, 1, 1, 0, false},   // nothing accounted
+		{2, 1, 1, 2, 0, false},   // a counter that went back (a new group)
+		{0, 0, 0, 0.2, 1, true},  // all in the kernel
+	} {
+		got, ok := KernelShare(c.u0, c.k0, c.u1, c.k1)
+		if ok != c.ok || (ok && got != c.want) {
+			t.Errorf("KernelShare(%v, %v, %v, %v) = %v, %v; want %v, %v", c.u0, c.k0, c.u1, c.k1, got, ok, c.want, c.ok)
+		}
 	}
 }

@@ -43,6 +43,7 @@ func (r *Report) Markdown(charts Charts) string {
 	r.churn(&b)
 	r.matrix(&b, "Bulk transfers: MB/s (10^6 bytes/s)", "bulk", scenario.MBPerSec, higherBetter|withCeiling)
 	r.matrix(&b, "Bulk transfers: server CPU seconds per GB (lower is better)", "bulk", scenario.CPUSecPerGB, 0)
+	r.kernelCPU(&b, "bulk", "Bulk transfers")
 	r.clientCPU(&b)
 	r.tools(&b)
 	r.matrix(&b, "Listings of a 1,000-entry directory per second (PROT P)", "list", scenario.ListingsPerSec, higherBetter)
@@ -66,7 +67,7 @@ func (r *Report) method(b *strings.Builder) {
 		"The client uses Go crypto/tls's defaults, which offer the hybrid post-quantum group X25519MLKEM768 beside X25519. ftpsd (Go) picks the hybrid; the peers (OpenSSL 3.0, Python's ssl) do not know it and pick X25519. So ftpsd's full handshakes do more work than the peers' (ML-KEM encapsulation), and its idle sessions keep a larger TLS input buffer (sized by the larger ClientHello), as they would with a current curl or Go client.",
 		"Logins are anonymous (a password hash would dominate session rates). ftpsd's anonymous users are read-only, so its uploads log in as a named user with a `{SHA}` htpasswd entry; the peers take anonymous uploads.",
 		"**Bulk**: each run moves " + r.Settings["volume"] + " in all; with N streams, each of N sessions moves one file of volume/N at the same time, so a run lasts seconds whatever N. MB/s is the bytes over the wall time from the first start to the last end; logins are not timed." + r.pageCache() + r.prefault() + " Before every download case the file is read into the page cache, untimed.",
-		"**Server CPU** is read before and after the run " + r.Settings["cpu"] + ". vsftpd, ProFTPD and Pure-FTPd fork per session, so it covers every process the server started, ended ones included.",
+		"**Server CPU** is read before and after the run " + r.Settings["cpu"] + ". vsftpd, ProFTPD and Pure-FTPd fork per session, so it covers every process the server started, ended ones included." + r.kernelMethod(),
 		"**Idle**: N sessions log in over TLS (PROT P) and stay; memory per session is the growth of the tree's RSS and PSS (smaps_rollup) over its memory before the first login, divided by the sessions held, read after " + r.Settings["idle_settle"] + " idle, each idle case on a freshly started server; then one NOOP is timed on every session, 8 at a time. Fork-per-session peers cannot hold 10,000 sessions (vsftpd runs two processes per session" + r.fileLimit() + "), so they are measured at " + r.Settings["idle_peers"] + " sessions (in the first round only: no target rests on them), and ftpsd at that like-for-like count (where its fixed start-up growth, runtime and worker pool, is spread over few sessions), at " + r.Settings["idle_ftpsd"] + r.idleMax() + ". ftpsd hands the heap it freed back to the kernel once no session has opened for 1 s (loop/trim.go), so its figure is what the sessions hold, not the garbage of their handshakes; the settle time leaves room for that.",
 		"**curl and lftp** (" + r.toolVersions() + ") move the " + r.Settings["volume"] + " file once per round on one session, RETR to /dev/null and STOR from the fixture file, as users run them: `curl -q -s -S -k --ftp-pasv --ssl-reqd` (PROT P) or `--ftp-ssl-control` (TLS login, PROT C), and `lftp -c` with `ftp:ssl-force true`, `ftp:ssl-protect-data true|false`, `ssl:verify-certificate no`, EPSV. MB/s is the file's bytes over the client process's whole wall time, its login included (the same for every server); server CPU as for bulk; client CPU is the child's user+system time from its rusage. Uploads follow the page-cache and prefault steps of the bulk uploads, then the source file is read back into the page cache. A client that fails against a server is a failed cell with its reason.",
 		"**Churn**: " + r.Settings["churn"] + ": connect, AUTH TLS, anonymous login, PBSZ/PROT P, TYPE I, EPSV, RETR of a 4 KiB file, QUIT, back to back. Each churn case runs twice: with the client's default groups (so ftpsd alone does the hybrid key exchange, twice a session), and with the client offering X25519 and P-256 only (\"X25519 offered\", as clients on OpenSSL 3.0 do), where every server does the same key exchange. The targets are on the first.",
@@ -248,6 +249,7 @@ func (r *Report) churn(b *strings.Builder) {
 		return
 	}
 	b.WriteString("### Churn: whole TLS sessions per second\n\n")
+	kernel := r.hasMetric("churn", scenario.KernelCPUmsPerSession)
 	var rows [][]string
 	for _, c := range cases {
 		_, best, _ := r.BestPeer(c, scenario.SessionsPerSec, true)
@@ -256,12 +258,20 @@ func (r *Report) churn(b *strings.Builder) {
 			if v.Runs == 0 {
 				continue
 			}
-			rows = append(rows, []string{s, c.Label(), v.String(), ratio(v.Median, best.Median),
+			row := []string{s, c.Label(), v.String(), ratio(v.Median, best.Median),
 				r.Get(c, s, scenario.P50ms).String(), r.Get(c, s, scenario.P99ms).String(),
-				r.Get(c, s, scenario.CPUmsPerSession).String(), r.Get(c, s, scenario.ClientCPUmsPerSession).String()})
+				r.Get(c, s, scenario.CPUmsPerSession).String()}
+			if kernel {
+				row = append(row, r.Get(c, s, scenario.KernelCPUmsPerSession).String())
+			}
+			rows = append(rows, append(row, r.Get(c, s, scenario.ClientCPUmsPerSession).String()))
 		}
 	}
-	mdTable(b, []string{"server", "case", "sessions/s", "÷ best peer", "p50 ms", "p99 ms", "server CPU ms/session", "client CPU ms/session"}, rows)
+	header := []string{"server", "case", "sessions/s", "÷ best peer", "p50 ms", "p99 ms", "server CPU ms/session"}
+	if kernel {
+		header = append(header, "of it in the kernel")
+	}
+	mdTable(b, append(header, "client CPU ms/session"), rows)
 	for _, c := range cases {
 		r.churnBound(b, c)
 	}
@@ -398,6 +408,27 @@ func (r *Report) clientCPU(b *strings.Builder) {
 	}
 	r.matrix(b, "Bulk transfers: the client's CPU seconds per GB", "bulk", scenario.ClientCPUSecPerGB, noRatio)
 	fmt.Fprintf(b, "The client (ftpbench's own user and system time, read with getrusage around each run) shares the %s with the server, so a case's MB/s stays under %s ÷ (server + client CPU seconds per GB) × 1,000, and the client's share bounds the ratio between two servers: a server that needs half another's CPU per GB is not twice as fast. Kernel work in interrupt context is counted in whichever process it interrupted.\n\n", r.cpus(), r.cpuCount())
+}
+
+// kernelCPU writes, for the cases of scen, the part of every server's CPU
+// per GB spent in the kernel, when the run measured it.
+func (r *Report) kernelCPU(b *strings.Builder, scen, what string) {
+	if !r.hasMetric(scen, scenario.KernelCPUSecPerGB) {
+		return
+	}
+	r.matrix(b, what+": the server's CPU seconds per GB in the kernel", scen, scenario.KernelCPUSecPerGB, 0)
+	b.WriteString("The kernel's part of the server CPU above: system time, the share of it that the kernel's tick-based accounting of the server's cpuacct group (cpuacct.usage_user, cpuacct.usage_sys) gives, applied to the exact total. Over loopback it holds what every server must have the kernel do whatever its own code: the copies out of the page cache and into the socket (or, for uploads, out of the socket and into the page cache), and, when the server's write is what sends the data, the delivery to the client's socket too.\n\n")
+}
+
+// kernelMethod is the method's sentence on the kernel's part of server
+// CPU, when the run measured it.
+func (r *Report) kernelMethod() string {
+	for _, scen := range []string{"bulk", "clients", "churn"} {
+		if r.hasMetric(scen, scenario.KernelCPUSecPerGB) || r.hasMetric(scen, scenario.KernelCPUmsPerSession) {
+			return " The part of it in the kernel is that total times the share of system time in the same group's tick-based accounting (cpuacct.usage_sys against cpuacct.usage_user)."
+		}
+	}
+	return ""
 }
 
 // cpuCount is the number of CPUs the run measured, or words for it.

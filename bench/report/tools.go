@@ -32,6 +32,7 @@ func (r *Report) tools(b *strings.Builder) {
 	}
 	r.matrix(b, "curl and lftp: MB/s (10^6 bytes/s, login included)", "clients", scenario.MBPerSec, higherBetter)
 	r.matrix(b, "curl and lftp: server CPU seconds per GB (lower is better)", "clients", scenario.CPUSecPerGB, 0)
+	r.kernelCPU(b, "clients", "curl and lftp")
 	r.matrix(b, "curl and lftp: the client's CPU seconds per GB", "clients", scenario.ClientCPUSecPerGB, noRatio)
 	b.WriteString("### curl and lftp: ftpsd's MB/s in every round beside the best peer's of that round\n\n")
 	var rows [][]string

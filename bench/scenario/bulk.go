@@ -94,6 +94,9 @@ func Bulk(ctx context.Context, t *Target, cfg BulkConfig, p *Progress) *Result {
 	if s, ok := cpu.stop(2 * time.Second); ok && b > 0 {
 		r.Metrics[ServerCPUSec] = s
 		r.Metrics[CPUSecPerGB] = s / (float64(b) / 1e9)
+		if k, ok := cpu.kernelShare(); ok {
+			r.Metrics[KernelCPUSecPerGB] = k * r.Metrics[CPUSecPerGB]
+		}
 	}
 	return r
 }

@@ -94,6 +94,9 @@ func Churn(ctx context.Context, t *Target, cfg ChurnConfig, p *Progress) *Result
 		r.Metrics[ServerCPUSec] = s
 		if n > 0 {
 			r.Metrics[CPUmsPerSession] = s * 1000 / float64(n)
+			if k, ok := cpu.kernelShare(); ok {
+				r.Metrics[KernelCPUmsPerSession] = k * s * 1000 / float64(n)
+			}
 		}
 	}
 	return r

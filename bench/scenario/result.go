@@ -13,9 +13,14 @@ const (
 	MBPerSec          = "mb_per_s" // 10^6 bytes per second
 	CPUSecPerGB       = "cpu_s_per_gb"
 	ClientCPUSecPerGB = "client_cpu_s_per_gb" // the generator's own
+	// KernelCPUSecPerGB is the part of CPUSecPerGB the server spent in the
+	// kernel (system time), by the share its tick-based accounting gives.
+	KernelCPUSecPerGB = "kernel_cpu_s_per_gb"
 	CPUmsPerSession   = "cpu_ms_per_session"
 	// ClientCPUmsPerSession is the generator's own CPU per churn session.
 	ClientCPUmsPerSession = "client_cpu_ms_per_session"
+	// KernelCPUmsPerSession is the part of CPUmsPerSession in the kernel.
+	KernelCPUmsPerSession = "kernel_cpu_ms_per_session"
 	ListingsPerSec        = "listings_per_s"
 	FilesPerSec           = "files_per_s"
 	Failed                = "failed"

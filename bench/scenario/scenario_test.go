@@ -3,6 +3,7 @@ package scenario
 import (
 	"context"
 	"crypto/tls"
+	"math"
 	"os"
 	"runtime"
 	"strings"
@@ -129,6 +130,34 @@ func TestScenariosAgainstFtpsd(t *testing.T) {
 			}
 		})
 	}
+	t.Run("bulk kernel share", func(t *testing.T) {
+		// The server's CPU read twice: 2 s in all, 1 s of it user and 3 s
+		// kernel by the tick accounting, so 1.5 s of the 2 in the kernel.
+		ktg := *tg
+		var cpuReads, splitReads int
+		ktg.CPU = func() (float64, error) {
+			cpuReads++
+			return map[bool]float64{true: 0, false: 2}[cpuReads == 1], nil
+		}
+		ktg.CPUSplit = func() (float64, float64, error) {
+			splitReads++
+			if splitReads == 1 {
+				return 0, 0, nil
+			}
+			return 1, 3, nil
+		}
+		r := Bulk(ctx, &ktg, BulkConfig{ProtP: true, Streams: 1, Volume: vol}, &p)
+		gb := float64(vol) / 1e9
+		if got, want := r.Metrics[CPUSecPerGB], 2/gb; got != want {
+			t.Errorf("CPU per GB %v, want %v", got, want)
+		}
+		if got, want := r.Metrics[KernelCPUSecPerGB], 1.5/gb; math.Abs(got-want) > 1e-9*want {
+			t.Errorf("kernel CPU per GB %v, want %v", got, want)
+		}
+		if splitReads != 2 {
+			t.Errorf("split read %d times, want at start and at stop", splitReads)
+		}
+	})
 	for _, verb := range []string{"MLSD", "LIST"} {
 		t.Run("list "+verb, func(t *testing.T) {
 			r := List(ctx, tg, ListConfig{Verb: verb, Clients: 2, Duration: 300 * time.Millisecond, Entries: ListSize}, &p)

@@ -80,6 +80,13 @@ type cpuMeter struct {
 	read  func() (float64, error)
 	start float64
 	ok    bool
+	// split reads user and kernel time (Target.CPUSplit); its readings
+	// at start and at stop give kernelShare.
+	split          func() (user, kernel float64, err error)
+	user0, kernel0 float64
+	splitOK        bool
+	share          float64
+	shareOK        bool
 }
 
 // selfCPU is the generator's own user and system time so far, in seconds
@@ -101,7 +108,26 @@ func startCPU(t *Target) *cpuMeter {
 		s, err := m.read()
 		m.start, m.ok = s, err == nil
 	}
+	if m.split = t.CPUSplit; m.split != nil {
+		u, k, err := m.split()
+		m.user0, m.kernel0, m.splitOK = u, k, err == nil
+	}
 	return m
+}
+
+// kernelShare is the part of the time stop measured that the kernel's
+// accounting put in kernel mode, once stop has run; false without a split
+// reader or when it accounted nothing.
+func (m *cpuMeter) kernelShare() (float64, bool) { return m.share, m.shareOK }
+
+// endSplit takes the split's reading at the end of the measured time.
+func (m *cpuMeter) endSplit() {
+	if !m.splitOK {
+		return
+	}
+	if u, k, err := m.split(); err == nil {
+		m.share, m.shareOK = procfs.KernelShare(m.user0, m.kernel0, u, k)
+	}
 }
 
 // stop returns the CPU seconds used since start. A server may still be
@@ -130,6 +156,7 @@ func (m *cpuMeter) stop(settle time.Duration) (float64, bool) {
 			break
 		}
 	}
+	m.endSplit()
 	return last - m.start, true
 }
 

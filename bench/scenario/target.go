@@ -19,6 +19,10 @@ type Target struct {
 	// CPU, when set, returns the server's CPU seconds so far; otherwise
 	// they are summed over the process tree under PID from /proc.
 	CPU func() (float64, error)
+	// CPUSplit, when set, returns the server's user and kernel CPU
+	// seconds so far from tick-based accounting; only their ratio over a
+	// run is used, to tell how much of CPU's time was the kernel's.
+	CPUSplit func() (user, kernel float64, err error)
 	// Runtime, when set, reads a Go server's own account of its memory
 	// (the idle scenario's floor for what can be given back).
 	Runtime func() (RuntimeMemory, error)

@@ -127,6 +127,9 @@ func ToolBulk(ctx context.Context, t *Target, cfg ToolConfig, p *Progress) *Resu
 	if serverOK {
 		r.Metrics[ServerCPUSec] = server
 		r.Metrics[CPUSecPerGB] = server / gb
+		if k, ok := cpu.kernelShare(); ok {
+			r.Metrics[KernelCPUSecPerGB] = k * server / gb
+		}
 	}
 	return r
 }

@@ -88,7 +88,7 @@ func targetFor(env *peers.Env, p *peers.Peer, r *peers.Running) *scenario.Target
 		runtime = r.RuntimeMemory
 	}
 	return &scenario.Target{
-		Name: p.Name, Addr: r.Addr, PID: r.PID(), CPU: r.CPUSeconds, Runtime: runtime, TLS: env.Cert.ClientConfig(),
+		Name: p.Name, Addr: r.Addr, PID: r.PID(), CPU: r.CPUSeconds, CPUSplit: r.CPUSplit(), Runtime: runtime, TLS: env.Cert.ClientConfig(),
 		Read: p.Read, Write: p.Write,
 		SmallFile: "/" + scenario.SmallPath, ListDir: "/" + scenario.ListPath,
 		UploadDir: "/" + scenario.UploadPath,
