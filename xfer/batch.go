@@ -68,13 +68,19 @@ func (c *eofConn) Write(p []byte) (int, error) {
 }
 
 // sendTLS sends a file over a TLS data connection made by ServeTLS: each
-// bulkSize read of the file becomes one tls.Conn.Write whose records leave
-// in one socket write.
+// bulkSize of the file becomes one tls.Conn.Write whose records leave in
+// one socket write. A large file is taken from a mapping (mapped_unix.go),
+// a small one read into a buffer.
 func sendTLS(tc *tls.Conn, ec *eofConn, src *os.File, n *atomic.Int64, th *Throttle) (int64, error) {
-	in, out := bigPool.Get().(*[]byte), batchPool.Get().(*[]byte)
-	defer bigPool.Put(in)
+	out := batchPool.Get().(*[]byte)
 	defer batchPool.Put(out)
-	return copyOut(&recordBatch{tc, ec, out}, src, (*in)[:th.chunkSize(bulkSize)], n, th)
+	w := &recordBatch{tc, ec, out}
+	if sent, ok, err := sendMapped(w, src, n, th); ok {
+		return sent, err
+	}
+	in := bigPool.Get().(*[]byte)
+	defer bigPool.Put(in)
+	return copyOut(w, src, (*in)[:th.chunkSize(bulkSize)], n, th)
 }
 
 // recordBatch is a tls.Conn whose every Write leaves in one socket write.

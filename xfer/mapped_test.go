@@ -1,0 +1,134 @@
+//go:build unix
+
+package xfer
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestSendMapped: TLS downloads of large files go through the mapping,
+// from any offset, across window boundaries, and leave the file's offset
+// where a read would have.
+func TestSendMapped(t *testing.T) {
+	const size = 2*mapWindow + mapMin + 7
+	data := randomBytes(t, size)
+	for _, off := range []int64{0, 12345, mapWindow - 1, size - mapMin} {
+		srv, peer, _ := tlsPair(t)
+		src := tempFile(t, data)
+		if _, err := src.Seek(off, io.SeekStart); err != nil {
+			t.Fatal(err)
+		}
+		got := readAll(peer)
+		out := batchPool.Get().(*[]byte)
+		var n atomic.Int64
+		sent, ok, err := sendMapped(&recordBatch{srv, srv.NetConn().(*eofConn), out}, src, &n, nil)
+		batchPool.Put(out)
+		if !ok || err != nil {
+			t.Fatalf("offset %d: sendMapped = %v, %v; want it mapped, no error", off, ok, err)
+		}
+		srv.Close()
+		want := data[off:]
+		if b := within(t, 10*time.Second, got); !bytes.Equal(b, want) {
+			t.Errorf("offset %d: peer got %d bytes, want %d equal ones", off, len(b), len(want))
+		}
+		if sent != int64(len(want)) || n.Load() != sent {
+			t.Errorf("offset %d: sent %d, counter %d; want %d", off, sent, n.Load(), len(want))
+		}
+		if pos, _ := src.Seek(0, io.SeekCurrent); pos != size {
+			t.Errorf("offset %d: file offset %d after the send, want %d", off, pos, size)
+		}
+	}
+}
+
+// TestSendMappedSmallFileReads: below mapMin left to send, nothing is
+// mapped and the caller reads.
+func TestSendMappedSmallFileReads(t *testing.T) {
+	srv, _, _ := tlsPair(t)
+	src := tempFile(t, randomBytes(t, mapMin-1))
+	out := batchPool.Get().(*[]byte)
+	defer batchPool.Put(out)
+	if sent, ok, err := sendMapped(&recordBatch{srv, srv.NetConn().(*eofConn), out}, src, nil, nil); ok || sent != 0 || err != nil {
+		t.Errorf("sendMapped of a small file = %d, %v, %v; want 0, false, nil", sent, ok, err)
+	}
+}
+
+// TestSendMappedFileShrinks: a file truncated under a mapped download
+// faults (SIGBUS); the server survives, the transfer fails as the file's
+// error (451, not 426), and the stream the client got is a prefix of the
+// file that still ends with a valid close_notify.
+func TestSendMappedFileShrinks(t *testing.T) {
+	const size, cut = 64 << 20, 1 << 20
+	data := randomBytes(t, size)
+	srv, peer, _ := tlsPair(t)
+	src := tempFile(t, data)
+	var n atomic.Int64
+	done := make(chan error, 1)
+	go func() {
+		_, err := Send(srv, src, false, &n, nil)
+		done <- err
+	}()
+	// The client reads nothing yet: the send stops once the sockets'
+	// buffers are full, far short of 64 MiB. Wait until it has stalled.
+	last, deadline := int64(-1), time.Now().Add(10*time.Second)
+	for n.Load() != last && time.Now().Before(deadline) {
+		last = n.Load()
+		time.Sleep(100 * time.Millisecond)
+	}
+	if last >= size-mapWindow {
+		t.Fatalf("sent %d of %d bytes before the client read: nothing left to truncate under it", last, size)
+	}
+	if err := os.Truncate(src.Name(), cut); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		b   []byte
+		err error
+	}
+	got := make(chan result, 1)
+	go func() {
+		b, err := io.ReadAll(peer)
+		got <- result{b, err}
+	}()
+	err := within(t, 10*time.Second, done)
+	if !errors.Is(err, errFileShrank) || errors.Is(err, ErrDataConn) {
+		t.Fatalf("Send of a file truncated under it: %v, want errFileShrank and not ErrDataConn", err)
+	}
+	srv.Close() // close_notify, after the records sent before the fault
+	r := within(t, 10*time.Second, got)
+	if r.err != nil {
+		t.Errorf("client read %d bytes, then %v; want the stream to end with close_notify", len(r.b), r.err)
+	}
+	if !bytes.Equal(r.b, data[:len(r.b)]) {
+		t.Errorf("client got %d bytes that are not the file's start", len(r.b))
+	}
+}
+
+// TestSendMappedThrottled: a paced TLS download of a large file takes its
+// chunks from the mapping and waits for their tokens.
+func TestSendMappedThrottled(t *testing.T) {
+	const size, rate = 2 * mapMin, 4 << 20
+	data := randomBytes(t, size)
+	srv, peer, _ := tlsPair(t)
+	got := readAll(peer)
+	lim := NewLimiter(rate)
+	th := NewThrottle(context.Background(), lim)
+	start := time.Now()
+	if _, err := Send(srv, tempFile(t, data), false, nil, th); err != nil {
+		t.Fatal(err)
+	}
+	srv.Close()
+	// The burst moves at once, the rest at the rate.
+	if d, want := time.Since(start), time.Duration(float64(size-lim.Burst())/rate*float64(time.Second)); d < want {
+		t.Errorf("%d bytes at %d B/s took %v, want at least %v", size, rate, d, want)
+	}
+	if b := within(t, 10*time.Second, got); !bytes.Equal(b, data) {
+		t.Errorf("peer got %d bytes, want the %d sent", len(b), size)
+	}
+}
