@@ -685,4 +685,34 @@ func TestKernelCPU(t *testing.T) {
 	if want := "the target allows 0.100 s/GB, less than any server here spent in the kernel alone (the least, vsftpd, 0.110 s/GB)"; got.Met || !strings.Contains(got.Figure, want) {
 		t.Errorf("target figure %q, want it to say %q", got.Figure, want)
 	}
+
+	// Under TLS the floor adds AES-GCM at the machine's rate: curl's
+	// target allows 0.7 × 0.8 = 0.56 s/GB; ftpsd spends 0.5 in all.
+	r.Ceilings.OpenSSLAESGCM = 5000 // 0.2 s/GB
+	curl := func() Target {
+		for _, tg := range r.Targets() {
+			if tg.What == "curl RETR PROT P x1 (RSA-2048): server CPU per GB ≤ 0.7× the best peer's" {
+				return tg
+			}
+		}
+		t.Fatal("no curl CPU target")
+		return Target{}
+	}
+	for _, res := range r.Results {
+		if res.Scenario == "clients" {
+			res.Metrics[scenario.KernelCPUSecPerGB] = map[string]float64{"ftpsd": 0.4, "pure-ftpd": 0.45, "vsftpd": 0.9}[res.Server]
+		}
+	}
+	// Met: no floor is spoken of.
+	if tg := curl(); !tg.Met || strings.Contains(tg.Figure, "kernel") {
+		t.Errorf("curl target %+v: want met, without a floor", tg)
+	}
+	for _, res := range r.Results {
+		if res.Scenario == "clients" && res.Server == "ftpsd" {
+			res.Metrics[scenario.CPUSecPerGB] = 0.6
+		}
+	}
+	if tg, want := curl(), "the target allows 0.560 s/GB, less than the least kernel time of any server here (ftpsd, 0.400 s/GB) plus AES-GCM at this machine's one-core rate (0.200 s/GB)"; tg.Met || !strings.Contains(tg.Figure, want) {
+		t.Errorf("curl target figure %q, want it to say %q", tg.Figure, want)
+	}
 }
