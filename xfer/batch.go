@@ -75,12 +75,17 @@ func sendTLS(tc *tls.Conn, ec *eofConn, src *os.File, n *atomic.Int64, th *Throt
 	out := batchPool.Get().(*[]byte)
 	defer batchPool.Put(out)
 	w := &recordBatch{tc, ec, out}
-	if sent, ok, err := sendMapped(w, src, n, th); ok {
+	sent, mapped, err := sendMapped(w, src, n, th)
+	if mapped && err != nil {
 		return sent, err
 	}
+	// Read what was not mapped: a small file, one that cannot be mapped,
+	// or what was appended to the file after the mapped part was sized
+	// (a read goes on to the end of the file as it is now).
 	in := bigPool.Get().(*[]byte)
 	defer bigPool.Put(in)
-	return copyOut(w, src, (*in)[:th.chunkSize(bulkSize)], n, th)
+	more, err := copyOut(w, src, (*in)[:th.chunkSize(bulkSize)], n, th)
+	return sent + more, err
 }
 
 // recordBatch is a tls.Conn whose every Write leaves in one socket write.

@@ -132,3 +132,45 @@ func TestSendMappedThrottled(t *testing.T) {
 		t.Errorf("peer got %d bytes, want the %d sent", len(b), size)
 	}
 }
+
+// TestSendMappedFileGrows: what is appended to a file during a mapped
+// download is sent too, as a download that read the file to its end did.
+func TestSendMappedFileGrows(t *testing.T) {
+	const size, extra = 32 << 20, 1<<20 + 3
+	data := randomBytes(t, size+extra)
+	srv, peer, _ := tlsPair(t)
+	src := tempFile(t, data[:size])
+	var n atomic.Int64
+	done := make(chan error, 1)
+	go func() {
+		_, err := Send(srv, src, false, &n, nil)
+		done <- err
+	}()
+	last, deadline := int64(-1), time.Now().Add(10*time.Second)
+	for n.Load() != last && time.Now().Before(deadline) {
+		last = n.Load()
+		time.Sleep(100 * time.Millisecond)
+	}
+	if last >= size-mapWindow {
+		t.Fatalf("sent %d of %d bytes before the client read: no time left to append", last, size)
+	}
+	f, err := os.OpenFile(src.Name(), os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Write(data[size:]); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	got := readAll(peer)
+	if err := within(t, 10*time.Second, done); err != nil {
+		t.Fatal(err)
+	}
+	srv.Close()
+	if b := within(t, 10*time.Second, got); !bytes.Equal(b, data) {
+		t.Errorf("client got %d bytes, want the %d of the file as it ended", len(b), len(data))
+	}
+	if n.Load() != size+extra {
+		t.Errorf("counter %d, want %d", n.Load(), size+extra)
+	}
+}
