@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"os"
 	"sync/atomic"
 	"testing"
@@ -68,22 +69,7 @@ func TestSendMappedFileShrinks(t *testing.T) {
 	data := randomBytes(t, size)
 	srv, peer, _ := tlsPair(t)
 	src := tempFile(t, data)
-	var n atomic.Int64
-	done := make(chan error, 1)
-	go func() {
-		_, err := Send(srv, src, false, &n, nil)
-		done <- err
-	}()
-	// The client reads nothing yet: the send stops once the sockets'
-	// buffers are full, far short of 64 MiB. Wait until it has stalled.
-	last, deadline := int64(-1), time.Now().Add(10*time.Second)
-	for n.Load() != last && time.Now().Before(deadline) {
-		last = n.Load()
-		time.Sleep(100 * time.Millisecond)
-	}
-	if last >= size-mapWindow {
-		t.Fatalf("sent %d of %d bytes before the client read: nothing left to truncate under it", last, size)
-	}
+	_, done := stalledSend(t, srv, src, size)
 	if err := os.Truncate(src.Name(), cut); err != nil {
 		t.Fatal(err)
 	}
@@ -140,20 +126,7 @@ func TestSendMappedFileGrows(t *testing.T) {
 	data := randomBytes(t, size+extra)
 	srv, peer, _ := tlsPair(t)
 	src := tempFile(t, data[:size])
-	var n atomic.Int64
-	done := make(chan error, 1)
-	go func() {
-		_, err := Send(srv, src, false, &n, nil)
-		done <- err
-	}()
-	last, deadline := int64(-1), time.Now().Add(10*time.Second)
-	for n.Load() != last && time.Now().Before(deadline) {
-		last = n.Load()
-		time.Sleep(100 * time.Millisecond)
-	}
-	if last >= size-mapWindow {
-		t.Fatalf("sent %d of %d bytes before the client read: no time left to append", last, size)
-	}
+	n, done := stalledSend(t, srv, src, size)
 	f, err := os.OpenFile(src.Name(), os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -173,4 +146,27 @@ func TestSendMappedFileGrows(t *testing.T) {
 	if n.Load() != size+extra {
 		t.Errorf("counter %d, want %d", n.Load(), size+extra)
 	}
+}
+
+// stalledSend starts Send of src (size bytes) to srv, whose client reads
+// nothing yet, and returns once the send has stalled on the sockets' full
+// buffers, far from the file's end, with its progress counter and the
+// channel its error will come on.
+func stalledSend(t *testing.T, srv net.Conn, src *os.File, size int64) (*atomic.Int64, <-chan error) {
+	t.Helper()
+	n := new(atomic.Int64)
+	done := make(chan error, 1)
+	go func() {
+		_, err := Send(srv, src, false, n, nil)
+		done <- err
+	}()
+	last, deadline := int64(-1), time.Now().Add(10*time.Second)
+	for n.Load() != last && time.Now().Before(deadline) {
+		last = n.Load()
+		time.Sleep(100 * time.Millisecond)
+	}
+	if last >= size-mapWindow {
+		t.Fatalf("sent %d of %d bytes before the client read: no room left to change the file under it", last, size)
+	}
+	return n, done
 }
