@@ -91,6 +91,14 @@ func Receive(dst *os.File, src net.Conn, ascii bool, n *atomic.Int64, th *Thrott
 	return r, wrapCopy("receive", err)
 }
 
+// errFileShrank is the error of a download whose file was truncated under
+// it, so that the client got less than the size the file had when the
+// transfer began (and the 150 reply announced): the transfer fails with
+// 451 rather than ending with 226 on a short copy. A mapped TLS download
+// meets it as a fault on the mapping (mapped_unix.go); the others as an
+// early end of the file (Transfer.retr).
+var errFileShrank = errors.New("the file shrank while it was sent")
+
 // sendClear sends a file over a clear TCP connection through sendfile,
 // counted among the clear downloads under way while it runs.
 func sendClear(tc *net.TCPConn, src *os.File, n *atomic.Int64, th *Throttle) (int64, error) {

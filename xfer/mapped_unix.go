@@ -3,7 +3,6 @@
 package xfer
 
 import (
-	"errors"
 	"io"
 	"os"
 	"runtime/debug"
@@ -37,11 +36,6 @@ const (
 	mapWindow = 1 << 20
 	mapMin    = 1 << 20
 )
-
-// errFileShrank is the error of a download whose file was truncated under
-// it: the pages past the new end are gone from the mapping (SIGBUS). The
-// transfer fails with 451 rather than sending what is no longer the file.
-var errFileShrank = errors.New("the file shrank while it was sent")
 
 // sendMapped sends src from its current offset to w (a recordBatch) through
 // mappings, and reports ok false, having sent nothing, when the file

@@ -209,7 +209,13 @@ func (t *Transfer) retr(ctx context.Context, p Progress) Outcome {
 		opening += " (" + strconv.FormatInt(size, 10) + " bytes)"
 	}
 	r := t.runData(ctx, p, opening+".", func(c net.Conn) error {
-		_, err := Send(c, f, t.ASCII, &t.Moved, NewThrottle(ctx, t.Rates[:]...))
+		n, err := Send(c, f, t.ASCII, &t.Moved, NewThrottle(ctx, t.Rates[:]...))
+		// Binary mode sends the file's bytes as they are, so fewer than the
+		// size at open means the file ended early: it was truncated under
+		// the transfer. (TYPE A changes the count; it is not checked.)
+		if err == nil && !t.ASCII && size >= 0 && t.Rest+n < size {
+			err = errFileShrank
+		}
 		return err
 	})
 	o := r.outcome()
