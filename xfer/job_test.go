@@ -2,6 +2,7 @@ package xfer
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"io"
 	"io/fs"
@@ -295,38 +296,57 @@ func TestTransferList(t *testing.T) {
 	}
 }
 
-// TestTransferRetrFileShrinks: a clear download whose file is truncated
-// under it (sendfile then meets the file's new end) fails with 451 instead
-// of ending with 226 on a short copy the client would take for the file.
+// TestTransferRetrFileShrinks: a download whose file is truncated under it
+// (sendfile then meets the file's new end; a mapped TLS download faults)
+// fails with 451 instead of ending with 226 on a short copy the client
+// would take for the file.
 func TestTransferRetrFileShrinks(t *testing.T) {
-	const size = 64 << 20
-	f, dir := rootFS(t, map[string]string{"big": string(randomBytes(t, size))})
-	d, dial := passive(t)
-	tr := &Transfer{Op: Retr, FS: f, Path: "/big", Verb: "RETR", Data: d}
-	conns := make(chan net.Conn, 1)
-	go func() { conns <- dial() }()
-	done := make(chan Outcome, 1)
-	go func() { done <- tr.Run(context.Background(), &progress{}) }()
-	c := within(t, 5*time.Second, conns)
-	if c == nil {
-		t.FailNow()
-	}
-	defer c.Close()
-	// The client reads nothing until the send has stalled on full buffers.
-	last, deadline := int64(-1), time.Now().Add(10*time.Second)
-	for tr.Moved.Load() != last && time.Now().Before(deadline) {
-		last = tr.Moved.Load()
-		time.Sleep(100 * time.Millisecond)
-	}
-	if last >= size/2 {
-		t.Fatalf("sent %d of %d bytes before the client read: no room to truncate", last, size)
-	}
-	if err := os.Truncate(filepath.Join(dir, "big"), 1<<20); err != nil {
-		t.Fatal(err)
-	}
-	go io.Copy(io.Discard, c)
-	o := within(t, 10*time.Second, done)
-	if o.Kind != LocalError || !errors.Is(o.Err, errFileShrank) {
-		t.Errorf("RETR of a file truncated under it: outcome %v (%v), want LocalError (451) for errFileShrank", o.Kind, o.Err)
+	for _, protP := range []bool{false, true} {
+		t.Run(map[bool]string{false: "clear", true: "TLS"}[protP], func(t *testing.T) {
+			const size = 64 << 20
+			f, dir := rootFS(t, map[string]string{"big": string(randomBytes(t, size))})
+			d, dial := passive(t)
+			if protP {
+				d.TLS = &tls.Config{Certificates: []tls.Certificate{selfSigned(t)}}
+			}
+			tr := &Transfer{Op: Retr, FS: f, Path: "/big", Verb: "RETR", Data: d}
+			conns := make(chan net.Conn, 1)
+			go func() {
+				c := dial()
+				if c != nil && protP {
+					tc := tls.Client(c, &tls.Config{InsecureSkipVerify: true})
+					if err := tc.Handshake(); err != nil {
+						t.Error(err)
+					}
+					c = tc
+				}
+				conns <- c
+			}()
+			done := make(chan Outcome, 1)
+			go func() { done <- tr.Run(context.Background(), &progress{}) }()
+			c := within(t, 5*time.Second, conns)
+			if c == nil {
+				t.FailNow()
+			}
+			defer c.Close()
+			// The client reads nothing until the send has stalled on full
+			// buffers.
+			last, deadline := int64(-1), time.Now().Add(10*time.Second)
+			for tr.Moved.Load() != last && time.Now().Before(deadline) {
+				last = tr.Moved.Load()
+				time.Sleep(100 * time.Millisecond)
+			}
+			if last >= size/2 {
+				t.Fatalf("sent %d of %d bytes before the client read: no room to truncate", last, size)
+			}
+			if err := os.Truncate(filepath.Join(dir, "big"), 1<<20); err != nil {
+				t.Fatal(err)
+			}
+			go io.Copy(io.Discard, c)
+			o := within(t, 10*time.Second, done)
+			if o.Kind != LocalError || !errors.Is(o.Err, errFileShrank) {
+				t.Errorf("RETR of a file truncated under it: outcome %v (%v), want LocalError (451) for errFileShrank", o.Kind, o.Err)
+			}
+		})
 	}
 }

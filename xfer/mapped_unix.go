@@ -3,10 +3,12 @@
 package xfer
 
 import (
+	"errors"
 	"io"
 	"os"
 	"runtime/debug"
 	"sync/atomic"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -37,12 +39,22 @@ const (
 	mapMin    = 1 << 20
 )
 
+// errTLSSpoiled marks a send whose TLS connection must not be used again:
+// a fault inside crypto/tls's Write, in TLS 1.2 inside the AEAD's Seal
+// itself, may leave the cipher's state advanced (ChaCha20-Poly1305's
+// nonce mask, the FIPS GCM counter check), so no alert, close_notify
+// included, could be sealed right after it. runData closes the raw
+// socket instead; the client sees the data connection cut, and the 451.
+var errTLSSpoiled = errors.New("the TLS connection is unusable after a fault")
+
 // sendMapped sends src from its current offset to w (a recordBatch) through
 // mappings, and reports ok false, having sent nothing, when the file
-// cannot be mapped (then the caller reads it). A fault on the mapping (the
-// file truncated meanwhile) ends it with errFileShrank, after what was
-// encrypted before the fault has been sent: those records are whole, and
-// the stream stays valid for a close_notify.
+// cannot be mapped (then the caller reads it). It stops early, with a nil
+// error and the file's offset where it stopped, when a later window cannot
+// be mapped, so the caller reads the rest. A fault on the mapping (the
+// file truncated meanwhile) ends it with errFileShrank and errTLSSpoiled;
+// so does a file found shorter, after the loop, than what was sent (the
+// last page of a truncated file reads as zeros, without a fault).
 func sendMapped(w *recordBatch, src *os.File, n *atomic.Int64, th *Throttle) (total int64, ok bool, err error) {
 	off, err := src.Seek(0, io.SeekCurrent)
 	if err != nil {
@@ -56,25 +68,24 @@ func sendMapped(w *recordBatch, src *os.File, n *atomic.Int64, th *Throttle) (to
 	chunk := th.chunkSize(bulkSize)
 	page := int64(os.Getpagesize())
 	fd := int(src.Fd())
-	first := true
 	for off < size {
 		start := off &^ (page - 1)
 		end := min(start+mapWindow, size)
-		m, merr := unix.Mmap(fd, start, int(end-start), unix.PROT_READ, unix.MAP_SHARED|unix.MAP_POPULATE)
-		if merr != nil {
-			if first {
+		sent, mapped, werr := sendWindow(w, fd, start, end, off, n, th, chunk)
+		if !mapped {
+			if total == 0 {
 				return 0, false, nil
 			}
-			return total, true, merr
+			break // the caller reads the rest from off
 		}
-		first = false
-		sent, werr := sendWindow(w, m[off-start:], n, th, chunk)
-		_ = unix.Munmap(m)
 		total += sent
 		off += sent
 		if werr != nil {
 			return total, true, werr
 		}
+	}
+	if fi, err := src.Stat(); err == nil && fi.Size() < off {
+		return total, true, errors.Join(errFileShrank, errTLSSpoiled)
 	}
 	// The offset, as a read would have left it.
 	if _, err := src.Seek(off, io.SeekStart); err != nil {
@@ -83,27 +94,33 @@ func sendMapped(w *recordBatch, src *os.File, n *atomic.Int64, th *Throttle) (to
 	return total, true, nil
 }
 
-// sendWindow writes data, a mapped window, chunk bytes at a time. Only
-// here can the mapping fault, so only here is a fault a panic to recover.
-func sendWindow(w *recordBatch, data []byte, n *atomic.Int64, th *Throttle, chunk int) (sent int64, err error) {
+// sendWindow maps [start, end) of fd and writes it from off, chunk bytes
+// at a time; mapped is false when the mapping could not be made. Only
+// here can the mapping fault, so only here is a fault, one whose address
+// lies in this mapping, a panic to recover.
+func sendWindow(w *recordBatch, fd int, start, end, off int64, n *atomic.Int64, th *Throttle, chunk int) (sent int64, mapped bool, err error) {
+	m, merr := unix.Mmap(fd, start, int(end-start), unix.PROT_READ, unix.MAP_SHARED|unix.MAP_POPULATE)
+	if merr != nil {
+		return 0, false, nil
+	}
+	defer func() { _ = unix.Munmap(m) }()
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		r := recover()
 		if r == nil {
 			return
 		}
-		if _, fault := r.(interface{ Addr() uintptr }); !fault {
+		base := uintptr(unsafe.Pointer(unsafe.SliceData(m)))
+		if f, ok := r.(interface{ Addr() uintptr }); !ok || f.Addr() < base || f.Addr() >= base+uintptr(len(m)) {
 			panic(r)
 		}
-		// The Write that faulted was building a record from the mapping:
-		// the records before it are whole and encrypted, in the gather
-		// buffer; send them, so that the stream's sequence numbers match.
-		if ferr := w.ec.flush(); ferr != nil {
-			err = connErr(ferr)
-			return
-		}
-		err = errFileShrank
+		// What the faulted Write gathered is dropped, not sent: the
+		// connection is not to be written again (errTLSSpoiled).
+		w.ec.batch(nil)
+		*w.out = (*w.out)[:0]
+		err = errors.Join(errFileShrank, errTLSSpoiled)
 	}()
+	data := m[off-start:]
 	for len(data) > 0 {
 		k := min(len(data), chunk)
 		nw, werr := w.Write(data[:k])
@@ -113,12 +130,12 @@ func sendWindow(w *recordBatch, data []byte, n *atomic.Int64, th *Throttle, chun
 			werr = io.ErrShortWrite
 		}
 		if werr != nil {
-			return sent, connErr(werr)
+			return sent, true, connErr(werr)
 		}
 		if terr := th.wait(k); terr != nil {
-			return sent, terr
+			return sent, true, terr
 		}
 		data = data[k:]
 	}
-	return sent, nil
+	return sent, true, nil
 }

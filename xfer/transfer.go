@@ -404,7 +404,7 @@ func (t *Transfer) runData(ctx context.Context, p Progress, opening string, copy
 	err = copy(conn)
 	stall.stop()
 	var cerr error
-	if tc != nil {
+	if tc != nil && !errors.Is(err, errTLSSpoiled) {
 		cerr = CloseTLS(tc, tlsCloseWait)
 	} else {
 		cerr = raw.Close()
