@@ -212,3 +212,15 @@ func tlsPairConfig(t *testing.T, edit func(*tls.Config)) (server, client *tls.Co
 	}
 	return server, client
 }
+
+// TestMapShare: the window is 4 MiB while few mapped downloads run, its
+// share of the 256 MiB budget beyond 64 of them, and never under 1 MiB.
+func TestMapShare(t *testing.T) {
+	for _, c := range []struct{ n, want int64 }{
+		{0, mapWindow}, {1, mapWindow}, {64, mapWindow}, {128, 2 << 20}, {256, 1 << 20}, {10000, mapFloor},
+	} {
+		if got := mapShare(c.n); got != c.want {
+			t.Errorf("mapShare(%d) = %d, want %d", c.n, got, c.want)
+		}
+	}
+}
