@@ -224,3 +224,24 @@ func TestMapShare(t *testing.T) {
 		}
 	}
 }
+
+// TestSendWindowFault: a window of a file truncated before its first byte
+// is read faults at once; the fault is reported as the window's, mapped,
+// so that the send does not fall back to reading a file that shrank.
+func TestSendWindowFault(t *testing.T) {
+	srv, _ := tlsPairConfig(t, func(*tls.Config) {})
+	src := tempFile(t, randomBytes(t, 2*mapWindow))
+	if err := os.Truncate(src.Name(), 0); err != nil {
+		t.Fatal(err)
+	}
+	out := batchPool.Get().(*[]byte)
+	defer batchPool.Put(out)
+	w := &recordBatch{srv, srv.NetConn().(*eofConn), out}
+	sent, mapped, err := sendWindow(w, int(src.Fd()), 0, mapWindow, 0, nil, nil, bulkSize)
+	if !mapped || sent != 0 || !errors.Is(err, errFileShrank) || !errors.Is(err, errTLSSpoiled) {
+		t.Errorf("sendWindow over a truncated file = %d, %v, %v; want 0, mapped, errFileShrank and errTLSSpoiled", sent, mapped, err)
+	}
+	if w.ec.gather != nil || len(*out) != 0 {
+		t.Error("the faulted Write's gathered records were kept")
+	}
+}

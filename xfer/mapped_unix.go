@@ -121,6 +121,7 @@ func sendWindow(w *recordBatch, fd int, start, end, off int64, n *atomic.Int64, 
 	if merr != nil {
 		return 0, false, nil
 	}
+	mapped = true // also what a recovered fault returns
 	defer func() { _ = unix.Munmap(m) }()
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
