@@ -88,8 +88,19 @@ func tlsPair(t testing.TB) (server, client *tls.Conn, rawClient *net.TCPConn) {
 // tlsPairWrap is tlsPair with the server's raw end passed through wrap.
 func tlsPairWrap(t testing.TB, wrap func(net.Conn) net.Conn) (server, client *tls.Conn, rawClient *net.TCPConn) {
 	t.Helper()
+	return tlsPairWith(t, wrap, nil)
+}
+
+// tlsPairWith is tlsPairWrap with the server's configuration changed by
+// edit (a TLS version, a cipher suite) when edit is not nil.
+func tlsPairWith(t testing.TB, wrap func(net.Conn) net.Conn, edit func(*tls.Config)) (server, client *tls.Conn, rawClient *net.TCPConn) {
+	t.Helper()
 	s, c := tcpPair(t)
-	server = tls.Server(wrap(s), &tls.Config{Certificates: []tls.Certificate{selfSigned(t)}})
+	cfg := &tls.Config{Certificates: []tls.Certificate{selfSigned(t)}}
+	if edit != nil {
+		edit(cfg)
+	}
+	server = tls.Server(wrap(s), cfg)
 	client = tls.Client(c, &tls.Config{InsecureSkipVerify: true})
 	errc := make(chan error, 1)
 	go func() { errc <- server.Handshake() }()
