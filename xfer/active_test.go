@@ -3,6 +3,7 @@ package xfer
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/netip"
 	"strconv"
@@ -105,6 +106,12 @@ func TestDialRange(t *testing.T) {
 			t.Fatal(err)
 		}
 		port := c.LocalAddr().(*net.TCPAddr).AddrPort().Port()
+		// The server closes first, so TIME_WAIT is on its side: a client
+		// that closed first would hold the same four-tuple in TIME_WAIT,
+		// and the next dial from that port could not reuse it (with both
+		// ports so held, the dial fails: a race the test used to lose).
+		_ = c.SetReadDeadline(time.Now().Add(2 * time.Second))
+		_, _ = io.Copy(io.Discard, c)
 		c.Close()
 		if port < lo || port > hi {
 			t.Fatalf("local port %d, want %d-%d", port, lo, hi)
