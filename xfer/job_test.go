@@ -332,7 +332,7 @@ func TestTransferRetrFileShrinks(t *testing.T) {
 			// The client reads nothing until the send has stalled on full
 			// buffers.
 			last, deadline := int64(-1), time.Now().Add(10*time.Second)
-			for tr.Moved.Load() != last && time.Now().Before(deadline) {
+			for (last <= 0 || tr.Moved.Load() != last) && time.Now().Before(deadline) {
 				last = tr.Moved.Load()
 				time.Sleep(100 * time.Millisecond)
 			}

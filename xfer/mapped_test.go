@@ -179,8 +179,9 @@ func stalledSend(t *testing.T, srv net.Conn, src *os.File, size int64) (*atomic.
 		_, err := Send(srv, src, false, n, nil)
 		done <- err
 	}()
+	// Until it has sent something, then until it stops.
 	last, deadline := int64(-1), time.Now().Add(10*time.Second)
-	for n.Load() != last && time.Now().Before(deadline) {
+	for (last <= 0 || n.Load() != last) && time.Now().Before(deadline) {
 		last = n.Load()
 		time.Sleep(100 * time.Millisecond)
 	}
