@@ -99,6 +99,15 @@ func Receive(dst *os.File, src net.Conn, ascii bool, n *atomic.Int64, th *Thrott
 // early end of the file (Transfer.retr).
 var errFileShrank = errors.New("the file shrank while it was sent")
 
+// errTLSSpoiled marks a send whose TLS connection must not be used again:
+// a fault inside crypto/tls's Write, in TLS 1.2 inside the AEAD's Seal
+// itself, may leave the cipher's state advanced (ChaCha20-Poly1305's
+// nonce mask, the FIPS GCM counter check), so no alert, close_notify
+// included, could be sealed right after it. runData closes the raw
+// socket instead; the client sees the data connection cut, and the 451.
+// Only mapped downloads produce it (mapped_unix.go).
+var errTLSSpoiled = errors.New("the TLS connection is unusable after a fault")
+
 // sendClear sends a file over a clear TCP connection through sendfile,
 // counted among the clear downloads under way while it runs.
 func sendClear(tc *net.TCPConn, src *os.File, n *atomic.Int64, th *Throttle) (int64, error) {
@@ -166,18 +175,9 @@ func copyOut(dst io.Writer, src io.Reader, buf []byte, n *atomic.Int64, th *Thro
 	var total int64
 	for {
 		nr, rerr := src.Read(buf)
-		if nr > 0 {
-			nw, werr := dst.Write(buf[:nr])
-			total += int64(nw)
-			count(n, int64(nw))
-			if werr == nil && nw != nr {
-				werr = io.ErrShortWrite
-			}
-			if werr != nil {
-				return total, connErr(werr)
-			}
-		}
-		if werr := th.wait(nr); werr != nil {
+		nw, werr := sendChunk(dst, buf[:nr], n, th)
+		total += int64(nw)
+		if werr != nil {
 			return total, werr
 		}
 		switch {
@@ -187,6 +187,23 @@ func copyOut(dst io.Writer, src io.Reader, buf []byte, n *atomic.Int64, th *Thro
 			return total, rerr
 		}
 	}
+}
+
+// sendChunk writes p, one chunk of a download, to dst, counts what went
+// out and then waits for the throttle's tokens for it; the connection's
+// errors match ErrDataConn.
+func sendChunk(dst io.Writer, p []byte, n *atomic.Int64, th *Throttle) (int, error) {
+	if len(p) > 0 {
+		nw, err := dst.Write(p)
+		count(n, int64(nw))
+		if err == nil && nw != len(p) {
+			err = io.ErrShortWrite
+		}
+		if err != nil {
+			return nw, connErr(err)
+		}
+	}
+	return len(p), th.wait(len(p))
 }
 
 // sendASCII reads half a buffer at a time so the CRLF form, at most twice as

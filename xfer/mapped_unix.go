@@ -24,8 +24,9 @@ import (
 // CPU s/GB, before → after): curl RETR PROT P 0.714, 0.708 → 0.668, 0.627
 // (MB/s 1,093, 1,099 → 1,157, 1,214); lftp 0.687, 0.666 → 0.657, 0.610;
 // bench's client x1 0.688, 0.666 → 0.637, 0.627; x8 0.542, 0.520 → 0.523,
-// 0.467. Pure-FTPd, whose kernel time per GB in these cases is below
-// ftpsd's, maps its files too (it calls mmap, not sendfile or pread).
+// 0.467. Pure-FTPd, whose kernel time per GB in these cases was below
+// ftpsd's read path, likely maps its files too (its binary imports mmap
+// and munmap, not sendfile or pread).
 //
 // The mapping is a window at a time, populated when it is made (the pages
 // are in the page cache already, or read in then, on the transfer's
@@ -37,8 +38,9 @@ import (
 // lftp; server CPU s/GB): 4 MiB windows x8 0.553-0.573 against 0.569-0.575,
 // x64 0.506-0.523 against 0.513-0.620, curl 0.554-0.713 against
 // 0.696-0.789; 1 MiB windows gave x8 0.584-0.658, no better than reading
-// (more mmap and munmap calls, each unmap a TLB flush on every CPU that
-// runs the process). Below mapMin left to send, a read costs less than a
+// (four times the mmap and munmap calls; that each unmap flushes the TLB
+// of every CPU running the process is the likely cost, not profiled).
+// Below mapMin left to send, a read costs less than a
 // mapping.
 const (
 	mapWindow = 4 << 20
@@ -54,14 +56,6 @@ var mappedSends atomic.Int64
 func mapShare(n int64) int64 {
 	return min(max(mapBudget/max(n, 1), mapFloor), mapWindow)
 }
-
-// errTLSSpoiled marks a send whose TLS connection must not be used again:
-// a fault inside crypto/tls's Write, in TLS 1.2 inside the AEAD's Seal
-// itself, may leave the cipher's state advanced (ChaCha20-Poly1305's
-// nonce mask, the FIPS GCM counter check), so no alert, close_notify
-// included, could be sealed right after it. runData closes the raw
-// socket instead; the client sees the data connection cut, and the 451.
-var errTLSSpoiled = errors.New("the TLS connection is unusable after a fault")
 
 // sendMapped sends src from its current offset to w (a recordBatch) through
 // mappings, and reports ok false, having sent nothing, when the file
@@ -139,20 +133,12 @@ func sendWindow(w *recordBatch, fd int, start, end, off int64, n *atomic.Int64, 
 		*w.out = (*w.out)[:0]
 		err = errors.Join(errFileShrank, errTLSSpoiled)
 	}()
-	data := m[off-start:]
-	for len(data) > 0 {
+	for data := m[off-start:]; len(data) > 0; {
 		k := min(len(data), chunk)
-		nw, werr := w.Write(data[:k])
+		nw, werr := sendChunk(w, data[:k], n, th)
 		sent += int64(nw)
-		count(n, int64(nw))
-		if werr == nil && nw != k {
-			werr = io.ErrShortWrite
-		}
 		if werr != nil {
-			return sent, true, connErr(werr)
-		}
-		if terr := th.wait(k); terr != nil {
-			return sent, true, terr
+			return sent, true, werr
 		}
 		data = data[k:]
 	}

@@ -660,12 +660,8 @@ func TestKernelCPU(t *testing.T) {
 			t.Errorf("markdown lacks %q", want)
 		}
 	}
-	var got Target
-	for _, tg := range r.Targets() {
-		if tg.What == "RETR PROT C x8 (ECDSA P-256): server CPU per GB ≤ the best peer's" {
-			got = tg
-		}
-	}
+	const clearCPU = "RETR PROT C x8 (ECDSA P-256): server CPU per GB ≤ the best peer's"
+	got := targetNamed(t, r, clearCPU)
 	// 0.12 > 0.10 misses, and the 0.10 allowed is above vsftpd's 0.06 in
 	// the kernel: no word of the kernel.
 	if got.Met || strings.Contains(got.Figure, "kernel") {
@@ -677,11 +673,7 @@ func TestKernelCPU(t *testing.T) {
 			res.Metrics[scenario.KernelCPUSecPerGB] = kernel[res.Server]
 		}
 	}
-	for _, tg := range r.Targets() {
-		if tg.What == "RETR PROT C x8 (ECDSA P-256): server CPU per GB ≤ the best peer's" {
-			got = tg
-		}
-	}
+	got = targetNamed(t, r, clearCPU)
 	if want := "the target allows 0.100 s/GB, less than any server here spent in the kernel alone (the least, vsftpd, 0.110 s/GB)"; got.Met || !strings.Contains(got.Figure, want) {
 		t.Errorf("target figure %q, want it to say %q", got.Figure, want)
 	}
@@ -690,13 +682,7 @@ func TestKernelCPU(t *testing.T) {
 	// target allows 0.7 × 0.8 = 0.56 s/GB; ftpsd spends 0.5 in all.
 	r.Ceilings.OpenSSLAESGCM = 5000 // 0.2 s/GB
 	curl := func() Target {
-		for _, tg := range r.Targets() {
-			if tg.What == "curl RETR PROT P x1 (RSA-2048): server CPU per GB ≤ 0.7× the best peer's" {
-				return tg
-			}
-		}
-		t.Fatal("no curl CPU target")
-		return Target{}
+		return targetNamed(t, r, "curl RETR PROT P x1 (RSA-2048): server CPU per GB ≤ 0.7× the best peer's")
 	}
 	for _, res := range r.Results {
 		if res.Scenario == "clients" {
@@ -715,4 +701,16 @@ func TestKernelCPU(t *testing.T) {
 	if tg, want := curl(), "the target allows 0.560 s/GB, less than the least kernel time of any server here (ftpsd, 0.400 s/GB) plus AES-GCM at this machine's one-core rate (0.200 s/GB)"; tg.Met || !strings.Contains(tg.Figure, want) {
 		t.Errorf("curl target figure %q, want it to say %q", tg.Figure, want)
 	}
+}
+
+// targetNamed is the target of r whose What is what.
+func targetNamed(t *testing.T, r *Report, what string) Target {
+	t.Helper()
+	for _, tg := range r.Targets() {
+		if tg.What == what {
+			return tg
+		}
+	}
+	t.Fatalf("no target %q", what)
+	return Target{}
 }
